@@ -1,0 +1,85 @@
+/**
+ * Loads the server configuration: a JSON file (upstream's config.json, path in DEBMONITOR_CONFIG),
+ * then overrides from the command line. A wrong type or value stops the start with a message that
+ * names the key; an unknown key is only warned about.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import { type Config, ConfigSchema, type ParsedConfig } from './schema.ts';
+
+export const DEFAULT_SQLITE_PATH = './debmonitor.sqlite';
+
+/** A configuration problem the operator must fix; the message says what and where. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadConfigOptions {
+  /** Path of the JSON file; defaults to $DEBMONITOR_CONFIG. No file means all defaults. */
+  path?: string;
+  /** Values that win over the file (command-line flags, tests). */
+  overrides?: Record<string, unknown>;
+  /** Receives warnings such as unknown keys. */
+  warn?: (message: string) => void;
+}
+
+/** Reads, validates and freezes the configuration. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const path = options.path ?? process.env.DEBMONITOR_CONFIG;
+  let fromFile: Record<string, unknown> = {};
+  if (path) {
+    if (!existsSync(path)) throw new ConfigError(`Configuration file ${path} does not exist`);
+    fromFile = parseJsonObject(readFileSync(path, 'utf8'), path);
+  }
+  return parseConfig({ ...fromFile, ...(options.overrides ?? {}) }, options.warn, path ?? 'configuration');
+}
+
+/** Validates a configuration object (already merged) into a frozen Config. */
+export function parseConfig(
+  input: Record<string, unknown>,
+  warn: (message: string) => void = (message) => console.warn(message),
+  source = 'configuration',
+): Config {
+  const known = new Set(Object.keys(ConfigSchema.entries));
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) warn(`${source}: unknown key '${key}' is ignored (check its spelling)`);
+  }
+  const result = v.safeParse(ConfigSchema, input);
+  if (!result.success) {
+    const messages = result.issues.map((issue) => {
+      const key = v.getDotPath(issue) ?? '(top level)';
+      return `${key}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid ${source}: ${messages.join('; ')}`);
+  }
+  const parsed = result.output;
+  if (parsed.LDAP && !parsed.CAS) {
+    warn(`${source}: LDAP sign-in is not supported; use local accounts or CAS`);
+  }
+  return Object.freeze({ ...parsed, databaseUrl: resolveDatabaseUrl(parsed) });
+}
+
+/** DATABASE_URL wins; then upstream's MYSQL block, then SQLITE.FILE, then the embedded default. */
+export function resolveDatabaseUrl(config: ParsedConfig): string {
+  if (config.DATABASE_URL) return config.DATABASE_URL;
+  if (config.MYSQL) {
+    const { DB_USER, DB_PASSWORD, DB_HOST, DB_PORT, DB_NAME } = config.MYSQL;
+    const auth = `${encodeURIComponent(DB_USER)}:${encodeURIComponent(DB_PASSWORD)}`;
+    return `mysql://${auth}@${DB_HOST}:${DB_PORT}/${encodeURIComponent(DB_NAME)}`;
+  }
+  if (config.SQLITE) return `sqlite:${config.SQLITE.FILE}`;
+  return `sqlite:${DEFAULT_SQLITE_PATH}`;
+}
+
+function parseJsonObject(text: string, path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`Configuration file ${path} must contain a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,102 @@
+/**
+ * The server configuration: upstream DebMonitor's config.json keys (spec/server.md §5), so an
+ * existing installation can switch, plus our own keys. Validated once at start.
+ */
+import * as v from 'valibot';
+
+const StringList = v.array(v.string());
+const LinkTemplates = v.record(v.string(), v.pipe(v.string(), v.url('must be an absolute URL template')));
+const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** Upstream configs write booleans as JSON booleans, but CAS_CREATE_USER: "FALSE" exists in the wild. */
+const Flag = v.union([
+  v.boolean(),
+  v.pipe(
+    v.picklist(['true', 'false', 'True', 'False', 'TRUE', 'FALSE', '1', '0', 'yes', 'no']),
+    v.transform((text) => ['true', '1', 'yes'].includes(text.toLowerCase())),
+  ),
+  v.pipe(
+    v.picklist([0, 1]),
+    v.transform((n) => n === 1),
+  ),
+]);
+
+export const MysqlBlockSchema = v.object({
+  DB_NAME: v.string(),
+  DB_USER: v.string(),
+  DB_PASSWORD: v.string(),
+  DB_HOST: v.string(),
+  DB_PORT: v.union([PositiveInt, v.pipe(v.string(), v.regex(/^\d+$/, 'must be a port number'))]),
+  OPTIONS: v.optional(v.record(v.string(), v.unknown()), {}),
+});
+
+export const CasBlockSchema = v.object({
+  CAS_SERVER_URL: v.pipe(v.string(), v.url('must be the absolute URL of the CAS server')),
+  CAS_VERSION: v.optional(v.picklist(['1', '2', '3', 'CAS_2_SAML_1.0', 1, 2, 3] as const), '2'),
+  CAS_CREATE_USER: v.optional(Flag, true),
+});
+
+/** Every key the server understands, with its default. */
+export const ConfigSchema = v.object({
+  // Upstream keys.
+  SECRET_KEY: v.optional(v.string()),
+  ALLOWED_HOSTS: v.optional(StringList, []),
+  VERIFY_CLIENTS: v.optional(Flag, true),
+  PROXY_HOSTS: v.optional(StringList, []),
+  PROXY_IMAGES: v.optional(StringList, []),
+  /** Project decision 5: login is required unless this is false. */
+  REQUIRE_LOGIN: v.optional(Flag, true),
+  HOST_EXTERNAL_LINKS: v.optional(LinkTemplates, {}),
+  IMAGE_EXTERNAL_LINKS: v.optional(LinkTemplates, {}),
+  SEARCH_MIN_LENGTH: v.optional(PositiveInt, 3),
+  JAVASCRIPT_STORAGE: v.optional(v.string()),
+  MYSQL: v.optional(MysqlBlockSchema),
+  SQLITE: v.optional(v.object({ FILE: v.pipe(v.string(), v.minLength(1)) })),
+  TIME_ZONE: v.optional(v.string(), 'UTC'),
+  STATIC_ROOT: v.optional(v.string()),
+  LOG_DB_QUERIES: v.optional(Flag, false),
+  SECURE_PROXY_SSL_HEADER: v.optional(v.string(), 'HTTP_X_FORWARDED_PROTO'),
+  LDAP: v.optional(v.record(v.string(), v.unknown())),
+  CAS: v.optional(CasBlockSchema),
+
+  // Our keys.
+  /** `sqlite:PATH` or `mysql://USER:PASSWORD@HOST:PORT/DATABASE`; wins over MYSQL and SQLITE. */
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite: or mysql://')),
+  ),
+  LISTEN_ADDRESS: v.optional(v.string(), '127.0.0.1'),
+  LISTEN_PORT: v.optional(v.pipe(NonNegativeInt, v.maxValue(65535)), 8080),
+  /** Addresses whose X-Client-Cert-* and X-Forwarded-* headers are believed. */
+  TRUSTED_PROXIES: v.optional(StringList, ['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+  /** Apply migrations when `serve` starts. */
+  MIGRATE_ON_START: v.optional(Flag, true),
+  /** Largest accepted report body, in bytes (a 10,000-package host sends about 1.5 MB). */
+  MAX_REPORT_BYTES: v.optional(PositiveInt, 32 * 1024 * 1024),
+  /** Project decision 4: /kubernetes/update needs a CN in PROXY_IMAGES unless this is false. */
+  KUBERNETES_REQUIRE_PROXY: v.optional(Flag, true),
+  /** GC: hosts not updated for this many days are deleted (0 = never). */
+  GC_HOST_MAX_AGE_DAYS: v.optional(NonNegativeInt, 15),
+  /** GC: images not updated for this many days are deleted (0 = never). */
+  GC_IMAGE_MAX_AGE_DAYS: v.optional(NonNegativeInt, 90),
+  /** Sign-in sessions end after this long without a request. */
+  SESSION_IDLE_SECONDS: v.optional(PositiveInt, 8 * 3600),
+  /** Sign-in sessions end this long after sign-in, whatever the activity. */
+  SESSION_MAX_AGE_SECONDS: v.optional(PositiveInt, 7 * 24 * 3600),
+  /** Where the agent binaries served at /client live (default: agents/ beside the server binary). */
+  AGENTS_DIR: v.optional(v.string()),
+  /** Native TLS with client certificates, for running without a reverse proxy. */
+  TLS: v.optional(
+    v.object({
+      CERT: v.string(),
+      KEY: v.string(),
+      CA: v.string(),
+      PORT: v.optional(v.pipe(NonNegativeInt, v.maxValue(65535)), 8443),
+    }),
+  ),
+});
+
+export type ConfigInput = v.InferInput<typeof ConfigSchema>;
+export type ParsedConfig = v.InferOutput<typeof ConfigSchema>;
+
+/** The validated configuration, with the database location resolved. */
+export type Config = Readonly<ParsedConfig & { databaseUrl: string }>;

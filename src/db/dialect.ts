@@ -1,0 +1,169 @@
+/**
+ * The only place that branches on the SQL dialect: upserts, insert-ignore, string aggregation,
+ * case-insensitive matching, result shapes, retryable errors and batch sizes.
+ */
+import { type AnyColumn, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { AppDb, DialectName } from './types.ts';
+
+type Row = Record<string, unknown>;
+
+/** The parts of drizzle's insert builders we use, in either dialect. */
+interface InsertBuilder extends PromiseLike<unknown> {
+  onConflictDoNothing(config?: { target?: AnyColumn[] }): PromiseLike<unknown>;
+  onConflictDoUpdate(config: { target: AnyColumn[]; set: Row }): PromiseLike<unknown>;
+  onDuplicateKeyUpdate(config: { set: Row }): PromiseLike<unknown>;
+}
+
+function insertInto(db: AppDb, table: SQLiteTable, rows: Row[]): InsertBuilder {
+  return db.insert(table).values(rows as never) as unknown as InsertBuilder;
+}
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Bound parameters allowed in one statement (SQLite 32766, MySQL 65535), with headroom. */
+  readonly maxParameters: number;
+  /** Inserts rows, skipping those that hit a unique key. */
+  insertIgnore(db: AppDb, table: SQLiteTable, rows: Row[]): Promise<void>;
+  /** Inserts rows; on a unique-key conflict (on `target`), updates the listed columns instead. */
+  upsert(db: AppDb, table: SQLiteTable, rows: Row[], target: AnyColumn[], update: AnyColumn[]): Promise<void>;
+  /** Rows changed by an UPDATE or DELETE result. */
+  affectedRows(result: unknown): number;
+  /** `GROUP_CONCAT(DISTINCT expr ORDER BY expr SEPARATOR sep)` in the dialect's spelling. */
+  groupConcatDistinct(expr: SQL | AnyColumn, separator: string): SQL<string | null>;
+  /** `column` contains `text`, ignoring case, with LIKE wildcards in `text` taken literally. */
+  containsIgnoringCase(column: SQL | AnyColumn, text: string): SQL;
+  /** Runs raw SQL that returns rows. */
+  selectRows<T extends Row>(db: AppDb, query: SQL): Promise<T[]>;
+  /** Runs raw SQL that returns nothing useful. */
+  execute(db: AppDb, query: SQL): Promise<void>;
+  /** True for errors that a retry of the whole transaction can fix (deadlock, lock timeout, busy). */
+  isRetryable(error: unknown): boolean;
+  /** True for a foreign-key failure (for example a row deleted by a concurrent GC). */
+  isForeignKeyViolation(error: unknown): boolean;
+}
+
+/** Escapes LIKE wildcards so that user text matches literally (with `ESCAPE '!'`). */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const record = error as { code?: unknown; errno?: unknown; cause?: unknown };
+  if (typeof record.code === 'string') return record.code;
+  if (record.cause) return errorCode(record.cause);
+  return '';
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return `${error.message} ${error.cause instanceof Error ? error.cause.message : ''}`;
+}
+
+const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  maxParameters: 32_000,
+  async insertIgnore(db, table, rows) {
+    if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
+  },
+  async upsert(db, table, rows, target, update) {
+    if (rows.length === 0) return;
+    const set: Row = {};
+    for (const column of update) set[column.name] = sql.raw(`excluded."${column.name}"`);
+    await insertInto(db, table, rows).onConflictDoUpdate({ target, set: keyByProperty(table, set) });
+  },
+  affectedRows(result) {
+    return (result as { changes?: number }).changes ?? 0;
+  },
+  groupConcatDistinct(expr, separator) {
+    // SQLite's DISTINCT aggregate takes one argument; the default separator is ','.
+    return sql<string | null>`replace(group_concat(DISTINCT ${expr}), ',', ${separator})`;
+  },
+  containsIgnoringCase(column, text) {
+    return sql`lower(${column}) LIKE ${likePattern(text)} ESCAPE '!'`;
+  },
+  async selectRows<T extends Row>(db: AppDb, query: SQL) {
+    return db.all<T>(query);
+  },
+  async execute(db, query) {
+    db.run(query);
+  },
+  isRetryable(error) {
+    return errorCode(error).startsWith('SQLITE_BUSY') || /database is locked/.test(errorText(error));
+  },
+  isForeignKeyViolation(error) {
+    return (
+      errorCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY' || /FOREIGN KEY constraint/.test(errorText(error))
+    );
+  },
+};
+
+const mysqlDialect: Dialect = {
+  name: 'mysql',
+  maxParameters: 60_000,
+  async insertIgnore(db, table, rows) {
+    if (rows.length === 0) return;
+    // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.
+    const [first] = Object.values(getTableColumns(table));
+    const set = first ? { [first.name]: sql.raw(`\`${first.name}\``) } : {};
+    await insertInto(db, table, rows).onDuplicateKeyUpdate({ set: keyByProperty(table, set) });
+  },
+  async upsert(db, table, rows, _target, update) {
+    if (rows.length === 0) return;
+    const set: Row = {};
+    for (const column of update) set[column.name] = sql.raw(`VALUES(\`${column.name}\`)`);
+    await insertInto(db, table, rows).onDuplicateKeyUpdate({ set: keyByProperty(table, set) });
+  },
+  affectedRows(result) {
+    const header = Array.isArray(result) ? result[0] : result;
+    return (header as { affectedRows?: number }).affectedRows ?? 0;
+  },
+  groupConcatDistinct(expr, separator) {
+    return sql<string | null>`group_concat(DISTINCT ${expr} ORDER BY ${expr} SEPARATOR ${separator})`;
+  },
+  containsIgnoringCase(column, text) {
+    // Identifier columns are utf8mb4_bin (case-sensitive); compare lower-cased copies.
+    return sql`lower(${column}) LIKE ${likePattern(text)} ESCAPE '!'`;
+  },
+  async selectRows<T extends Row>(db: AppDb, query: SQL) {
+    const result = (await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(query)) as [
+      T[],
+      unknown,
+    ];
+    return result[0];
+  },
+  async execute(db, query) {
+    await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(query);
+  },
+  isRetryable(error) {
+    const code = errorCode(error);
+    return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+  },
+  isForeignKeyViolation(error) {
+    const code = errorCode(error);
+    return code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_NO_REFERENCED_ROW';
+  },
+};
+
+/** drizzle's `set` objects are keyed by property name (camelCase), not by SQL column name. */
+function keyByProperty(table: SQLiteTable, byColumnName: Row): Row {
+  const out: Row = {};
+  for (const [property, column] of Object.entries(getTableColumns(table))) {
+    if (column.name in byColumnName) out[property] = byColumnName[column.name];
+  }
+  return out;
+}
+
+/** The dialect adapter for a database kind. */
+export function getDialect(name: DialectName): Dialect {
+  return name === 'sqlite' ? sqliteDialect : mysqlDialect;
+}
+
+/** Splits rows into batches that stay under the dialect's bound-parameter limit. */
+export function batchRows<T extends object>(dialect: Dialect, rows: readonly T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(dialect.maxParameters / Math.max(1, columns)));
+  const batches: T[][] = [];
+  for (let start = 0; start < rows.length; start += size) batches.push(rows.slice(start, start + size));
+  return batches;
+}

@@ -1,0 +1,151 @@
+/**
+ * Opens the database named by a URL (`sqlite:PATH` or `mysql://user:pass@host:port/db`). The only
+ * module that constructs drivers.
+ */
+import { Database as SqliteClient } from 'bun:sqlite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/bun-sqlite';
+import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
+import { createPool } from 'mysql2/promise';
+import { createMutex } from '../lib/mutex.ts';
+import { type Dialect, getDialect } from './dialect.ts';
+import * as mysqlTables from './schema/mysql.ts';
+import * as sqliteTables from './schema/sqlite.ts';
+import type { AppDb, DialectName, Tables } from './types.ts';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./debmonitor.sqlite';
+
+/** An open database: reads go through `db`; every write goes through `transaction`. */
+export interface Database {
+  readonly kind: DialectName;
+  readonly dialect: Dialect;
+  /** For reads. On SQLite this connection is read-only, so a stray write fails loudly. */
+  readonly db: AppDb;
+  readonly tables: Tables;
+  /** A human-readable location without credentials, for logs. */
+  readonly location: string;
+  /**
+   * Runs `work` in one transaction and commits when it resolves. On SQLite the write lock is taken
+   * up front (BEGIN IMMEDIATE) and writers in this process queue, so readers never wait and a
+   * report is never half-visible.
+   */
+  transaction<T>(work: (tx: AppDb) => Promise<T>): Promise<T>;
+  /** Checks that the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** SQLite: how long to wait for another process's write lock, in ms. */
+  busyTimeoutMs?: number;
+  /** MySQL: pool size. */
+  connectionLimit?: number;
+  /** Log every SQL statement. */
+  logQueries?: boolean;
+}
+
+/** Opens `url`; throws with a message naming the problem when the URL is not understood. */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options);
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return openMysql(url, options);
+  throw new Error(
+    `Unsupported database URL '${redactUrl(url)}': use sqlite:PATH (for example ${DEFAULT_DATABASE_URL}) or mysql://USER:PASSWORD@HOST:PORT/DATABASE`,
+  );
+}
+
+/** Hides the password of a database URL. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+function openSqlite(path: string, options: OpenDatabaseOptions): Database {
+  const file = path.replace(/^\/\/(?=\/)/, '') || './debmonitor.sqlite';
+  const inMemory = file === ':memory:';
+  const writer = new SqliteClient(file, { create: true, readwrite: true, strict: true });
+  writer.exec('PRAGMA journal_mode = WAL');
+  writer.exec('PRAGMA synchronous = NORMAL');
+  writer.exec('PRAGMA foreign_keys = ON');
+  writer.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // A second, read-only connection: readers see the last committed state while a report is applied.
+  const reader = inMemory ? writer : new SqliteClient(file, { readonly: true, strict: true });
+  if (!inMemory) {
+    reader.exec('PRAGMA foreign_keys = ON');
+    reader.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  }
+  const config = { schema: sqliteTables, logger: options.logQueries ?? false };
+  const writeDb = drizzleSqlite(writer, config) as AppDb;
+  const readDb = drizzleSqlite(reader, config) as AppDb;
+  const writeLock = createMutex();
+
+  return {
+    kind: 'sqlite',
+    dialect: getDialect('sqlite'),
+    db: readDb,
+    tables: sqliteTables,
+    location: `sqlite:${file}`,
+    transaction(work) {
+      return writeLock.run(async () => {
+        writer.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(writeDb);
+          writer.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (writer.inTransaction) writer.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
+    async ping() {
+      readDb.get(sql`SELECT 1`);
+    },
+    async close() {
+      await writeLock.run(async () => {
+        if (reader !== writer) reader.close();
+        writer.close();
+      });
+    },
+  };
+}
+
+function openMysql(url: string, options: OpenDatabaseOptions): Database {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`The MySQL URL '${redactUrl(url)}' names no database: add /DATABASE`);
+  const pool = createPool({
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username) || 'root',
+    password: decodeURIComponent(parsed.password),
+    database,
+    charset: 'utf8mb4',
+    // Timestamps are UTC on the wire and in the columns.
+    timezone: 'Z',
+    connectionLimit: options.connectionLimit ?? 10,
+    waitForConnections: true,
+    multipleStatements: false,
+  });
+  const db = drizzleMysql({
+    client: pool,
+    schema: mysqlTables,
+    mode: 'default',
+    logger: options.logQueries,
+  }) as unknown as AppDb;
+  const transactional = db as unknown as { transaction<T>(work: (tx: AppDb) => Promise<T>): Promise<T> };
+  return {
+    kind: 'mysql',
+    dialect: getDialect('mysql'),
+    db,
+    tables: mysqlTables as unknown as Tables,
+    location: redactUrl(url),
+    transaction(work) {
+      return transactional.transaction(work);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * The data model (spec/server.md §2) for MySQL/MariaDB. Mirror of ./sqlite.ts: identical export,
+ * table and column names. Identifier columns use a binary collation so that they compare
+ * case-sensitively, as on SQLite (Debian versions and package names differ by case).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  customType,
+  datetime,
+  foreignKey,
+  index,
+  int,
+  mysqlTable,
+  uniqueIndex,
+} from 'drizzle-orm/mysql-core';
+
+const binaryVarchar = customType<{ data: string; config: { length: number } }>({
+  dataType: (config) => `varchar(${config?.length ?? 255}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+});
+
+const id = () => int('id').autoincrement().primaryKey();
+const ref = (column: string) => int(column);
+const name = (column = 'name', length = 255) => binaryVarchar(column, { length }).notNull();
+const stamp = (column: string) => datetime(column, { mode: 'date', fsp: 3 });
+const timestamps = () => ({
+  created: stamp('created').notNull(),
+  modified: stamp('modified').notNull(),
+});
+
+export const operatingSystems = mysqlTable('os', {
+  id: id(),
+  name: name('name', 32).unique('os_name_unique'),
+});
+
+export const srcPackages = mysqlTable('src_packages', {
+  id: id(),
+  name: name().unique('src_packages_name_unique'),
+});
+
+export const srcPackageVersions = mysqlTable(
+  'src_package_versions',
+  {
+    id: id(),
+    srcPackageId: ref('src_package_id').notNull(),
+    version: name('version'),
+    osId: ref('os_id').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'src_package_versions_src_package_id_fk',
+      columns: [t.srcPackageId],
+      foreignColumns: [srcPackages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'src_package_versions_os_id_fk',
+      columns: [t.osId],
+      foreignColumns: [operatingSystems.id],
+    }).onDelete('restrict'),
+
+    uniqueIndex('src_package_versions_unique').on(t.srcPackageId, t.version, t.osId),
+    index('src_package_versions_os_idx').on(t.osId),
+    index('src_package_versions_version_idx').on(t.version),
+  ],
+);
+
+export const packages = mysqlTable('packages', {
+  id: id(),
+  name: name().unique('packages_name_unique'),
+});
+
+export const packageVersions = mysqlTable(
+  'package_versions',
+  {
+    id: id(),
+    packageId: ref('package_id').notNull(),
+    version: name('version'),
+    osId: ref('os_id').notNull(),
+    srcPackageVersionId: ref('src_package_version_id').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'package_versions_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'package_versions_os_id_fk',
+      columns: [t.osId],
+      foreignColumns: [operatingSystems.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'package_versions_src_package_version_id_fk',
+      columns: [t.srcPackageVersionId],
+      foreignColumns: [srcPackageVersions.id],
+    }).onDelete('restrict'),
+
+    uniqueIndex('package_versions_unique').on(t.packageId, t.version, t.osId),
+    index('package_versions_src_idx').on(t.srcPackageVersionId),
+    index('package_versions_os_idx').on(t.osId),
+    index('package_versions_version_idx').on(t.version),
+  ],
+);
+
+export const kernels = mysqlTable(
+  'kernels',
+  {
+    id: id(),
+    /** The kernel build banner (`platform.version()`): the key, as upstream. */
+    name: name(),
+    slug: name('slug'),
+    /** `uname -r` (`6.1.0-18-amd64`); upstream discards it, we keep the latest one seen for display. */
+    release: binaryVarchar('release', { length: 255 }),
+    osId: ref('os_id').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'kernels_os_id_fk',
+      columns: [t.osId],
+      foreignColumns: [operatingSystems.id],
+    }).onDelete('restrict'),
+    uniqueIndex('kernels_unique').on(t.name, t.osId),
+    index('kernels_os_slug_idx').on(t.osId, t.slug),
+  ],
+);
+
+/** Counters kept by the ingest path so that list pages sort and page without aggregating. */
+const packageCounters = () => ({
+  packageCount: int('package_count').notNull().default(0),
+  upgradeCount: int('upgrade_count').notNull().default(0),
+  securityCount: int('security_count').notNull().default(0),
+});
+
+export const hosts = mysqlTable(
+  'hosts',
+  {
+    id: id(),
+    name: name().unique('hosts_name_unique'),
+    osId: ref('os_id').notNull(),
+    kernelId: ref('kernel_id').notNull(),
+    ...packageCounters(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({ name: 'hosts_os_id_fk', columns: [t.osId], foreignColumns: [operatingSystems.id] }).onDelete(
+      'restrict',
+    ),
+    foreignKey({ name: 'hosts_kernel_id_fk', columns: [t.kernelId], foreignColumns: [kernels.id] }).onDelete(
+      'restrict',
+    ),
+
+    index('hosts_kernel_idx').on(t.kernelId),
+    index('hosts_os_idx').on(t.osId),
+    index('hosts_modified_idx').on(t.modified),
+    index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+  ],
+);
+
+export const hostPackages = mysqlTable(
+  'host_packages',
+  {
+    id: id(),
+    hostId: ref('host_id').notNull(),
+    packageId: ref('package_id').notNull(),
+    packageVersionId: ref('package_version_id').notNull(),
+    upgradablePackageId: ref('upgradable_package_id'),
+    upgradableVersionId: ref('upgradable_version_id'),
+    upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'host_packages_host_id_fk',
+      columns: [t.hostId],
+      foreignColumns: [hosts.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'host_packages_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'host_packages_package_version_id_fk',
+      columns: [t.packageVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'host_packages_upgradable_package_id_fk',
+      columns: [t.upgradablePackageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'host_packages_upgradable_version_id_fk',
+      columns: [t.upgradableVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+
+    uniqueIndex('host_packages_unique').on(t.hostId, t.packageId),
+    index('host_packages_package_idx').on(t.packageId),
+    index('host_packages_version_idx').on(t.packageVersionId),
+    index('host_packages_upgradable_version_idx').on(t.upgradableVersionId),
+    index('host_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+  ],
+);
+
+export const images = mysqlTable(
+  'images',
+  {
+    id: id(),
+    name: name().unique('images_name_unique'),
+    osId: ref('os_id').notNull(),
+    ...packageCounters(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'images_os_id_fk',
+      columns: [t.osId],
+      foreignColumns: [operatingSystems.id],
+    }).onDelete('restrict'),
+
+    index('images_os_idx').on(t.osId),
+    index('images_modified_idx').on(t.modified),
+    index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+  ],
+);
+
+export const imagePackages = mysqlTable(
+  'image_packages',
+  {
+    id: id(),
+    imageId: ref('image_id').notNull(),
+    packageId: ref('package_id').notNull(),
+    packageVersionId: ref('package_version_id').notNull(),
+    upgradablePackageId: ref('upgradable_package_id'),
+    upgradableVersionId: ref('upgradable_version_id'),
+    upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'image_packages_image_id_fk',
+      columns: [t.imageId],
+      foreignColumns: [images.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'image_packages_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'image_packages_package_version_id_fk',
+      columns: [t.packageVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'image_packages_upgradable_package_id_fk',
+      columns: [t.upgradablePackageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'image_packages_upgradable_version_id_fk',
+      columns: [t.upgradableVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+
+    uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
+    index('image_packages_package_idx').on(t.packageId),
+    index('image_packages_version_idx').on(t.packageVersionId),
+    index('image_packages_upgradable_version_idx').on(t.upgradableVersionId),
+    index('image_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+  ],
+);
+
+export const kubernetesImages = mysqlTable(
+  'kubernetes_images',
+  {
+    id: id(),
+    cluster: name('cluster'),
+    namespace: name('namespace'),
+    imageId: ref('image_id').notNull(),
+    containers: int('containers').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'kubernetes_images_image_id_fk',
+      columns: [t.imageId],
+      foreignColumns: [images.id],
+    }).onDelete('restrict'),
+
+    uniqueIndex('kubernetes_images_unique').on(t.cluster, t.namespace, t.imageId),
+    index('kubernetes_images_image_idx').on(t.imageId),
+    check('kubernetes_images_containers_check', sql`${t.containers} >= 0`),
+  ],
+);
+
+export const users = mysqlTable('users', {
+  id: id(),
+  username: name('username', 150).unique('users_username_unique'),
+  /** argon2id hash from Bun.password; NULL for accounts that only sign in through CAS. */
+  passwordHash: binaryVarchar('password_hash', { length: 255 }),
+  isActive: boolean('is_active').notNull().default(true),
+  isSuperuser: boolean('is_superuser').notNull().default(false),
+  lastLogin: stamp('last_login'),
+  created: stamp('created').notNull(),
+});
+
+export const sessions = mysqlTable(
+  'sessions',
+  {
+    id: id(),
+    /** SHA-256 of the cookie value: a leaked database does not hand out live sessions. */
+    tokenHash: name('token_hash', 64).unique('sessions_token_hash_unique'),
+    userId: ref('user_id').notNull(),
+    csrfToken: name('csrf_token', 64),
+    created: stamp('created').notNull(),
+    lastSeen: stamp('last_seen').notNull(),
+    expires: stamp('expires').notNull(),
+  },
+  (t) => [
+    foreignKey({ name: 'sessions_user_id_fk', columns: [t.userId], foreignColumns: [users.id] }).onDelete(
+      'cascade',
+    ),
+    index('sessions_user_idx').on(t.userId),
+    index('sessions_expires_idx').on(t.expires),
+  ],
+);
+
+/** Failed sign-ins, for rate limiting per account and per address across all server instances. */
+export const loginFailures = mysqlTable(
+  'login_failures',
+  {
+    id: id(),
+    /** `user:<name>` or `addr:<ip>`. */
+    subject: name('subject'),
+    created: stamp('created').notNull(),
+  },
+  (t) => [index('login_failures_subject_idx').on(t.subject, t.created)],
+);
+
+/** CAS service tickets already validated, so a replayed ticket is refused on every instance. */
+export const usedTickets = mysqlTable(
+  'used_tickets',
+  {
+    id: id(),
+    ticketHash: name('ticket_hash', 64).unique('used_tickets_hash_unique'),
+    created: stamp('created').notNull(),
+  },
+  (t) => [index('used_tickets_created_idx').on(t.created)],
+);

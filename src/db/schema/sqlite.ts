@@ -1,0 +1,269 @@
+/**
+ * The data model (spec/server.md §2) for SQLite. Mirrored by ./mysql.ts with identical export, table
+ * and column names; test/db/schema-parity.test.ts keeps the two in step.
+ * Timestamps are UTC milliseconds; text compares case-sensitively (BINARY), as Debian versions need.
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const id = () => integer('id').primaryKey({ autoIncrement: true });
+const name = (column = 'name') => text(column).notNull();
+const timestamps = () => ({
+  created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+  modified: integer('modified', { mode: 'timestamp_ms' }).notNull(),
+});
+
+export const operatingSystems = sqliteTable('os', {
+  id: id(),
+  name: text('name').notNull().unique('os_name_unique'),
+});
+
+export const srcPackages = sqliteTable('src_packages', {
+  id: id(),
+  name: name().unique('src_packages_name_unique'),
+});
+
+export const srcPackageVersions = sqliteTable(
+  'src_package_versions',
+  {
+    id: id(),
+    srcPackageId: integer('src_package_id')
+      .notNull()
+      .references(() => srcPackages.id, { onDelete: 'restrict' }),
+    version: name('version'),
+    osId: integer('os_id')
+      .notNull()
+      .references(() => operatingSystems.id, { onDelete: 'restrict' }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('src_package_versions_unique').on(t.srcPackageId, t.version, t.osId),
+    index('src_package_versions_os_idx').on(t.osId),
+    index('src_package_versions_version_idx').on(t.version),
+  ],
+);
+
+export const packages = sqliteTable('packages', {
+  id: id(),
+  name: name().unique('packages_name_unique'),
+});
+
+export const packageVersions = sqliteTable(
+  'package_versions',
+  {
+    id: id(),
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => packages.id, { onDelete: 'restrict' }),
+    version: name('version'),
+    osId: integer('os_id')
+      .notNull()
+      .references(() => operatingSystems.id, { onDelete: 'restrict' }),
+    srcPackageVersionId: integer('src_package_version_id')
+      .notNull()
+      .references(() => srcPackageVersions.id, { onDelete: 'restrict' }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('package_versions_unique').on(t.packageId, t.version, t.osId),
+    index('package_versions_src_idx').on(t.srcPackageVersionId),
+    index('package_versions_os_idx').on(t.osId),
+    index('package_versions_version_idx').on(t.version),
+  ],
+);
+
+export const kernels = sqliteTable(
+  'kernels',
+  {
+    id: id(),
+    /** The kernel build banner (`platform.version()`): the key, as upstream. */
+    name: name(),
+    slug: name('slug'),
+    /** `uname -r` (`6.1.0-18-amd64`); upstream discards it, we keep the latest one seen for display. */
+    release: text('release'),
+    osId: integer('os_id')
+      .notNull()
+      .references(() => operatingSystems.id, { onDelete: 'restrict' }),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('kernels_unique').on(t.name, t.osId), index('kernels_os_slug_idx').on(t.osId, t.slug)],
+);
+
+/** Counters kept by the ingest path so that list pages sort and page without aggregating. */
+const packageCounters = () => ({
+  packageCount: integer('package_count').notNull().default(0),
+  upgradeCount: integer('upgrade_count').notNull().default(0),
+  securityCount: integer('security_count').notNull().default(0),
+});
+
+export const hosts = sqliteTable(
+  'hosts',
+  {
+    id: id(),
+    name: name().unique('hosts_name_unique'),
+    osId: integer('os_id')
+      .notNull()
+      .references(() => operatingSystems.id, { onDelete: 'restrict' }),
+    kernelId: integer('kernel_id')
+      .notNull()
+      .references(() => kernels.id, { onDelete: 'restrict' }),
+    ...packageCounters(),
+    ...timestamps(),
+  },
+  (t) => [
+    index('hosts_kernel_idx').on(t.kernelId),
+    index('hosts_os_idx').on(t.osId),
+    index('hosts_modified_idx').on(t.modified),
+    index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+  ],
+);
+
+export const hostPackages = sqliteTable(
+  'host_packages',
+  {
+    id: id(),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => hosts.id, { onDelete: 'cascade' }),
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => packages.id, { onDelete: 'restrict' }),
+    packageVersionId: integer('package_version_id')
+      .notNull()
+      .references(() => packageVersions.id, { onDelete: 'restrict' }),
+    upgradablePackageId: integer('upgradable_package_id').references(() => packages.id, {
+      onDelete: 'restrict',
+    }),
+    upgradableVersionId: integer('upgradable_version_id').references(() => packageVersions.id, {
+      onDelete: 'restrict',
+    }),
+    upgradeType: text('upgrade_type'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('host_packages_unique').on(t.hostId, t.packageId),
+    index('host_packages_package_idx').on(t.packageId),
+    index('host_packages_version_idx').on(t.packageVersionId),
+    index('host_packages_upgradable_version_idx').on(t.upgradableVersionId),
+    index('host_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+  ],
+);
+
+export const images = sqliteTable(
+  'images',
+  {
+    id: id(),
+    name: name().unique('images_name_unique'),
+    osId: integer('os_id')
+      .notNull()
+      .references(() => operatingSystems.id, { onDelete: 'restrict' }),
+    ...packageCounters(),
+    ...timestamps(),
+  },
+  (t) => [
+    index('images_os_idx').on(t.osId),
+    index('images_modified_idx').on(t.modified),
+    index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+  ],
+);
+
+export const imagePackages = sqliteTable(
+  'image_packages',
+  {
+    id: id(),
+    imageId: integer('image_id')
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => packages.id, { onDelete: 'restrict' }),
+    packageVersionId: integer('package_version_id')
+      .notNull()
+      .references(() => packageVersions.id, { onDelete: 'restrict' }),
+    upgradablePackageId: integer('upgradable_package_id').references(() => packages.id, {
+      onDelete: 'restrict',
+    }),
+    upgradableVersionId: integer('upgradable_version_id').references(() => packageVersions.id, {
+      onDelete: 'restrict',
+    }),
+    upgradeType: text('upgrade_type'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
+    index('image_packages_package_idx').on(t.packageId),
+    index('image_packages_version_idx').on(t.packageVersionId),
+    index('image_packages_upgradable_version_idx').on(t.upgradableVersionId),
+    index('image_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+  ],
+);
+
+export const kubernetesImages = sqliteTable(
+  'kubernetes_images',
+  {
+    id: id(),
+    cluster: name('cluster'),
+    namespace: name('namespace'),
+    imageId: integer('image_id')
+      .notNull()
+      .references(() => images.id, { onDelete: 'restrict' }),
+    containers: integer('containers').notNull(),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('kubernetes_images_unique').on(t.cluster, t.namespace, t.imageId),
+    index('kubernetes_images_image_idx').on(t.imageId),
+    check('kubernetes_images_containers_check', sql`${t.containers} >= 0`),
+  ],
+);
+
+export const users = sqliteTable('users', {
+  id: id(),
+  username: text('username').notNull().unique('users_username_unique'),
+  /** argon2id hash from Bun.password; NULL for accounts that only sign in through CAS. */
+  passwordHash: text('password_hash'),
+  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  isSuperuser: integer('is_superuser', { mode: 'boolean' }).notNull().default(false),
+  lastLogin: integer('last_login', { mode: 'timestamp_ms' }),
+  created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: id(),
+    /** SHA-256 of the cookie value: a leaked database does not hand out live sessions. */
+    tokenHash: text('token_hash').notNull().unique('sessions_token_hash_unique'),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+    lastSeen: integer('last_seen', { mode: 'timestamp_ms' }).notNull(),
+    expires: integer('expires', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expires)],
+);
+
+/** Failed sign-ins, for rate limiting per account and per address across all server instances. */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: id(),
+    /** `user:<name>` or `addr:<ip>`. */
+    subject: text('subject').notNull(),
+    created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('login_failures_subject_idx').on(t.subject, t.created)],
+);
+
+/** CAS service tickets already validated, so a replayed ticket is refused on every instance. */
+export const usedTickets = sqliteTable(
+  'used_tickets',
+  {
+    id: id(),
+    ticketHash: text('ticket_hash').notNull().unique('used_tickets_hash_unique'),
+    created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('used_tickets_created_idx').on(t.created)],
+);

@@ -1,0 +1,28 @@
+/** A tiny leveled logger writing one line per event to stderr (journald adds the timestamps). */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Creates a logger that drops messages below `level`; `sink` defaults to stderr. */
+export function createLogger(
+  level: LogLevel = 'info',
+  sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Logger {
+  const emit = (at: LogLevel) => (message: string) => {
+    if (ORDER[at] >= ORDER[level]) sink(`${at.toUpperCase()} ${message}`);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** A logger that keeps lines in memory, for tests. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, ...createLogger('debug', (line) => lines.push(line)) };
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bun
+/** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
+import { defineCommand, runMain } from 'citty';
+import { ConfigError, loadConfig } from './config/load-config.ts';
+import type { Config } from './config/schema.ts';
+import { migrate } from './db/migrate.ts';
+import { type Database, openDatabase } from './db/open-database.ts';
+import { createLogger } from './lib/logger.ts';
+import { VERSION } from './lib/version.ts';
+import { createApp } from './web/app.ts';
+import { startServer } from './web/start-server.ts';
+
+const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+
+const commonArgs = {
+  config: {
+    type: 'string',
+    description: 'Path of the JSON configuration file (default: $DEBMONITOR_CONFIG; none means defaults)',
+  },
+  database: {
+    type: 'string',
+    description: 'Database URL, sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB (overrides the configuration)',
+  },
+} as const;
+
+function readConfig(
+  args: { config?: string; database?: string },
+  extra: Record<string, unknown> = {},
+): Config {
+  const overrides: Record<string, unknown> = { ...extra };
+  const databaseUrl = args.database ?? process.env.DEBMONITOR_DATABASE_URL;
+  if (databaseUrl) overrides.DATABASE_URL = databaseUrl;
+  return loadConfig({ path: args.config, overrides, warn: (message) => log.warn(message) });
+}
+
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const serve = defineCommand({
+  meta: { name: 'serve', description: 'Serve the agent API and the web interface' },
+  args: {
+    ...commonArgs,
+    host: { type: 'string', description: 'Listen address (default 127.0.0.1, or LISTEN_ADDRESS)' },
+    port: { type: 'string', description: 'Listen port (default 8080, or LISTEN_PORT)' },
+    migrate: {
+      type: 'boolean',
+      default: true,
+      description: 'Apply database migrations at start (--no-migrate to skip)',
+    },
+  },
+  async run({ args }) {
+    const extra: Record<string, unknown> = {};
+    if (args.host) extra.LISTEN_ADDRESS = args.host;
+    if (args.port) extra.LISTEN_PORT = Number(args.port);
+    if (args.migrate === false) extra.MIGRATE_ON_START = false;
+    const config = readConfig(args, extra);
+    const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES });
+    if (config.MIGRATE_ON_START) {
+      const applied = await migrate(database);
+      if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
+    }
+    const app = createApp({ config, database, log });
+    const server = startServer(app, {
+      hostname: config.LISTEN_ADDRESS,
+      port: config.LISTEN_PORT,
+      maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+    });
+    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    const shutdown = async () => {
+      log.info('Shutting down');
+      await server.stop();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  },
+});
+
+const migrateCommand = defineCommand({
+  meta: { name: 'migrate', description: 'Create or upgrade the database schema, then exit' },
+  args: commonArgs,
+  async run({ args }) {
+    const config = readConfig(args);
+    const applied = await withDatabase(config, migrate);
+    console.log(
+      applied.length > 0 ? `Applied migrations: ${applied.join(', ')}` : 'The database is up to date',
+    );
+  },
+});
+
+const version = defineCommand({
+  meta: { name: 'version', description: 'Print the version' },
+  run() {
+    console.log(VERSION);
+  },
+});
+
+export const main = defineCommand({
+  meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
+  subCommands: { serve, migrate: migrateCommand, version },
+});
+
+if (import.meta.main) {
+  runMain(main).catch((error: unknown) => {
+    if (error instanceof ConfigError) log.error(error.message);
+    else log.error((error as Error).stack ?? String(error));
+    process.exit(1);
+  });
+}

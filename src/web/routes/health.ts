@@ -1,0 +1,13 @@
+/** `GET /healthz`: 200 when the database answers, 503 otherwise; for load balancers and monitoring. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+
+export const healthRoutes = new Hono<AppEnv>().get('/healthz', async (c) => {
+  try {
+    await c.var.database.ping();
+    return c.text('OK');
+  } catch (error) {
+    c.var.log.error(`healthz: database unreachable: ${(error as Error).message}`);
+    return c.text('Database unreachable', 503);
+  }
+});

@@ -1,0 +1,84 @@
+/** The import rules of DESIGN.md ("Layout and the direction of imports"), checked on every file. */
+import { describe, expect, test } from 'bun:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = resolve(import.meta.dir, '../../src');
+const DRIVERS = ['drizzle-orm', 'mysql2', 'bun:sqlite'];
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return listFiles(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Module specifiers of every import/export-from/dynamic import in a file. */
+export function readImports(source: string): string[] {
+  const pattern =
+    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+  return [...source.matchAll(pattern)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+/** The src/ area of a file or resolved import: `web/views`, `db`, `agent`, `server.ts`… */
+function areaOf(path: string): string {
+  const rel = relative(SRC, path);
+  const parts = rel.split('/');
+  if (parts[0] === 'web' && parts[1] === 'views') return 'web/views';
+  return parts.length === 1 ? rel : (parts[0] ?? rel);
+}
+
+interface ImportEdge {
+  file: string;
+  from: string;
+  to: string;
+  specifier: string;
+}
+
+function collectEdges(): ImportEdge[] {
+  return listFiles(SRC).flatMap((file) =>
+    readImports(readFileSync(file, 'utf8')).map((specifier) => {
+      const target = specifier.startsWith('.') ? areaOf(resolve(dirname(file), specifier)) : specifier;
+      return { file: relative(SRC, file), from: areaOf(file), to: target, specifier };
+    }),
+  );
+}
+
+/** Each rule returns the edges that break it. */
+const rules: Record<string, (edge: ImportEdge) => boolean> = {
+  'views import neither store nor db': (e) => e.from === 'web/views' && ['store', 'db'].includes(e.to),
+  'the agent imports no db, store, web, config or server packages': (e) =>
+    (e.from === 'agent' || e.from === 'agent.ts') &&
+    (['db', 'store', 'web', 'web/views', 'config'].includes(e.to) ||
+      /^(hono|drizzle-orm|mysql2|bun:sqlite)(\/|$)/.test(e.specifier)),
+  'drivers and dialect cores are imported only inside db/': (e) =>
+    e.from !== 'db' &&
+    DRIVERS.some((d) => e.specifier === d || e.specifier.startsWith(`${d}/`)) &&
+    !(e.from === 'store' && e.specifier === 'drizzle-orm'),
+  'domain, protocol, lib and config are leaves': (e) =>
+    ['domain', 'protocol', 'lib', 'config'].includes(e.from) &&
+    ['db', 'store', 'web', 'web/views', 'agent', 'server.ts', 'agent.ts'].includes(e.to),
+  'store does not import web': (e) => e.from === 'store' && ['web', 'web/views'].includes(e.to),
+  'db does not import store or web': (e) => e.from === 'db' && ['store', 'web', 'web/views'].includes(e.to),
+};
+
+describe('layering', () => {
+  const edges = collectEdges();
+  test('the import scanner sees the codebase', () => {
+    expect(edges.length).toBeGreaterThan(20);
+    expect(edges.some((e) => e.from === 'db' && e.specifier === 'drizzle-orm/bun-sqlite')).toBe(true);
+  });
+  for (const [name, breaks] of Object.entries(rules)) {
+    test(name, () => {
+      expect(edges.filter(breaks).map((e) => `${e.file} imports ${e.specifier}`)).toEqual([]);
+    });
+  }
+});
+
+describe('readImports', () => {
+  test('finds static, type-only, re-export, side-effect and dynamic imports', () => {
+    const source = `import a from './a';\nimport type { B } from "../b";\nexport { c } from './c';\nimport './d';\nconst e = await import('./e');`;
+    expect(readImports(source)).toEqual(['./a', '../b', './c', './d', './e']);
+  });
+});

@@ -1,0 +1,184 @@
+/** The data layer on both dialects: the same assertions against SQLite and MariaDB. */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { eq, sql } from 'drizzle-orm';
+import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
+
+const now = () => new Date();
+
+for (const kind of DIALECTS) {
+  describe(`database on ${kind}`, () => {
+    let t: TestDatabase;
+    beforeAll(async () => {
+      t = await createTestDatabase(kind);
+    });
+    afterAll(async () => {
+      await t?.drop();
+    });
+
+    test('migrating again applies nothing', async () => {
+      expect(await migrate(t.database)).toEqual([]);
+      expect(listMigrations(t.database).length).toBeGreaterThan(0);
+    });
+
+    test('names compare case-sensitively', async () => {
+      const { packages } = t.database.tables;
+      await t.database.transaction(async (tx) => {
+        await tx.insert(packages).values([{ name: 'Foo' }, { name: 'foo' }]);
+      });
+      const rows = await t.database.db.select().from(packages).where(eq(packages.name, 'foo'));
+      expect(rows.map((row) => row.name)).toEqual(['foo']);
+    });
+
+    test('a failing transaction leaves nothing behind', async () => {
+      const { srcPackages } = t.database.tables;
+      const attempt = t.database.transaction(async (tx) => {
+        await tx.insert(srcPackages).values({ name: 'rolled-back' });
+        throw new Error('boom');
+      });
+      await expect(attempt).rejects.toThrow('boom');
+      const rows = await t.database.db.select().from(srcPackages).where(eq(srcPackages.name, 'rolled-back'));
+      expect(rows).toEqual([]);
+    });
+
+    test('timestamps round-trip with millisecond precision in UTC', async () => {
+      const { operatingSystems, kernels } = t.database.tables;
+      const stamp = new Date('2019-10-19T14:10:09.483Z');
+      await t.database.transaction(async (tx) => {
+        await tx.insert(operatingSystems).values({ name: 'Debian 11' });
+        const [os] = await tx.select().from(operatingSystems).where(eq(operatingSystems.name, 'Debian 11'));
+        await tx
+          .insert(kernels)
+          .values({ name: 'k1', slug: 'k1', osId: os!.id, created: stamp, modified: stamp });
+      });
+      const [kernel] = await t.database.db.select().from(kernels).where(eq(kernels.name, 'k1'));
+      expect(kernel!.modified.toISOString()).toBe('2019-10-19T14:10:09.483Z');
+    });
+
+    test('foreign keys restrict deleting a referenced row and cascade host packages', async () => {
+      const {
+        operatingSystems,
+        kernels,
+        hosts,
+        packages,
+        srcPackages,
+        srcPackageVersions,
+        packageVersions,
+        hostPackages,
+      } = t.database.tables;
+      const stamp = now();
+      await t.database.transaction(async (tx) => {
+        const [os] = await tx.select().from(operatingSystems).where(eq(operatingSystems.name, 'Debian 11'));
+        const [kernel] = await tx.select().from(kernels).where(eq(kernels.name, 'k1'));
+        await tx
+          .insert(hosts)
+          .values({ name: 'h1', osId: os!.id, kernelId: kernel!.id, created: stamp, modified: stamp });
+        await tx.insert(packages).values({ name: 'p1' });
+        await tx.insert(srcPackages).values({ name: 's1' });
+        const [src] = await tx.select().from(srcPackages).where(eq(srcPackages.name, 's1'));
+        await tx
+          .insert(srcPackageVersions)
+          .values({ srcPackageId: src!.id, version: '1', osId: os!.id, created: stamp, modified: stamp });
+        const [srcVersion] = await tx.select().from(srcPackageVersions);
+        const [pkg] = await tx.select().from(packages).where(eq(packages.name, 'p1'));
+        await tx.insert(packageVersions).values({
+          packageId: pkg!.id,
+          version: '1',
+          osId: os!.id,
+          srcPackageVersionId: srcVersion!.id,
+          created: stamp,
+          modified: stamp,
+        });
+        const [version] = await tx.select().from(packageVersions);
+        const [host] = await tx.select().from(hosts).where(eq(hosts.name, 'h1'));
+        await tx.insert(hostPackages).values({
+          hostId: host!.id,
+          packageId: pkg!.id,
+          packageVersionId: version!.id,
+          created: stamp,
+          modified: stamp,
+        });
+      });
+      await expect(t.database.transaction((tx) => tx.delete(packageVersions))).rejects.toThrow();
+      await expect(t.database.transaction((tx) => tx.delete(kernels))).rejects.toThrow();
+      await t.database.transaction((tx) => tx.delete(hosts).where(eq(hosts.name, 'h1')));
+      expect(await t.database.db.select().from(hostPackages)).toEqual([]);
+      expect((await t.database.db.select().from(kernels)).length).toBe(1);
+    });
+
+    test('the Kubernetes container count cannot be negative', async () => {
+      const { kubernetesImages } = t.database.tables;
+      const insert = t.database.transaction((tx) =>
+        tx.insert(kubernetesImages).values({
+          cluster: 'c',
+          namespace: 'n',
+          imageId: 1,
+          containers: -1,
+          created: now(),
+          modified: now(),
+        }),
+      );
+      await expect(insert).rejects.toThrow();
+    });
+
+    test('case-insensitive containment treats LIKE wildcards literally', async () => {
+      const { packages } = t.database.tables;
+      const { dialect } = t.database;
+      await t.database.transaction(async (tx) => {
+        await tx.insert(packages).values([{ name: 'LibFoo_Bar' }, { name: 'libfooXbar' }]);
+      });
+      const hits = await t.database.db
+        .select({ name: packages.name })
+        .from(packages)
+        .where(dialect.containsIgnoringCase(packages.name, 'foo_b'));
+      expect(hits.map((row) => row.name)).toEqual(['LibFoo_Bar']);
+    });
+
+    test('upsert inserts new rows and updates conflicting ones', async () => {
+      const { operatingSystems, kernels } = t.database.tables;
+      const [os] = await t.database.db
+        .select()
+        .from(operatingSystems)
+        .where(eq(operatingSystems.name, 'Debian 11'));
+      const stamp = new Date('2030-01-01T00:00:00.000Z');
+      await t.database.transaction((tx) =>
+        t.database.dialect.upsert(
+          tx,
+          kernels,
+          [
+            { name: 'k1', slug: 'k1', release: 'r-new', osId: os!.id, created: stamp, modified: stamp },
+            { name: 'k2', slug: 'k2', release: 'r2', osId: os!.id, created: stamp, modified: stamp },
+          ],
+          [kernels.name, kernels.osId],
+          [kernels.release, kernels.modified],
+        ),
+      );
+      const rows = await t.database.db.select().from(kernels).orderBy(kernels.name);
+      expect(rows.map((row) => [row.name, row.release, row.modified.getUTCFullYear()])).toEqual([
+        ['k1', 'r-new', 2030],
+        ['k2', 'r2', 2030],
+      ]);
+      await t.database.transaction((tx) =>
+        t.database.dialect.insertIgnore(tx, kernels, [
+          { name: 'k2', slug: 'x', osId: os!.id, created: stamp, modified: stamp },
+        ]),
+      );
+      const [k2] = await t.database.db.select().from(kernels).where(eq(kernels.name, 'k2'));
+      expect(k2!.slug).toBe('k2');
+    });
+
+    test('raw rows come back as objects', async () => {
+      const rows = await t.database.dialect.selectRows<{ one: number }>(t.database.db, sql`SELECT 1 AS one`);
+      expect(Number(rows[0]?.one)).toBe(1);
+    });
+
+    if (kind === 'sqlite') {
+      test('reads go through a read-only connection', async () => {
+        const { packages } = t.database.tables;
+        await expect(
+          Promise.resolve().then(() => t.database.db.insert(packages).values({ name: 'x' })),
+        ).rejects.toThrow(/readonly/i);
+      });
+    }
+  });
+}
