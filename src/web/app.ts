@@ -1,4 +1,8 @@
-/** Builds the Hono application: middleware, then every route group. */
+/**
+ * Builds the Hono application. Middleware order follows spec/server.md §3.2: security headers and
+ * session loading, then the client-certificate check, then the login requirement, then routes
+ * (where the method check and the view run).
+ */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './env.ts';
@@ -13,6 +17,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('log', deps.log);
     await next();
   });
+  // 1. Security headers and CSP (web).
+  // 2. Session loading: sets c.var.user and c.var.csrfToken (auth).
+  // 3. Client-certificate check, spec §4.1: sets c.var.host or answers 403 (agent API).
+  // 4. Login requirement, spec §3.2 step 2: 302 to /login/ unless c.var.user or c.var.host (auth).
+  // 5. Routes.
   app.route('/', healthRoutes);
 
   app.onError((error, c) => {

@@ -5,9 +5,9 @@ import type { Logger } from '../lib/logger.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
 export interface ConnectionInfo {
-  /** The peer's IP address; `''` when unknown (for example in app.request() tests). */
+  /** The peer's IP address; `''` when unknown. */
   remoteAddress: string;
-  /** Set by the native-TLS front end: the verified client certificate's subject, if any. */
+  /** Set by the native-TLS front end: the client certificate as the TLS layer verified it. */
   clientCertificate?: { verified: boolean; subjectDn: string; verifyError?: string };
 }
 
@@ -18,7 +18,29 @@ export interface AppDeps {
   log: Logger;
 }
 
+/** A host authenticated by its client certificate (spec §4.1 step 4); the CN may be missing. */
+export interface HostIdentity {
+  commonName: string | null;
+  subjectDn: string;
+}
+
+/** The signed-in person, as pages and the login requirement see them. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  isSuperuser: boolean;
+}
+
+export type AppVariables = AppDeps & {
+  /** Set by the client-certificate check when it passed; passes the login requirement too. */
+  host?: HostIdentity;
+  /** Set by the session middleware; null when nobody is signed in. */
+  user?: SessionUser | null;
+  /** The CSRF token forms of this session must carry. */
+  csrfToken?: string;
+};
+
 export type AppEnv = {
   Bindings: ConnectionInfo;
-  Variables: AppDeps;
+  Variables: AppVariables;
 };
