@@ -11,11 +11,13 @@ describe('parseArgv', () => {
     test('-p 8443', () => expect(values('-p', '8443')).toEqual({ port: '8443' }));
     test('-p8443', () => expect(values('-p8443')).toEqual({ port: '8443' }));
     test('-p=8443', () => expect(values('-p=8443')).toEqual({ port: '8443' }));
-    test('bundled flags -ns host', () => expect(values('-ns', 'host')).toEqual({ dry_run: true, server: ['host'] }));
+    test('bundled flags -ns host', () =>
+      expect(values('-ns', 'host')).toEqual({ dry_run: true, server: ['host'] }));
     test('bundled flags with an attached value -ushost', () => {
       expect(values('-ushost')).toEqual({ upgradable: true, server: ['host'] });
     });
-    test('a unique prefix: --dpkg is --dpkg-hook', () => expect(values('--dpkg')).toEqual({ dpkg_hook: true }));
+    test('a unique prefix: --dpkg is --dpkg-hook', () =>
+      expect(values('--dpkg')).toEqual({ dpkg_hook: true }));
     test('a unique prefix: --dry is --dry-run', () => expect(values('--dry')).toEqual({ dry_run: true }));
     test('options in any order, --config anywhere', () => {
       expect(values('-n', '--config', 'x', '-d')).toEqual({ dry_run: true, config: 'x', debug: true });
@@ -25,7 +27,9 @@ describe('parseArgv', () => {
 
   describe('collects servers (§1.6)', () => {
     test('several values after one -s', () => {
-      expect(values('-s', 'a.example.org', 'b.example.org')).toEqual({ server: ['a.example.org', 'b.example.org'] });
+      expect(values('-s', 'a.example.org', 'b.example.org')).toEqual({
+        server: ['a.example.org', 'b.example.org'],
+      });
     });
     test('-s values stop at the next option', () => {
       expect(values('-s', 'a', 'b', '-n')).toEqual({ server: ['a', 'b'], dry_run: true });
@@ -40,20 +44,25 @@ describe('parseArgv', () => {
     test('-h', () => expect(parseArgv(['-n', '-h']).action).toBe('help'));
     test('--version', () => expect(parseArgv(['--version']).action).toBe('version'));
     test('--vers (prefix)', () => expect(parseArgv(['--vers']).action).toBe('version'));
-    test('help wins over a later unknown option', () => expect(parseArgv(['-h', '--bogus']).action).toBe('help'));
+    test('help wins over a later unknown option', () =>
+      expect(parseArgv(['-h', '--bogus']).action).toBe('help'));
   });
 
   describe('refuses with a usage error', () => {
-    test('an unknown option', () => expect(() => parseArgv(['--bogus'])).toThrow('unrecognized arguments: --bogus'));
+    test('an unknown option', () =>
+      expect(() => parseArgv(['--bogus'])).toThrow('unrecognized arguments: --bogus'));
     test('an unknown short option', () => expect(() => parseArgv(['-x'])).toThrow(UsageError));
-    test('a positional argument', () => expect(() => parseArgv(['full'])).toThrow('unrecognized arguments: full'));
-    test('an ambiguous prefix', () => expect(() => parseArgv(['--c'])).toThrow('ambiguous option: --c could match'));
+    test('a positional argument', () =>
+      expect(() => parseArgv(['full'])).toThrow('unrecognized arguments: full'));
+    test('an ambiguous prefix', () =>
+      expect(() => parseArgv(['--c'])).toThrow('ambiguous option: --c could match'));
     test('-s without a value', () => {
       expect(() => parseArgv(['-s'])).toThrow('argument -s/--server: expected at least one argument');
     });
     test('-p followed by an option', () => {
       expect(() => parseArgv(['-p', '-n'])).toThrow('argument -p/--port: expected one argument');
     });
-    test('a flag with a value', () => expect(() => parseArgv(['--debug=yes'])).toThrow('ignored explicit argument'));
+    test('a flag with a value', () =>
+      expect(() => parseArgv(['--debug=yes'])).toThrow('ignored explicit argument'));
   });
 });

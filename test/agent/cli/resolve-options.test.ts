@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgv } from '../../../src/agent/cli/parse-argv.ts';
-import { type AgentOptions, DEFAULT_SPOOL_DIR, resolveOptions } from '../../../src/agent/cli/resolve-options.ts';
+import {
+  type AgentOptions,
+  DEFAULT_SPOOL_DIR,
+  resolveOptions,
+} from '../../../src/agent/cli/resolve-options.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'agent-options-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -25,7 +29,9 @@ const INVALID_JSON = writeFile('invalid_json', 'invalid json');
 
 /** Resolves a command line; a config is always given so the host's /etc/debmonitor.conf never leaks in. */
 function resolve(argv: string[], env: Record<string, string> = {}, stdin = ''): Promise<AgentOptions> {
-  const withConfig = argv.some((arg) => arg.startsWith('--config')) ? argv : ['--config', '/dev/null', ...argv];
+  const withConfig = argv.some((arg) => arg.startsWith('--config'))
+    ? argv
+    : ['--config', '/dev/null', ...argv];
   return resolveOptions(parseArgv(withConfig), { env, readStdin: async () => stdin });
 }
 
@@ -40,13 +46,17 @@ describe('resolveOptions', () => {
       expect((await resolve(['-s', 'localhost'])).servers).toEqual(['localhost']);
     });
     test('2. no server and no -n is a usage error', async () => {
-      await expect(resolve([])).rejects.toThrow('argument -s/--server is required unless -n/--dry-run is set');
+      await expect(resolve([])).rejects.toThrow(
+        'argument -s/--server is required unless -n/--dry-run is set',
+      );
     });
     test('3. -n without a server is accepted', async () => {
       expect((await resolve(['-n'])).dryRun).toBe(true);
     });
     test('4. -k without -c is a usage error', async () => {
-      await expect(resolve(['-n', '-k', 'cert.key'])).rejects.toThrow('argument -c/--cert is required when -k/--key is set');
+      await expect(resolve(['-n', '-k', 'cert.key'])).rejects.toThrow(
+        'argument -c/--cert is required when -k/--key is set',
+      );
     });
     test('5. -u with -g is a usage error', async () => {
       await expect(resolve(['-n', '-u', '-g'])).rejects.toThrow(
@@ -65,14 +75,27 @@ describe('resolveOptions', () => {
       });
     });
     test('8. the command line wins over the config', async () => {
-      const options = await resolve(['--config', OK_CONF, '-c', 'DUMMY_CERT', '-k', 'DUMMY_KEY', '-p', '18081']);
+      const options = await resolve([
+        '--config',
+        OK_CONF,
+        '-c',
+        'DUMMY_CERT',
+        '-k',
+        'DUMMY_KEY',
+        '-p',
+        '18081',
+      ]);
       expect([options.cert, options.key, options.port]).toEqual(['DUMMY_CERT', 'DUMMY_KEY', 18081]);
     });
     test('9. client.ko.conf is a usage error', async () => {
-      await expect(resolve(['--config', KO_CONF])).rejects.toThrow(`Unable to parse configuration file ${KO_CONF}`);
+      await expect(resolve(['--config', KO_CONF])).rejects.toThrow(
+        `Unable to parse configuration file ${KO_CONF}`,
+      );
     });
     test('10. --ca keeps the path without reading the file', async () => {
-      expect((await resolve(['-n', '--ca', join(directory, 'ca_bundle.crt')])).ca).toBe(join(directory, 'ca_bundle.crt'));
+      expect((await resolve(['-n', '--ca', join(directory, 'ca_bundle.crt')])).ca).toBe(
+        join(directory, 'ca_bundle.crt'),
+      );
     });
     test('11. no --ca leaves the CA unset (the system bundle is used when sending)', async () => {
       expect((await resolve(['-n'])).ca).toBeUndefined();
@@ -83,13 +106,17 @@ describe('resolveOptions', () => {
       );
     });
     test('13. -f with invalid JSON', async () => {
-      await expect(resolve(['-f', INVALID_JSON])).rejects.toThrow('argument -f/--image-file: Failed to load JSON file');
+      await expect(resolve(['-f', INVALID_JSON])).rejects.toThrow(
+        'argument -f/--image-file: Failed to load JSON file',
+      );
     });
     test('14. -n -f valid_json loads the payload', async () => {
       expect((await resolve(['-n', '-f', VALID_JSON])).imagePayload).toEqual({ key: 'value' });
     });
     test('-f - reads the payload from stdin', async () => {
-      expect((await resolve(['-n', '-f', '-'], {}, '{"image_name": "x"}')).imagePayload).toEqual({ image_name: 'x' });
+      expect((await resolve(['-n', '-f', '-'], {}, '{"image_name": "x"}')).imagePayload).toEqual({
+        image_name: 'x',
+      });
     });
     test('-f with an empty JSON object is refused (legacy fell through to collection)', async () => {
       await expect(resolve(['-n', '-f', writeFile('empty.json', '{}')])).rejects.toThrow('holds no payload');
@@ -106,14 +133,19 @@ describe('resolveOptions', () => {
       ['--retry-backoff', '--retry-backoff'],
     ] as const) {
       test(`17. ${flag} abc is an invalid int`, async () => {
-        await expect(resolve(['-n', flag, 'abc'])).rejects.toThrow(`argument ${name}: invalid int value: 'abc'`);
+        await expect(resolve(['-n', flag, 'abc'])).rejects.toThrow(
+          `argument ${name}: invalid int value: 'abc'`,
+        );
       });
     }
     test('17. 0x10 is not an int', async () => {
       await expect(resolve(['-n', '-p', '0x10'])).rejects.toThrow('invalid int value');
     });
     test('18. two servers after one -s, in order', async () => {
-      expect((await resolve(['-s', 'a.example.org', 'b.example.org'])).servers).toEqual(['a.example.org', 'b.example.org']);
+      expect((await resolve(['-s', 'a.example.org', 'b.example.org'])).servers).toEqual([
+        'a.example.org',
+        'b.example.org',
+      ]);
     });
     test('19. comma-separated servers in the config', async () => {
       expect((await resolveWithConfig('server=a.example.org,b.example.org')).servers).toEqual([
@@ -131,7 +163,9 @@ describe('resolveOptions', () => {
       expect((await resolve(['-s', 'a,b'])).servers).toEqual(['a', 'b']);
     });
     test('a config port that is not an int gives the command-line message', async () => {
-      await expect(resolveWithConfig('server=a\nport=x')).rejects.toThrow("argument -p/--port: invalid int value: 'x'");
+      await expect(resolveWithConfig('server=a\nport=x')).rejects.toThrow(
+        "argument -p/--port: invalid int value: 'x'",
+      );
     });
     test('a malformed server is a usage error', async () => {
       await expect(resolve(['-s', 'http://a.example.org'])).rejects.toThrow('only https:// is supported');
@@ -150,7 +184,9 @@ describe('resolveOptions', () => {
       });
     }
     test('any other word is a usage error', async () => {
-      await expect(resolveWithConfig('server=a\ndry_run=maybe')).rejects.toThrow("configuration key 'dry_run' must be a boolean");
+      await expect(resolveWithConfig('server=a\ndry_run=maybe')).rejects.toThrow(
+        "configuration key 'dry_run' must be a boolean",
+      );
     });
   });
 

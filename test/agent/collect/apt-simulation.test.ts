@@ -25,7 +25,10 @@ describe('parseInstLines', () => {
     });
     test('keeps epochs in both versions', () => {
       const libnss3 = upgrades.find((upgrade) => upgrade.name === 'libnss3');
-      expect([libnss3?.installedVersion, libnss3?.candidateVersion]).toEqual(['2:3.87.1-1+deb12u2', '2:3.87.1-1+deb12u4']);
+      expect([libnss3?.installedVersion, libnss3?.candidateVersion]).toEqual([
+        '2:3.87.1-1+deb12u2',
+        '2:3.87.1-1+deb12u4',
+      ]);
     });
     test('reads an `all` architecture', () => {
       expect(upgrades.find((upgrade) => upgrade.name === 'tzdata')?.architecture).toBe('all');
@@ -45,28 +48,37 @@ describe('parseInstLines', () => {
       expect(parseInstLines('Inst libnew1 (1.0-1 Debian:12.15/oldstable [amd64])\n')).toEqual([]);
     });
     test('Remv and Conf lines', () => {
-      expect(parseInstLines('Remv old-package [1.0-1]\nConf bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n')).toEqual([]);
+      expect(
+        parseInstLines('Remv old-package [1.0-1]\nConf bash (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n'),
+      ).toEqual([]);
     });
     test('an Inst line whose candidate equals the installed version', () => {
-      expect(parseInstLines('Inst bash [5.2.15-2+b13] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n')).toEqual([]);
+      expect(
+        parseInstLines('Inst bash [5.2.15-2+b13] (5.2.15-2+b13 Debian:12.15/oldstable [amd64])\n'),
+      ).toEqual([]);
     });
   });
 
   test('keeps the :arch of a foreign package name', () => {
-    const [upgrade] = parseInstLines('Inst libc6:i386 [2.36-9] (2.36-9+deb12u1 Debian:12.15/oldstable [i386])\n');
+    const [upgrade] = parseInstLines(
+      'Inst libc6:i386 [2.36-9] (2.36-9+deb12u1 Debian:12.15/oldstable [i386])\n',
+    );
     expect([upgrade?.name, upgrade?.architecture]).toEqual(['libc6:i386', 'i386']);
   });
 });
 
 describe('isSecurityRelease', () => {
   describe('is true for security archives', () => {
-    test('Debian label and archive', () => expect(isSecurityRelease('Debian-Security:12/oldstable-security')).toBe(true));
+    test('Debian label and archive', () =>
+      expect(isSecurityRelease('Debian-Security:12/oldstable-security')).toBe(true));
     test('Ubuntu suite', () => expect(isSecurityRelease('Ubuntu:22.04/jammy-security')).toBe(true));
-    test('Debian codename suite', () => expect(isSecurityRelease('Debian-Security:12/bookworm-security')).toBe(true));
+    test('Debian codename suite', () =>
+      expect(isSecurityRelease('Debian-Security:12/bookworm-security')).toBe(true));
   });
   describe('is false otherwise', () => {
     test('a point release', () => expect(isSecurityRelease('Debian:12.15/oldstable')).toBe(false));
     test('Ubuntu updates', () => expect(isSecurityRelease('Ubuntu:22.04/jammy-updates')).toBe(false));
-    test('a suite merely containing the word', () => expect(isSecurityRelease('Example:1/security-tools')).toBe(false));
+    test('a suite merely containing the word', () =>
+      expect(isSecurityRelease('Example:1/security-tools')).toBe(false));
   });
 });

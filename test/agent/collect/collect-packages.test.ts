@@ -16,7 +16,13 @@ const STATUS = [
 ].join('\n');
 
 const UPGRADES: SimulatedUpgrade[] = [
-  { name: 'package1', installedVersion: '1.0.0-1', candidateVersion: '1.0.0-2', architecture: 'all', releases: ['Example:1/stable'] },
+  {
+    name: 'package1',
+    installedVersion: '1.0.0-1',
+    candidateVersion: '1.0.0-2',
+    architecture: 'all',
+    releases: ['Example:1/stable'],
+  },
   {
     name: 'package3',
     installedVersion: '1.0.0-1',
@@ -57,7 +63,13 @@ describe('collectPackages', () => {
     const { upgradable } = await collectPackages(false, simulatedSources(), quiet);
     expect(upgradable).toEqual([
       { name: 'package1', version_from: '1.0.0-1', version_to: '1.0.0-2', source: 'package1', type: '' },
-      { name: 'package3', version_from: '1.0.0-1', version_to: '1.0.0-2', source: 'package32', type: 'security' },
+      {
+        name: 'package3',
+        version_from: '1.0.0-1',
+        version_to: '1.0.0-2',
+        source: 'package32',
+        type: 'security',
+      },
     ]);
   });
   test('44. upgradable mode sends no installed packages and the same upgrades', async () => {
@@ -66,7 +78,10 @@ describe('collectPackages', () => {
     expect(packages.upgradable.map((item) => item.name)).toEqual(['package1', 'package3']);
   });
   test('42. an empty database gives empty lists', async () => {
-    expect(await collectPackages(false, simulatedSources('', []), quiet)).toEqual({ installed: [], upgradable: [] });
+    expect(await collectPackages(false, simulatedSources('', []), quiet)).toEqual({
+      installed: [],
+      upgradable: [],
+    });
   });
   test('a candidate APT cannot describe falls back to the installed source', async () => {
     const { upgradable } = await collectPackages(false, simulatedSources(STATUS, UPGRADES, ''), quiet);
@@ -74,7 +89,11 @@ describe('collectPackages', () => {
   });
   test('logs the counts legacy logged', async () => {
     const lines: string[] = [];
-    await collectPackages(false, simulatedSources(), createLogger(false, (line) => lines.push(line)));
+    await collectPackages(
+      false,
+      simulatedSources(),
+      createLogger(false, (line) => lines.push(line)),
+    );
     expect(lines).toEqual([
       'INFO:debmonitor:Found 4 installed binary packages\n',
       'INFO:debmonitor:Found 3 upgradable binary packages (including new dependencies)\n',

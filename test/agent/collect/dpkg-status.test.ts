@@ -12,21 +12,36 @@ function stanza(name: string, fields: Record<string, string>, status = 'install 
 
 describe('parseDpkgStatus', () => {
   test('reads name, architecture, version, source and state', () => {
-    const [pkg] = parseDpkgStatus(stanza('openssl', { Architecture: 'amd64', Version: '3.0.16-1~deb12u1', Source: 'openssl' }));
-    expect(pkg).toEqual({ name: 'openssl', architecture: 'amd64', version: '3.0.16-1~deb12u1', source: 'openssl', state: 'installed' });
+    const [pkg] = parseDpkgStatus(
+      stanza('openssl', { Architecture: 'amd64', Version: '3.0.16-1~deb12u1', Source: 'openssl' }),
+    );
+    expect(pkg).toEqual({
+      name: 'openssl',
+      architecture: 'amd64',
+      version: '3.0.16-1~deb12u1',
+      source: 'openssl',
+      state: 'installed',
+    });
   });
   test('reduces a Source with a parenthesised version to the name', () => {
-    const [pkg] = parseDpkgStatus(stanza('libssl3', { Architecture: 'amd64', Version: '3.0.16-1', Source: 'openssl (3.0.16-1)' }));
+    const [pkg] = parseDpkgStatus(
+      stanza('libssl3', { Architecture: 'amd64', Version: '3.0.16-1', Source: 'openssl (3.0.16-1)' }),
+    );
     expect(pkg?.source).toBe('openssl');
   });
   test('falls back to the package name without Source', () => {
-    expect(parseDpkgStatus(stanza('bash', { Architecture: 'amd64', Version: '5.2' }))[0]?.source).toBe('bash');
+    expect(parseDpkgStatus(stanza('bash', { Architecture: 'amd64', Version: '5.2' }))[0]?.source).toBe(
+      'bash',
+    );
   });
   test('keeps the epoch of a version', () => {
-    expect(parseDpkgStatus(stanza('libcap2', { Architecture: 'amd64', Version: '1:2.66-4' }))[0]?.version).toBe('1:2.66-4');
+    expect(
+      parseDpkgStatus(stanza('libcap2', { Architecture: 'amd64', Version: '1:2.66-4' }))[0]?.version,
+    ).toBe('1:2.66-4');
   });
   test('reads stanzas separated by a blank line, without a final newline', () => {
-    const text = `${stanza('a', { Architecture: 'all', Version: '1' })}\n${stanza('b', { Architecture: 'all', Version: '2' })}`.trimEnd();
+    const text =
+      `${stanza('a', { Architecture: 'all', Version: '1' })}\n${stanza('b', { Architecture: 'all', Version: '2' })}`.trimEnd();
     expect(parseDpkgStatus(text).map((pkg) => pkg.name)).toEqual(['a', 'b']);
   });
   test('does not take continuation lines for fields', () => {
@@ -39,7 +54,8 @@ describe('parseDpkgStatus', () => {
 });
 
 describe('isInstalled', () => {
-  const state = (status: string) => isInstalled(parseDpkgStatus(stanza('p', { Architecture: 'all', Version: '1' }, status))[0]!);
+  const state = (status: string) =>
+    isInstalled(parseDpkgStatus(stanza('p', { Architecture: 'all', Version: '1' }, status))[0]!);
   describe('is true when APT sees a current version', () => {
     test('installed', () => expect(state('install ok installed')).toBe(true));
     test('unpacked', () => expect(state('install ok unpacked')).toBe(true));
@@ -63,11 +79,21 @@ describe('toInstalledItems', () => {
     ].join('\n'),
   );
   test('names native and `all` packages bare and foreign ones name:arch', () => {
-    expect(toInstalledItems(packages, 'amd64').map((item) => item.name)).toEqual(['libc6', 'libc6:i386', 'tzdata']);
+    expect(toInstalledItems(packages, 'amd64').map((item) => item.name)).toEqual([
+      'libc6',
+      'libc6:i386',
+      'tzdata',
+    ]);
   });
   test('sorts by name in code-point order', () => {
     const names = toInstalledItems(
-      parseDpkgStatus([stanza('b', { Architecture: 'all', Version: '1' }), stanza('B', { Architecture: 'all', Version: '1' }), stanza('a', { Architecture: 'all', Version: '1' })].join('\n')),
+      parseDpkgStatus(
+        [
+          stanza('b', { Architecture: 'all', Version: '1' }),
+          stanza('B', { Architecture: 'all', Version: '1' }),
+          stanza('a', { Architecture: 'all', Version: '1' }),
+        ].join('\n'),
+      ),
       'amd64',
     ).map((item) => item.name);
     expect(names).toEqual(['B', 'a', 'b']);

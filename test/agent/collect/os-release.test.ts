@@ -14,7 +14,9 @@ const osName = (text: string) => formatOsName(parseOsRelease(text));
 
 describe('formatOsName', () => {
   test('the real Debian 12 file gives `Debian 12`', async () => {
-    expect(osName(await Bun.file(join(import.meta.dir, '..', 'fixtures', 'debian12', 'os-release')).text())).toBe('Debian 12');
+    expect(
+      osName(await Bun.file(join(import.meta.dir, '..', 'fixtures', 'debian12', 'os-release')).text()),
+    ).toBe('Debian 12');
   });
   test('legacy fixture ExampleOS gives `ExampleOS 001`', () => {
     expect(osName('ID=ExampleOS\nVERSION_ID="001"\n')).toBe('ExampleOS 001');
@@ -30,7 +32,8 @@ describe('formatOsName', () => {
   test('ID_LIKE and VERSION do not count as ID and VERSION_ID', () => {
     expect(osName('ID_LIKE=debian\nVERSION="12 (bookworm)"\n')).toBe('unknown');
   });
-  test('later assignments override earlier ones', () => expect(osName('ID=a\nID=debian\nVERSION_ID=12\n')).toBe('Debian 12'));
+  test('later assignments override earlier ones', () =>
+    expect(osName('ID=a\nID=debian\nVERSION_ID=12\n')).toBe('Debian 12'));
   describe('unquotes values like a shell (legacy needed double quotes)', () => {
     test('unquoted VERSION_ID', () => expect(osName('ID=debian\nVERSION_ID=12\n')).toBe('Debian 12'));
     test('single-quoted VERSION_ID', () => expect(osName("ID=debian\nVERSION_ID='12'\n")).toBe('Debian 12'));
@@ -39,7 +42,8 @@ describe('formatOsName', () => {
 });
 
 describe('unquoteShellValue', () => {
-  test('backslash escapes inside double quotes', () => expect(unquoteShellValue('"a \\"b\\" \\$c"')).toBe('a "b" $c'));
+  test('backslash escapes inside double quotes', () =>
+    expect(unquoteShellValue('"a \\"b\\" \\$c"')).toBe('a "b" $c'));
   test('no escapes inside single quotes', () => expect(unquoteShellValue("'a\\b'")).toBe('a\\b'));
   test('an unquoted blank ends the value', () => expect(unquoteShellValue('12 # comment')).toBe('12'));
   test('adjacent quoted parts join', () => expect(unquoteShellValue('"a"\'b\'c')).toBe('abc'));
@@ -58,7 +62,11 @@ describe('readOsName', () => {
 
 describe('explainOsNameProblem', () => {
   test('accepts `Debian 12`, `Debian` and `Ubuntu 22.04`', () => {
-    expect(['Debian 12', 'Debian', 'Ubuntu 22.04'].map(explainOsNameProblem)).toEqual([undefined, undefined, undefined]);
+    expect(['Debian 12', 'Debian', 'Ubuntu 22.04'].map(explainOsNameProblem)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
   test('explains `unknown` and `Debian 9` with the os= override', () => {
     expect(explainOsNameProblem('unknown')).toContain('os=');

@@ -58,9 +58,24 @@ function newSpoolDir(): string {
 }
 
 /** Sends an image payload through `-f -` to the given ports; extra args go last. */
-function sendImage(ports: number[], spoolDir: string, extra: string[] = [], payload: unknown = imagePayload()) {
+function sendImage(
+  ports: number[],
+  spoolDir: string,
+  extra: string[] = [],
+  payload: unknown = imagePayload(),
+) {
   return runAgentProcess(
-    ['--config', '/dev/null', '-s', ...ports.map((port) => `127.0.0.1:${port}`), '--ca', tls.caPath, '-f', '-', ...extra],
+    [
+      '--config',
+      '/dev/null',
+      '-s',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--ca',
+      tls.caPath,
+      '-f',
+      '-',
+      ...extra,
+    ],
     { stdin: JSON.stringify(payload), env: { DEBMONITOR_SPOOL_DIR: spoolDir } },
   );
 }
@@ -68,7 +83,9 @@ function sendImage(ports: number[], spoolDir: string, extra: string[] = [], payl
 /** Lists the spooled report files of all servers. */
 function listSpooled(spoolDir: string): string[] {
   try {
-    return readdirSync(spoolDir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json'));
+    return readdirSync(spoolDir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+      name.endsWith('.json'),
+    );
   } catch {
     return [];
   }
@@ -83,7 +100,9 @@ describe('sending a report', () => {
     expect(server.requests[0]!.method).toBe('POST');
     expect(server.requests[0]!.path).toBe(`/images/${IMAGE}/update`);
     expect(server.requests[0]!.json).toEqual(imagePayload());
-    expect(run.stderr).toContain('INFO:debmonitor:Successfully sent the full update to the DebMonitor server(s)');
+    expect(run.stderr).toContain(
+      'INFO:debmonitor:Successfully sent the full update to the DebMonitor server(s)',
+    );
   });
 
   test('67. the request carries the JSON content type and the legacy User-Agent format', async () => {
@@ -96,7 +115,9 @@ describe('sending a report', () => {
   });
 
   test('68. a 503 is retried and the following 201 succeeds', async () => {
-    const server = serve({ respond: (_request, index) => new Response('busy', { status: index === 0 ? 503 : 201 }) });
+    const server = serve({
+      respond: (_request, index) => new Response('busy', { status: index === 0 ? 503 : 201 }),
+    });
     const run = await sendImage([server.port], newSpoolDir(), ['--retry-backoff', '0']);
     expect(run.exitCode).toBe(0);
     expect(server.requests).toHaveLength(2);
@@ -159,10 +180,13 @@ describe('sending a report', () => {
 
   test('the server is verified: without the test CA the TLS handshake fails', async () => {
     const server = serve();
-    const run = await runAgentProcess(['--config', '/dev/null', '-s', `127.0.0.1:${server.port}`, '-f', '-', '--retries', '0'], {
-      stdin: JSON.stringify(imagePayload()),
-      env: { DEBMONITOR_SPOOL_DIR: newSpoolDir() },
-    });
+    const run = await runAgentProcess(
+      ['--config', '/dev/null', '-s', `127.0.0.1:${server.port}`, '-f', '-', '--retries', '0'],
+      {
+        stdin: JSON.stringify(imagePayload()),
+        env: { DEBMONITOR_SPOOL_DIR: newSpoolDir() },
+      },
+    );
     expect(run.exitCode).toBe(1);
     expect(server.requests).toHaveLength(0);
   });
@@ -172,7 +196,12 @@ describe('the spool', () => {
   test('a report that cannot be delivered is spooled, and sent first by the next run', async () => {
     const spoolDir = newSpoolDir();
     const port = await closedPort();
-    const failed = await sendImage([port], spoolDir, ['--retries', '0'], imagePayload('registry.example.com/a:1'));
+    const failed = await sendImage(
+      [port],
+      spoolDir,
+      ['--retries', '0'],
+      imagePayload('registry.example.com/a:1'),
+    );
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toContain('Spooled the full update');
     expect(listSpooled(spoolDir)).toHaveLength(1);
@@ -216,7 +245,12 @@ describe('the spool', () => {
 describe('mutual TLS (55)', () => {
   test('-c with -k presents the certificate with its separate key', async () => {
     const server = serve({ requireClientCert: true });
-    const run = await sendImage([server.port], newSpoolDir(), ['-c', tls.clientCertPath, '-k', tls.clientKeyPath]);
+    const run = await sendImage([server.port], newSpoolDir(), [
+      '-c',
+      tls.clientCertPath,
+      '-k',
+      tls.clientKeyPath,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(server.requests).toHaveLength(1);
   });
@@ -264,7 +298,9 @@ describe('dpkg hook mode without apt', () => {
       update_type: 'dpkg_hook',
       installed: [],
       upgradable: [],
-      uninstalled: [{ name: 'debmonitor-fixture-dummy', version: '1.0-1', source: 'debmonitor-fixture-dummy' }],
+      uninstalled: [
+        { name: 'debmonitor-fixture-dummy', version: '1.0-1', source: 'debmonitor-fixture-dummy' },
+      ],
     });
     expect(typeof payload.hostname).toBe('string');
     expect(payload.running_kernel).toHaveProperty('version');
@@ -295,23 +331,32 @@ describe('dpkg hook mode without apt', () => {
 
   test('32. a feed without actions sends nothing and exits 0', async () => {
     const server = serve();
-    const run = await runAgentProcess(['--config', '/dev/null', '-s', `127.0.0.1:${server.port}`, '--ca', tls.caPath, '-g'], {
-      stdin: 'VERSION 3\nAPT::Architecture=amd64\n\n',
-      env: { DEBMONITOR_SPOOL_DIR: newSpoolDir() },
-    });
+    const run = await runAgentProcess(
+      ['--config', '/dev/null', '-s', `127.0.0.1:${server.port}`, '--ca', tls.caPath, '-g'],
+      {
+        stdin: 'VERSION 3\nAPT::Architecture=amd64\n\n',
+        env: { DEBMONITOR_SPOOL_DIR: newSpoolDir() },
+      },
+    );
     expect(run.exitCode).toBe(0);
     expect(server.requests).toHaveLength(0);
   });
 
   test('75. -g with no server configured exits 0 quietly', async () => {
-    const run = await runAgentProcess(['--config', '/dev/null', '-g'], { stdin: await feed('dpkg-hook-v3-remove.txt') });
+    const run = await runAgentProcess(['--config', '/dev/null', '-g'], {
+      stdin: await feed('dpkg-hook-v3-remove.txt'),
+    });
     expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, '', '']);
   });
 
   test('a malformed feed exits 1 with the parser message', async () => {
-    const run = await runAgentProcess(['--config', '/dev/null', '-s', '127.0.0.1', '-g'], { stdin: 'VER 1\n' });
+    const run = await runAgentProcess(['--config', '/dev/null', '-s', '127.0.0.1', '-g'], {
+      stdin: 'VER 1\n',
+    });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('Failed to execute DebMonitor CLI: Expected VERSION line to be the first one');
+    expect(run.stderr).toContain(
+      'Failed to execute DebMonitor CLI: Expected VERSION line to be the first one',
+    );
   });
 });
 
@@ -327,13 +372,19 @@ describe('the command line', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^usage: debmonitor-client /);
-    expect(run.stderr).toContain('debmonitor-client: error: argument -s/--server is required unless -n/--dry-run is set');
+    expect(run.stderr).toContain(
+      'debmonitor-client: error: argument -s/--server is required unless -n/--dry-run is set',
+    );
   });
 
   test('62. -n prints one JSON document, keys sorted, 4-space indent', async () => {
-    const run = await runAgentProcess(['--config', '/dev/null', '-n', '-f', '-'], { stdin: '{"b": 1, "a": {"d": [1], "c": 2}}' });
+    const run = await runAgentProcess(['--config', '/dev/null', '-n', '-f', '-'], {
+      stdin: '{"b": 1, "a": {"d": [1], "c": 2}}',
+    });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toBe('{\n    "a": {\n        "c": 2,\n        "d": [\n            1\n        ]\n    },\n    "b": 1\n}\n');
+    expect(run.stdout).toBe(
+      '{\n    "a": {\n        "c": 2,\n        "d": [\n            1\n        ]\n    },\n    "b": 1\n}\n',
+    );
   });
 
   test('--help prints the options and exits 0', async () => {
@@ -346,12 +397,24 @@ describe('the command line', () => {
     const server = serve({ respond: () => new Response('OK', { status: 200 }) });
     const config = join(directory, 'check.conf');
     writeFileSync(config, '[DEFAULT]\nhostname=host1.example.org\nos=Debian 12\n');
-    const run = await runAgentProcess(['--config', config, '--check', '-s', `127.0.0.1:${server.port}`, '--ca', tls.caPath, '-c', tls.clientCombinedPath]);
+    const run = await runAgentProcess([
+      '--config',
+      config,
+      '--check',
+      '-s',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      tls.caPath,
+      '-c',
+      tls.clientCombinedPath,
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(`hostname: host1.example.org (hostname= in ${config})`);
     expect(run.stdout).toContain('os: Debian 12');
     expect(run.stdout).toContain('CN=host1.example.org');
     expect(run.stdout).toContain(`server 127.0.0.1:${server.port}: OK`);
-    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /auth-check']);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /auth-check',
+    ]);
   });
 });

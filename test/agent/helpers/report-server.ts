@@ -50,10 +50,14 @@ export function startReportServer(options: ReportServerOptions): ReportServer {
       } catch {
         json = undefined;
       }
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
       const recorded: RecordedRequest = {
         method: request.method,
         path: new URL(request.url).pathname,
-        headers: Object.fromEntries(request.headers),
+        headers,
         body,
         json,
       };

@@ -21,17 +21,26 @@ const VECTORS: [string, string][] = [
     'package-name 1.0.0-1 = 1.0.0-1 /var/cache/apt/archives/package-name_1.0.0-1_all.deb',
     'package-name 1.0.0-1 all none = 1.0.0-1 all none /var/cache/apt/archives/package-name_1.0.0-1_all.deb',
   ],
-  ['package-name 1.0.0-1 = 1.0.0-1 **CONFIGURE**', 'package-name 1.0.0-1 all none = 1.0.0-1 all none **CONFIGURE**'],
+  [
+    'package-name 1.0.0-1 = 1.0.0-1 **CONFIGURE**',
+    'package-name 1.0.0-1 all none = 1.0.0-1 all none **CONFIGURE**',
+  ],
   [
     'package-name 1.0.0-1 < 1.0.0-2 /var/cache/apt/archives/package-name_1.0.0-2_all.deb',
     'package-name 1.0.0-1 all none < 1.0.0-2 all none /var/cache/apt/archives/package-name_1.0.0-2_all.deb',
   ],
-  ['package-name 1.0.0-1 < 1.0.0-2 **CONFIGURE**', 'package-name 1.0.0-1 all none < 1.0.0-2 all none **CONFIGURE**'],
+  [
+    'package-name 1.0.0-1 < 1.0.0-2 **CONFIGURE**',
+    'package-name 1.0.0-1 all none < 1.0.0-2 all none **CONFIGURE**',
+  ],
   [
     'package-name 1.0.0-2 > 1.0.0-1 /var/cache/apt/archives/package_name_.1.0.0-1_all.deb',
     'package-name 1.0.0-2 all none > 1.0.0-1 all none /var/cache/apt/archives/package_name_.1.0.0-1_all.deb',
   ],
-  ['package-name 1.0.0-2 > 1.0.0-1 **CONFIGURE**', 'package-name 1.0.0-2 all none > 1.0.0-1 all none **CONFIGURE**'],
+  [
+    'package-name 1.0.0-2 > 1.0.0-1 **CONFIGURE**',
+    'package-name 1.0.0-2 all none > 1.0.0-1 all none **CONFIGURE**',
+  ],
   ['package-name 1.0.0-1 > - **REMOVE**', 'package-name 1.0.0-1 all none > - - none **REMOVE**'],
 ];
 
@@ -49,13 +58,17 @@ describe('parseDpkgHookFeed', () => {
   for (const version of [2, 3] as const) {
     describe(`gives the §2.4.4 results in protocol ${version}`, () => {
       test('rows 0-1: a fresh install of 1.0.0-1', () => {
-        expect(parseRows(version, [0, 1])).toEqual([{ name: 'package-name', version: '1.0.0-1', kind: 'installed' }]);
+        expect(parseRows(version, [0, 1])).toEqual([
+          { name: 'package-name', version: '1.0.0-1', kind: 'installed' },
+        ]);
       });
       test('rows 2-3: a re-install changes nothing', () => {
         expect(parseRows(version, [2, 3])).toEqual([]);
       });
       test('rows 4-5: an upgrade reports the new version 1.0.0-2', () => {
-        expect(parseRows(version, [4, 5])).toEqual([{ name: 'package-name', version: '1.0.0-2', kind: 'upgraded' }]);
+        expect(parseRows(version, [4, 5])).toEqual([
+          { name: 'package-name', version: '1.0.0-2', kind: 'upgraded' },
+        ]);
       });
       test('rows 6-7: a downgrade reports the new version 1.0.0-1', () => {
         expect(parseRows(version, [6, 7])).toEqual([
@@ -63,7 +76,9 @@ describe('parseDpkgHookFeed', () => {
         ]);
       });
       test('row 8: a removal reports the old version 1.0.0-1', () => {
-        expect(parseRows(version, [8])).toEqual([{ name: 'package-name', version: '1.0.0-1', kind: 'removed' }]);
+        expect(parseRows(version, [8])).toEqual([
+          { name: 'package-name', version: '1.0.0-1', kind: 'removed' },
+        ]);
       });
       test('a **CONFIGURE** line alone produces nothing', () => {
         for (const row of [1, 3, 5, 7]) expect(parseRows(version, [row])).toEqual([]);
@@ -121,7 +136,9 @@ describe('parseDpkgHookFeed', () => {
       expect(() => parseDpkgHookFeed(`${preamble(1)}${VECTORS[0]![0]}\n`)).toThrow('Unsupported version 1');
     });
     test('VERSION 4 is unsupported', () => {
-      expect(() => parseDpkgHookFeed('VERSION 4\nAPT::Architecture=amd64\n')).toThrow('Unsupported version 4');
+      expect(() => parseDpkgHookFeed('VERSION 4\nAPT::Architecture=amd64\n')).toThrow(
+        'Unsupported version 4',
+      );
     });
     test('VERSION 13 is unsupported (legacy read only its last digit)', () => {
       expect(() => parseDpkgHookFeed('VERSION 13\n\n')).toThrow('Unsupported version 13');
@@ -138,7 +155,9 @@ describe('parseDpkgHookFeed', () => {
       expect(() => parseDpkgHookFeed('')).toThrow('Expected VERSION line to be the first one');
     });
     test('an action line with too few fields', () => {
-      expect(() => parseDpkgHookFeed(`${preamble(3)}package-name - < 1.0 /x.deb\n`)).toThrow('Malformed dpkg hook line');
+      expect(() => parseDpkgHookFeed(`${preamble(3)}package-name - < 1.0 /x.deb\n`)).toThrow(
+        'Malformed dpkg hook line',
+      );
     });
   });
 
@@ -157,7 +176,8 @@ describe('parseDpkgHookFeed', () => {
       );
     });
     test('a foreign-architecture v3 line keeps its architecture', () => {
-      const line = 'libexample1 2.0-2 i386 same < 2.0-3 i386 same /var/cache/apt/archives/libexample1_2.0-3_i386.deb';
+      const line =
+        'libexample1 2.0-2 i386 same < 2.0-3 i386 same /var/cache/apt/archives/libexample1_2.0-3_i386.deb';
       expect(parseDpkgHookFeed(`${preamble(3)}${line}\n`).changes[0]!.architecture).toBe('i386');
     });
     test('native and foreign copies of one package are two changes', () => {
@@ -172,7 +192,10 @@ describe('parseDpkgHookFeed', () => {
       expect(parseDpkgHookFeed(`${preamble(3)}${line}\n`).changes[0]!.kind).toBe('removed');
     });
     test('a package listed twice keeps its last action', () => {
-      const lines = ['example 1.0 amd64 none > - - none **REMOVE**', 'example - - none < 2.0 amd64 none /x/example_2.0_amd64.deb'];
+      const lines = [
+        'example 1.0 amd64 none > - - none **REMOVE**',
+        'example - - none < 2.0 amd64 none /x/example_2.0_amd64.deb',
+      ];
       const changes = parseDpkgHookFeed(`${preamble(3)}${lines.join('\n')}\n`).changes;
       expect(changes.map((change) => [change.kind, change.version])).toEqual([['installed', '2.0']]);
     });
@@ -181,7 +204,8 @@ describe('parseDpkgHookFeed', () => {
       expect(parseDpkgHookFeed(`${preamble(2)}${line}\n`).changes).toHaveLength(1);
     });
     test('an epoch version is kept as written', () => {
-      const line = 'example-cli - - none < 1:4.1-1 amd64 foreign /var/cache/apt/archives/example-cli_1%3a4.1-1_amd64.deb';
+      const line =
+        'example-cli - - none < 1:4.1-1 amd64 foreign /var/cache/apt/archives/example-cli_1%3a4.1-1_amd64.deb';
       expect(parseDpkgHookFeed(`${preamble(3)}${line}\n`).changes[0]!.version).toBe('1:4.1-1');
     });
   });
@@ -201,7 +225,9 @@ describe('parseDpkgHookFeed', () => {
       'example-doc 0.9-1 all none = 0.9-1 all none **CONFIGURE**',
     ];
     const changes = parseDpkgHookFeed(`${preamble(3)}${lines.join('\n')}\n`).changes;
-    expect(changes.map((change) => `${change.kind} ${change.name}:${change.architecture} ${change.version}`)).toEqual([
+    expect(
+      changes.map((change) => `${change.kind} ${change.name}:${change.architecture} ${change.version}`),
+    ).toEqual([
       'upgraded libexample1:amd64 2.0-3',
       'upgraded libexample1:i386 2.0-3',
       'installed example-cli:amd64 1:4.1-1',

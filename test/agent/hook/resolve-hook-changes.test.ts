@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDpkgStatus } from '../../../src/agent/collect/dpkg-status.ts';
-import { createLogger } from '../../../src/agent/log.ts';
 import { parseDpkgHookFeed } from '../../../src/agent/hook/parse-dpkg-hook.ts';
 import { readDebControl, resolveHookChanges } from '../../../src/agent/hook/resolve-hook-changes.ts';
+import { createLogger } from '../../../src/agent/log.ts';
 
 const quiet = createLogger(false, () => {});
 const directory = mkdtempSync(join(tmpdir(), 'agent-hook-'));
@@ -16,7 +16,12 @@ function buildDeb(file: string, control: Record<string, string>): string {
   const root = join(directory, `${file}.d`);
   mkdirSync(join(root, 'DEBIAN'), { recursive: true });
   const fields = { Maintainer: 'Test <test@example.org>', Description: 'test package', ...control };
-  writeFileSync(join(root, 'DEBIAN', 'control'), `${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+  writeFileSync(
+    join(root, 'DEBIAN', 'control'),
+    `${Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')}\n`,
+  );
   const path = join(directory, file);
   const result = Bun.spawnSync(['dpkg-deb', '--build', '--root-owner-group', root, path], { stderr: 'pipe' });
   if (result.exitCode !== 0) throw new Error(result.stderr.toString());
@@ -35,10 +40,29 @@ describe('resolveHookChanges', () => {
   let debs: Record<string, string>;
   beforeAll(() => {
     debs = {
-      libAmd64: buildDeb('libexample1 2.0-3 amd64.deb', { Package: 'libexample1', Version: '2.0-3', Architecture: 'amd64', Source: 'example' }),
-      libI386: buildDeb('libexample1_2.0-3_i386.deb', { Package: 'libexample1', Version: '2.0-3', Architecture: 'i386', Source: 'example (2.0-3)' }),
-      cli: buildDeb('example-cli_1%3a4.1-1_amd64.deb', { Package: 'example-cli', Version: '1:4.1-1', Architecture: 'amd64', Source: 'example' }),
-      tool: buildDeb('example-tool_3.1-5_all.deb', { Package: 'example-tool', Version: '3.1-5', Architecture: 'all' }),
+      libAmd64: buildDeb('libexample1 2.0-3 amd64.deb', {
+        Package: 'libexample1',
+        Version: '2.0-3',
+        Architecture: 'amd64',
+        Source: 'example',
+      }),
+      libI386: buildDeb('libexample1_2.0-3_i386.deb', {
+        Package: 'libexample1',
+        Version: '2.0-3',
+        Architecture: 'i386',
+        Source: 'example (2.0-3)',
+      }),
+      cli: buildDeb('example-cli_1%3a4.1-1_amd64.deb', {
+        Package: 'example-cli',
+        Version: '1:4.1-1',
+        Architecture: 'amd64',
+        Source: 'example',
+      }),
+      tool: buildDeb('example-tool_3.1-5_all.deb', {
+        Package: 'example-tool',
+        Version: '3.1-5',
+        Architecture: 'all',
+      }),
     };
   });
 
@@ -57,7 +81,11 @@ describe('resolveHookChanges', () => {
         '',
       ].join('\n'),
     );
-    const items = await resolveHookChanges(feed.changes, { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) }, quiet);
+    const items = await resolveHookChanges(
+      feed.changes,
+      { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) },
+      quiet,
+    );
     expect(items).toEqual({
       installed: [
         { name: 'libexample1', version: '2.0-3', source: 'example' },
@@ -70,14 +98,26 @@ describe('resolveHookChanges', () => {
   });
 
   test('protocol 2 names a foreign package from its .deb', async () => {
-    const feed = parseDpkgHookFeed(`VERSION 2\nAPT::Architecture=amd64\n\nlibexample1 2.0-2 < 2.0-3 ${debs.libI386}\n`);
-    const items = await resolveHookChanges(feed.changes, { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) }, quiet);
+    const feed = parseDpkgHookFeed(
+      `VERSION 2\nAPT::Architecture=amd64\n\nlibexample1 2.0-2 < 2.0-3 ${debs.libI386}\n`,
+    );
+    const items = await resolveHookChanges(
+      feed.changes,
+      { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) },
+      quiet,
+    );
     expect(items.installed).toEqual([{ name: 'libexample1:i386', version: '2.0-3', source: 'example' }]);
   });
 
   test('a removal takes its source from dpkg status', async () => {
-    const feed = parseDpkgHookFeed('VERSION 2\nAPT::Architecture=amd64\n\nlibexample1 2.0-2 > - **REMOVE**\n');
-    const items = await resolveHookChanges(feed.changes, { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) }, quiet);
+    const feed = parseDpkgHookFeed(
+      'VERSION 2\nAPT::Architecture=amd64\n\nlibexample1 2.0-2 > - **REMOVE**\n',
+    );
+    const items = await resolveHookChanges(
+      feed.changes,
+      { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) },
+      quiet,
+    );
     expect(items.uninstalled).toEqual([{ name: 'libexample1', version: '2.0-2', source: 'example' }]);
   });
 });
