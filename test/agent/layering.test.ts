@@ -12,9 +12,9 @@ const FORBIDDEN_DIRECTORIES = ['db', 'store', 'web', 'config'].map((name) => joi
 /** Lists the import specifiers of a TypeScript file. */
 async function listImports(file: string): Promise<string[]> {
   const text = await Bun.file(file).text();
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (match) => (match[1] ?? match[2])!,
-  );
+  return [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((match) => (match[1] ?? match[2])!);
 }
 
 test('nothing reachable from src/agent.ts imports db, store, web, server config, hono, drizzle or mysql2', async () => {
@@ -26,7 +26,8 @@ test('nothing reachable from src/agent.ts imports db, store, web, server config,
     if (seen.has(file)) continue;
     seen.add(file);
     for (const specifier of await listImports(file)) {
-      if (FORBIDDEN.some((pattern) => pattern.test(specifier))) violations.push(`${file} imports ${specifier}`);
+      if (FORBIDDEN.some((pattern) => pattern.test(specifier)))
+        violations.push(`${file} imports ${specifier}`);
       if (!specifier.startsWith('.')) continue;
       const target = resolve(dirname(file), specifier);
       if (FORBIDDEN_DIRECTORIES.some((directory) => target.startsWith(`${directory}/`))) {

@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts';
 import type { SpooledReport } from '../spool/spool.ts';
 import type { ReportIdentity } from '../submit/explain-failure.ts';
 import { formatReportPath } from '../submit/server-address.ts';
-import { buildPayload, type ReportSubject, type UpdateType } from './build-payload.ts';
+import { buildPayload, type PayloadInput, type ReportSubject, type UpdateType } from './build-payload.ts';
 
 /** A report ready to print or send. */
 export interface Report extends SpooledReport {
@@ -54,7 +54,7 @@ export async function buildReport(
       ? Promise.resolve(options.hostname)
       : facts.resolveFqdn();
 
-  let lists: Pick<Parameters<typeof buildPayload>[0], 'installed' | 'uninstalled' | 'upgradable'>;
+  let lists: Pick<PayloadInput, 'installed' | 'uninstalled' | 'upgradable'>;
   if (feed) {
     const [statusText, nativeArchitecture] = await Promise.all([
       facts.readStatus(),

@@ -22,7 +22,15 @@ function shorten(body: string): string {
 
 /** Describes why a request failed, with a hint when the cause is known. */
 export function explainFailure(outcome: HttpOutcome, identity: ReportIdentity): string {
-  if (outcome.error !== undefined) return outcome.error;
+  if (outcome.error !== undefined) {
+    if (/handshake|certificate|CERT_/i.test(outcome.error)) {
+      return (
+        `${outcome.error} (hint: check ca= (the CA that signed the server certificate) and, when the server ` +
+        'requires a client certificate, cert=/key=)'
+      );
+    }
+    return outcome.error;
+  }
   const status = outcome.status ?? 0;
   const text = `${status} ${shorten(outcome.body)}`.trim();
   const hint = findHint(status, outcome, identity);
