@@ -13,7 +13,8 @@
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { gzip, type ZlibOptions } from 'node:zlib';
 import {
   AGENT_ARCHES,
   type AgentArch,
@@ -22,12 +23,14 @@ import {
   isAgentArch,
 } from '../src/lib/agent-arch.ts';
 
+const gzipAsync = promisify(gzip);
 const ROOT = resolve(import.meta.dir, '..');
 export const SERVER_ENTRY = join(ROOT, 'src/server.ts');
 export const AGENT_ENTRY = join(ROOT, 'src/agent.ts');
 
 /** Inputs the agent must never bundle: the agent carries no Hono, Drizzle, mysql2 or server code. */
-const SERVER_ONLY_INPUT = /(^|\/)(src\/(db|store|web|config)\/|node_modules\/(hono|drizzle-orm|mysql2|cas-authentication)\/)/;
+const SERVER_ONLY_INPUT =
+  /(^|\/)(src\/(db|store|web|config)\/|node_modules\/(hono|drizzle-orm|mysql2|cas-authentication)\/)/;
 
 export interface BuildBinaryOptions {
   /** The entry module (src/server.ts, src/agent.ts, or a test fixture). */
@@ -82,6 +85,16 @@ export async function buildBinary(options: BuildBinaryOptions): Promise<BuiltBin
   return { outfile: options.outfile, bytes: statSync(options.outfile).size, inputs };
 }
 
+/**
+ * Writes `<path>.gz` beside a binary: /client serves it to agents that accept gzip (about half the
+ * bytes), after checking once that it decompresses to the binary.
+ */
+export async function writeCompressedCopy(path: string, level: ZlibOptions['level'] = 9): Promise<number> {
+  const compressed = await gzipAsync(await Bun.file(path).bytes(), { level });
+  await Bun.write(`${path}.gz`, compressed);
+  return compressed.length;
+}
+
 /** The bundled inputs that belong to the server only; an agent build must have none. */
 export function findServerOnlyInputs(inputs: readonly string[]): string[] {
   return inputs.filter((path) => SERVER_ONLY_INPUT.test(path));
@@ -96,6 +109,7 @@ interface TargetResult {
   name: string;
   outfile: string;
   bytes?: number;
+  gzipBytes?: number;
   error?: string;
 }
 
@@ -128,7 +142,8 @@ async function runTarget(name: string, options: BuildBinaryOptions, agent: boole
         return { name, outfile: options.outfile, error: `agent bundles server code: ${leaked.join(', ')}` };
       }
     }
-    return { name, outfile: options.outfile, bytes: built.bytes };
+    const gzipBytes = agent ? await writeCompressedCopy(options.outfile) : undefined;
+    return { name, outfile: options.outfile, bytes: built.bytes, gzipBytes };
   } catch (error) {
     return { name, outfile: options.outfile, error: (error as Error).message.split('\n')[0] };
   }
@@ -161,7 +176,9 @@ async function main(): Promise<number> {
         const arch = target === 'native' ? getNativeArch() : target;
         const outfile = join(outdir, 'agents', getAgentFileName(arch));
         const options: BuildBinaryOptions = { entry: AGENT_ENTRY, outfile, version, arch: target };
-        results.push(await runTarget(`agent ${target === 'native' ? `${arch} (native)` : arch}`, options, true));
+        results.push(
+          await runTarget(`agent ${target === 'native' ? `${arch} (native)` : arch}`, options, true),
+        );
       }
     }
   }
@@ -170,7 +187,12 @@ async function main(): Promise<number> {
   for (const result of results) {
     const where = relative(process.cwd(), result.outfile);
     if (result.error) console.log(`  FAILED  ${result.name}: ${result.error}`);
-    else console.log(`  ok      ${result.name.padEnd(24)} ${where}  ${formatMegabytes(result.bytes ?? 0)}`);
+    else {
+      const gzip = result.gzipBytes ? ` (gzip ${formatMegabytes(result.gzipBytes)})` : '';
+      console.log(
+        `  ok      ${result.name.padEnd(24)} ${where}  ${formatMegabytes(result.bytes ?? 0)}${gzip}`,
+      );
+    }
   }
   return results.some((result) => result.error) ? 1 : 0;
 }

@@ -15,7 +15,18 @@ describe('parseSemver', () => {
     expect(parseSemver(' v2.0.0\n')?.major).toBe(2);
   });
   describe('rejects what is not a version', () => {
-    for (const text of ['', '1', '1.2', '1.2.3.4', '01.2.3', '1.2.3-', '1.2.3-01', '1.2.3+', 'a.b.c', '0.3client3']) {
+    for (const text of [
+      '',
+      '1',
+      '1.2',
+      '1.2.3.4',
+      '01.2.3',
+      '1.2.3-',
+      '1.2.3-01',
+      '1.2.3+',
+      'a.b.c',
+      '0.3client3',
+    ]) {
       test(`'${text}'`, () => expect(parseSemver(text)).toBeNull());
     }
   });

@@ -11,7 +11,9 @@ import { forEachChunk } from '../../lib/read-stream.ts';
 import type { AgentBinary } from './agent-binary.ts';
 
 /** A gzip body: a verified file on disk, or bytes compressed by the server. */
-export type GzippedAgent = { kind: 'file'; path: string; bytes: number } | { kind: 'memory'; data: Uint8Array<ArrayBuffer> };
+export type GzippedAgent =
+  | { kind: 'file'; path: string; bytes: number }
+  | { kind: 'memory'; data: Uint8Array<ArrayBuffer> };
 
 const gzipAsync = promisify(gzip);
 /** Level 6 takes ~2.5 s for 105 MB on a 2-core machine and gets within 3% of level 9. */

@@ -5,11 +5,7 @@
  * `npm run build` puts them.
  */
 import { dirname, join, resolve } from 'node:path';
-
-/** True inside a `bun build --compile` executable, whose modules live in Bun's virtual /$bunfs. */
-export function isCompiledBinary(): boolean {
-  return Bun.main.startsWith('/$bunfs/') || import.meta.path.startsWith('/$bunfs/');
-}
+import { isCompiledBinary } from '../../lib/compiled-binary.ts';
 
 /** The absolute directory the /client route and the agent page read. */
 export function resolveAgentsDir(configured: string | undefined): string {

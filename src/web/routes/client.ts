@@ -8,14 +8,11 @@
 import { type Context, Hono } from 'hono';
 import { acceptsEncoding } from '../../lib/accept-encoding.ts';
 import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
+import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
 import { describeAgentBinary } from '../agents/agent-binary.ts';
-import { resolveAgentsDir } from '../agents/agents-dir.ts';
 import { getGzippedAgent } from '../agents/agent-gzip.ts';
+import { resolveAgentsDir } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
-
-/** Header names of the /client contract. */
-export const CLIENT_VERSION_HEADER = 'X-Debmonitor-Client-Version';
-export const CLIENT_CHECKSUM_HEADER = 'X-Debmonitor-Client-Checksum';
 
 async function serveAgent(c: Context<AppEnv>): Promise<Response> {
   const arch = c.req.param('arch') ?? c.req.query('arch') ?? DEFAULT_AGENT_ARCH;
@@ -40,7 +37,12 @@ async function serveAgent(c: Context<AppEnv>): Promise<Response> {
     [CLIENT_VERSION_HEADER]: binary.version ?? '',
     [CLIENT_CHECKSUM_HEADER]: binary.sha256,
   };
-  if (c.req.header('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  ) {
     return new Response(null, { status: 304, headers });
   }
   // HEAD answers from the cached facts alone: an agent's "anything new?" check stays cheap.
