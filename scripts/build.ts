@@ -5,7 +5,7 @@
  *   dist/agents/debmonitor-linux-<arch>         the agent for x64, x64-baseline and arm64
  *
  * Usage: bun scripts/build.ts [--version X] [--targets all|native|x64,arm64,...] [--outdir DIR]
- *                             [--only server|agents]
+ *                             [--only server|agents] [--agent-entry FILE]
  * The version comes from --version, else $DEBMONITOR_BUILD_VERSION, else package.json.
  * Cross targets need the Bun runtime of that target, which Bun downloads from the npm registry on
  * first use (then caches); a target that cannot be built is reported, the others are still built,
@@ -156,6 +156,8 @@ async function main(): Promise<number> {
       targets: { type: 'string', default: 'all' },
       outdir: { type: 'string', default: join(ROOT, 'dist') },
       only: { type: 'string' },
+      // Another entry built as the agent (benchmarks use the test stand-in before src/agent.ts exists).
+      'agent-entry': { type: 'string' },
     },
   });
   const version = readVersion(values.version);
@@ -169,13 +171,14 @@ async function main(): Promise<number> {
     results.push(await runTarget('server (native)', { entry: SERVER_ENTRY, outfile, version }, false));
   }
   if (values.only !== 'server') {
-    if (!(await Bun.file(AGENT_ENTRY).exists())) {
-      console.error(`skipped agents: ${relative(ROOT, AGENT_ENTRY)} does not exist yet`);
+    const agentEntry = values['agent-entry'] ? resolve(values['agent-entry']) : AGENT_ENTRY;
+    if (!(await Bun.file(agentEntry).exists())) {
+      console.error(`skipped agents: ${relative(ROOT, agentEntry)} does not exist yet`);
     } else {
       for (const target of targets) {
         const arch = target === 'native' ? getNativeArch() : target;
         const outfile = join(outdir, 'agents', getAgentFileName(arch));
-        const options: BuildBinaryOptions = { entry: AGENT_ENTRY, outfile, version, arch: target };
+        const options: BuildBinaryOptions = { entry: agentEntry, outfile, version, arch: target };
         results.push(
           await runTarget(`agent ${target === 'native' ? `${arch} (native)` : arch}`, options, true),
         );
