@@ -4,7 +4,7 @@
  */
 import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_ENTRY, buildBinary, SERVER_ENTRY } from '../scripts/build.ts';
@@ -26,6 +26,8 @@ let server: ServerProcess;
 let front: TlsFront;
 
 beforeAll(async () => {
+  if (!existsSync(AGENT_ENTRY))
+    throw new Error('src/agent.ts is missing: this test needs the agent (issue 4) merged');
   await buildBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: '1.0.0' });
   await buildBinary({ entry: AGENT_ENTRY, outfile: agentBinary, version: '1.0.0' });
   for (const dir of ['tls', 'etc', 'server-run', 'agent-run']) mkdirSync(join(root, dir));

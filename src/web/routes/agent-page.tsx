@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `GET /agent/`: the agent builds on offer and the exact commands to install one on a host. */
 import { Hono } from 'hono';
 import aptHook from '../../../deploy/agent/apt-hook.conf' with { type: 'text' };

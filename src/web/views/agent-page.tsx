@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The agent page: the agent builds this server offers, and how to install one on a host. */
 import { Layout } from './layout.tsx';
 
