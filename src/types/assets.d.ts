@@ -3,3 +3,21 @@ declare module '*.sql' {
   const text: string;
   export default text;
 }
+
+/** Deployment files (deploy/agent/*) embedded in the server for the agent page. */
+declare module '*.conf' {
+  const text: string;
+  export default text;
+}
+declare module '*.service' {
+  const text: string;
+  export default text;
+}
+declare module '*.timer' {
+  const text: string;
+  export default text;
+}
+declare module '*.cron' {
+  const text: string;
+  export default text;
+}

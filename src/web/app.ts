@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './env.ts';
+import { agentPageRoutes } from './routes/agent-page.tsx';
+import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
 
 /** Creates the app for one database and configuration; no global state, so tests make many. */
@@ -23,6 +25,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // 4. Login requirement, spec §3.2 step 2: 302 to /login/ unless c.var.user or c.var.host (auth).
   // 5. Routes.
   app.route('/', healthRoutes);
+  // Agent downloads: /client must stay exempt from sign-in and the certificate check (steps 3–4).
+  app.route('/', clientRoutes);
+  app.route('/', agentPageRoutes);
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
