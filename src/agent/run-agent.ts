@@ -1,7 +1,6 @@
 /**
  * One run of the agent with validated options: read the hook feed, build the report, then print it
- * (`-n`) or deliver it under the run lock. A later step after a full run (self-update, issue 7) belongs
- * after `deliverReport` in `runAgent`, where the outcome of the report is known.
+ * (`-n`) or deliver it under the run lock; after a full host report, `--update` may replace the binary.
  */
 import { join } from 'node:path';
 import { stringifySorted } from '../lib/sorted-json.ts';
@@ -18,6 +17,7 @@ import { AgentError } from './errors.ts';
 import { readDescriptor, selectHookDescriptor } from './hook/read-hook-input.ts';
 import type { Logger } from './log.ts';
 import { buildReport, type Report, type SystemFacts } from './report/build-report.ts';
+import { runSelfUpdate } from './self-update.ts';
 import { acquireRunLock, type RunLock } from './spool/run-lock.ts';
 import { ServerSpool } from './spool/spool.ts';
 import { deliverReport } from './submit/deliver-report.ts';
@@ -83,13 +83,16 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
     }
     if (lock === 'busy') return spoolWithoutSending(report, servers, options, logger);
 
+    const policy = createPolicy(options, logger);
     const delivered = await deliverReport(report, {
       servers,
-      policy: createPolicy(options, logger),
+      policy,
       hookMode,
       spoolDir: lock ? options.spoolDir : undefined,
       logger,
     });
+    // Even after a failed delivery: a newer agent may be what fixes it. The outcome never changes the exit code.
+    if (options.update) await updateAgent(options, report, servers, policy, logger);
     if (delivered < servers.length) {
       throw new AgentError(
         `the ${report.updateType} update reached ${delivered} of ${servers.length} server(s)`,
@@ -100,6 +103,31 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
   } finally {
     if (lock && lock !== 'busy') lock.release();
   }
+}
+
+/** Runs `--update` after a full host report, from the first server; hook and image runs never update. */
+async function updateAgent(
+  options: AgentOptions,
+  report: Report,
+  servers: readonly ServerAddress[],
+  policy: RequestPolicy,
+  logger: Logger,
+): Promise<void> {
+  const [server] = servers;
+  if (!server) return;
+  if (report.updateType !== 'full' || options.imageName || options.imageFile) {
+    logger.info('Not checking for a newer agent: --update runs only with a full host report');
+    return;
+  }
+  const outcome = await runSelfUpdate({
+    serverUrl: server.baseUrl,
+    currentVersion: VERSION,
+    executablePath: process.execPath,
+    forceVersion: options.forceVersion,
+    tls: policy.tls,
+    log: logger,
+  });
+  logger.debug(`Self-update outcome: ${JSON.stringify(outcome)}`);
 }
 
 /** The request policy of this run; TLS files are read here, at send time (spec §1.3). */

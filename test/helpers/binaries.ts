@@ -3,7 +3,7 @@
  * runs programs, reads files. The agent is src/agent.ts when it exists, else the test stand-in.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AGENT_ENTRY } from '../../scripts/build.ts';
 
 /** The agent entry the binary tests build: the real agent once it is in the tree. */
@@ -27,7 +27,8 @@ export async function runProgram(
     stdin: options.stdin === undefined ? 'ignore' : new TextEncoder().encode(options.stdin),
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { ...process.env, NO_COLOR: '1' },
+    // The agent's spool and lock live in the run's directory, never in the machine's /var/spool.
+    env: { ...process.env, NO_COLOR: '1', DEBMONITOR_SPOOL_DIR: join(options.cwd, '.spool') },
   });
   const [stdout, stderr, exitCode] = await Promise.all([
     new Response(child.stdout).text(),

@@ -135,6 +135,20 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     cliOnly: true,
     help: 'Call /auth-check on each server and print the hostname, OS and certificate the agent would use.',
   },
+  {
+    dest: 'update',
+    long: 'update',
+    kind: 'flag',
+    help: 'After a full report, replace this binary with a newer agent from the first server (never in -u/-g runs).',
+  },
+  {
+    dest: 'force_version',
+    long: 'force-version',
+    kind: 'string',
+    metavar: 'VERSION',
+    cliOnly: true,
+    help: 'With --update: install exactly this agent version, even an older one.',
+  },
   { dest: 'version', long: 'version', kind: 'action', cliOnly: true, help: 'Print the version and exit.' },
 ];
 

@@ -34,6 +34,10 @@ export interface AgentOptions {
   retryBackoff: number;
   debug: boolean;
   check: boolean;
+  /** Replace the binary with a newer agent from the first server after a full run (issue 7). */
+  update: boolean;
+  /** With `update`: install exactly this version, even an older one. */
+  forceVersion?: string;
   /** Overrides of the collected values (config keys `hostname` and `os`). */
   hostname?: string;
   os?: string;
@@ -98,6 +102,9 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
   if (key !== undefined && cert === undefined) {
     throw new UsageError('argument -c/--cert is required when -k/--key is set');
   }
+  if (readString('force_version') !== undefined && !readBoolean('update', cli, config)) {
+    throw new UsageError('argument --force-version requires --update');
+  }
   if (upgradable && dpkgHook) {
     throw new UsageError('argument -u/--upgradable and -g/--dpkg-hook are mutually exclusive');
   }
@@ -124,6 +131,8 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
     retryBackoff,
     debug,
     check: cli.get('check') === true,
+    update: readBoolean('update', cli, config),
+    forceVersion: readString('force_version'),
     hostname: config.get('hostname') || undefined,
     os: config.get('os') || undefined,
     spoolDir: io.env.DEBMONITOR_SPOOL_DIR || config.get('spool_dir') || DEFAULT_SPOOL_DIR,
