@@ -6,6 +6,7 @@ import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { collectGarbage } from './store/gc.ts';
 import { VERSION } from './lib/version.ts';
 import { createApp } from './web/app.ts';
 import { startServer } from './web/start-server.ts';
@@ -95,6 +96,24 @@ const migrateCommand = defineCommand({
   },
 });
 
+const gc = defineCommand({
+  meta: {
+    name: 'gc',
+    description: 'Delete stale hosts and images, then unreferenced versions, packages and kernels (run from cron)',
+  },
+  args: commonArgs,
+  async run({ args }) {
+    const config = readConfig(args);
+    await withDatabase(config, (database) =>
+      collectGarbage(database, {
+        hostMaxAgeDays: config.GC_HOST_MAX_AGE_DAYS,
+        imageMaxAgeDays: config.GC_IMAGE_MAX_AGE_DAYS,
+        print: (line) => console.log(line),
+      }),
+    );
+  },
+});
+
 const version = defineCommand({
   meta: { name: 'version', description: 'Print the version' },
   run() {
@@ -104,7 +123,7 @@ const version = defineCommand({
 
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, version },
+  subCommands: { serve, migrate: migrateCommand, gc, version },
 });
 
 if (import.meta.main) {

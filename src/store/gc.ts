@@ -5,7 +5,7 @@
  * was created but not yet linked; a report that reuses a version GC deletes at that very moment
  * fails its foreign-key check and retries with a fresh cache (see report-runner.ts).
  */
-import { type SQL, sql } from 'drizzle-orm';
+import { lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 
 export interface GcOptions {
@@ -36,7 +36,7 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
 
   await step(
     options.imageMaxAgeDays > 0
-      ? sql`DELETE FROM ${t.images} WHERE modified < ${cutoff(options.imageMaxAgeDays)}
+      ? sql`DELETE FROM ${t.images} WHERE ${lt(t.images.modified, cutoff(options.imageMaxAgeDays))}
             AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} k WHERE k.image_id = ${t.images}.id)`
       : null,
     (n) =>
@@ -46,7 +46,7 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
   );
   await step(
     options.hostMaxAgeDays > 0
-      ? sql`DELETE FROM ${t.hosts} WHERE modified < ${cutoff(options.hostMaxAgeDays)}`
+      ? sql`DELETE FROM ${t.hosts} WHERE ${lt(t.hosts.modified, cutoff(options.hostMaxAgeDays))}`
       : null,
     (n) =>
       options.hostMaxAgeDays > 0
