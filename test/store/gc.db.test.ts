@@ -1,9 +1,9 @@
 /** Garbage collection (spec §6; checklist §8.8) on the reference fixture, on both dialects. */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { collectGarbage } from '../../src/store/gc.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import { countAllRows } from '../helpers/package-state.ts';
 import { loadReferenceFixture } from '../helpers/reference-fixture.ts';
-import { collectGarbage } from '../../src/store/gc.ts';
 
 const DEFAULTS = { hostMaxAgeDays: 15, imageMaxAgeDays: 90 };
 
@@ -24,7 +24,9 @@ for (const kind of DIALECTS) {
       });
       const before = await countAllRows(t.database);
       const lines = await collectGarbage(t.database, DEFAULTS);
-      expect(lines).toContain('Deleted 0 PackageVersion objects not referenced by any HostPackage or ImagePackage');
+      expect(lines).toContain(
+        'Deleted 0 PackageVersion objects not referenced by any HostPackage or ImagePackage',
+      );
       expect(lines).toContain('Deleted 0 Package objects not referenced by any PackageVersion');
       expect(lines).toContain('Deleted 0 SrcPackageVersion objects not referenced by any PackageVersion');
       expect(lines).toContain('Deleted 0 SrcPackage objects not referenced by any SrcPackageVersion');
@@ -45,7 +47,9 @@ for (const kind of DIALECTS) {
       ]);
       const after = await countAllRows(t.database);
       expect([after.images, after.hosts, after.packageVersions, after.packages]).toEqual([1, 0, 1, 1]);
-      expect([after.srcPackageVersions, after.srcPackages, after.kernels, after.operatingSystems]).toEqual([1, 1, 0, 2]);
+      expect([after.srcPackageVersions, after.srcPackages, after.kernels, after.operatingSystems]).toEqual([
+        1, 1, 0, 2,
+      ]);
       expect(after.kubernetesImages).toBe(1);
     });
 
