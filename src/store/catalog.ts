@@ -12,7 +12,7 @@ import { slugifyKernelName } from '../domain/kernel-slug.ts';
 import { checkOsName } from '../domain/os-name.ts';
 import { sourceVersionOf } from '../domain/source-version.ts';
 import { type CatalogScope, versionKey } from './catalog-cache.ts';
-import { InvalidOsNameError, InvalidReportError } from './report-errors.ts';
+import { InvalidOsNameError, InvalidReportError, TransientConflictError } from './report-errors.ts';
 
 /** A package version a report needs; `source` is required only if the version must be created. */
 export interface VersionRequest {
@@ -56,7 +56,7 @@ export async function resolveOs(
     await database.dialect.insertIgnore(tx, operatingSystems, [{ name }]);
     id = await find();
   }
-  if (id === undefined) throw new Error(`OS '${name}' vanished while being created`);
+  if (id === undefined) throw new TransientConflictError(`OS '${name}' vanished while being created`);
   cache.set('os', name, id);
   return id;
 }
@@ -95,7 +95,7 @@ export async function resolveKernel(
   } else if (release !== null && row.release !== release) {
     await tx.update(kernels).set({ release, modified: now }).where(eq(kernels.id, row.id));
   }
-  if (!row) throw new Error(`Kernel '${kernel.version}' vanished while being created`);
+  if (!row) throw new TransientConflictError(`Kernel '${kernel.version}' vanished while being created`);
   cache.set('kernel', key, row.id);
   return row.id;
 }
@@ -189,17 +189,13 @@ export async function resolveVersions(
       modified: now,
     }))
     .sort((a, b) => a.packageId - b.packageId || compareText(a.version, b.version));
-  for (const batch of batchRows(database.dialect, newVersions, 6)) {
-    await database.dialect.insertIgnore(tx, packageVersions, batch);
-  }
-  await lookUpVersions(
+  await insertMissingVersions(
     tx,
     database,
     cache,
     'version',
     osId,
-    [...new Set(newVersions.map((v) => v.packageId))],
-    true,
+    newVersions.map((row) => ({ parentId: row.packageId, version: row.version, row })),
   );
   for (const request of missing) {
     const packageId = packageIds.get(request.name) as number;
@@ -230,23 +226,13 @@ async function ensureSourceVersions(
     ...new Set([...wanted.values()].map((w) => w.srcPackageId)),
   ]);
   const toInsert = [...wanted.values()]
-    .filter((w) => cache.get('srcVersion', versionKey(osId, w.srcPackageId, w.version)) === undefined)
     .sort((a, b) => a.srcPackageId - b.srcPackageId || compareText(a.version, b.version))
-    .map((w) => ({ ...w, osId, created: now, modified: now }));
-  if (toInsert.length > 0) {
-    for (const batch of batchRows(database.dialect, toInsert, 5)) {
-      await database.dialect.insertIgnore(tx, database.tables.srcPackageVersions, batch);
-    }
-    await lookUpVersions(
-      tx,
-      database,
-      cache,
-      'srcVersion',
-      osId,
-      [...new Set(toInsert.map((w) => w.srcPackageId))],
-      true,
-    );
-  }
+    .map((w) => ({
+      parentId: w.srcPackageId,
+      version: w.version,
+      row: { ...w, osId, created: now, modified: now },
+    }));
+  await insertMissingVersions(tx, database, cache, 'srcVersion', osId, toInsert);
   const ids = new Map<string, number>();
   for (const [key, w] of wanted) {
     const id = cache.get('srcVersion', versionKey(osId, w.srcPackageId, w.version));
@@ -254,6 +240,35 @@ async function ensureSourceVersions(
     ids.set(key, id);
   }
   return ids;
+}
+
+/**
+ * Inserts the versions the cache does not know, then reads back every version of their parents;
+ * repeats for rows that still do not show up, then gives up with a retryable error.
+ */
+async function insertMissingVersions(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  kind: 'version' | 'srcVersion',
+  osId: number,
+  wanted: readonly { parentId: number; version: string; row: Record<string, unknown> }[],
+): Promise<void> {
+  const table = kind === 'version' ? database.tables.packageVersions : database.tables.srcPackageVersions;
+  const isMissing = (w: (typeof wanted)[number]) =>
+    cache.get(kind, versionKey(osId, w.parentId, w.version)) === undefined;
+  let pending = wanted.filter(isMissing);
+  for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
+    const rows = pending.map((w) => w.row);
+    for (const batch of batchRows(database.dialect, rows, Object.keys(rows[0] ?? {}).length)) {
+      await database.dialect.insertIgnore(tx, table, batch);
+    }
+    const parents = [...new Set(pending.map((w) => w.parentId))];
+    await lookUpVersions(tx, database, cache, kind, osId, parents, true);
+    pending = pending.filter(isMissing);
+  }
+  if (pending.length > 0)
+    throw new TransientConflictError(`${kind} ${pending[0]?.version} could not be created`);
 }
 
 type NameKind = 'package' | 'srcPackage';
@@ -303,14 +318,20 @@ async function insertNames(
   const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareText);
   if (absent.length === 0) return;
   const table = nameTable(database, kind);
-  for (const batch of batchRows(database.dialect, absent, 1)) {
-    await database.dialect.insertIgnore(
-      tx,
-      table,
-      batch.map((name) => ({ name })),
-    );
+  let pending = absent;
+  for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
+    for (const batch of batchRows(database.dialect, pending, 1)) {
+      await database.dialect.insertIgnore(
+        tx,
+        table,
+        batch.map((name) => ({ name })),
+      );
+    }
+    for (const [name, id] of await lookUpNames(tx, database, cache, kind, pending)) ids.set(name, id);
+    pending = pending.filter((name) => !ids.has(name));
   }
-  for (const [name, id] of await lookUpNames(tx, database, cache, kind, absent)) ids.set(name, id);
+  if (pending.length > 0)
+    throw new TransientConflictError(`${kind} names could not be created: ${pending[0]}`);
 }
 
 /**
@@ -356,6 +377,12 @@ async function selectSourceVersions(tx: AppDb, database: Database, osId: number,
     .from(t)
     .where(and(eq(t.osId, osId), inArray(t.srcPackageId, srcPackageIds)));
 }
+
+/**
+ * How many times a batch of missing rows is inserted before the report is retried: on MariaDB,
+ * concurrent INSERT … ON DUPLICATE KEY UPDATE statements occasionally leave a row out.
+ */
+const INSERT_ROUNDS = 3;
 
 /** Byte-wise order, as the databases' binary collations sort. */
 function compareText(a: string, b: string): number {

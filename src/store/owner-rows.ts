@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
+import { TransientConflictError } from './report-errors.ts';
 
 /** The locked row: its id and the OS it was recorded with. */
 export interface LockedOwner {
@@ -34,6 +35,6 @@ export async function lockOwnerRow(
     await database.dialect.insertIgnore(tx, table, [{ name, ...initial }]);
     row = await select();
   }
-  if (!row) throw new Error(`${kind} '${name}' vanished while being created`);
+  if (!row) throw new TransientConflictError(`${kind} '${name}' vanished while being created`);
   return { id: Number(row.id), osId: Number(row.os_id) };
 }

@@ -15,3 +15,12 @@ export class InvalidOsNameError extends Error {
     super(`OS name '${osName}' is not valid: ${reason}`);
   }
 }
+
+/**
+ * A row this transaction inserted (or found being inserted by another) could not be read back; on
+ * MariaDB a concurrent INSERT … ON DUPLICATE KEY UPDATE occasionally turns into a no-op. The whole
+ * report is retried.
+ */
+export class TransientConflictError extends Error {
+  override name = 'TransientConflictError';
+}

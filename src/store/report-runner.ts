@@ -9,6 +9,7 @@ import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import { createKeyedMutex, type KeyedMutex } from '../lib/mutex.ts';
 import { type CatalogCache, type CatalogScope, createCatalogCache } from './catalog-cache.ts';
+import { TransientConflictError } from './report-errors.ts';
 
 const MAX_ATTEMPTS = 6;
 
@@ -57,7 +58,8 @@ export function runReport<T>(
           clearedCache = true;
           continue;
         }
-        if (database.dialect.isRetryable(error) && attempt < MAX_ATTEMPTS) {
+        const retryable = database.dialect.isRetryable(error) || error instanceof TransientConflictError;
+        if (retryable && attempt < MAX_ATTEMPTS) {
           await Bun.sleep(attempt * 10 + Math.random() * 20);
           continue;
         }
