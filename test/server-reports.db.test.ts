@@ -15,11 +15,26 @@ function report(host: string, round: number) {
     api_version: 'v1',
     hostname: host,
     os: 'Debian 12',
-    running_kernel: { release: '6.1.0-18-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)' },
+    running_kernel: {
+      release: '6.1.0-18-amd64',
+      version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)',
+    },
     update_type: 'full',
-    installed: Array.from({ length: 40 }, (_, i) => ({ name: `p${i}`, version: `${round}.0-1`, source: `s${i % 7}` })),
+    installed: Array.from({ length: 40 }, (_, i) => ({
+      name: `p${i}`,
+      version: `${round}.0-1`,
+      source: `s${i % 7}`,
+    })),
     uninstalled: [],
-    upgradable: [{ name: 'p1', version_from: `${round}.0-1`, version_to: `${round}.1-1`, source: 's1', type: 'security' }],
+    upgradable: [
+      {
+        name: 'p1',
+        version_from: `${round}.0-1`,
+        version_to: `${round}.1-1`,
+        source: 's1',
+        type: 'security',
+      },
+    ],
   });
 }
 
@@ -30,9 +45,15 @@ for (const kind of DIALECTS) {
     let servers: ServerProcess[] = [];
     beforeAll(async () => {
       database = await createEmptyDatabase(kind);
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({ DATABASE_URL: database.url, REQUIRE_LOGIN: false }));
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({ DATABASE_URL: database.url, REQUIRE_LOGIN: false }),
+      );
       const first = await startServerProcess({ cwd: dir, args: ['--config', join(dir, 'config.json')] });
-      const second = await startServerProcess({ cwd: dir, args: ['--config', join(dir, 'config.json'), '--no-migrate'] });
+      const second = await startServerProcess({
+        cwd: dir,
+        args: ['--config', join(dir, 'config.json'), '--no-migrate'],
+      });
       servers = [first, second];
     });
     afterAll(async () => {
@@ -50,7 +71,9 @@ for (const kind of DIALECTS) {
           headers: { 'X-Client-Cert-Verify': 'SUCCESS', 'X-Client-Cert-Subject-DN': `CN=${host}` },
         }).then((response) => response.status);
       const statuses = await Promise.all(
-        Array.from({ length: 10 }, (_, round) => hosts.map((host, i) => send(servers[(round + i) % 2]!, host, round))).flat(),
+        Array.from({ length: 10 }, (_, round) =>
+          hosts.map((host, i) => send(servers[(round + i) % 2]!, host, round)),
+        ).flat(),
       );
       expect(new Set(statuses)).toEqual(new Set([201]));
       for (const host of hosts) expect(await send(servers[1]!, host, 42)).toBe(201);
@@ -67,16 +90,23 @@ for (const kind of DIALECTS) {
       } finally {
         await db.close();
       }
-      expect(servers[0]!.output()).toMatch(/host a\.example\.com report \(full\): added=\d+ changed=\d+ removed=\d+ upgradable=1 in [\d.]+ ms/);
+      expect(servers[0]!.output()).toMatch(
+        /host a\.example\.com report \(full\): added=\d+ changed=\d+ removed=\d+ upgradable=1 in [\d.]+ ms/,
+      );
     });
 
     test('without certificate headers a report is refused (VERIFY_CLIENTS defaults to true)', async () => {
-      const response = await fetch(`${servers[0]!.url}/hosts/a.example.com/update`, { method: 'POST', body: report('a.example.com', 1) });
+      const response = await fetch(`${servers[0]!.url}/hosts/a.example.com/update`, {
+        method: 'POST',
+        body: report('a.example.com', 1),
+      });
       expect(response.status).toBe(403);
     });
 
     test('debmonitor-server gc prints upstream lines', async () => {
-      const run = Bun.spawnSync([process.execPath, ENTRY, 'gc', '--config', join(dir, 'config.json')], { cwd: dir });
+      const run = Bun.spawnSync([process.execPath, ENTRY, 'gc', '--config', join(dir, 'config.json')], {
+        cwd: dir,
+      });
       const lines = run.stdout.toString().trim().split('\n');
       expect(run.exitCode).toBe(0);
       expect(lines).toContain('Deleted 0 Host objects not updated in the last 15 days');

@@ -8,9 +8,9 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
 import { createApp } from '../../src/web/app.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { readOwnerState } from '../helpers/package-state.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const HOSTS = ['race1.example.com', 'race2.example.com', 'race3.example.com'];
 
@@ -25,7 +25,15 @@ function fullReport(host: string, round: number) {
       version: `1.${round}`,
       source: `src${i % 20}`,
     })),
-    upgradable: [{ name: `pkg${round % 80}`, version_from: `1.${round}`, version_to: `2.${round}`, source: 'src0', type: round % 2 ? 'security' : '' }],
+    upgradable: [
+      {
+        name: `pkg${round % 80}`,
+        version_from: `1.${round}`,
+        version_to: `2.${round}`,
+        source: 'src0',
+        type: round % 2 ? 'security' : '',
+      },
+    ],
   };
 }
 
@@ -70,9 +78,13 @@ for (const kind of DIALECTS) {
     test('full and dpkg-hook reports racing for one host: the last one applied wins', async () => {
       const host = 'hooked.example.com';
       const send = (body: unknown) =>
-        t.request(`/hosts/${host}/update`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.status);
+        t
+          .request(`/hosts/${host}/update`, { method: 'POST', body: JSON.stringify(body) })
+          .then((r) => r.status);
       const statuses = await Promise.all(
-        Array.from({ length: 12 }, (_, round) => send(round % 3 === 2 ? hookReport(host, round) : fullReport(host, round))),
+        Array.from({ length: 12 }, (_, round) =>
+          send(round % 3 === 2 ? hookReport(host, round) : fullReport(host, round)),
+        ),
       );
       expect(statuses.every((status) => status === 201)).toBe(true);
       // In-process reports for one host apply in arrival order: the last one sent is the last applied.
@@ -97,7 +109,11 @@ for (const kind of DIALECTS) {
               const body = JSON.stringify(fullReport(host, round));
               sends.push(
                 Promise.resolve(
-                  app.request(`http://localhost/hosts/${host}/update`, { method: 'POST', body }, { remoteAddress: '127.0.0.1' }),
+                  app.request(
+                    `http://localhost/hosts/${host}/update`,
+                    { method: 'POST', body },
+                    { remoteAddress: '127.0.0.1' },
+                  ),
                 ).then((r) => r.status),
               );
             }
@@ -111,7 +127,9 @@ for (const kind of DIALECTS) {
             expect(state?.rows.length).toBe(60);
             const round = Number([...versions][0]?.split('.')[1]);
             expect(state?.rows.map((row) => row[0]).sort()).toEqual(
-              fullReport(host, round).installed.map((item) => item.name).sort(),
+              fullReport(host, round)
+                .installed.map((item) => item.name)
+                .sort(),
             );
           }
           // A final round sent one after the other must be the final state.
@@ -122,7 +140,9 @@ for (const kind of DIALECTS) {
               { remoteAddress: '127.0.0.1' },
             );
             expect(response.status).toBe(201);
-            expect(new Set((await readOwnerState(t.database, 'host', host))?.rows.map((r) => r[1]))).toEqual(new Set(['1.9']));
+            expect(new Set((await readOwnerState(t.database, 'host', host))?.rows.map((r) => r[1]))).toEqual(
+              new Set(['1.9']),
+            );
           }
           await expectConsistentCounters(t);
         } finally {
