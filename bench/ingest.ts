@@ -58,8 +58,15 @@ async function benchDialect(dialect: string, options: IngestBenchOptions): Promi
   const database = await createBenchDatabase(dialect, dir);
   const configPath = join(dir, 'config.json');
   // Agents identify with proxy headers from 127.0.0.1, a trusted proxy by default; pages are open.
-  writeFileSync(configPath, JSON.stringify({ DATABASE_URL: database.url, VERIFY_CLIENTS: true, REQUIRE_LOGIN: false }));
-  const server = await startServerProcess({ cwd: dir, args: ['--config', configPath], env: { DEBMONITOR_LOG_LEVEL: 'warn' } });
+  writeFileSync(
+    configPath,
+    JSON.stringify({ DATABASE_URL: database.url, VERIFY_CLIENTS: true, REQUIRE_LOGIN: false }),
+  );
+  const server = await startServerProcess({
+    cwd: dir,
+    args: ['--config', configPath],
+    env: { DEBMONITOR_LOG_LEVEL: 'warn' },
+  });
   const out = join(ROOT, 'bench', 'results', `ingest-${dialect}.json`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   try {
@@ -93,7 +100,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<void>
     await benchDialect(dialect, options);
     files.push(join(ROOT, 'bench', 'results', `ingest-${dialect}.json`));
   }
-  const report = Bun.spawn(['node', join(TOOLS, 'report.mjs'), ...files], { stdout: 'inherit', stderr: 'inherit' });
+  const report = Bun.spawn(['node', join(TOOLS, 'report.mjs'), ...files], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
   await report.exited;
 }
 

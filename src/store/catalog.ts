@@ -176,7 +176,6 @@ export async function resolveVersions(
   );
 
   const srcVersionIds = await ensureSourceVersions(tx, database, cache, osId, missing, sourceIds, now);
-  const { packageVersions } = database.tables;
   const newVersions = missing
     .map((request) => ({
       packageId: packageIds.get(request.name) as number,
