@@ -7,8 +7,10 @@ import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
+import { collectGarbage } from './store/gc.ts';
 import { createApp } from './web/app.ts';
 import { startServer } from './web/start-server.ts';
+import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
 
@@ -72,8 +74,20 @@ const serve = defineCommand({
       maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
     });
     log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    const tlsServer = config.TLS
+      ? await startTlsServer(app, {
+          hostname: config.LISTEN_ADDRESS,
+          port: config.TLS.PORT,
+          certPath: config.TLS.CERT,
+          keyPath: config.TLS.KEY,
+          caPath: config.TLS.CA,
+          maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+        })
+      : undefined;
+    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
     const shutdown = async () => {
       log.info('Shutting down');
+      await tlsServer?.stop();
       await server.stop();
       await database.close();
       process.exit(0);
@@ -95,6 +109,25 @@ const migrateCommand = defineCommand({
   },
 });
 
+const gc = defineCommand({
+  meta: {
+    name: 'gc',
+    description:
+      'Delete stale hosts and images, then unreferenced versions, packages and kernels (run from cron)',
+  },
+  args: commonArgs,
+  async run({ args }) {
+    const config = readConfig(args);
+    await withDatabase(config, (database) =>
+      collectGarbage(database, {
+        hostMaxAgeDays: config.GC_HOST_MAX_AGE_DAYS,
+        imageMaxAgeDays: config.GC_IMAGE_MAX_AGE_DAYS,
+        print: (line) => console.log(line),
+      }),
+    );
+  },
+});
+
 const version = defineCommand({
   meta: { name: 'version', description: 'Print the version' },
   run() {
@@ -104,7 +137,7 @@ const version = defineCommand({
 
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, version },
+  subCommands: { serve, migrate: migrateCommand, gc, version },
 });
 
 if (import.meta.main) {

@@ -6,7 +6,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './env.ts';
+import { appendSlash } from './middleware/append-slash.ts';
+import { clientCertificateCheck } from './middleware/client-cert.ts';
 import { agentPageRoutes } from './routes/agent-page.tsx';
+import { apiRoutes } from './routes/api/api-routes.ts';
 import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
 
@@ -19,15 +22,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('log', deps.log);
     await next();
   });
+  // 0. Upstream's APPEND_SLASH: `/hosts` → 301 `/hosts/` when only the latter is a route.
+  app.use(
+    appendSlash((path) => app.routes.some((r) => r.path === path && ['GET', 'ALL'].includes(r.method))),
+  );
   // 1. Security headers and CSP (web).
   // 2. Session loading: sets c.var.user and c.var.csrfToken (auth).
   // 3. Client-certificate check, spec §4.1: sets c.var.host or answers 403 (agent API).
+  app.use(clientCertificateCheck(deps.config));
   // 4. Login requirement, spec §3.2 step 2: 302 to /login/ unless c.var.user or c.var.host (auth).
-  // 5. Routes.
+  // 5. Routes. The agent API comes first: some of its paths fall through (next()) to HTML pages.
   app.route('/', healthRoutes);
   // Agent downloads: /client must stay exempt from sign-in and the certificate check (steps 3–4).
   app.route('/', clientRoutes);
   app.route('/', agentPageRoutes);
+  app.route('/', apiRoutes);
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

@@ -2,7 +2,8 @@
  * Shared set-up of the compiled-binary tests: builds with scripts/build.ts (native target only),
  * runs programs, reads files. The agent is src/agent.ts when it exists, else the test stand-in.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AGENT_ENTRY } from '../../scripts/build.ts';
 
@@ -27,8 +28,12 @@ export async function runProgram(
     stdin: options.stdin === undefined ? 'ignore' : new TextEncoder().encode(options.stdin),
     stdout: 'pipe',
     stderr: 'pipe',
-    // The agent's spool and lock live in the run's directory, never in the machine's /var/spool.
-    env: { ...process.env, NO_COLOR: '1', DEBMONITOR_SPOOL_DIR: join(options.cwd, '.spool') },
+    // The agent's spool and lock go to a scratch directory, never to the machine's /var/spool.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      DEBMONITOR_SPOOL_DIR: mkdtempSync(join(tmpdir(), 'debmonitor-spool-')),
+    },
   });
   const [stdout, stderr, exitCode] = await Promise.all([
     new Response(child.stdout).text(),
