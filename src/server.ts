@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand, runMain } from 'citty';
+import { CommandError, createUserCommand } from './cli/user-command.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
@@ -8,6 +9,7 @@ import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { createApp } from './web/app.ts';
+import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
@@ -65,6 +67,7 @@ const serve = defineCommand({
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
+    await ensureInitialAdmin(database, config, log);
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
@@ -102,14 +105,20 @@ const version = defineCommand({
   },
 });
 
+const user = createUserCommand({
+  commonArgs,
+  withDatabase: (args, work) =>
+    withDatabase(readConfig(args as { config?: string; database?: string }), work),
+});
+
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, version },
+  subCommands: { serve, migrate: migrateCommand, user, version },
 });
 
 if (import.meta.main) {
   runMain(main).catch((error: unknown) => {
-    if (error instanceof ConfigError) log.error(error.message);
+    if (error instanceof ConfigError || error instanceof CommandError) log.error(error.message);
     else log.error((error as Error).stack ?? String(error));
     process.exit(1);
   });
