@@ -11,7 +11,11 @@ declare module 'cas-authentication' {
     sendStatus(status: number): void;
   }
   export type CasHandler = (req: CasExpressRequest, res: CasExpressResponse, next: () => void) => void;
-  export type CasValidateCallback = (error: Error | null, user?: unknown, attributes?: unknown) => void;
+  export type CasValidateCallback = (
+    error: Error | string | null,
+    user?: unknown,
+    attributes?: unknown,
+  ) => void;
 
   export interface CasOptions {
     cas_url: string;

@@ -121,8 +121,9 @@ export function createCasClient(options: CasClientOptions): CasClient {
       const parse = cas._validate;
       cas._validate = (body, callback) =>
         parse.call(cas, body, (error, user, attributes) => {
-          if (error) reason = error.message;
-          callback(error, user, attributes);
+          if (error) reason = typeof error === 'string' ? error : error.message;
+          // The package console.logs the error it gets; a one-line text keeps stack traces out of the log.
+          callback(error ? (typeof error === 'string' ? error : error.message) : null, user, attributes);
         });
       let outcome: Outcome;
       try {
