@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand, runMain } from 'citty';
-import { CommandError, createUserCommand } from './cli/user-command.ts';
+import { createUserCommand } from './cli/user-command.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
@@ -118,7 +118,7 @@ export const main = defineCommand({
 
 if (import.meta.main) {
   runMain(main).catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CommandError) log.error(error.message);
+    if (error instanceof ConfigError) log.error(error.message);
     else log.error((error as Error).stack ?? String(error));
     process.exit(1);
   });

@@ -18,9 +18,13 @@ import {
   UserExistsError,
 } from '../store/users.ts';
 
-/** A failure the operator caused and can fix; the entry point prints its message without a stack. */
+/** A failure the operator caused and can fix: printed as its message alone, without a stack. */
 export class CommandError extends Error {
   override name = 'CommandError';
+  // citty's runMain prints errors with console.error, which honours this hook.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Error: ${this.message}`;
+  }
 }
 
 /** How the user command reaches the database chosen by the common --config/--database flags. */
