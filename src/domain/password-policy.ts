@@ -4,6 +4,8 @@
  */
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** Longer passwords are refused at sign-in before hashing, so they cannot be set either. */
+export const MAX_PASSWORD_LENGTH = 4096;
 
 /** A few of the most used passwords; Django's list is longer, these are the ones people try first. */
 const COMMON_PASSWORDS = new Set([
@@ -33,6 +35,9 @@ export function checkPassword(password: string, username: string): string[] {
   const problems: string[] = [];
   if (password.length < MIN_PASSWORD_LENGTH) {
     problems.push(`The password must contain at least ${MIN_PASSWORD_LENGTH} characters.`);
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    problems.push(`The password must contain at most ${MAX_PASSWORD_LENGTH} characters.`);
   }
   if (/^\d+$/.test(password)) problems.push('The password must not be entirely numeric.');
   const lowered = password.toLowerCase();

@@ -25,9 +25,10 @@ export async function addUser(
   });
 }
 
-/** Reads the value of the hidden CSRF field of a page. */
-export function readCsrfField(html: string): string {
-  const match = /name="csrf_token" value="([^"]*)"/.exec(html);
+/** Reads the value of the first hidden CSRF field of a page, or of the form posting to `action`. */
+export function readCsrfField(html: string, action?: string): string {
+  const form = action ? (html.split(`action="${action}"`)[1] ?? '') : html;
+  const match = /name="csrf_token" value="([^"]*)"/.exec(form);
   if (!match?.[1]) throw new Error(`no CSRF field in:\n${html.slice(0, 500)}`);
   return match[1];
 }
@@ -77,7 +78,7 @@ export async function signIn(
   const jar = options.jar ?? createCookieJar();
   const query = options.next === undefined ? '' : `?next=${encodeURIComponent(options.next)}`;
   const form = await getPage(request, jar, `/login/${query}`, {}, options.connection);
-  const token = readCsrfField(await form.text());
+  const token = readCsrfField(await form.text(), '/login/');
   const fields: Record<string, string> = { csrf_token: token, username, password };
   if (options.next !== undefined) fields.next = options.next;
   const response = await postForm(request, jar, '/login/', fields, options.connection);

@@ -22,6 +22,9 @@ const TICKET_MEMORY_MS = 24 * 3600 * 1000;
 export async function openSession(c: Context<AppEnv>, userId: number): Promise<void> {
   const { config, database } = c.var;
   const now = new Date();
+  // A new token at every sign-in (no session fixation); the browser's previous session ends.
+  const previous = readTokenCookie(c, SESSION_COOKIE);
+  if (previous) await deleteSession(database, sha256Hex(previous));
   const token = createToken();
   await createSession(
     database,

@@ -55,6 +55,16 @@ for (const kind of DIALECTS) {
         expect(response.headers.get('Location')).toBe('/');
       });
 
+      test("signing in again replaces the browser's previous session", async () => {
+        const first = await signIn(t.request, 'alice', PASSWORD);
+        const oldCookie = first.jar.header();
+        const second = await signIn(t.request, 'bob', PASSWORD, { jar: first.jar });
+        expect(second.response.status).toBe(302);
+        expect(second.jar.header()).not.toBe(oldCookie);
+        expect((await t.request('/hosts/', { headers: { Cookie: oldCookie } })).status).toBe(302);
+        expect(await (await getPage(t.request, second.jar, '/hosts/')).text()).toBe('hosts page for bob');
+      });
+
       test('the session cookie opens the pages', async () => {
         const { jar } = await signIn(t.request, 'alice', PASSWORD);
         const page = await getPage(t.request, jar, '/hosts/');
@@ -94,6 +104,12 @@ for (const kind of DIALECTS) {
         const id = await addUser(t.database, `dora-${kind}`, PASSWORD);
         await setUserActive(t.database, id, false);
         const { response } = await signIn(t.request, `dora-${kind}`, PASSWORD);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain(WRONG_CREDENTIALS_TEXT);
+      });
+
+      test('an absurdly long password is refused like a wrong one', async () => {
+        const { response } = await signIn(t.request, 'alice', 'x'.repeat(5000));
         expect(response.status).toBe(200);
         expect(await response.text()).toContain(WRONG_CREDENTIALS_TEXT);
       });
