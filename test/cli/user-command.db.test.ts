@@ -1,5 +1,5 @@
 /** `debmonitor-server user …` run as a real process against both dialects. */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,9 @@ import { createToken, sha256Hex } from '../../src/lib/tokens.ts';
 import { createSession } from '../../src/store/sessions.ts';
 import { findUserByName } from '../../src/store/users.ts';
 import { createEmptyDatabase, DIALECTS } from '../helpers/databases.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 const ENTRY = resolve(import.meta.dir, '../../src/server.ts');
 const cwd = mkdtempSync(join(tmpdir(), 'debmonitor-user-cli-'));

@@ -1,5 +1,5 @@
 /** The first start creates `admin` once, even with two instances starting together. */
-import { afterEach, describe, expect, test } from 'bun:test';
+import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../../src/lib/logger.ts';
@@ -7,6 +7,9 @@ import { verifyPassword } from '../../../src/lib/password-hash.ts';
 import { countUsers, findUserByName } from '../../../src/store/users.ts';
 import { ensureInitialAdmin } from '../../../src/web/auth/initial-admin.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../helpers/databases.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 const config = parseConfig({}, () => {});
 

@@ -1,5 +1,5 @@
 /** Signing in and out with local accounts, on both dialects. */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../../src/lib/logger.ts';
@@ -16,6 +16,9 @@ import { createCookieJar } from '../../helpers/cookie-jar.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addUser, getPage, postForm, readCsrfField, signIn } from '../../helpers/sign-in.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 const PASSWORD = 'correct horse battery';
 

@@ -2,12 +2,15 @@
  * Signing in through the form in real Chromium, against a started server: the first start's
  * admin password from the log, the redirect to the sign-in page, the form, and back to `next`.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { type ServerProcess, startServerProcess } from '../../helpers/server-process.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-browser-'));
 let server: ServerProcess;

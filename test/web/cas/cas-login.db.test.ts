@@ -3,13 +3,16 @@
  * CAS_VERSION, on both dialects: redirect, ticket validation by cas-authentication, user created or
  * refused, forged and replayed tickets, sign-out through CAS.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { findUserByName, setUserActive } from '../../../src/store/users.ts';
 import { type FakeCasServer, startFakeCasServer } from '../../helpers/cas-server.ts';
 import { createCookieJar } from '../../helpers/cookie-jar.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addUser, type RequestFn } from '../../helpers/sign-in.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 const VERSIONS = [
   { version: '1', endpoint: '/validate' },

@@ -2,10 +2,13 @@
  * The login requirement of spec §3.2 step 2 and §4.3, on the real app (both dialects): anonymous
  * requests are sent to the sign-in page, except for the open paths.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addUser, signIn } from '../../helpers/sign-in.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
+
+// Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 /** Routes that stand in for other engineers' pages and APIs in this branch. */
 function addStandInRoutes(t: TestApp): void {
