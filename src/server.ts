@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand, runMain } from 'citty';
+import { createUserCommand } from './cli/user-command.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
@@ -9,6 +10,7 @@ import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createApp } from './web/app.ts';
+import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
 import { startTlsServer } from './web/tls-server.ts';
 
@@ -67,6 +69,7 @@ const serve = defineCommand({
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
+    await ensureInitialAdmin(database, config, log);
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
@@ -135,9 +138,15 @@ const version = defineCommand({
   },
 });
 
+const user = createUserCommand({
+  commonArgs,
+  withDatabase: (args, work) =>
+    withDatabase(readConfig(args as { config?: string; database?: string }), work),
+});
+
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, gc, version },
+  subCommands: { serve, migrate: migrateCommand, gc, user, version },
 });
 
 if (import.meta.main) {

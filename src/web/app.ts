@@ -8,8 +8,12 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './env.ts';
 import { appendSlash } from './middleware/append-slash.ts';
 import { clientCertificateCheck } from './middleware/client-cert.ts';
+import { requireLogin } from './middleware/require-login.ts';
+import { loadSession } from './middleware/session.ts';
+import { userAdminRoutes } from './routes/admin/users.tsx';
 import { agentPageRoutes } from './routes/agent-page.tsx';
 import { apiRoutes } from './routes/api/api-routes.ts';
+import { createAuthRoutes } from './routes/auth/index.ts';
 import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
 
@@ -28,15 +32,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   // 1. Security headers and CSP (web).
   // 2. Session loading: sets c.var.user and c.var.csrfToken (auth).
+  app.use(loadSession());
   // 3. Client-certificate check, spec §4.1: sets c.var.host or answers 403 (agent API).
   app.use(clientCertificateCheck(deps.config));
   // 4. Login requirement, spec §3.2 step 2: 302 to /login/ unless c.var.user or c.var.host (auth).
+  app.use(requireLogin());
   // 5. Routes. The agent API comes first: some of its paths fall through (next()) to HTML pages.
   app.route('/', healthRoutes);
-  // Agent downloads: /client must stay exempt from sign-in and the certificate check (steps 3–4).
+  // Agent downloads: /client is exempt from sign-in (require-login) and from the certificate check.
   app.route('/', clientRoutes);
   app.route('/', agentPageRoutes);
   app.route('/', apiRoutes);
+  app.route('/', createAuthRoutes(deps.config));
+  app.route('/', userAdminRoutes);
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The one page layout: navigation, search box, signed-in user, footer. Pure function of props. */
 import type { Child } from 'hono/jsx';
+import { UserMenu } from './user-menu.tsx';
 
 export interface LayoutProps {
   /** Page title; the document title becomes `<title> - DebMonitor`. */
@@ -27,6 +28,7 @@ export function Layout(props: LayoutProps) {
       <body>
         <header>
           <a href="/">DebMonitor</a>
+          <UserMenu user={props.user} csrfToken={props.csrfToken} />
         </header>
         <main>
           <h2>
