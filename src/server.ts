@@ -149,10 +149,6 @@ export const main = defineCommand({
   subCommands: { serve, migrate: migrateCommand, gc, user, version },
 });
 
-if (import.meta.main) {
-  runMain(main).catch((error: unknown) => {
-    if (error instanceof ConfigError) log.error(error.message);
-    else log.error((error as Error).stack ?? String(error));
-    process.exit(1);
-  });
-}
+// runMain prints a failed command's error (ConfigError and CommandError print just their message)
+// and exits with 1.
+if (import.meta.main) void runMain(main);

@@ -12,6 +12,11 @@ export const DEFAULT_SQLITE_PATH = './debmonitor.sqlite';
 /** A configuration problem the operator must fix; the message says what and where. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  // citty's runMain prints a failed command with console.error, which honours this hook: the
+  // operator sees the message, not a stack trace.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Error: ${this.message}`;
+  }
 }
 
 export interface LoadConfigOptions {

@@ -9,17 +9,20 @@ const LinkTemplates = v.record(v.string(), v.pipe(v.string(), v.url('must be an 
 const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** Upstream configs write booleans as JSON booleans, but CAS_CREATE_USER: "FALSE" exists in the wild. */
-const Flag = v.union([
-  v.boolean(),
-  v.pipe(
-    v.picklist(['true', 'false', 'True', 'False', 'TRUE', 'FALSE', '1', '0', 'yes', 'no']),
-    v.transform((text) => ['true', '1', 'yes'].includes(text.toLowerCase())),
-  ),
-  v.pipe(
-    v.picklist([0, 1]),
-    v.transform((n) => n === 1),
-  ),
-]);
+const Flag = v.union(
+  [
+    v.boolean(),
+    v.pipe(
+      v.picklist(['true', 'false', 'True', 'False', 'TRUE', 'FALSE', '1', '0', 'yes', 'no']),
+      v.transform((text) => ['true', '1', 'yes'].includes(text.toLowerCase())),
+    ),
+    v.pipe(
+      v.picklist([0, 1]),
+      v.transform((n) => n === 1),
+    ),
+  ],
+  'must be true or false',
+);
 
 export const MysqlBlockSchema = v.object({
   DB_NAME: v.string(),
