@@ -11,5 +11,5 @@ function formatField(value: string | number | null | undefined): string {
 
 /** Serializes a header row and data rows as CSV text. */
 export function formatCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
-  return [header, ...rows].map((row) => row.map(formatField).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(formatField).join(',')).join('\r\n')}\r\n`;
 }
