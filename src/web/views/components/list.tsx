@@ -202,7 +202,7 @@ export function Pager(props: { list: ListView }) {
       </span>
       {pages > 1 || current > 1 ? (
         <nav aria-label="Pages">
-          {step(current - 1, '‹ Previous', 'prev')}
+          {step(Math.min(current - 1, pages), '‹ Previous', 'prev')}
           {numbers[0] !== undefined && numbers[0] > 1 ? step(1, '1') : null}
           {numbers.map((page) =>
             page === current ? (
