@@ -1,10 +1,11 @@
+/** @jsxImportSource hono/jsx */
 /** Turning views into responses: full pages through the layout, or just the list region for htmx. */
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv } from './env.ts';
 import type { ListSpec, ListState } from './list-state.ts';
 import { formatListQuery } from './list-state.ts';
-import type { ListView } from './views/components/list.tsx';
+import { type ListView, listHref } from './views/components/list.tsx';
 import type { Clock } from './views/components/time-ago.tsx';
 import { Layout, type LayoutProps } from './views/layout.tsx';
 
@@ -51,9 +52,13 @@ export function renderPage(
   return c.html(`<!DOCTYPE html>${page}`, status);
 }
 
-/** Renders only a list region, for htmx. */
-export function renderFragment(c: PageContext, body: Child): Response | Promise<Response> {
+/**
+ * Renders only a list region, for htmx. `HX-Push-Url` gives the browser the canonical URL of the new
+ * state (a submitted filter form would otherwise push every field, defaults included).
+ */
+export function renderFragment(c: PageContext, list: ListView, body: Child): Response | Promise<Response> {
   setPageHeaders(c);
+  c.header('HX-Push-Url', listHref(list, {}));
   return c.html(`${body}`);
 }
 

@@ -51,17 +51,15 @@ export async function addPackageOnHost1(
       .insert(t.srcPackageVersions)
       .values({ id, srcPackageId: id, version, osId: 1, created: STAMP, modified: STAMP });
     await tx.insert(t.packages).values({ id, name });
-    await tx
-      .insert(t.packageVersions)
-      .values({
-        id,
-        packageId: id,
-        version,
-        osId: 1,
-        srcPackageVersionId: id,
-        created: STAMP,
-        modified: STAMP,
-      });
+    await tx.insert(t.packageVersions).values({
+      id,
+      packageId: id,
+      version,
+      osId: 1,
+      srcPackageVersionId: id,
+      created: STAMP,
+      modified: STAMP,
+    });
     await tx.insert(t.hostPackages).values({
       hostId: 1,
       packageId: id,

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The one page layout: navigation, search box, signed-in user, footer. Pure function of props. */
 import type { Child } from 'hono/jsx';
 import { assetUrl } from '../assets.ts';

@@ -336,6 +336,7 @@ for (const kind of DIALECTS) {
         expect(html).toStartWith('<div id="list"');
         expect(html).not.toContain('<html');
         expect(response.headers.get('vary')).toContain('HX-Request');
+        expect(response.headers.get('hx-push-url')).toBe('/hosts/?sort=-name');
         expect(await selectTexts(html, 'td.name > a')).toEqual([
           'host3.example.com',
           'host2.example.com',

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `GET /`: the dashboard. */
 import { Hono } from 'hono';
 import { isInventoryEmpty, readDashboard } from '../../../store/read/dashboard.ts';

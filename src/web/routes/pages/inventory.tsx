@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/hosts/`, `/hosts/<name>`, `/images/` and `/images/<name…>` (HTML; the agent API owns the rest). */
 import { type Context, Hono, type Next } from 'hono';
 import { expandHostLinks, expandImageLinks } from '../../../domain/external-links.ts';
@@ -35,7 +36,7 @@ function listPage(kind: 'hosts' | 'images') {
       clock: readClock(c),
       inventoryEmpty,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <InventoryList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <InventoryList {...props} />);
     return renderPage(
       c,
       { title: kind === 'hosts' ? 'Hosts' : 'Images', section: kind },
@@ -70,7 +71,7 @@ async function hostPage(c: Context<AppEnv>) {
   const table = await readPackages(c, 'hosts', host.id, `/hosts/${encodePathSegment(host.name)}`, {
     host: host.name,
   });
-  if (wantsListFragment(c)) return renderFragment(c, <InventoryPackageList {...table} />);
+  if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
   return renderPage(
     c,
     { title: host.name, subtitle: 'Host', section: 'hosts' },
@@ -93,7 +94,7 @@ async function imagePage(c: Context<AppEnv>, next: Next) {
   const table = await readPackages(c, 'images', image.id, `/images/${encodePath(image.name)}`, {
     image: image.name,
   });
-  if (wantsListFragment(c)) return renderFragment(c, <InventoryPackageList {...table} />);
+  if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
   return renderPage(
     c,
     { title: image.name, subtitle: 'Image', section: 'images' },

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/kernels/`, `/kernels/<os_id>_<slug>` and `/kernels/id/<id>`. */
 import { type Context, Hono } from 'hono';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
@@ -31,7 +32,7 @@ async function kernelPage(c: Context<AppEnv>, kernel: KernelDetail | null) {
     rows: page.rows,
     clock: readClock(c),
   };
-  if (wantsListFragment(c)) return renderFragment(c, <KernelHostList {...props} />);
+  if (wantsListFragment(c)) return renderFragment(c, props.list, <KernelHostList {...props} />);
   return renderPage(
     c,
     { title: kernel.name, subtitle: 'Kernel', section: 'kernels' },
@@ -53,7 +54,7 @@ export const kernelRoutes = new Hono<AppEnv>()
       rows: page.rows,
       inventoryEmpty,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <KernelList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <KernelList {...props} />);
     return renderPage(c, { title: 'Kernels', section: 'kernels' }, <KernelListPage {...props} />);
   })
   .get('/kernels/id/:id{[0-9]+}', async (c) =>

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/kubernetes/`. */
 import { Hono } from 'hono';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
@@ -21,7 +22,7 @@ export const kubernetesRoutes = new Hono<AppEnv>().get('/kubernetes/', async (c)
     rows: page.rows,
     inventoryEmpty,
   };
-  if (wantsListFragment(c)) return renderFragment(c, <KubernetesList {...props} />);
+  if (wantsListFragment(c)) return renderFragment(c, props.list, <KubernetesList {...props} />);
   return renderPage(
     c,
     { title: 'Live Kubernetes Images', section: 'kubernetes' },

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * What happens when no route answered (spec §3.1): a section root without its trailing slash is
  * redirected (301), a known path with the wrong method gets 405 with `Allow`, OPTIONS on a host or

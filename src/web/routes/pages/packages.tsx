@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/packages/` and `/packages/<name>`. */
 import { Hono } from 'hono';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
@@ -34,7 +35,7 @@ export const packageRoutes = new Hono<AppEnv>()
       rows: page.rows,
       inventoryEmpty,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <PackageList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <PackageList {...props} />);
     return renderPage(c, { title: 'Binary Packages', section: 'packages' }, <PackageListPage {...props} />);
   })
   .get('/packages/:name', async (c) => {
@@ -56,7 +57,7 @@ export const packageRoutes = new Hono<AppEnv>()
       rows: page.rows,
       versions,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <InstallationList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <InstallationList {...props} />);
     return renderPage(
       c,
       { title: pkg.name, subtitle: 'Binary Package', section: 'packages' },

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `GET /search?q=…` (GET only: HEAD answers 405, spec §3.1). */
 import { Hono } from 'hono';
 import { search } from '../../../store/read/search.ts';
@@ -20,6 +21,6 @@ export const searchRoutes = new Hono<AppEnv>().get('/search', async (c) => {
     rows: page.rows,
     invalidMinLength: valid ? undefined : minLength,
   };
-  if (wantsListFragment(c)) return renderFragment(c, <SearchResults {...props} />);
+  if (wantsListFragment(c)) return renderFragment(c, props.list, <SearchResults {...props} />);
   return renderPage(c, { title: 'Search Results', subtitle: q, searchQuery: q }, <SearchPage {...props} />);
 });

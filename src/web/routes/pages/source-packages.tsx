@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>`. */
 import { Hono } from 'hono';
 import { compareDebianVersions } from '../../../domain/debian-version.ts';
@@ -37,7 +38,7 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       rows: page.rows,
       inventoryEmpty,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <SourcePackageList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <SourcePackageList {...props} />);
     return renderPage(
       c,
       { title: 'Source Packages', section: 'source-packages' },
@@ -74,7 +75,7 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       },
       rows: page.rows,
     };
-    if (wantsListFragment(c)) return renderFragment(c, <SourceVersionList {...props} />);
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <SourceVersionList {...props} />);
     return renderPage(
       c,
       { title: source.name, subtitle: 'Source Package', section: 'source-packages' },

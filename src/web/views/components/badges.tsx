@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** Count badges (installed blue, upgrades amber, security red) and the upgrade cell of spec §3.5. */
 
 export interface CountBadgesProps {

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The parts every list shares: the filter form, sortable headers, the pager and the region htmx
  * swaps. Every control is a plain link or a GET form, so lists work without JavaScript; htmx only

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** "N ago" with the exact date (RFC 5322, in the configured time zone) on hover. */
 import { formatRfc5322 } from '../../../lib/format-date.ts';
 import { describeTimeSince } from '../../../lib/time-since.ts';

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/`: the fleet at a glance (spec §3.5 item 1). */
 import type { Child } from 'hono/jsx';
 import { Badge } from '../components/badges.tsx';

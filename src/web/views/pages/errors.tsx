@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** Error page bodies, shown inside the layout with an empty title (spec §3.1). */
 
 /** The 404 body. */

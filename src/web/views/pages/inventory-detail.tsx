@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages (spec §3.5 items 3, 11). */
 import { UpgradeCell } from '../components/badges.tsx';
 import { EmptyRow, ListControls, ListRegion, type ListView, SortHeader } from '../components/list.tsx';

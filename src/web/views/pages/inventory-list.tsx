@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/hosts/` and `/images/`: one row per host or image with its package counts (spec §3.5 items 2, 10). */
 import { CountBadges } from '../components/badges.tsx';
 import {

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/kernels/` and one kernel's hosts (spec §3.5 items 4, 5). */
 import {
   EmptyRow,

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/kubernetes/`: live images by cluster and namespace (spec §3.5 item 12). */
 import {
   EmptyRow,

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/packages/` and `/packages/<name>` (spec §3.5 items 6, 7). */
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
 import {

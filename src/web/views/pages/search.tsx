@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/search?q=…`: hits in seven groups (spec §3.5 item 13). */
 import { DownloadLinks, EmptyRow, ListRegion, type ListView } from '../components/list.tsx';
 import { hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';

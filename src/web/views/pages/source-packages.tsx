@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>` (spec §3.5 items 8, 9). */
 import {
   EmptyRow,
