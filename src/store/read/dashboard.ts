@@ -4,7 +4,7 @@
  * upgrade indexes, so the cost follows the number of pending upgrades, not the fleet size. As in the
  * checklist, the "packages/versions with upgrades" figures count host rows only.
  */
-import { count, countDistinct, eq, isNotNull, max, min, sql, sum } from 'drizzle-orm';
+import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 
 export interface Dashboard {
@@ -48,7 +48,6 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
         oldest: min(table.modified),
       })
       .from(table);
-  const hp = t.hostPackages;
   const [
     [hosts],
     [images],
@@ -58,8 +57,8 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     [sources],
     [sourceVersions],
     [versions],
-    [upgrades],
-    [security],
+    packageUpgrades,
+    versionUpgrades,
   ] = await Promise.all([
     owners(t.hosts),
     owners(t.images),
@@ -69,21 +68,8 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     db.select({ n: count() }).from(t.srcPackages),
     db.select({ n: count() }).from(t.srcPackageVersions),
     db.select({ n: count() }).from(t.packageVersions),
-    db
-      .select({
-        packages: countDistinct(hp.upgradablePackageId),
-        versions: countDistinct(hp.upgradableVersionId),
-      })
-      .from(hp)
-      .where(isNotNull(hp.upgradablePackageId)),
-    // Upstream matched a `security` prefix here and equality elsewhere (spec §9 item 18): equality everywhere.
-    db
-      .select({
-        packages: countDistinct(hp.upgradablePackageId),
-        versions: countDistinct(hp.upgradableVersionId),
-      })
-      .from(hp)
-      .where(eq(hp.upgradeType, 'security')),
+    countWithUpgrades(database, 'packages'),
+    countWithUpgrades(database, 'versions'),
   ]);
   const summarize = (row: typeof hosts) => ({
     total: row?.total ?? 0,
@@ -97,17 +83,9 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     images: summarize(images),
     kernels: kernels?.n ?? 0,
     kubernetesImages: kubernetes?.n ?? 0,
-    packages: {
-      total: packages?.n ?? 0,
-      withUpgrades: upgrades?.packages ?? 0,
-      withSecurity: security?.packages ?? 0,
-    },
+    packages: { total: packages?.n ?? 0, ...packageUpgrades },
     sourcePackages: { total: sources?.n ?? 0, versions: sourceVersions?.n ?? 0 },
-    packageVersions: {
-      total: versions?.n ?? 0,
-      withUpgrades: upgrades?.versions ?? 0,
-      withSecurity: security?.versions ?? 0,
-    },
+    packageVersions: { total: versions?.n ?? 0, ...versionUpgrades },
     totals: {
       hostUpgrades: hosts?.upgrades ?? 0,
       imageUpgrades: images?.upgrades ?? 0,
@@ -115,6 +93,30 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
       imageSecurity: images?.security ?? 0,
     },
   };
+}
+
+/**
+ * Packages (or package versions) that are the candidate of at least one host row, and of at least
+ * one security upgrade. One index probe per package or version (EXISTS), instead of a DISTINCT over
+ * every pending upgrade of the fleet. Upstream matched a `security` prefix here and equality
+ * elsewhere (spec §9 item 18): equality everywhere.
+ */
+async function countWithUpgrades(
+  database: Database,
+  of: 'packages' | 'versions',
+): Promise<{ withUpgrades: number; withSecurity: number }> {
+  const { tables: t, dialect, db } = database;
+  const owner = of === 'packages' ? t.packages : t.packageVersions;
+  const column = sql.raw(of === 'packages' ? 'upgradable_package_id' : 'upgradable_version_id');
+  const [row] = await dialect.selectRows<{ upgrades: number; security: number }>(
+    db,
+    sql`SELECT
+      sum(CASE WHEN EXISTS (SELECT 1 FROM ${t.hostPackages} hp WHERE hp.${column} = o.id) THEN 1 ELSE 0 END) AS upgrades,
+      sum(CASE WHEN EXISTS (SELECT 1 FROM ${t.hostPackages} hp WHERE hp.${column} = o.id AND hp.upgrade_type = 'security')
+        THEN 1 ELSE 0 END) AS security
+      FROM ${owner} o`,
+  );
+  return { withUpgrades: Number(row?.upgrades ?? 0), withSecurity: Number(row?.security ?? 0) };
 }
 
 /** True when no host and no image has reported yet (pages then show how to get started). */
