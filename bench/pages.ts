@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     packages: { type: 'string', default: '1500' },
     runs: { type: 'string', default: '20' },
     mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+    /** SQLite: keep the database file at this path (for looking at query plans afterwards). */
+    keep: { type: 'string' },
   },
 });
 const HOSTS = Number(args.hosts);
@@ -43,8 +45,14 @@ const ROLES = 12;
 async function createDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
   if (args.kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'debmonitor-bench-'));
-    const database = await openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
-    return { database, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    const database = await openDatabase(`sqlite:${args.keep ?? join(dir, 'bench.sqlite')}`);
+    return {
+      database,
+      async drop() {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `debmonitor_bench_${process.pid}`;
   const admin = await createConnection(`${args.mysql}/`);

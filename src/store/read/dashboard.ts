@@ -1,11 +1,12 @@
 /**
  * The dashboard figures (spec §3.5 item 1, checklist item 72). Host and image figures come from the
- * counters ingest keeps on each row; the package figures read only rows with an upgrade, through the
- * upgrade indexes, so the cost follows the number of pending upgrades, not the fleet size. As in the
- * checklist, the "packages/versions with upgrades" figures count host rows only.
+ * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only,
+ * as the checklist counts them; `security` by equality everywhere, spec §9 item 18) come from the
+ * package index, built in the background (./package-index.ts), so they may lag by up to a minute.
  */
 import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { getPackageIndex } from './package-index.ts';
 
 export interface Dashboard {
   hosts: {
@@ -57,8 +58,7 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     [sources],
     [sourceVersions],
     [versions],
-    packageUpgrades,
-    versionUpgrades,
+    index,
   ] = await Promise.all([
     owners(t.hosts),
     owners(t.images),
@@ -68,8 +68,7 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     db.select({ n: count() }).from(t.srcPackages),
     db.select({ n: count() }).from(t.srcPackageVersions),
     db.select({ n: count() }).from(t.packageVersions),
-    countWithUpgrades(database, 'packages'),
-    countWithUpgrades(database, 'versions'),
+    getPackageIndex(database),
   ]);
   const summarize = (row: typeof hosts) => ({
     total: row?.total ?? 0,
@@ -83,9 +82,17 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     images: summarize(images),
     kernels: kernels?.n ?? 0,
     kubernetesImages: kubernetes?.n ?? 0,
-    packages: { total: packages?.n ?? 0, ...packageUpgrades },
+    packages: {
+      total: packages?.n ?? 0,
+      withUpgrades: index.hostUpgrades.packages,
+      withSecurity: index.hostUpgrades.securityPackages,
+    },
     sourcePackages: { total: sources?.n ?? 0, versions: sourceVersions?.n ?? 0 },
-    packageVersions: { total: versions?.n ?? 0, ...versionUpgrades },
+    packageVersions: {
+      total: versions?.n ?? 0,
+      withUpgrades: index.hostUpgrades.versions,
+      withSecurity: index.hostUpgrades.securityVersions,
+    },
     totals: {
       hostUpgrades: hosts?.upgrades ?? 0,
       imageUpgrades: images?.upgrades ?? 0,
@@ -93,30 +100,6 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
       imageSecurity: images?.security ?? 0,
     },
   };
-}
-
-/**
- * Packages (or package versions) that are the candidate of at least one host row, and of at least
- * one security upgrade. One index probe per package or version (EXISTS), instead of a DISTINCT over
- * every pending upgrade of the fleet. Upstream matched a `security` prefix here and equality
- * elsewhere (spec §9 item 18): equality everywhere.
- */
-async function countWithUpgrades(
-  database: Database,
-  of: 'packages' | 'versions',
-): Promise<{ withUpgrades: number; withSecurity: number }> {
-  const { tables: t, dialect, db } = database;
-  const owner = of === 'packages' ? t.packages : t.packageVersions;
-  const column = sql.raw(of === 'packages' ? 'upgradable_package_id' : 'upgradable_version_id');
-  const [row] = await dialect.selectRows<{ upgrades: number; security: number }>(
-    db,
-    sql`SELECT
-      sum(CASE WHEN EXISTS (SELECT 1 FROM ${t.hostPackages} hp WHERE hp.${column} = o.id) THEN 1 ELSE 0 END) AS upgrades,
-      sum(CASE WHEN EXISTS (SELECT 1 FROM ${t.hostPackages} hp WHERE hp.${column} = o.id AND hp.upgrade_type = 'security')
-        THEN 1 ELSE 0 END) AS security
-      FROM ${owner} o`,
-  );
-  return { withUpgrades: Number(row?.upgrades ?? 0), withSecurity: Number(row?.security ?? 0) };
 }
 
 /** True when no host and no image has reported yet (pages then show how to get started). */

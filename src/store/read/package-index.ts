@@ -18,8 +18,17 @@ export interface PackageIndexEntry {
   versions: number;
 }
 
+/** Fleet-wide upgrade figures over host rows (the dashboard's "with upgrades" cards). */
+export interface HostUpgradeSummary {
+  packages: number;
+  securityPackages: number;
+  versions: number;
+  securityVersions: number;
+}
+
 export interface PackageIndex {
   entries: PackageIndexEntry[];
+  hostUpgrades: HostUpgradeSummary;
   takenAt: number;
 }
 
@@ -81,9 +90,39 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
   for (const row of packages)
     byId.set(row.id, { ...row, installed: 0, upgrades: 0, security: 0, versions: 0 });
 
+  const hostUpgrades: HostUpgradeSummary = {
+    packages: 0,
+    securityPackages: 0,
+    versions: 0,
+    securityVersions: 0,
+  };
+  const hp = t.hostPackages;
+  const isSecurity = sql`${hp.upgradeType} = 'security'`;
   for (let start = 0; start < packages.length; start += CHUNK) {
     const first = packages[start]!.id;
     const last = packages[Math.min(start + CHUNK, packages.length) - 1]!.id;
+    // A version belongs to one package, so distinct counts over disjoint package chunks add up.
+    const [summary] = await db
+      .select({
+        packages: sql<number>`count(DISTINCT ${hp.upgradablePackageId})`.mapWith(Number),
+        securityPackages:
+          sql<number>`count(DISTINCT CASE WHEN ${isSecurity} THEN ${hp.upgradablePackageId} END)`.mapWith(
+            Number,
+          ),
+        versions: sql<number>`count(DISTINCT ${hp.upgradableVersionId})`.mapWith(Number),
+        securityVersions:
+          sql<number>`count(DISTINCT CASE WHEN ${isSecurity} THEN ${hp.upgradableVersionId} END)`.mapWith(
+            Number,
+          ),
+      })
+      .from(hp)
+      .where(sql`${hp.upgradablePackageId} BETWEEN ${first} AND ${last}`);
+    if (summary) {
+      hostUpgrades.packages += summary.packages;
+      hostUpgrades.securityPackages += summary.securityPackages;
+      hostUpgrades.versions += summary.versions;
+      hostUpgrades.securityVersions += summary.securityVersions;
+    }
     const counts = await db
       .select({ id: t.hostPackages.packageId, n: count() })
       .from(t.hostPackages)
@@ -131,5 +170,5 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
     const entry = byId.get(row.id);
     if (entry) entry.versions = row.n;
   }
-  return { entries: [...byId.values()], takenAt };
+  return { entries: [...byId.values()], hostUpgrades, takenAt };
 }

@@ -197,45 +197,52 @@ export async function listPackageVersions(
 ): Promise<PackageVersionSummary[]> {
   const { db, tables: t } = database;
   const pv = t.packageVersions;
-  const [versions, ...counts] = await Promise.all([
-    db
-      .select({
-        id: pv.id,
-        version: pv.version,
-        osId: pv.osId,
-        os: t.operatingSystems.name,
-        source: t.srcPackages.name,
-      })
-      .from(pv)
-      .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, pv.osId))
-      .innerJoin(t.srcPackageVersions, eq(t.srcPackageVersions.id, pv.srcPackageVersionId))
-      .innerJoin(t.srcPackages, eq(t.srcPackages.id, t.srcPackageVersions.srcPackageId))
-      .where(eq(pv.packageId, packageId)),
-    ...[t.hostPackages, t.imagePackages].flatMap((table) => [
-      db
-        .select({
-          id: table.packageVersionId,
-          n: count(),
-          security: sql<number>`0`.mapWith(Number),
-          kind: sql<string>`'installed'`,
-        })
-        .from(table)
-        .where(eq(table.packageId, packageId))
-        .groupBy(table.packageVersionId),
-      db
-        .select({
-          id: sql<number>`${table.upgradableVersionId}`.mapWith(Number),
-          n: count(),
-          security: sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
-            Number,
-          ),
-          kind: sql<string>`'upgrades'`,
-        })
-        .from(table)
-        .where(and(eq(table.upgradablePackageId, packageId), isNotNull(table.upgradableVersionId)))
-        .groupBy(table.upgradableVersionId),
-    ]),
-  ]);
+  const versions = await db
+    .select({
+      id: pv.id,
+      version: pv.version,
+      osId: pv.osId,
+      os: t.operatingSystems.name,
+      source: t.srcPackages.name,
+    })
+    .from(pv)
+    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, pv.osId))
+    .innerJoin(t.srcPackageVersions, eq(t.srcPackageVersions.id, pv.srcPackageVersionId))
+    .innerJoin(t.srcPackages, eq(t.srcPackages.id, t.srcPackageVersions.srcPackageId))
+    .where(eq(pv.packageId, packageId));
+  const ids = versions.map((version) => version.id);
+  // Counting by version id reads the (package_version_id) and (upgradable_version_id) indexes
+  // alone; grouping the package's rows by version would fetch every row (10,000 for libc6).
+  const counts =
+    ids.length === 0
+      ? []
+      : await Promise.all(
+          [t.hostPackages, t.imagePackages].flatMap((table) => [
+            db
+              .select({
+                id: table.packageVersionId,
+                n: count(),
+                security: sql<number>`0`.mapWith(Number),
+                kind: sql<string>`'installed'`,
+              })
+              .from(table)
+              .where(inArray(table.packageVersionId, ids))
+              .groupBy(table.packageVersionId),
+            db
+              .select({
+                id: sql<number>`${table.upgradableVersionId}`.mapWith(Number),
+                n: count(),
+                security:
+                  sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
+                    Number,
+                  ),
+                kind: sql<string>`'upgrades'`,
+              })
+              .from(table)
+              .where(inArray(table.upgradableVersionId, ids))
+              .groupBy(table.upgradableVersionId),
+          ]),
+        );
   const byId = new Map<number, PackageVersionSummary>(
     versions.map((row) => [row.id, { ...row, installed: 0, upgrades: 0, security: 0 }]),
   );
