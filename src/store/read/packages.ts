@@ -2,7 +2,7 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
-import { and, asc, count, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import {
