@@ -1,14 +1,18 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand, runMain } from 'citty';
+import { createUserCommand } from './cli/user-command.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
+import { collectGarbage } from './store/gc.ts';
 import { createApp } from './web/app.ts';
+import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
+import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
 
@@ -65,6 +69,7 @@ const serve = defineCommand({
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
+    await ensureInitialAdmin(database, config, log);
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
@@ -72,8 +77,20 @@ const serve = defineCommand({
       maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
     });
     log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    const tlsServer = config.TLS
+      ? await startTlsServer(app, {
+          hostname: config.LISTEN_ADDRESS,
+          port: config.TLS.PORT,
+          certPath: config.TLS.CERT,
+          keyPath: config.TLS.KEY,
+          caPath: config.TLS.CA,
+          maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+        })
+      : undefined;
+    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
     const shutdown = async () => {
       log.info('Shutting down');
+      await tlsServer?.stop();
       await server.stop();
       await database.close();
       process.exit(0);
@@ -95,6 +112,25 @@ const migrateCommand = defineCommand({
   },
 });
 
+const gc = defineCommand({
+  meta: {
+    name: 'gc',
+    description:
+      'Delete stale hosts and images, then unreferenced versions, packages and kernels (run from cron)',
+  },
+  args: commonArgs,
+  async run({ args }) {
+    const config = readConfig(args);
+    await withDatabase(config, (database) =>
+      collectGarbage(database, {
+        hostMaxAgeDays: config.GC_HOST_MAX_AGE_DAYS,
+        imageMaxAgeDays: config.GC_IMAGE_MAX_AGE_DAYS,
+        print: (line) => console.log(line),
+      }),
+    );
+  },
+});
+
 const version = defineCommand({
   meta: { name: 'version', description: 'Print the version' },
   run() {
@@ -102,9 +138,15 @@ const version = defineCommand({
   },
 });
 
+const user = createUserCommand({
+  commonArgs,
+  withDatabase: (args, work) =>
+    withDatabase(readConfig(args as { config?: string; database?: string }), work),
+});
+
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, version },
+  subCommands: { serve, migrate: migrateCommand, gc, user, version },
 });
 
 if (import.meta.main) {

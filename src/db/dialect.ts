@@ -37,6 +37,13 @@ export interface Dialect {
   selectRows<T extends Row>(db: AppDb, query: SQL): Promise<T[]>;
   /** Runs raw SQL that returns nothing useful. */
   execute(db: AppDb, query: SQL): Promise<void>;
+  /** Runs a raw UPDATE or DELETE and returns how many rows it changed. */
+  executeCount(db: AppDb, query: SQL): Promise<number>;
+  /**
+   * Appended to a SELECT that must lock the rows it reads until the transaction ends: `FOR UPDATE`
+   * on MySQL; nothing on SQLite, whose write transaction already holds the database's only write lock.
+   */
+  readonly forUpdate: SQL;
   /** True for errors that a retry of the whole transaction can fix (deadlock, lock timeout, busy). */
   isRetryable(error: unknown): boolean;
   /** True for a foreign-key failure (for example a row deleted by a concurrent GC). */
@@ -64,6 +71,7 @@ function errorText(error: unknown): string {
 const sqliteDialect: Dialect = {
   name: 'sqlite',
   maxParameters: 32_000,
+  forUpdate: sql``,
   async insertIgnore(db, table, rows) {
     if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
   },
@@ -89,6 +97,9 @@ const sqliteDialect: Dialect = {
   async execute(db, query) {
     db.run(query);
   },
+  async executeCount(db, query) {
+    return (db.run(query) as unknown as { changes?: number }).changes ?? 0;
+  },
   isRetryable(error) {
     return errorCode(error).startsWith('SQLITE_BUSY') || /database is locked/.test(errorText(error));
   },
@@ -102,6 +113,7 @@ const sqliteDialect: Dialect = {
 const mysqlDialect: Dialect = {
   name: 'mysql',
   maxParameters: 60_000,
+  forUpdate: sql` FOR UPDATE`,
   async insertIgnore(db, table, rows) {
     if (rows.length === 0) return;
     // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.
@@ -136,6 +148,11 @@ const mysqlDialect: Dialect = {
   async execute(db, query) {
     await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(query);
   },
+  async executeCount(db, query) {
+    const result = await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(query);
+    const header = Array.isArray(result) ? result[0] : result;
+    return (header as { affectedRows?: number }).affectedRows ?? 0;
+  },
   isRetryable(error) {
     const code = errorCode(error);
     return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
@@ -161,7 +178,7 @@ export function getDialect(name: DialectName): Dialect {
 }
 
 /** Splits rows into batches that stay under the dialect's bound-parameter limit. */
-export function batchRows<T extends object>(dialect: Dialect, rows: readonly T[], columns: number): T[][] {
+export function batchRows<T>(dialect: Dialect, rows: readonly T[], columns: number): T[][] {
   const size = Math.max(1, Math.floor(dialect.maxParameters / Math.max(1, columns)));
   const batches: T[][] = [];
   for (let start = 0; start < rows.length; start += size) batches.push(rows.slice(start, start + size));

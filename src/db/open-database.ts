@@ -29,10 +29,19 @@ export interface Database {
    * up front (BEGIN IMMEDIATE) and writers in this process queue, so readers never wait and a
    * report is never half-visible.
    */
-  transaction<T>(work: (tx: AppDb) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: AppDb) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Checks that the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How a transaction isolates itself (MySQL only; SQLite transactions are serializable). */
+export interface TransactionOptions {
+  /**
+   * `read committed` lets a report see catalog rows (names, versions) that a concurrent report
+   * committed after this transaction began, and takes no gap locks.
+   */
+  isolation?: 'read committed' | 'repeatable read';
 }
 
 export interface OpenDatabaseOptions {
@@ -131,15 +140,18 @@ function openMysql(url: string, options: OpenDatabaseOptions): Database {
     mode: 'default',
     logger: options.logQueries,
   }) as unknown as AppDb;
-  const transactional = db as unknown as { transaction<T>(work: (tx: AppDb) => Promise<T>): Promise<T> };
+  const transactional = db as unknown as {
+    transaction<T>(work: (tx: AppDb) => Promise<T>, config?: { isolationLevel: string }): Promise<T>;
+  };
   return {
     kind: 'mysql',
     dialect: getDialect('mysql'),
     db,
     tables: mysqlTables as unknown as Tables,
     location: redactUrl(url),
-    transaction(work) {
-      return transactional.transaction(work);
+    transaction(work, transactionOptions) {
+      const isolationLevel = transactionOptions?.isolation;
+      return transactional.transaction(work, isolationLevel ? { isolationLevel } : undefined);
     },
     async ping() {
       await pool.query('SELECT 1');

@@ -1,4 +1,20 @@
-/** The program version, injected at build time by scripts/build.ts (`define`); `0.0.0-dev` otherwise. */
+/**
+ * The program version, injected at build time by scripts/build.ts (`define`); `0.0.0-dev` otherwise.
+ *
+ * The version also lives in a what(1)-style marker, `@(#)debmonitor <version>`, that the minifier
+ * folds into one string literal in the binary. The server reads it to learn an agent binary's version
+ * without running it (it may be built for another architecture). VERSION is sliced from the marker so
+ * that the marker can never be dropped by tree shaking while the version is used.
+ */
 declare const DEBMONITOR_VERSION: string | undefined;
 
-export const VERSION: string = typeof DEBMONITOR_VERSION === 'string' ? DEBMONITOR_VERSION : '0.0.0-dev';
+const BUILT_VERSION: string = typeof DEBMONITOR_VERSION === 'string' ? DEBMONITOR_VERSION : '0.0.0-dev';
+
+/** The prefix of the version marker embedded in every binary. */
+export const VERSION_MARKER_PREFIX = '@(#)debmonitor ';
+
+/** `@(#)debmonitor <version>`: what the server looks for in an agent binary. */
+export const VERSION_MARKER = `@(#)debmonitor ${BUILT_VERSION}`;
+
+/** The version of this program, e.g. `1.0.1`. */
+export const VERSION: string = VERSION_MARKER.slice(VERSION_MARKER_PREFIX.length);

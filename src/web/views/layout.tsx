@@ -2,6 +2,7 @@
 /** The one page layout: navigation, search box, signed-in user, footer. Pure function of props. */
 import type { Child } from 'hono/jsx';
 import { assetUrl } from '../assets.ts';
+import { UserMenu } from './user-menu.tsx';
 
 export interface LayoutProps {
   /** Page title; the document title becomes `<title> - DebMonitor`. */
@@ -84,18 +85,7 @@ export function Layout(props: LayoutProps) {
               placeholder="Search hosts, packages, versions…"
             />
           </form>
-          {props.user ? (
-            <div class="user-menu">
-              <span>{props.user.username}</span>
-              {props.user.isSuperuser ? <a href="/admin/users">Users</a> : null}
-              <form method="post" action="/logout/">
-                <input type="hidden" name="csrf_token" value={props.csrfToken ?? ''} />
-                <button type="submit" class="linklike">
-                  Log out
-                </button>
-              </form>
-            </div>
-          ) : null}
+          <UserMenu user={props.user} csrfToken={props.csrfToken} />
         </header>
         <main>
           <h2 class="page-title">

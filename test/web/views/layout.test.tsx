@@ -29,7 +29,7 @@ describe('Layout', () => {
 
   test('a superuser sees the Users link and a logout form carrying the CSRF token', async () => {
     const html = render({ title: 'x', user: { username: 'ada', isSuperuser: true }, csrfToken: 'tok"en' });
-    expect(await selectTexts(html, '.user-menu > span')).toEqual(['ada']);
+    expect(await selectTexts(html, '.user-menu strong')).toEqual(['ada']);
     expect(await selectHrefs(html, '.user-menu a')).toEqual(['/admin/users']);
     const [form] = await selectAll(html, '.user-menu form');
     expect(form?.attrs).toMatchObject({ method: 'post', action: '/logout/' });

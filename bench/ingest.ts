@@ -1,0 +1,127 @@
+/**
+ * Ingest benchmark: starts the real server (SQLite file, then a fresh MariaDB database) and drives it
+ * with the shared fleet tools (drive.mjs: cold, steady, dpkg and upgradable phases), sampling the
+ * server's RSS and database size. Results go to bench/results/ingest-<dialect>.json.
+ *
+ *   bun bench/ingest.ts [--hosts 200] [--packages 1500] [--dialects sqlite,mysql]
+ *
+ * The fleet tools come from $DEBMONITOR_FLEET_TOOLS (default ../shared/bench beside the repository).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+import { startServerProcess } from '../test/helpers/server-process.ts';
+
+const ROOT = resolve(import.meta.dir, '..');
+const TOOLS = resolve(ROOT, process.env.DEBMONITOR_FLEET_TOOLS ?? '../shared/bench');
+const MYSQL_URL = process.env.DEBMONITOR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export interface IngestBenchOptions {
+  hosts: number;
+  packages: number;
+  dialects: string[];
+}
+
+/** Where a run's database lives, and how to remove it. */
+interface BenchDatabase {
+  url: string;
+  /** File or directory whose size drive.mjs reports. */
+  sizePath: string;
+  drop(): Promise<void>;
+}
+
+async function createBenchDatabase(dialect: string, dir: string): Promise<BenchDatabase> {
+  if (dialect === 'sqlite') {
+    const file = join(dir, 'bench.sqlite');
+    return { url: `sqlite:${file}`, sizePath: file, drop: async () => {} };
+  }
+  const name = `debmonitor_bench_${Date.now()}`;
+  const admin = await createConnection(`${MYSQL_URL}/`);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+  await admin.end();
+  return {
+    url: `${MYSQL_URL}/${name}`,
+    sizePath: `/var/lib/mysql/${name}`,
+    async drop() {
+      const conn = await createConnection(`${MYSQL_URL}/`);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
+/** Runs the phases on one dialect and returns drive.mjs's JSON result. */
+async function benchDialect(dialect: string, options: IngestBenchOptions): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'debmonitor-bench-'));
+  const database = await createBenchDatabase(dialect, dir);
+  const configPath = join(dir, 'config.json');
+  // Agents identify with proxy headers from 127.0.0.1, a trusted proxy by default; pages are open.
+  writeFileSync(
+    configPath,
+    JSON.stringify({ DATABASE_URL: database.url, VERIFY_CLIENTS: true, REQUIRE_LOGIN: false }),
+  );
+  const server = await startServerProcess({
+    cwd: dir,
+    args: ['--config', configPath],
+    env: { DEBMONITOR_LOG_LEVEL: 'warn' },
+  });
+  const out = join(ROOT, 'bench', 'results', `ingest-${dialect}.json`);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  try {
+    const drive = Bun.spawn(
+      [
+        'node',
+        join(TOOLS, 'drive.mjs'),
+        ...['--url', server.url, '--catalog', join(TOOLS, 'catalog.json.gz')],
+        ...['--hosts', String(options.hosts), '--packages', String(options.packages), '--upgradable', '30'],
+        ...['--seed', '1', '--concurrency', '4', '--with-type', '--phases', 'cold,steady,dpkg,upgradable'],
+        ...['--pid', String(server.pid), '--db-path', database.sizePath],
+        ...['--label', `debmonitor-bun ${dialect}`, '--out', out],
+      ],
+      { stdout: 'pipe', stderr: 'inherit' },
+    );
+    const text = await new Response(drive.stdout).text();
+    if ((await drive.exited) !== 0) throw new Error(`drive.mjs failed on ${dialect}`);
+    return JSON.parse(text);
+  } finally {
+    await server.stop();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the ingest benchmark on every requested dialect and prints a markdown table. */
+export async function runIngestBench(options: IngestBenchOptions): Promise<void> {
+  const files: string[] = [];
+  for (const dialect of options.dialects) {
+    console.error(`ingest bench on ${dialect}: ${options.hosts} hosts × ${options.packages} packages`);
+    await benchDialect(dialect, options);
+    files.push(join(ROOT, 'bench', 'results', `ingest-${dialect}.json`));
+  }
+  const report = Bun.spawn(['node', join(TOOLS, 'report.mjs'), ...files], {
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  await report.exited;
+}
+
+/** Options from the command line. */
+export function parseIngestArgs(argv: string[]): IngestBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      hosts: { type: 'string', default: '200' },
+      packages: { type: 'string', default: '1500' },
+      dialects: { type: 'string', default: 'sqlite,mysql' },
+    },
+  });
+  return {
+    hosts: Number(values.hosts),
+    packages: Number(values.packages),
+    dialects: String(values.dialects).split(','),
+  };
+}
+
+if (import.meta.main) await runIngestBench(parseIngestArgs(Bun.argv.slice(2)));

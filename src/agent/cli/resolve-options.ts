@@ -1,0 +1,200 @@
+/**
+ * Turns the parsed command line and the config file into one typed, validated options object, applying
+ * the checks of spec/agent.md §1.3 in their order. Command line wins over the config, which wins over
+ * the built-in defaults. Certificate, key and CA files are only paths here: they are read when sending.
+ */
+import { readFileSync } from 'node:fs';
+import { describeFileError } from '../../lib/describe-file-error.ts';
+import { type ConfigValues, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load-config.ts';
+import { UsageError } from '../errors.ts';
+import { parseServerAddress } from '../submit/server-address.ts';
+import { CONFIG_ONLY_KEYS, formatOptionName, getOptionSpec, OPTION_TABLE } from './option-table.ts';
+import type { ParsedArgv, RawOptionValue } from './parse-argv.ts';
+
+/** Where failed reports wait for the next run, unless `spool_dir` or DEBMONITOR_SPOOL_DIR says otherwise. */
+export const DEFAULT_SPOOL_DIR = '/var/spool/debmonitor-client';
+
+/** Everything a run needs to know, validated. */
+export interface AgentOptions {
+  configPath: string;
+  servers: string[];
+  port: number;
+  imageName?: string;
+  /** The `-f` file name and its parsed JSON, loaded while the options are resolved (as legacy does). */
+  imageFile?: string;
+  imagePayload?: unknown;
+  cert?: string;
+  key?: string;
+  ca?: string;
+  api: string;
+  upgradable: boolean;
+  dpkgHook: boolean;
+  dryRun: boolean;
+  retries: number;
+  retryBackoff: number;
+  debug: boolean;
+  check: boolean;
+  /** Replace the binary with a newer agent from the first server after a full run (issue 7). */
+  update: boolean;
+  /** With `update`: install exactly this version, even an older one. */
+  forceVersion?: string;
+  /** Overrides of the collected values (config keys `hostname` and `os`). */
+  hostname?: string;
+  os?: string;
+  spoolDir: string;
+  /** True when -g or -u runs with no server configured: the run ends quietly (spec §8.5 item 75). */
+  unconfiguredHook: boolean;
+  /** Config keys this agent does not know, for a warning. */
+  unknownConfigKeys: string[];
+}
+
+/** What option resolution reads besides argv and the config file. */
+export interface ResolveOptionsIo {
+  readStdin: () => Promise<string>;
+  env: Record<string, string | undefined>;
+}
+
+const TRUE_WORDS = new Set(['1', 'yes', 'true', 'on']);
+const FALSE_WORDS = new Set(['0', 'no', 'false', 'off', '']);
+
+/** Resolves and validates the options of one run; throws UsageError (exit 2) on the first problem. */
+export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): Promise<AgentOptions> {
+  const cli = parsed.values;
+  const configPath = (cli.get('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
+  const config = loadConfig(configPath);
+
+  const pick = (dest: string): RawOptionValue | undefined => cli.get(dest) ?? config.get(dest);
+  const readString = (dest: string): string | undefined => {
+    const value = pick(dest);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+
+  const port = readInteger('port', pick('port'), 443);
+  const imageFile = readString('image_file');
+  const imagePayload = imageFile === undefined ? undefined : await loadImageFile(imageFile, io);
+  const api = readString('api') ?? 'v1';
+  if (!getOptionSpec('api').choices!.includes(api)) {
+    throw new UsageError(`argument -a/--api: invalid choice: '${api}' (choose from 'v1')`);
+  }
+  const retries = readInteger('retries', pick('retries'), 3);
+  const retryBackoff = readInteger('retry_backoff', pick('retry_backoff'), 60);
+  const upgradable = readBoolean('upgradable', cli, config);
+  const dpkgHook = readBoolean('dpkg_hook', cli, config);
+  const dryRun = readBoolean('dry_run', cli, config);
+  const debug = readBoolean('debug', cli, config);
+  const servers = readServers(pick('server'));
+  for (const server of servers) {
+    try {
+      parseServerAddress(server, port);
+    } catch (error) {
+      throw new UsageError(`argument -s/--server: ${(error as Error).message}`);
+    }
+  }
+
+  let unconfiguredHook = false;
+  if (servers.length === 0 && !dryRun) {
+    // A host with the package installed but not configured must not print an error on every apt run.
+    if (upgradable || dpkgHook) unconfiguredHook = true;
+    else throw new UsageError('argument -s/--server is required unless -n/--dry-run is set');
+  }
+  const cert = readString('cert');
+  const key = readString('key');
+  if (key !== undefined && cert === undefined) {
+    throw new UsageError('argument -c/--cert is required when -k/--key is set');
+  }
+  if (readString('force_version') !== undefined && !readBoolean('update', cli, config)) {
+    throw new UsageError('argument --force-version requires --update');
+  }
+  if (upgradable && dpkgHook) {
+    throw new UsageError('argument -u/--upgradable and -g/--dpkg-hook are mutually exclusive');
+  }
+
+  const knownKeys = new Set<string>([
+    ...OPTION_TABLE.filter((option) => !option.cliOnly).map((option) => option.dest),
+    ...CONFIG_ONLY_KEYS,
+  ]);
+  return {
+    configPath,
+    servers,
+    port,
+    imageName: readString('image_name'),
+    imageFile,
+    imagePayload,
+    cert,
+    key,
+    ca: readString('ca'),
+    api,
+    upgradable,
+    dpkgHook,
+    dryRun,
+    retries,
+    retryBackoff,
+    debug,
+    check: cli.get('check') === true,
+    update: readBoolean('update', cli, config),
+    forceVersion: readString('force_version'),
+    hostname: config.get('hostname') || undefined,
+    os: config.get('os') || undefined,
+    spoolDir: io.env.DEBMONITOR_SPOOL_DIR || config.get('spool_dir') || DEFAULT_SPOOL_DIR,
+    unconfiguredHook,
+    unknownConfigKeys: [...config.keys()].filter((key) => !knownKeys.has(key)),
+  };
+}
+
+/** Converts an integer option like argparse's `type=int`: decimal digits with an optional sign only. */
+function readInteger(dest: string, value: RawOptionValue | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value).trim();
+  if (!/^[-+]?\d+$/.test(text)) {
+    throw new UsageError(`argument ${formatOptionName(getOptionSpec(dest))}: invalid int value: '${value}'`);
+  }
+  const number = Number.parseInt(text, 10);
+  if (number < 0) {
+    throw new UsageError(
+      `argument ${formatOptionName(getOptionSpec(dest))}: must not be negative: '${value}'`,
+    );
+  }
+  return number;
+}
+
+/** A flag is on when given on the command line, or when the config says yes/true/on/1 (spec §1.5). */
+function readBoolean(dest: string, cli: Map<string, RawOptionValue>, config: ConfigValues): boolean {
+  if (cli.get(dest) === true) return true;
+  const value = config.get(dest);
+  if (value === undefined) return false;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new UsageError(
+    `configuration key '${dest}' must be a boolean (yes/no, true/false, on/off, 1/0), got '${value}'`,
+  );
+}
+
+/** Collects servers from repeated `-s` values or the comma-separated config value, trimmed. */
+function readServers(value: RawOptionValue | undefined): string[] {
+  if (value === undefined || value === true) return [];
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((item) => item.split(',').map((part) => part.trim())).filter((part) => part !== '');
+}
+
+/** Loads the `-f` payload (`-` reads stdin) with legacy's messages; an empty or falsy document is refused. */
+async function loadImageFile(path: string, io: ResolveOptionsIo): Promise<unknown> {
+  let text: string;
+  try {
+    text = path === '-' ? await io.readStdin() : readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`argument -f/--image-file: can't open '${path}': ${describeFileError(error)}`);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `argument -f/--image-file: Failed to load JSON file '${path}': ${(error as Error).message}`,
+    );
+  }
+  if (!payload || (typeof payload === 'object' && Object.keys(payload).length === 0)) {
+    throw new UsageError(`argument -f/--image-file: the JSON file '${path}' holds no payload`);
+  }
+  return payload;
+}

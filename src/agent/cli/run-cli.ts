@@ -1,0 +1,77 @@
+/**
+ * The only place that decides how a run ends (citty's `runMain` exits with 1 on every error, while the
+ * agent must exit 2 on usage errors): parse, resolve, run, and map failures to exit codes (spec §1.4).
+ */
+import { VERSION } from '../../lib/version.ts';
+import { AgentError, UsageError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { type AgentIo, runAgent } from '../run-agent.ts';
+import { PROGRAM_NAME, renderHelp, USAGE_LINE } from './help.ts';
+import { parseArgv } from './parse-argv.ts';
+import { type AgentOptions, resolveOptions } from './resolve-options.ts';
+
+/** The process around a run; tests may replace any part. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  readStdin: () => Promise<string>;
+  writeStdout: (text: string) => Promise<void>;
+  writeStderr: (text: string) => void;
+  facts?: AgentIo['facts'];
+}
+
+/** The real process: stdin, stdout, stderr and the environment. */
+export function createProcessIo(): CliIo {
+  return {
+    env: process.env,
+    readStdin: () => Bun.stdin.text(),
+    // Bun.write resolves once everything is written, so exiting right after never truncates a payload.
+    writeStdout: async (text) => {
+      await Bun.write(Bun.stdout, text);
+    },
+    writeStderr: (text) => process.stderr.write(text),
+  };
+}
+
+/** Runs the command line `rawArgs` and returns the exit code: 0, 1 or 2. */
+export async function runCli(rawArgs: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
+  let options: AgentOptions;
+  try {
+    const parsed = parseArgv(rawArgs);
+    if (parsed.action === 'help') {
+      await io.writeStdout(`${await renderHelp(process.stdout.isTTY === true)}\n`);
+      return 0;
+    }
+    if (parsed.action === 'version') {
+      await io.writeStdout(`${PROGRAM_NAME} ${VERSION}\n`);
+      return 0;
+    }
+    options = await resolveOptions(parsed, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.writeStderr(`${USAGE_LINE}\n${PROGRAM_NAME}: error: ${error.message}\n`);
+    return error.exitCode;
+  }
+
+  const logger = createLogger(options.debug, io.writeStderr);
+  const pendingWrites: Promise<void>[] = [];
+  try {
+    return await runAgent(options, {
+      env: io.env,
+      logger,
+      facts: io.facts,
+      writeStdout: (text) => {
+        pendingWrites.push(io.writeStdout(text));
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`Failed to execute DebMonitor CLI: ${message}`);
+    // Unexpected errors (not AgentError) are bugs: their stack helps, and -d shows it.
+    if (error instanceof Error && error.stack && (!(error instanceof AgentError) || options.debug)) {
+      logger.debug(error.stack);
+    }
+    return 1;
+  } finally {
+    await Promise.all(pendingWrites);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Installed packages from dpkg's status file (spec/agent.md §3.1), read directly so the agent needs no
+ * python-apt and no dpkg-query process.
+ */
+import { readFileSync } from 'node:fs';
+import { parseSourceName } from './package-name.ts';
+import { parseControlStanzas } from './parse-control-stanzas.ts';
+
+/** Where dpkg keeps the state of every package. */
+export const DPKG_STATUS_PATH = '/var/lib/dpkg/status';
+
+/** A package dpkg knows, as its status file records it. */
+export interface DpkgPackage {
+  /** The bare package name, without architecture. */
+  name: string;
+  architecture: string;
+  version: string;
+  /** Source package name (§3.3): the `Source:` field without version, else the binary name. */
+  source: string;
+  /** The third word of `Status:`, e.g. `installed`, `config-files`, `half-configured`. */
+  state: string;
+}
+
+const STATUS_FIELDS = new Set(['Package', 'Architecture', 'Version', 'Source', 'Status']);
+
+/** States in which APT gives a package no current version, so it is not installed (§3.1). */
+const NOT_INSTALLED_STATES = new Set(['not-installed', 'config-files']);
+
+/** Parses the text of a dpkg status file into every package stanza it holds. */
+export function parseDpkgStatus(text: string): DpkgPackage[] {
+  const packages: DpkgPackage[] = [];
+  for (const stanza of parseControlStanzas(text, STATUS_FIELDS)) {
+    const name = stanza.get('Package');
+    if (!name) continue;
+    packages.push({
+      name,
+      architecture: stanza.get('Architecture') ?? '',
+      version: stanza.get('Version') ?? '',
+      source: parseSourceName(stanza.get('Source'), name),
+      state: stanza.get('Status')?.split(/\s+/)[2] ?? 'not-installed',
+    });
+  }
+  return packages;
+}
+
+/** True when APT would see a current version: any state but `not-installed` and `config-files`. */
+export function isInstalled(pkg: DpkgPackage): boolean {
+  return pkg.version !== '' && !NOT_INSTALLED_STATES.has(pkg.state);
+}
+
+/** Reads the installed packages from the status file at `path`. */
+export function readInstalledPackages(path: string = DPKG_STATUS_PATH): DpkgPackage[] {
+  return parseDpkgStatus(readFileSync(path, 'utf8')).filter(isInstalled);
+}

@@ -1,0 +1,25 @@
+/**
+ * Package and source naming as APT prints them (spec/agent.md §3.2, §3.3). The server keys a host's
+ * packages by name, so any difference from legacy would churn its records.
+ */
+
+/** APT's "pretty" name: bare for native and `all` packages, `name:arch` for foreign ones (`libc6:i386`). */
+export function formatPackageName(name: string, architecture: string, nativeArchitecture: string): string {
+  if (architecture === '' || architecture === 'all' || architecture === nativeArchitecture) return name;
+  return `${name}:${architecture}`;
+}
+
+/** Strips the `:arch` qualifier of a pretty name (`libc6:i386` gives `libc6`). */
+export function stripArchitecture(prettyName: string): string {
+  const colon = prettyName.indexOf(':');
+  return colon === -1 ? prettyName : prettyName.slice(0, colon);
+}
+
+/**
+ * The source name from a `Source:` field, without its parenthesised version (`openssl (3.0.16-1)` gives
+ * `openssl`); the binary name when the field is absent, as python-apt's `Version.source_name` does.
+ */
+export function parseSourceName(sourceField: string | undefined, binaryName: string): string {
+  const name = sourceField?.trim().split(/\s+/, 1)[0];
+  return name ? name : stripArchitecture(binaryName);
+}

@@ -1,0 +1,189 @@
+/**
+ * The package part of a host or image report (spec/server.md §3.4.1), as a pure function: given the
+ * rows recorded for the host and the report's lists, it returns the rows to write and to delete.
+ * Versions are plain strings here; the store turns them into ids.
+ */
+
+/** A host (or image) package row as recorded, by version strings. */
+export interface RecordedPackage {
+  name: string;
+  version: string;
+  upgradeVersion: string | null;
+  upgradeType: string | null;
+  /** Source package of the installed version; needed only when the rows move to another OS. */
+  source?: string;
+  /** Source package of the candidate version; same remark. */
+  upgradeSource?: string;
+}
+
+export interface ReportInstalledItem {
+  name: string;
+  version: string;
+  source?: string;
+}
+
+export interface ReportUpgradableItem {
+  name: string;
+  version_from: string;
+  version_to: string;
+  source: string;
+  type?: string | null;
+}
+
+/** The lists of a report, already validated. */
+export interface ReportPackageLists {
+  installed: readonly ReportInstalledItem[];
+  uninstalled: readonly { name: string }[];
+  upgradable: readonly ReportUpgradableItem[];
+}
+
+/** A row as it must be after the report. `source` is only a hint for creating a missing version. */
+export interface DesiredPackage {
+  name: string;
+  version: string;
+  source: string | undefined;
+  upgrade: { version: string; source: string | undefined } | null;
+  upgradeType: string | null;
+}
+
+export interface ReportDiffOptions {
+  /** `update_type` is `full`: packages the report does not name are removed, stale upgrades cleared. */
+  full: boolean;
+  /** The report names another OS than the recorded one: every surviving row must be rewritten. */
+  osChanged: boolean;
+}
+
+export interface ReportDiff {
+  /** Rows to insert (`isNew`) or rewrite; unchanged rows are not listed. */
+  writes: (DesiredPackage & { isNew: boolean })[];
+  /** Names of recorded rows to delete. */
+  removals: string[];
+  /**
+   * Versions named by `installed` items that `uninstalled` then removed: upstream creates them before
+   * deleting the row, so their catalog rows exist afterwards (until GC); kept for the same state.
+   */
+  catalogOnly: ReportInstalledItem[];
+  /** Totals after the report, for the host/image counters. */
+  totals: { packages: number; upgrades: number; security: number };
+}
+
+/** The upgrade type that marks a security upgrade (spec §7). */
+export const SECURITY_UPGRADE = 'security';
+
+interface WorkingRow extends DesiredPackage {
+  /** Created in this report from an upgradable item: a later duplicate item replaces it whole. */
+  fromUpgradable: boolean;
+}
+
+/**
+ * Computes the resulting state of §3.4.1, with the recommended fixes: duplicates in `upgradable`
+ * let the last one win; a name in `uninstalled` ends absent even if `installed` or `upgradable` also
+ * name it; a full report that changes the OS cleans up like any other; a candidate equal to the
+ * installed version means no upgrade. Upstream quirk (a) is settled as "keep": after a full report
+ * the host has exactly the packages named in `installed` or `upgradable` (minus `uninstalled`).
+ */
+export function diffReport(
+  recorded: ReadonlyMap<string, RecordedPackage>,
+  lists: ReportPackageLists,
+  options: ReportDiffOptions,
+): ReportDiff {
+  const state = new Map<string, WorkingRow>();
+  for (const [name, row] of recorded) {
+    state.set(name, {
+      name,
+      version: row.version,
+      source: row.source,
+      upgrade:
+        row.upgradeVersion === null ? null : { version: row.upgradeVersion, source: row.upgradeSource },
+      upgradeType: row.upgradeType,
+      fromUpgradable: false,
+    });
+  }
+  const removed = new Set(lists.uninstalled.map((item) => item.name));
+  const named = new Set<string>();
+  const namedUpgradable = new Set<string>();
+
+  const catalogOnly: ReportInstalledItem[] = [];
+  for (const item of lists.installed) {
+    if (removed.has(item.name)) {
+      if (state.get(item.name)?.version !== item.version) catalogOnly.push(item);
+      continue;
+    }
+    named.add(item.name);
+    const row = state.get(item.name);
+    if (row && row.version === item.version) continue;
+    state.set(item.name, {
+      name: item.name,
+      version: item.version,
+      source: item.source,
+      upgrade: null,
+      upgradeType: null,
+      fromUpgradable: false,
+    });
+  }
+  for (const name of removed) state.delete(name);
+
+  for (const item of lists.upgradable) {
+    if (removed.has(item.name)) continue;
+    named.add(item.name);
+    namedUpgradable.add(item.name);
+    const row = state.get(item.name);
+    if (!row || row.fromUpgradable) {
+      const pending = item.version_to !== item.version_from;
+      state.set(item.name, {
+        name: item.name,
+        version: item.version_from,
+        source: item.source,
+        upgrade: pending ? { version: item.version_to, source: item.source } : null,
+        upgradeType: pending ? (item.type ?? null) : null,
+        fromUpgradable: true,
+      });
+      continue;
+    }
+    if (row.upgrade && row.upgrade.version === item.version_to) {
+      // Same candidate: the upgrade stays; a type stated by the agent still corrects the label.
+      if (item.type !== undefined) row.upgradeType = item.type;
+      continue;
+    }
+    if (item.version_to === row.version) {
+      row.upgrade = null;
+      row.upgradeType = null;
+    } else {
+      row.upgrade = { version: item.version_to, source: item.source };
+      row.upgradeType = item.type ?? null;
+    }
+  }
+
+  if (options.full) {
+    for (const [name, row] of state) {
+      if (!named.has(name)) state.delete(name);
+      else if (row.upgrade && !namedUpgradable.has(name)) {
+        row.upgrade = null;
+        row.upgradeType = null;
+      }
+    }
+  }
+
+  const writes: ReportDiff['writes'] = [];
+  const totals = { packages: state.size, upgrades: 0, security: 0 };
+  for (const row of state.values()) {
+    if (row.upgrade) {
+      totals.upgrades++;
+      if (row.upgradeType === SECURITY_UPGRADE) totals.security++;
+    }
+    const before = recorded.get(row.name);
+    const { fromUpgradable: _, ...desired } = row;
+    if (!before) writes.push({ ...desired, isNew: true });
+    else if (options.osChanged || !isSameRow(before, row)) writes.push({ ...desired, isNew: false });
+  }
+  const removals = [...recorded.keys()].filter((name) => !state.has(name));
+  return { writes, removals, catalogOnly, totals };
+}
+
+function isSameRow(before: RecordedPackage, after: DesiredPackage): boolean {
+  return (
+    before.version === after.version &&
+    before.upgradeVersion === (after.upgrade?.version ?? null) &&
+    (before.upgradeType ?? null) === (after.upgradeType ?? null)
+  );
+}

@@ -1,0 +1,389 @@
+/**
+ * Get-or-create of catalog rows in bulk (spec/server.md §2.4): OS, kernels, package names, source
+ * names, source versions and package versions. One SELECT per kind for everything a report needs
+ * that the cache does not know, and one batched insert of what is missing. Inserts are sorted, so
+ * that concurrent reports take row locks in the same order.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { batchRows } from '../db/dialect.ts';
+import type { Database } from '../db/open-database.ts';
+import type { AppDb } from '../db/types.ts';
+import { slugifyKernelName } from '../domain/kernel-slug.ts';
+import { checkOsName } from '../domain/os-name.ts';
+import { sourceVersionOf } from '../domain/source-version.ts';
+import { type CatalogScope, versionKey } from './catalog-cache.ts';
+import { InvalidOsNameError, InvalidReportError, TransientConflictError } from './report-errors.ts';
+
+/** A package version a report needs; `source` is required only if the version must be created. */
+export interface VersionRequest {
+  name: string;
+  version: string;
+  source: string | undefined;
+}
+
+/** Resolved ids of one requested version. */
+export interface ResolvedVersion {
+  packageId: number;
+  versionId: number;
+}
+
+/** Key of a request in the map `resolveVersions` returns. */
+export function requestKey(name: string, version: string): string {
+  return `${name}\u0000${version}`;
+}
+
+/** The id of the OS named `name`, creating it if the name is valid (spec §2.2). */
+export async function resolveOs(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  name: string,
+): Promise<number> {
+  const cached = cache.get('os', name);
+  if (cached !== undefined) return cached;
+  const { operatingSystems } = database.tables;
+  const find = async () =>
+    (
+      await tx
+        .select({ id: operatingSystems.id })
+        .from(operatingSystems)
+        .where(eq(operatingSystems.name, name))
+    )[0]?.id;
+  let id = await find();
+  if (id === undefined) {
+    const problem = checkOsName(name);
+    if (problem) throw new InvalidOsNameError(name, problem);
+    await database.dialect.insertIgnore(tx, operatingSystems, [{ name }]);
+    id = await find();
+  }
+  if (id === undefined) throw new TransientConflictError(`OS '${name}' vanished while being created`);
+  cache.set('os', name, id);
+  return id;
+}
+
+/** The id of the kernel (build banner `name`, OS), created if missing; its `release` is kept current. */
+export async function resolveKernel(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  osId: number,
+  kernel: { version: string; release?: string | undefined },
+  now: Date,
+): Promise<number> {
+  const release = kernel.release ?? null;
+  // The release is part of the key so that a changed release is written once, then cached.
+  const key = `${osId}\u0000${kernel.version}\u0000${release ?? ''}`;
+  const cached = cache.get('kernel', key);
+  if (cached !== undefined) return cached;
+  const { kernels } = database.tables;
+  const where = and(eq(kernels.name, kernel.version), eq(kernels.osId, osId));
+  const find = async () =>
+    (await tx.select({ id: kernels.id, release: kernels.release }).from(kernels).where(where))[0];
+  let row = await find();
+  if (!row) {
+    await database.dialect.insertIgnore(tx, kernels, [
+      {
+        name: kernel.version,
+        slug: slugifyKernelName(kernel.version),
+        release,
+        osId,
+        created: now,
+        modified: now,
+      },
+    ]);
+    row = await find();
+  } else if (release !== null && row.release !== release) {
+    await tx.update(kernels).set({ release, modified: now }).where(eq(kernels.id, row.id));
+  }
+  if (!row) throw new TransientConflictError(`Kernel '${kernel.version}' vanished while being created`);
+  cache.set('kernel', key, row.id);
+  return row.id;
+}
+
+/**
+ * Resolves every requested (name, version) on `osId` to ids, creating missing package names, source
+ * names, source versions and package versions. An existing package version keeps its source link.
+ * Throws InvalidReportError, before writing anything, when a version to create has no source.
+ */
+export async function resolveVersions(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  osId: number,
+  requests: readonly VersionRequest[],
+  now: Date,
+): Promise<Map<string, ResolvedVersion>> {
+  const resolved = new Map<string, ResolvedVersion>();
+  if (requests.length === 0) return resolved;
+  const unique = new Map<string, VersionRequest>();
+  for (const request of requests) {
+    const key = requestKey(request.name, request.version);
+    const seen = unique.get(key);
+    if (!seen || (seen.source === undefined && request.source !== undefined)) unique.set(key, request);
+  }
+
+  const packageIds = await lookUpNames(
+    tx,
+    database,
+    cache,
+    'package',
+    [...unique.values()].map((r) => r.name),
+  );
+  await lookUpVersions(tx, database, cache, 'version', osId, [...packageIds.values()]);
+
+  const missing: VersionRequest[] = [];
+  for (const [key, request] of unique) {
+    const packageId = packageIds.get(request.name);
+    const versionId =
+      packageId === undefined
+        ? undefined
+        : cache.get('version', versionKey(osId, packageId, request.version));
+    if (packageId !== undefined && versionId !== undefined) resolved.set(key, { packageId, versionId });
+    else missing.push(request);
+  }
+  if (missing.length === 0) return resolved;
+
+  const withoutSource = missing.filter((request) => request.source === undefined);
+  if (withoutSource.length > 0) {
+    const names = withoutSource.slice(0, 3).map((r) => `${r.name} ${r.version}`);
+    throw new InvalidReportError(
+      `'source' is required for a package version not recorded yet (${names.join(', ')}${withoutSource.length > 3 ? ', …' : ''})`,
+    );
+  }
+
+  await insertNames(
+    tx,
+    database,
+    cache,
+    'package',
+    missing.map((r) => r.name),
+    packageIds,
+  );
+  const sourceIds = await lookUpNames(
+    tx,
+    database,
+    cache,
+    'srcPackage',
+    missing.map((r) => r.source as string),
+  );
+  await insertNames(
+    tx,
+    database,
+    cache,
+    'srcPackage',
+    missing.map((r) => r.source as string),
+    sourceIds,
+  );
+
+  const srcVersionIds = await ensureSourceVersions(tx, database, cache, osId, missing, sourceIds, now);
+  const newVersions = missing
+    .map((request) => ({
+      packageId: packageIds.get(request.name) as number,
+      version: request.version,
+      osId,
+      srcPackageVersionId: srcVersionIds.get(
+        requestKey(request.source as string, sourceVersionOf(request.version)),
+      ),
+      created: now,
+      modified: now,
+    }))
+    .sort((a, b) => a.packageId - b.packageId || compareText(a.version, b.version));
+  await insertMissingVersions(
+    tx,
+    database,
+    cache,
+    'version',
+    osId,
+    newVersions.map((row) => ({ parentId: row.packageId, version: row.version, row })),
+  );
+  for (const request of missing) {
+    const packageId = packageIds.get(request.name) as number;
+    const versionId = cache.get('version', versionKey(osId, packageId, request.version));
+    if (versionId === undefined)
+      throw new Error(`Package version ${request.name} ${request.version} was not created`);
+    resolved.set(requestKey(request.name, request.version), { packageId, versionId });
+  }
+  return resolved;
+}
+
+async function ensureSourceVersions(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  osId: number,
+  missing: readonly VersionRequest[],
+  sourceIds: ReadonlyMap<string, number>,
+  now: Date,
+): Promise<Map<string, number>> {
+  const wanted = new Map<string, { srcPackageId: number; version: string }>();
+  for (const request of missing) {
+    const source = request.source as string;
+    const version = sourceVersionOf(request.version);
+    wanted.set(requestKey(source, version), { srcPackageId: sourceIds.get(source) as number, version });
+  }
+  await lookUpVersions(tx, database, cache, 'srcVersion', osId, [
+    ...new Set([...wanted.values()].map((w) => w.srcPackageId)),
+  ]);
+  const toInsert = [...wanted.values()]
+    .sort((a, b) => a.srcPackageId - b.srcPackageId || compareText(a.version, b.version))
+    .map((w) => ({
+      parentId: w.srcPackageId,
+      version: w.version,
+      row: { ...w, osId, created: now, modified: now },
+    }));
+  await insertMissingVersions(tx, database, cache, 'srcVersion', osId, toInsert);
+  const ids = new Map<string, number>();
+  for (const [key, w] of wanted) {
+    const id = cache.get('srcVersion', versionKey(osId, w.srcPackageId, w.version));
+    if (id === undefined) throw new Error(`Source version ${key} was not created`);
+    ids.set(key, id);
+  }
+  return ids;
+}
+
+/**
+ * Inserts the versions the cache does not know, then reads back every version of their parents;
+ * repeats for rows that still do not show up, then gives up with a retryable error.
+ */
+async function insertMissingVersions(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  kind: 'version' | 'srcVersion',
+  osId: number,
+  wanted: readonly { parentId: number; version: string; row: Record<string, unknown> }[],
+): Promise<void> {
+  const table = kind === 'version' ? database.tables.packageVersions : database.tables.srcPackageVersions;
+  const isMissing = (w: (typeof wanted)[number]) =>
+    cache.get(kind, versionKey(osId, w.parentId, w.version)) === undefined;
+  let pending = wanted.filter(isMissing);
+  for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
+    const rows = pending.map((w) => w.row);
+    for (const batch of batchRows(database.dialect, rows, Object.keys(rows[0] ?? {}).length)) {
+      await database.dialect.insertIgnore(tx, table, batch);
+    }
+    const parents = [...new Set(pending.map((w) => w.parentId))];
+    await lookUpVersions(tx, database, cache, kind, osId, parents, true);
+    pending = pending.filter(isMissing);
+  }
+  if (pending.length > 0)
+    throw new TransientConflictError(`${kind} ${pending[0]?.version} could not be created`);
+}
+
+type NameKind = 'package' | 'srcPackage';
+
+function nameTable(database: Database, kind: NameKind) {
+  return kind === 'package' ? database.tables.packages : database.tables.srcPackages;
+}
+
+/** Ids of the given names that exist (cache first, then one query per batch). */
+async function lookUpNames(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  kind: NameKind,
+  names: readonly string[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const unknown: string[] = [];
+  for (const name of new Set(names)) {
+    const id = cache.get(kind, name);
+    if (id === undefined) unknown.push(name);
+    else ids.set(name, id);
+  }
+  const table = nameTable(database, kind);
+  for (const batch of batchRows(database.dialect, unknown, 1)) {
+    const rows = await tx
+      .select({ id: table.id, name: table.name })
+      .from(table)
+      .where(inArray(table.name, batch));
+    for (const row of rows) {
+      ids.set(row.name, row.id);
+      cache.set(kind, row.name, row.id);
+    }
+  }
+  return ids;
+}
+
+/** Inserts the names not in `ids` yet, then adds their ids to `ids`. */
+async function insertNames(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  kind: NameKind,
+  names: readonly string[],
+  ids: Map<string, number>,
+): Promise<void> {
+  const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareText);
+  if (absent.length === 0) return;
+  const table = nameTable(database, kind);
+  let pending = absent;
+  for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
+    for (const batch of batchRows(database.dialect, pending, 1)) {
+      await database.dialect.insertIgnore(
+        tx,
+        table,
+        batch.map((name) => ({ name })),
+      );
+    }
+    for (const [name, id] of await lookUpNames(tx, database, cache, kind, pending)) ids.set(name, id);
+    pending = pending.filter((name) => !ids.has(name));
+  }
+  if (pending.length > 0)
+    throw new TransientConflictError(`${kind} names could not be created: ${pending[0]}`);
+}
+
+/**
+ * Loads into the cache every version of the given parents on `osId` (all versions of a package on
+ * one OS are few, and the next reports will want them too). `force` re-reads parents already seen.
+ */
+async function lookUpVersions(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  kind: 'version' | 'srcVersion',
+  osId: number,
+  parentIds: readonly number[],
+  force = false,
+): Promise<void> {
+  const marker = kind === 'version' ? 'versionsLoaded' : 'srcVersionsLoaded';
+  const todo = force
+    ? [...parentIds]
+    : parentIds.filter((id) => cache.get(kind, `${marker}\u0000${osId}\u0000${id}`) === undefined);
+  if (todo.length === 0) return;
+  for (const batch of batchRows(database.dialect, todo, 1)) {
+    const rows =
+      kind === 'version'
+        ? await selectPackageVersions(tx, database, osId, batch)
+        : await selectSourceVersions(tx, database, osId, batch);
+    for (const row of rows) cache.set(kind, versionKey(osId, row.parentId, row.version), row.id);
+  }
+  for (const id of todo) cache.set(kind, `${marker}\u0000${osId}\u0000${id}`, 1);
+}
+
+async function selectPackageVersions(tx: AppDb, database: Database, osId: number, packageIds: number[]) {
+  const { packageVersions: t } = database.tables;
+  return tx
+    .select({ id: t.id, parentId: t.packageId, version: t.version })
+    .from(t)
+    .where(and(eq(t.osId, osId), inArray(t.packageId, packageIds)));
+}
+
+async function selectSourceVersions(tx: AppDb, database: Database, osId: number, srcPackageIds: number[]) {
+  const { srcPackageVersions: t } = database.tables;
+  return tx
+    .select({ id: t.id, parentId: t.srcPackageId, version: t.version })
+    .from(t)
+    .where(and(eq(t.osId, osId), inArray(t.srcPackageId, srcPackageIds)));
+}
+
+/**
+ * How many times a batch of missing rows is inserted before the report is retried: on MariaDB,
+ * concurrent INSERT … ON DUPLICATE KEY UPDATE statements occasionally leave a row out.
+ */
+const INSERT_ROUNDS = 3;
+
+/** Byte-wise order, as the databases' binary collations sort. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+/** Host reports and host deletion (spec/server.md §3.4.1, §3.4.2). */
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/open-database.ts';
+import { diffReport } from '../domain/report-diff.ts';
+import type { HostReport } from '../protocol/report.ts';
+import { resolveKernel, resolveOs } from './catalog.ts';
+import { lockOwnerRow } from './owner-rows.ts';
+import { loadRecordedRows, loadRecordedSources, writePackageDiff } from './package-rows.ts';
+import { runReport } from './report-runner.ts';
+
+/** What a report changed, for the log line. */
+export interface ReportOutcome {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Pending upgrades after the report. */
+  upgradable: number;
+  packages: number;
+}
+
+/**
+ * Applies a validated host report in one transaction: OS, kernel, host row, package rows and
+ * counters. Throws InvalidOsNameError / InvalidReportError (nothing written) for input to fix.
+ */
+export function applyHostReport(
+  database: Database,
+  report: HostReport,
+  now = new Date(),
+): Promise<ReportOutcome> {
+  const name = report.hostname;
+  return runReport(database, `host:${name}`, async (tx, cache) => {
+    const osId = await resolveOs(tx, database, cache, report.os);
+    const kernelId = await resolveKernel(tx, database, cache, osId, report.running_kernel, now);
+    const host = await lockOwnerRow(tx, database, 'host', name, {
+      osId,
+      kernelId,
+      created: now,
+      modified: now,
+    });
+    const owner = { kind: 'host', id: host.id } as const;
+    const recorded = await loadRecordedRows(tx, database, owner);
+    const osChanged = host.osId !== osId;
+    if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
+    const diff = diffReport(recorded, report, { full: report.update_type === 'full', osChanged });
+    await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
+    const { hosts } = database.tables;
+    await tx
+      .update(hosts)
+      .set({
+        osId,
+        kernelId,
+        packageCount: diff.totals.packages,
+        upgradeCount: diff.totals.upgrades,
+        securityCount: diff.totals.security,
+        modified: now,
+      })
+      .where(eq(hosts.id, host.id));
+    return summarize(diff);
+  });
+}
+
+/** Deletes a host and its package rows (its kernel stays until GC); false if there is no such host. */
+export function deleteHost(database: Database, name: string): Promise<boolean> {
+  return runReport(database, `host:${name}`, async (tx) => {
+    const { hosts } = database.tables;
+    const deleted = await tx.delete(hosts).where(eq(hosts.name, name));
+    return database.dialect.affectedRows(deleted) > 0;
+  });
+}
+
+/** Counts of a diff, for the log line. */
+export function summarize(diff: ReturnType<typeof diffReport>): ReportOutcome {
+  const added = diff.writes.filter((row) => row.isNew).length;
+  return {
+    added,
+    changed: diff.writes.length - added,
+    removed: diff.removals.length,
+    upgradable: diff.totals.upgrades,
+    packages: diff.totals.packages,
+  };
+}

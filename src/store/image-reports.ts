@@ -1,0 +1,91 @@
+/** Image reports, the image JSON detail and image deletion (spec/server.md §3.4.3–3.4.5). */
+import { count, eq } from 'drizzle-orm';
+import type { Database } from '../db/open-database.ts';
+import { diffReport } from '../domain/report-diff.ts';
+import type { ImageReport } from '../protocol/report.ts';
+import { resolveOs } from './catalog.ts';
+import { type ReportOutcome, summarize } from './host-reports.ts';
+import { lockOwnerRow } from './owner-rows.ts';
+import { loadRecordedRows, loadRecordedSources, writePackageDiff } from './package-rows.ts';
+import { runReport } from './report-runner.ts';
+
+/**
+ * Applies a validated image report in one transaction. Unlike upstream, an OS change moves the
+ * image's rows to the new OS (as for hosts) instead of failing.
+ */
+export function applyImageReport(
+  database: Database,
+  report: ImageReport,
+  now = new Date(),
+): Promise<ReportOutcome> {
+  const name = report.image_name;
+  return runReport(database, `image:${name}`, async (tx, cache) => {
+    const osId = await resolveOs(tx, database, cache, report.os);
+    const image = await lockOwnerRow(tx, database, 'image', name, { osId, created: now, modified: now });
+    const owner = { kind: 'image', id: image.id } as const;
+    const recorded = await loadRecordedRows(tx, database, owner);
+    const osChanged = image.osId !== osId;
+    if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
+    const diff = diffReport(recorded, report, { full: report.update_type === 'full', osChanged });
+    await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
+    const { images } = database.tables;
+    await tx
+      .update(images)
+      .set({
+        osId,
+        packageCount: diff.totals.packages,
+        upgradeCount: diff.totals.upgrades,
+        securityCount: diff.totals.security,
+        modified: now,
+      })
+      .where(eq(images.id, image.id));
+    return summarize(diff);
+  });
+}
+
+/** The image summary served as JSON. */
+export interface ImageSummary {
+  name: string;
+  os: string;
+  created: Date;
+  modified: Date;
+}
+
+/** Finds an image by its exact name. */
+export async function findImage(database: Database, name: string): Promise<ImageSummary | undefined> {
+  const { images, operatingSystems } = database.tables;
+  const [row] = await database.db
+    .select({
+      name: images.name,
+      os: operatingSystems.name,
+      created: images.created,
+      modified: images.modified,
+    })
+    .from(images)
+    .innerJoin(operatingSystems, eq(operatingSystems.id, images.osId))
+    .where(eq(images.name, name));
+  return row;
+}
+
+/** Result of an image deletion: done, no such image, or still deployed (Kubernetes rows point at it). */
+export type DeleteImageResult =
+  | { status: 'deleted' }
+  | { status: 'missing' }
+  | { status: 'in-use'; deployments: number };
+
+/** Deletes an image and its package rows, unless Kubernetes rows still refer to it. */
+export function deleteImage(database: Database, name: string): Promise<DeleteImageResult> {
+  return runReport(database, `image:${name}`, async (tx) => {
+    const { images, kubernetesImages } = database.tables;
+    const [image] = await tx.select({ id: images.id }).from(images).where(eq(images.name, name));
+    if (!image) return { status: 'missing' };
+    const [usage] = await tx
+      .select({ n: count() })
+      .from(kubernetesImages)
+      .where(eq(kubernetesImages.imageId, image.id));
+    const deployments = Number(usage?.n ?? 0);
+    if (deployments > 0) return { status: 'in-use', deployments };
+    await tx.delete(images).where(eq(images.id, image.id));
+    return { status: 'deleted' };
+  });
+}

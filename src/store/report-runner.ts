@@ -1,0 +1,70 @@
+/**
+ * Runs one report's transaction with the guarantees of DESIGN.md "Ingesting a report": reports for
+ * the same host (or image, or cluster) never interleave in this process (a keyed mutex) nor across
+ * processes (the transaction locks the owner's row); deadlocks and lock timeouts are retried; a
+ * foreign-key failure (a cached row deleted by GC, possibly on another instance) clears the cache
+ * and retries once.
+ */
+import type { Database } from '../db/open-database.ts';
+import type { AppDb } from '../db/types.ts';
+import { createKeyedMutex, type KeyedMutex } from '../lib/mutex.ts';
+import { type CatalogCache, type CatalogScope, createCatalogCache } from './catalog-cache.ts';
+import { TransientConflictError } from './report-errors.ts';
+
+const MAX_ATTEMPTS = 6;
+
+interface DatabaseState {
+  locks: KeyedMutex;
+  cache: CatalogCache;
+}
+
+const states = new WeakMap<Database, DatabaseState>();
+
+function stateOf(database: Database): DatabaseState {
+  let state = states.get(database);
+  if (!state) {
+    state = { locks: createKeyedMutex(), cache: createCatalogCache() };
+    states.set(database, state);
+  }
+  return state;
+}
+
+/** The catalog cache of a database (shared by every report of this process). */
+export function getCatalogCache(database: Database): CatalogCache {
+  return stateOf(database).cache;
+}
+
+/**
+ * Runs `work` in one transaction, serialized with every other report for `key` (for example
+ * `host:db1.example.com`). `work` may run more than once; it must do nothing outside `tx`.
+ */
+export function runReport<T>(
+  database: Database,
+  key: string,
+  work: (tx: AppDb, cache: CatalogScope) => Promise<T>,
+): Promise<T> {
+  const state = stateOf(database);
+  return state.locks.run(key, async () => {
+    let clearedCache = false;
+    for (let attempt = 1; ; attempt++) {
+      const scope = state.cache.begin();
+      try {
+        const result = await database.transaction((tx) => work(tx, scope), { isolation: 'read committed' });
+        scope.commit();
+        return result;
+      } catch (error) {
+        if (database.dialect.isForeignKeyViolation(error) && !clearedCache) {
+          state.cache.clear();
+          clearedCache = true;
+          continue;
+        }
+        const retryable = database.dialect.isRetryable(error) || error instanceof TransientConflictError;
+        if (retryable && attempt < MAX_ATTEMPTS) {
+          await Bun.sleep(attempt * 10 + Math.random() * 20);
+          continue;
+        }
+        throw error;
+      }
+    }
+  });
+}

@@ -1,0 +1,23 @@
+/** Responses of the agent API: `text/plain` without a charset (spec §3.4.9), 405 with `Allow`. */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './env.ts';
+
+/** A one-line text/plain answer (no charset, as upstream clients and tests expect). */
+export function plainText(c: Context<AppEnv>, status: ContentfulStatusCode, message: string): Response {
+  return c.body(message.replace(/[\r\n]+/g, ' '), status, { 'Content-Type': 'text/plain' });
+}
+
+/** An empty text/plain answer (201 after a report, 204 after a deletion, 200 for OPTIONS). */
+export function emptyText(
+  c: Context<AppEnv>,
+  status: StatusCode,
+  headers: Record<string, string> = {},
+): Response {
+  return c.body(null, status, { 'Content-Type': 'text/plain', ...headers });
+}
+
+/** 405 with the methods the path accepts and an empty body (spec §3.1). */
+export function methodNotAllowed(c: Context<AppEnv>, allow: string): Response {
+  return emptyText(c, 405, { Allow: allow });
+}

@@ -1,0 +1,13 @@
+/** The agent-facing API (spec §3.4); mounted before the HTML pages, which some of its routes fall through to. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../env.ts';
+import { authCheckRoutes } from './auth-check.ts';
+import { hostApiRoutes } from './hosts.ts';
+import { imageApiRoutes } from './images.ts';
+import { kubernetesApiRoutes } from './kubernetes.ts';
+
+export const apiRoutes = new Hono<AppEnv>()
+  .route('/', authCheckRoutes)
+  .route('/', hostApiRoutes)
+  .route('/', imageApiRoutes)
+  .route('/', kubernetesApiRoutes);

@@ -1,0 +1,55 @@
+/** `POST /hosts/<name>/update` and `DELETE /hosts/<name>` (spec §3.4.1, §3.4.2). */
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { describeIssues, HostReportSchema } from '../../../protocol/report.ts';
+import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';
+import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
+import type { AppEnv } from '../../env.ts';
+import { readJsonObject } from '../../read-json-body.ts';
+import { answerReportError, logReport } from './report-errors.ts';
+
+/** Methods of a host detail URL; GET and HEAD are the HTML page, answered by a later route. */
+const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
+
+export const hostApiRoutes = new Hono<AppEnv>()
+  .all('/hosts/:name/update', async (c) => {
+    if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
+    const startedAt = performance.now();
+    const name = c.req.param('name');
+    const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
+    if (!body.ok) return plainText(c, body.status, body.message);
+    const hostname = body.value.hostname;
+    if (hostname !== name) {
+      const shown = typeof hostname === 'string' ? hostname : '';
+      return plainText(c, 400, `URL host '${name}' and POST payload hostname '${shown}' do not match`);
+    }
+    const prefix = `Unable to update host '${name}'`;
+    const parsed = v.safeParse(HostReportSchema, body.value);
+    if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
+    try {
+      const outcome = await applyHostReport(c.var.database, parsed.output);
+      logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
+      return emptyText(c, 201);
+    } catch (error) {
+      return answerReportError(c, prefix, error);
+    }
+  })
+  .all('/hosts/:name', async (c, next) => {
+    switch (c.req.method) {
+      case 'GET':
+      case 'HEAD':
+        return next();
+      case 'OPTIONS':
+        return emptyText(c, 200, { Allow: DETAIL_ALLOW });
+      case 'DELETE': {
+        const name = c.req.param('name');
+        if (await deleteHost(c.var.database, name)) {
+          c.var.log.info(`host ${name} deleted`);
+          return emptyText(c, 204);
+        }
+        return plainText(c, 404, `Host '${name}' not found`);
+      }
+      default:
+        return methodNotAllowed(c, DETAIL_ALLOW);
+    }
+  });

@@ -1,0 +1,88 @@
+/**
+ * The image API under `/images/<name…>` (spec §3.4.3–3.4.5): one route, because image names contain
+ * slashes and `/images/<X>/update` must always mean the update endpoint. A GET or HEAD that is not
+ * asking for JSON falls through to the HTML page registered after this route.
+ */
+import { type Context, Hono } from 'hono';
+import * as v from 'valibot';
+import { describeIssues, ImageReportSchema } from '../../../protocol/report.ts';
+import { applyImageReport, deleteImage, findImage } from '../../../store/image-reports.ts';
+import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
+import type { AppEnv } from '../../env.ts';
+import { readJsonObject } from '../../read-json-body.ts';
+import { answerReportError, logReport } from './report-errors.ts';
+
+const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
+const UPDATE_SUFFIX = '/update';
+
+export const imageApiRoutes = new Hono<AppEnv>().all('/images/:name{.+}', async (c, next) => {
+  const path = c.req.param('name');
+  if (path.endsWith(UPDATE_SUFFIX) && path.length > UPDATE_SUFFIX.length) {
+    if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
+    return updateImage(c, path.slice(0, -UPDATE_SUFFIX.length));
+  }
+  switch (c.req.method) {
+    case 'GET':
+    case 'HEAD':
+      // Only this exact Accept value gets JSON (upstream); anything else is the HTML page.
+      if (c.req.header('Accept') !== 'application/json') return next();
+      return showImage(c, path);
+    case 'OPTIONS':
+      return emptyText(c, 200, { Allow: DETAIL_ALLOW });
+    case 'DELETE':
+      return removeImage(c, path);
+    default:
+      return methodNotAllowed(c, DETAIL_ALLOW);
+  }
+});
+
+async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> {
+  const startedAt = performance.now();
+  const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
+  if (!body.ok) return plainText(c, body.status, body.message);
+  const updateType = body.value.update_type;
+  if (typeof updateType !== 'string' || updateType === '') {
+    // Upstream's wording, typo included: operators grep logs for it.
+    return plainText(c, 400, 'Update type not specificed in passed parameters match');
+  }
+  const imageName = body.value.image_name;
+  if (imageName !== name) {
+    const shown = typeof imageName === 'string' ? imageName : '';
+    return plainText(c, 400, `URL image '${name}' and POST payload image name '${shown}'do not match`);
+  }
+  const prefix = `Unable to update image '${name}'`;
+  const parsed = v.safeParse(ImageReportSchema, body.value);
+  if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
+  try {
+    const outcome = await applyImageReport(c.var.database, parsed.output);
+    logReport(c, `image ${name}`, parsed.output.update_type, outcome, startedAt);
+    return emptyText(c, 201);
+  } catch (error) {
+    return answerReportError(c, prefix, error);
+  }
+}
+
+async function showImage(c: Context<AppEnv>, name: string): Promise<Response> {
+  const image = await findImage(c.var.database, name);
+  if (!image) return plainText(c, 404, `Image '${name}' not found`);
+  return c.json({
+    name: image.name,
+    os: image.os,
+    created: image.created.toISOString(),
+    modified: image.modified.toISOString(),
+  });
+}
+
+async function removeImage(c: Context<AppEnv>, name: string): Promise<Response> {
+  const result = await deleteImage(c.var.database, name);
+  if (result.status === 'missing') return plainText(c, 404, `Image '${name}' not found`);
+  if (result.status === 'in-use') {
+    return plainText(
+      c,
+      409,
+      `Image '${name}' is still running in ${result.deployments} Kubernetes namespace(s); it can be deleted once no cluster report lists it`,
+    );
+  }
+  c.var.log.info(`image ${name} deleted`);
+  return emptyText(c, 204);
+}

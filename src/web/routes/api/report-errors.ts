@@ -1,0 +1,28 @@
+/** Turns a failed report into its HTTP answer: 400 for input the sender must fix, 500 otherwise. */
+import type { Context } from 'hono';
+import { InvalidOsNameError, InvalidReportError } from '../../../store/report-errors.ts';
+import { plainText } from '../../api-responses.ts';
+import type { AppEnv } from '../../env.ts';
+
+/** Answers for an error thrown while applying a report; `prefix` is `Unable to update host 'x'`. */
+export function answerReportError(c: Context<AppEnv>, prefix: string, error: unknown): Response {
+  if (error instanceof InvalidOsNameError) return plainText(c, 400, error.message);
+  if (error instanceof InvalidReportError) return plainText(c, 400, `${prefix}: ${error.message}`);
+  const message = error instanceof Error ? error.message : String(error);
+  c.var.log.error(`${prefix}: ${error instanceof Error ? (error.stack ?? message) : message}`);
+  return plainText(c, 500, `${prefix}: ${message}`);
+}
+
+/** The log line of an applied report. */
+export function logReport(
+  c: Context<AppEnv>,
+  what: string,
+  updateType: string,
+  outcome: { added: number; changed: number; removed: number; upgradable: number },
+  startedAt: number,
+): void {
+  const ms = (performance.now() - startedAt).toFixed(1);
+  c.var.log.info(
+    `${what} report (${updateType}): added=${outcome.added} changed=${outcome.changed} removed=${outcome.removed} upgradable=${outcome.upgradable} in ${ms} ms`,
+  );
+}

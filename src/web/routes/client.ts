@@ -1,0 +1,63 @@
+/**
+ * `GET|HEAD /client` and `/client/<arch>` (or `?arch=`): the agent binary for an architecture, for
+ * downloads and self-update (DESIGN.md decision 1). Headers: X-Debmonitor-Client-Version,
+ * X-Debmonitor-Client-Checksum (SHA-256 hex of the binary, whatever the transfer encoding), ETag;
+ * gzip when the client accepts it. Exempt from sign-in and from the client-certificate check: the
+ * binary holds no secret, and a new host fetches it before it is set up.
+ */
+import { type Context, Hono } from 'hono';
+import { acceptsEncoding } from '../../lib/accept-encoding.ts';
+import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
+import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
+import { describeAgentBinary } from '../agents/agent-binary.ts';
+import { getGzippedAgent } from '../agents/agent-gzip.ts';
+import { resolveAgentsDir } from '../agents/agents-dir.ts';
+import type { AppEnv } from '../env.ts';
+
+async function serveAgent(c: Context<AppEnv>): Promise<Response> {
+  const arch = c.req.param('arch') ?? c.req.query('arch') ?? DEFAULT_AGENT_ARCH;
+  if (!isAgentArch(arch)) {
+    return c.text(`Unknown architecture '${arch}'; use one of ${AGENT_ARCHES.join(', ')}`, 400);
+  }
+  const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
+  const fileName = getAgentFileName(arch);
+  const path = `${dir}/${fileName}`;
+  const binary = await describeAgentBinary(path);
+  if (!binary) {
+    return c.text(`No agent for ${arch}: ${path} does not exist (build it, or set AGENTS_DIR)`, 404);
+  }
+  const gzipped = acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
+  const etag = `"${binary.sha256}${gzipped ? '-gzip' : ''}"`;
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding',
+    ETag: etag,
+    [CLIENT_VERSION_HEADER]: binary.version ?? '',
+    [CLIENT_CHECKSUM_HEADER]: binary.sha256,
+  };
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  ) {
+    return new Response(null, { status: 304, headers });
+  }
+  // HEAD answers from the cached facts alone: an agent's "anything new?" check stays cheap.
+  if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers });
+  if (gzipped) {
+    const body = await getGzippedAgent(binary);
+    if (body) {
+      headers['Content-Encoding'] = 'gzip';
+      return new Response(body.kind === 'file' ? Bun.file(body.path) : body.data, { status: 200, headers });
+    }
+  }
+  return new Response(Bun.file(path), { status: 200, headers });
+}
+
+export const clientRoutes = new Hono<AppEnv>()
+  .on(['GET', 'HEAD'], ['/client', '/client/:arch'], serveAgent)
+  .all('/client', (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }))
+  .all('/client/:arch', (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }));

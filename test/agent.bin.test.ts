@@ -1,0 +1,81 @@
+/**
+ * The real agent (src/agent.ts), compiled for this machine and run from an empty directory, reports
+ * this machine to the compiled server over HTTPS. Needs the agent and the ingest API in the tree.
+ */
+import { Database } from 'bun:sqlite';
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AGENT_ENTRY, buildBinary, SERVER_ENTRY } from '../scripts/build.ts';
+import { runProgram } from './helpers/binaries.ts';
+import { type ServerProcess, startServerProcess } from './helpers/server-process.ts';
+import {
+  createTestCertificates,
+  startTlsFront,
+  type TestCertificates,
+  type TlsFront,
+} from './helpers/tls-front.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'debmonitor-agent-bin-'));
+const serverBinary = join(root, 'dist', 'debmonitor-server');
+const agentBinary = join(root, 'dist', 'agents', 'debmonitor');
+const serverRun = join(root, 'server-run');
+let certificates: TestCertificates;
+let server: ServerProcess;
+let front: TlsFront;
+
+beforeAll(async () => {
+  if (!existsSync(AGENT_ENTRY))
+    throw new Error('src/agent.ts is missing: this test needs the agent (issue 4) merged');
+  await buildBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: '1.0.0' });
+  await buildBinary({ entry: AGENT_ENTRY, outfile: agentBinary, version: '1.0.0' });
+  for (const dir of ['tls', 'etc', 'server-run', 'agent-run']) mkdirSync(join(root, dir));
+  certificates = createTestCertificates(join(root, 'tls'));
+  const configPath = join(root, 'etc', 'config.json');
+  writeFileSync(configPath, JSON.stringify({ VERIFY_CLIENTS: false, REQUIRE_LOGIN: false }));
+  server = await startServerProcess({
+    command: [serverBinary],
+    cwd: serverRun,
+    args: ['--config', configPath],
+  });
+  front = await startTlsFront({ certificates, target: server.url });
+}, 120_000);
+
+afterAll(async () => {
+  await front?.stop();
+  await server?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('the agent binary reports this machine to the server binary', async () => {
+  const run = await runProgram(
+    [
+      agentBinary,
+      '--config',
+      '/dev/null',
+      '-s',
+      'localhost',
+      '-p',
+      String(front.port),
+      '--ca',
+      certificates.caPath,
+    ],
+    { cwd: join(root, 'agent-run') },
+  );
+  expect(`exit ${run.exitCode}: ${run.stderr}`).toStartWith('exit 0');
+  const report = front.seen.find((request) => request.method === 'POST');
+  const name = decodeURIComponent(/^\/hosts\/([^/]+)\/update$/.exec(report?.path ?? '')?.[1] ?? '');
+  expect(name).not.toBe('');
+  const database = new Database(join(serverRun, 'debmonitor.sqlite'), { readonly: true });
+  try {
+    const host = database.query<{ id: number; name: string }, []>('SELECT id, name FROM hosts').all();
+    expect(host.map((row) => row.name)).toEqual([name]);
+    const packages = database
+      .query<{ n: number }, [number]>('SELECT count(*) AS n FROM host_packages WHERE host_id = ?')
+      .get(host[0]!.id);
+    expect(packages?.n ?? 0).toBeGreaterThan(0);
+  } finally {
+    database.close();
+  }
+});

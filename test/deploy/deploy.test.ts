@@ -1,0 +1,79 @@
+/** The deployment kit in deploy/: files an operator copies as they are, so they must be right. */
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseConfig } from '../../src/config/load-config.ts';
+
+const DEPLOY = resolve(import.meta.dir, '../../deploy');
+const read = (path: string) => readFileSync(resolve(DEPLOY, path), 'utf8');
+
+describe('config.example.json', () => {
+  test('parses with the configuration schema, without warnings', () => {
+    const warnings: string[] = [];
+    const config = parseConfig(JSON.parse(read('config.example.json')), (message) => warnings.push(message));
+    expect(warnings).toEqual([]);
+    expect(config.AGENTS_DIR).toBe('/opt/debmonitor/agents');
+    expect(config.databaseUrl).toStartWith('sqlite:');
+  });
+});
+
+describe('the APT hook file', () => {
+  const hook = read('agent/apt-hook.conf');
+  test('runs the agent with -g before dpkg installs packages, ignoring its failure', () => {
+    expect(hook).toContain('DPkg::Pre-Install-Pkgs {"/usr/local/bin/debmonitor -g || true";};');
+  });
+  test('asks for feed version 3 under the exact first word of the hook command', () => {
+    expect(hook).toContain('DPkg::Tools::Options::/usr/local/bin/debmonitor::Version "3";');
+  });
+  test('runs the agent with -u after apt update', () => {
+    expect(hook).toContain('APT::Update::Post-Invoke {"/usr/local/bin/debmonitor -u || true";};');
+  });
+  test('never asks for a self-update from a hook', () => {
+    expect(hook).not.toContain('--update');
+  });
+});
+
+describe('the periodic full report', () => {
+  test('the systemd service runs a full report with --update', () => {
+    expect(read('agent/debmonitor.service')).toContain('ExecStart=/usr/local/bin/debmonitor --update\n');
+  });
+  test('the timer spreads the fleet and catches up after downtime', () => {
+    const timer = read('agent/debmonitor.timer');
+    expect(timer).toMatch(/^RandomizedDelaySec=\d+h$/m);
+    expect(timer).toContain('Persistent=true');
+    expect(timer).toContain('OnCalendar=daily');
+  });
+  test('the cron line runs the same command as root after a random sleep', () => {
+    const line = read('agent/debmonitor.cron')
+      .split('\n')
+      .find((text) => text && !text.startsWith('#'));
+    expect(line).toMatch(/^\d+ \d+ \* \* \* root sleep .* && \/usr\/local\/bin\/debmonitor --update /);
+  });
+});
+
+describe('the server unit', () => {
+  const unit = read('server/debmonitor-server.service');
+  test('runs serve unprivileged with a persistent state directory', () => {
+    expect(unit).toContain('ExecStart=/opt/debmonitor/debmonitor-server serve');
+    expect(unit).toContain('DynamicUser=yes');
+    expect(unit).toContain('StateDirectory=debmonitor');
+  });
+  test('is hardened', () => {
+    for (const line of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes']) {
+      expect(unit).toContain(line);
+    }
+  });
+});
+
+describe('the nginx site', () => {
+  const site = read('server/nginx-debmonitor.conf');
+  test('asks for client certificates and passes the two headers from the TLS session', () => {
+    expect(site).toContain('ssl_verify_client optional;');
+    expect(site).toContain('proxy_set_header X-Client-Cert-Verify $ssl_client_verify;');
+    expect(site).toContain('proxy_set_header X-Client-Cert-Subject-DN $ssl_client_s_dn;');
+  });
+  test('forwards to the address the example configuration listens on', () => {
+    const config = JSON.parse(read('config.example.json')) as { LISTEN_ADDRESS: string; LISTEN_PORT: number };
+    expect(site).toContain(`proxy_pass http://${config.LISTEN_ADDRESS}:${config.LISTEN_PORT};`);
+  });
+});
