@@ -21,3 +21,16 @@ declare module '*.cron' {
   const text: string;
   export default text;
 }
+/** Stylesheets, icons and htmx, embedded by src/web/assets.ts. */
+declare module '*.css' {
+  const text: string;
+  export default text;
+}
+declare module '*.svg' {
+  const text: string;
+  export default text;
+}
+declare module 'htmx.org/dist/htmx.min.js' {
+  const text: string;
+  export default text;
+}

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The one page layout: navigation, search box, signed-in user, footer. Pure function of props. */
 import type { Child } from 'hono/jsx';
+import { assetUrl } from '../assets.ts';
 import { UserMenu } from './user-menu.tsx';
 
 export interface LayoutProps {
@@ -13,30 +14,92 @@ export interface LayoutProps {
   /** CSRF token for the logout form. */
   csrfToken?: string;
   searchMinLength?: number;
+  /** The text already in the search box (the search page shows its query there). */
+  searchQuery?: string;
+  /** The footer's year; the current year when left out. */
+  year?: number;
   children?: Child;
 }
 
+const SECTIONS: [id: string, label: string, href: string][] = [
+  ['hosts', 'Hosts', '/hosts/'],
+  ['kernels', 'Kernels', '/kernels/'],
+  ['packages', 'Packages', '/packages/'],
+  ['source-packages', 'Source Packages', '/source-packages/'],
+  ['images', 'Images', '/images/'],
+  ['kubernetes', 'Kubernetes', '/kubernetes/'],
+];
+
+/** htmx settings: no injected indicator <style> (the CSP forbids inline styles) and no eval. */
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  selfRequestsOnly: true,
+});
+
 /** Wraps a page body in the site layout. */
 export function Layout(props: LayoutProps) {
+  const minLength = props.searchMinLength ?? 3;
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title ? `${props.title} - DebMonitor` : 'DebMonitor'}</title>
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <link rel="stylesheet" href={assetUrl('main.css')} />
+        <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
+        <script src={assetUrl('htmx.js')} defer />
       </head>
       <body>
-        <header>
-          <a href="/">DebMonitor</a>
+        <header class="topbar">
+          <a class="brand" href="/">
+            <img src={assetUrl('debmonitor.svg')} alt="" width="26" height="26" />
+            DebMonitor
+          </a>
+          <nav aria-label="Sections">
+            <ul class="nav">
+              {SECTIONS.map(([id, label, href]) => (
+                <li>
+                  <a href={href} aria-current={props.section === id ? 'page' : undefined}>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <form class="search-form" action="/search" method="get">
+            <label class="sr-only" for="site-search">
+              Search
+            </label>
+            <input
+              id="site-search"
+              type="search"
+              name="q"
+              value={props.searchQuery ?? ''}
+              required
+              minlength={minLength}
+              pattern={`.{${minLength},}`}
+              title={`At least ${minLength} characters required.`}
+              placeholder="Search hosts, packages, versions…"
+            />
+          </form>
           <UserMenu user={props.user} csrfToken={props.csrfToken} />
         </header>
         <main>
-          <h2>
+          <h2 class="page-title">
             {props.title}
             {props.subtitle ? <small> - {props.subtitle}</small> : null}
           </h2>
           {props.children}
         </main>
+        <footer class="footer">
+          <a href="/">
+            <img src={assetUrl('debmonitor.svg')} alt="DebMonitor" width="18" height="18" />
+          </a>
+          <span>© 2017 - {props.year ?? new Date().getFullYear()} Wikimedia Foundation, Inc.</span>
+        </footer>
       </body>
     </html>
   );

@@ -18,7 +18,6 @@ for (const kind of DIALECTS) {
     let token: string;
     beforeAll(async () => {
       t = await createTestApp({ kind, config: { REQUIRE_LOGIN: true } });
-      t.app.get('/hosts/', (c) => c.text('hosts'));
       await addUser(t.database, 'root', PASSWORD, { isSuperuser: true });
       await addUser(t.database, 'alice', PASSWORD);
       admin = (await signIn(t.request, 'root', PASSWORD)).jar;

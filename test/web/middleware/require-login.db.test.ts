@@ -3,6 +3,7 @@
  * requests are sent to the sign-in page, except for the open paths.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { assetUrl } from '../../../src/web/assets.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addUser, signIn } from '../../helpers/sign-in.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
@@ -10,19 +11,11 @@ import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
 // Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
 setDefaultTimeout(30_000);
 
-/** Routes that stand in for other engineers' pages and APIs in this branch. */
-function addStandInRoutes(t: TestApp): void {
-  t.app.get('/hosts/', (c) => c.text('hosts page'));
-  t.app.get('/search', (c) => c.text('search page'));
-  t.app.get('/static/*', (c) => c.text('body {}'));
-}
-
 for (const kind of DIALECTS) {
   describe(`login required (${kind})`, () => {
     let t: TestApp;
     beforeAll(async () => {
       t = await createTestApp({ kind, config: { REQUIRE_LOGIN: true } });
-      addStandInRoutes(t);
       await addUser(t.database, 'alice', 'correct horse battery');
     });
     afterAll(async () => t?.drop());
@@ -57,7 +50,7 @@ for (const kind of DIALECTS) {
         ['/healthz', 200],
         ['/login/', 200],
         ['/login/?next=/hosts/', 200],
-        ['/static/app.css', 200],
+        [assetUrl('main.css'), 200],
         // No agent binary is built here: the download route itself answers, with where it looked.
         ['/client', 404],
       ];
@@ -83,7 +76,7 @@ for (const kind of DIALECTS) {
       const { jar } = await signIn(t.request, 'alice', 'correct horse battery');
       const response = await t.request('/hosts/', { headers: { Cookie: jar.header() } });
       expect(response.status).toBe(200);
-      expect(await response.text()).toBe('hosts page');
+      expect(await response.text()).toContain('Signed in as <strong>alice</strong>');
     });
 
     test('a forged session cookie is anonymous', async () => {
@@ -98,7 +91,6 @@ for (const kind of DIALECTS) {
     let t: TestApp;
     beforeAll(async () => {
       t = await createTestApp({ kind, config: { REQUIRE_LOGIN: false } });
-      addStandInRoutes(t);
     });
     afterAll(async () => t?.drop());
 

@@ -1,0 +1,224 @@
+/**
+ * Page latency at fleet scale: loads a synthetic fleet with set-based INSERT … SELECT (no ingest
+ * needed), then times every page through app.request() (server time, no network) and prints p50 and
+ * p95 per page as a markdown table.
+ *
+ *   bun bench/pages.ts --kind sqlite --hosts 10000 --packages 1500 [--runs 20] [--keep PATH]
+ *
+ * The fleet: a universe of 5,000 binary packages (one source each, two versions: installed and
+ * candidate); every host has the same 1,200 base packages plus 300 from one of 12 role sets; about
+ * 30 rows per host have a pending upgrade, 70% of them security; 8 kernels; 200 images of 300
+ * packages; 300 Kubernetes rows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { createConnection } from 'mysql2/promise';
+import { parseConfig } from '../src/config/load-config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { type Database, openDatabase } from '../src/db/open-database.ts';
+import { createMemoryLogger } from '../src/lib/logger.ts';
+import { buildPackageIndex } from '../src/store/read/package-index.ts';
+import { createApp } from '../src/web/app.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    kind: { type: 'string', default: 'sqlite' },
+    hosts: { type: 'string', default: '1000' },
+    packages: { type: 'string', default: '1500' },
+    runs: { type: 'string', default: '20' },
+    mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+    /** SQLite: keep the database file at this path (for looking at query plans afterwards). */
+    keep: { type: 'string' },
+  },
+});
+const HOSTS = Number(args.hosts);
+const PER_HOST = Number(args.packages);
+const RUNS = Number(args.runs);
+const UNIVERSE = 5000;
+const BASE = Math.round(PER_HOST * 0.8);
+const EXTRA = PER_HOST - BASE;
+const ROLES = 12;
+
+async function createDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (args.kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'debmonitor-bench-'));
+    const database = await openDatabase(`sqlite:${args.keep ?? join(dir, 'bench.sqlite')}`);
+    return {
+      database,
+      async drop() {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `debmonitor_bench_${process.pid}`;
+  const admin = await createConnection(`${args.mysql}/`);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+  await admin.end();
+  const database = await openDatabase(`${args.mysql}/${name}`);
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const conn = await createConnection(`${args.mysql}/`);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
+async function loadFleet(database: Database): Promise<void> {
+  const { dialect } = database;
+  const now = Date.now();
+  const stamp = dialect.name === 'sqlite' ? sql`${now}` : sql`NOW(3)`;
+  const run = (query: ReturnType<typeof sql>) =>
+    database.transaction(async (tx) => dialect.execute(tx, query));
+  await run(sql`CREATE TABLE bench_numbers (i INTEGER PRIMARY KEY)`);
+  const max = Math.max(HOSTS, UNIVERSE, 1000);
+  for (let start = 1; start <= max; start += 1000) {
+    const values = Array.from({ length: Math.min(1000, max - start + 1) }, (_, k) => sql`(${start + k})`);
+    await run(sql`INSERT INTO bench_numbers (i) VALUES ${sql.join(values, sql`, `)}`);
+  }
+  const n = (limit: number) => sql`(SELECT i FROM bench_numbers WHERE i <= ${limit})`;
+  await run(sql`INSERT INTO os (id, name) VALUES (1, 'Debian 12'), (2, 'Debian 11')`);
+  await run(
+    sql`INSERT INTO src_packages (id, name) SELECT i, CONCAT('src-', i) FROM ${n(UNIVERSE)} x`.inlineParams(),
+  );
+  await run(sql`INSERT INTO packages (id, name) SELECT i, CONCAT('pkg-', i) FROM ${n(UNIVERSE)} x`);
+  // Version 2i-1 is installed everywhere, 2i is the candidate.
+  await run(sql`INSERT INTO src_package_versions (id, src_package_id, version, os_id, created, modified)
+    SELECT 2*i-1, i, CONCAT('1.', i, '-1'), 1, ${stamp}, ${stamp} FROM ${n(UNIVERSE)} x
+    UNION ALL SELECT 2*i, i, CONCAT('1.', i, '-1+deb12u1'), 1, ${stamp}, ${stamp} FROM ${n(UNIVERSE)} y`);
+  await run(sql`INSERT INTO package_versions (id, package_id, version, os_id, src_package_version_id, created, modified)
+    SELECT id, src_package_id, version, 1, id, ${stamp}, ${stamp} FROM src_package_versions`);
+  await run(sql`INSERT INTO kernels (id, name, slug, release, os_id, created, modified)
+    SELECT i, CONCAT('#1 SMP PREEMPT_DYNAMIC Debian 6.1.', i, '-1 (2024-02-01)'), CONCAT('1-smp-preempt_dynamic-debian-61', i, '-1-2024-02-01'),
+      CONCAT('6.1.0-', i, '-amd64'), 1, ${stamp}, ${stamp} FROM ${n(8)} x`);
+  await run(sql`INSERT INTO hosts (id, name, os_id, kernel_id, package_count, upgrade_count, security_count, created, modified)
+    SELECT i, CONCAT('host-', i, '.eqiad.example.net'), 1, 1 + (i % 8), 0, 0, 0, ${stamp}, ${stamp} FROM ${n(HOSTS)} x`);
+  // Base packages 1..BASE on every host, then EXTRA packages of the host's role.
+  const upgradable = sql`((h.i * 31 + p.i * 17) % ${Math.round(PER_HOST / 30)} = 0)`;
+  const security = sql`((h.i + p.i) % 10 < 7)`;
+  const hostRows = (packageExpr: ReturnType<typeof sql>, from: ReturnType<typeof sql>) =>
+    sql`INSERT INTO host_packages (host_id, package_id, package_version_id, upgradable_package_id, upgradable_version_id, upgrade_type, created, modified)
+      SELECT h.i, ${packageExpr}, 2*(${packageExpr})-1,
+        CASE WHEN ${upgradable} THEN ${packageExpr} END,
+        CASE WHEN ${upgradable} THEN 2*(${packageExpr}) END,
+        CASE WHEN ${upgradable} THEN (CASE WHEN ${security} THEN 'security' ELSE '' END) END,
+        ${stamp}, ${stamp}
+      FROM ${n(HOSTS)} h CROSS JOIN ${from} p`;
+  for (let first = 1; first <= HOSTS; first += 1000) {
+    const last = Math.min(HOSTS, first + 999);
+    const slice = (query: ReturnType<typeof sql>) => sql`${query} WHERE h.i BETWEEN ${first} AND ${last}`;
+    await run(slice(hostRows(sql`p.i`, n(BASE))));
+    await run(slice(hostRows(sql`(${BASE} + (h.i % ${ROLES}) * ${EXTRA} + p.i)`, n(EXTRA))));
+    process.stderr.write(`hosts ${last}/${HOSTS}\n`);
+  }
+  await run(sql`UPDATE hosts SET
+    package_count = (SELECT count(*) FROM host_packages hp WHERE hp.host_id = hosts.id),
+    upgrade_count = (SELECT count(*) FROM host_packages hp WHERE hp.host_id = hosts.id AND hp.upgradable_version_id IS NOT NULL),
+    security_count = (SELECT count(*) FROM host_packages hp WHERE hp.host_id = hosts.id AND hp.upgrade_type = 'security')`);
+  await run(sql`INSERT INTO images (id, name, os_id, package_count, upgrade_count, security_count, created, modified)
+    SELECT i, CONCAT('docker-registry.example.net/team/service-', i, ':2024.', i), 1, 0, 0, 0, ${stamp}, ${stamp} FROM ${n(200)} x`);
+  await run(sql`INSERT INTO image_packages (image_id, package_id, package_version_id, upgradable_package_id, upgradable_version_id, upgrade_type, created, modified)
+    SELECT h.i, p.i, 2*p.i-1, CASE WHEN ${upgradable} THEN p.i END, CASE WHEN ${upgradable} THEN 2*p.i END,
+      CASE WHEN ${upgradable} THEN (CASE WHEN ${security} THEN 'security' ELSE '' END) END, ${stamp}, ${stamp}
+    FROM ${n(200)} h CROSS JOIN ${n(300)} p`);
+  await run(sql`UPDATE images SET
+    package_count = (SELECT count(*) FROM image_packages ip WHERE ip.image_id = images.id),
+    upgrade_count = (SELECT count(*) FROM image_packages ip WHERE ip.image_id = images.id AND ip.upgradable_version_id IS NOT NULL),
+    security_count = (SELECT count(*) FROM image_packages ip WHERE ip.image_id = images.id AND ip.upgrade_type = 'security')`);
+  await run(sql`INSERT INTO kubernetes_images (cluster, namespace, image_id, containers, created, modified)
+    SELECT CONCAT('cluster-', i % 3), CONCAT('namespace-', i % 25), 1 + (i % 200), 1 + (i % 7), ${stamp}, ${stamp} FROM ${n(300)} x`);
+  await run(sql`DROP TABLE bench_numbers`);
+  if (dialect.name === 'sqlite') await run(sql`ANALYZE`);
+  else
+    for (const table of [
+      'hosts',
+      'host_packages',
+      'packages',
+      'package_versions',
+      'images',
+      'image_packages',
+    ])
+      await run(sql.raw(`ANALYZE TABLE ${table}`));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
+}
+
+const SAMPLE_HOST = `host-${Math.min(4242, HOSTS)}.eqiad.example.net`;
+const PAGES: [label: string, path: string][] = [
+  ['dashboard', '/'],
+  ['hosts list (default sort)', '/hosts/'],
+  ['hosts list, page 100 by name', '/hosts/?sort=name&page=100'],
+  ['hosts list, security filter + text', '/hosts/?filter=security&q=host-9'],
+  ['host detail (1,500 packages, first page)', `/hosts/${SAMPLE_HOST}`],
+  ['host detail, sorted by version', `/hosts/${SAMPLE_HOST}?sort=version`],
+  ['kernels list', '/kernels/'],
+  ['kernel detail (1/8 of the hosts)', '/kernels/1_1-smp-preempt_dynamic-debian-611-1-2024-02-01'],
+  ['packages list (default: by counts)', '/packages/'],
+  ['packages list by name', '/packages/?sort=name'],
+  ['packages list, security filter', '/packages/?filter=security'],
+  ['package detail (on every host)', '/packages/pkg-7'],
+  ['package detail, last page', `/packages/pkg-7?page=${Math.ceil((HOSTS + 200) / 50)}`],
+  ['source packages list', '/source-packages/'],
+  ['source package detail', '/source-packages/src-7'],
+  ['images list', '/images/'],
+  ['image detail', '/images/docker-registry.example.net/team/service-7:2024.7'],
+  ['kubernetes', '/kubernetes/'],
+  ['search "host-42"', '/search?q=host-42'],
+  ['search "1.42" (versions)', '/search?q=1.42'],
+];
+
+const { database, drop } = await createDatabase();
+try {
+  await migrate(database);
+  const loadStart = performance.now();
+  await loadFleet(database);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const indexStart = performance.now();
+  await buildPackageIndex(database);
+  const indexMs = performance.now() - indexStart;
+  const config = parseConfig(
+    { VERIFY_CLIENTS: false, REQUIRE_LOGIN: false, DATABASE_URL: 'sqlite::memory:' },
+    () => {},
+  );
+  const app = createApp({ config, database, log: createMemoryLogger() });
+  const rows: string[] = [];
+  for (const [label, path] of PAGES) {
+    const times: number[] = [];
+    let status = 0;
+    let bytes = 0;
+    for (let run = 0; run < RUNS + 2; run++) {
+      const start = performance.now();
+      const response = await app.request(`http://localhost${path}`);
+      const body = await response.text();
+      const elapsed = performance.now() - start;
+      status = response.status;
+      bytes = body.length;
+      if (run >= 2) times.push(elapsed);
+    }
+    times.sort((a, b) => a - b);
+    rows.push(
+      `| ${label} | ${status} | ${percentile(times, 0.5).toFixed(1)} | ${percentile(times, 0.95).toFixed(1)} | ${(bytes / 1024).toFixed(0)} KB |`,
+    );
+  }
+  const [counted] = await database.dialect.selectRows<{ n: number }>(
+    database.db,
+    sql`SELECT count(*) AS n FROM host_packages`,
+  );
+  console.log(
+    `${args.kind}: ${HOSTS} hosts × ${PER_HOST} packages = ${Number(counted?.n ?? 0).toLocaleString('en')} host-package rows; loaded in ${loadSeconds.toFixed(0)} s; package index built in ${indexMs.toFixed(0)} ms; ${RUNS} runs per page after 2 warm-ups`,
+  );
+  console.log('');
+  console.log('| page | status | p50 ms | p95 ms | HTML |');
+  console.log('|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+} finally {
+  await drop();
+}

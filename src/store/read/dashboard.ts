@@ -1,0 +1,113 @@
+/**
+ * The dashboard figures (spec §3.5 item 1, checklist item 72). Host and image figures come from the
+ * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only,
+ * as the checklist counts them; `security` by equality everywhere, spec §9 item 18) come from the
+ * package index, built in the background (./package-index.ts), so they may lag by up to a minute.
+ */
+import { count, max, min, sql, sum } from 'drizzle-orm';
+import type { Database } from '../../db/open-database.ts';
+import { getPackageIndex } from './package-index.ts';
+
+export interface Dashboard {
+  hosts: {
+    total: number;
+    withUpgrades: number;
+    withSecurity: number;
+    latest: Date | null;
+    oldest: Date | null;
+  };
+  images: {
+    total: number;
+    withUpgrades: number;
+    withSecurity: number;
+    latest: Date | null;
+    oldest: Date | null;
+  };
+  kernels: number;
+  kubernetesImages: number;
+  packages: { total: number; withUpgrades: number; withSecurity: number };
+  sourcePackages: { total: number; versions: number };
+  packageVersions: { total: number; withUpgrades: number; withSecurity: number };
+  totals: { hostUpgrades: number; imageUpgrades: number; hostSecurity: number; imageSecurity: number };
+}
+
+const toDate = (value: Date | number | string | null | undefined) =>
+  value === null || value === undefined ? null : value instanceof Date ? value : new Date(value);
+
+/** Reads every figure of the dashboard. */
+export async function readDashboard(database: Database): Promise<Dashboard> {
+  const { db, tables: t } = database;
+  const owners = (table: typeof t.hosts | typeof t.images) =>
+    db
+      .select({
+        total: count(),
+        withUpgrades: sum(sql`case when ${table.upgradeCount} > 0 then 1 else 0 end`).mapWith(Number),
+        withSecurity: sum(sql`case when ${table.securityCount} > 0 then 1 else 0 end`).mapWith(Number),
+        upgrades: sum(table.upgradeCount).mapWith(Number),
+        security: sum(table.securityCount).mapWith(Number),
+        latest: max(table.modified),
+        oldest: min(table.modified),
+      })
+      .from(table);
+  const [
+    [hosts],
+    [images],
+    [kernels],
+    [kubernetes],
+    [packages],
+    [sources],
+    [sourceVersions],
+    [versions],
+    index,
+  ] = await Promise.all([
+    owners(t.hosts),
+    owners(t.images),
+    db.select({ n: count() }).from(t.kernels),
+    db.select({ n: count() }).from(t.kubernetesImages),
+    db.select({ n: count() }).from(t.packages),
+    db.select({ n: count() }).from(t.srcPackages),
+    db.select({ n: count() }).from(t.srcPackageVersions),
+    db.select({ n: count() }).from(t.packageVersions),
+    getPackageIndex(database),
+  ]);
+  const summarize = (row: typeof hosts) => ({
+    total: row?.total ?? 0,
+    withUpgrades: row?.withUpgrades ?? 0,
+    withSecurity: row?.withSecurity ?? 0,
+    latest: toDate(row?.latest),
+    oldest: toDate(row?.oldest),
+  });
+  return {
+    hosts: summarize(hosts),
+    images: summarize(images),
+    kernels: kernels?.n ?? 0,
+    kubernetesImages: kubernetes?.n ?? 0,
+    packages: {
+      total: packages?.n ?? 0,
+      withUpgrades: index.hostUpgrades.packages,
+      withSecurity: index.hostUpgrades.securityPackages,
+    },
+    sourcePackages: { total: sources?.n ?? 0, versions: sourceVersions?.n ?? 0 },
+    packageVersions: {
+      total: versions?.n ?? 0,
+      withUpgrades: index.hostUpgrades.versions,
+      withSecurity: index.hostUpgrades.securityVersions,
+    },
+    totals: {
+      hostUpgrades: hosts?.upgrades ?? 0,
+      imageUpgrades: images?.upgrades ?? 0,
+      hostSecurity: hosts?.security ?? 0,
+      imageSecurity: images?.security ?? 0,
+    },
+  };
+}
+
+/** True when no host and no image has reported yet (pages then show how to get started). */
+export async function isInventoryEmpty(database: Database): Promise<boolean> {
+  const { db, tables: t } = database;
+  const [[host], [image]] = await Promise.all([
+    db.select({ id: t.hosts.id }).from(t.hosts).limit(1),
+    db.select({ id: t.images.id }).from(t.images).limit(1),
+  ]);
+  return !host && !image;
+}

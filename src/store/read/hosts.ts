@@ -1,0 +1,42 @@
+/** One host with what its detail page shows above the package table. */
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/open-database.ts';
+
+export interface HostDetail {
+  id: number;
+  name: string;
+  os: string;
+  modified: Date;
+  packageCount: number;
+  upgradeCount: number;
+  securityCount: number;
+  kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
+}
+
+/** Finds a host by its exact name; null when unknown. */
+export async function findHost(database: Database, name: string): Promise<HostDetail | null> {
+  const { db, tables: t } = database;
+  const [row] = await db
+    .select({
+      id: t.hosts.id,
+      name: t.hosts.name,
+      os: t.operatingSystems.name,
+      modified: t.hosts.modified,
+      packageCount: t.hosts.packageCount,
+      upgradeCount: t.hosts.upgradeCount,
+      securityCount: t.hosts.securityCount,
+      kernel: {
+        id: t.kernels.id,
+        name: t.kernels.name,
+        slug: t.kernels.slug,
+        osId: t.kernels.osId,
+        release: t.kernels.release,
+      },
+    })
+    .from(t.hosts)
+    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.hosts.osId))
+    .innerJoin(t.kernels, eq(t.kernels.id, t.hosts.kernelId))
+    .where(eq(t.hosts.name, name))
+    .limit(1);
+  return row ?? null;
+}

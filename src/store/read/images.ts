@@ -1,0 +1,40 @@
+/** One image with what its detail page shows above the package table. */
+import { eq, sum } from 'drizzle-orm';
+import type { Database } from '../../db/open-database.ts';
+
+export interface ImageDetail {
+  id: number;
+  name: string;
+  os: string;
+  modified: Date;
+  packageCount: number;
+  upgradeCount: number;
+  securityCount: number;
+  /** Containers running this image over every Kubernetes cluster and namespace. */
+  kubernetesContainers: number;
+}
+
+/** Finds an image by its exact name; null when unknown. */
+export async function findImage(database: Database, name: string): Promise<ImageDetail | null> {
+  const { db, tables: t } = database;
+  const [row] = await db
+    .select({
+      id: t.images.id,
+      name: t.images.name,
+      os: t.operatingSystems.name,
+      modified: t.images.modified,
+      packageCount: t.images.packageCount,
+      upgradeCount: t.images.upgradeCount,
+      securityCount: t.images.securityCount,
+    })
+    .from(t.images)
+    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.images.osId))
+    .where(eq(t.images.name, name))
+    .limit(1);
+  if (!row) return null;
+  const [containers] = await db
+    .select({ total: sum(t.kubernetesImages.containers).mapWith(Number) })
+    .from(t.kubernetesImages)
+    .where(eq(t.kubernetesImages.imageId, row.id));
+  return { ...row, kubernetesContainers: containers?.total ?? 0 };
+}

@@ -1,0 +1,152 @@
+/** Kernels: the list with host counts, lookups by URL slug or id, and the hosts running one. */
+import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/open-database.ts';
+import type { ListOptions, Page } from './list-options.ts';
+
+export const KERNEL_SORTS = ['default', 'name', 'hosts'] as const;
+export type KernelSort = (typeof KERNEL_SORTS)[number];
+
+export interface KernelRow {
+  id: number;
+  name: string;
+  slug: string;
+  release: string | null;
+  osId: number;
+  os: string;
+  hostCount: number;
+}
+
+/** Lists kernels with the number of hosts running each; default order OS name, kernel name. */
+export async function listKernels(
+  database: Database,
+  options: ListOptions<KernelSort>,
+): Promise<Page<KernelRow>> {
+  const { db, tables: t, dialect } = database;
+  const where = options.q ? dialect.containsIgnoringCase(t.kernels.name, options.q) : undefined;
+  const hostCount = count(t.hosts.id);
+  const direction = options.descending ? desc : asc;
+  const order =
+    options.sort === 'hosts'
+      ? [direction(hostCount), asc(t.operatingSystems.name), asc(t.kernels.name)]
+      : options.sort === 'name'
+        ? [direction(t.kernels.name), asc(t.operatingSystems.name)]
+        : [asc(t.operatingSystems.name), asc(t.kernels.name)];
+  const [rows, totals] = await Promise.all([
+    db
+      .select({
+        id: t.kernels.id,
+        name: t.kernels.name,
+        slug: t.kernels.slug,
+        release: t.kernels.release,
+        osId: t.kernels.osId,
+        os: t.operatingSystems.name,
+        hostCount,
+      })
+      .from(t.kernels)
+      .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
+      .leftJoin(t.hosts, eq(t.hosts.kernelId, t.kernels.id))
+      .where(where)
+      .groupBy(
+        t.kernels.id,
+        t.kernels.name,
+        t.kernels.slug,
+        t.kernels.release,
+        t.kernels.osId,
+        t.operatingSystems.name,
+      )
+      .orderBy(...order)
+      .limit(options.limit)
+      .offset(options.offset),
+    db.select({ total: count() }).from(t.kernels).where(where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+export interface KernelDetail {
+  id: number;
+  name: string;
+  slug: string;
+  release: string | null;
+  osId: number;
+  os: string;
+}
+
+async function selectKernel(database: Database, where: SQL | undefined): Promise<KernelDetail | null> {
+  const { db, tables: t } = database;
+  const [row] = await db
+    .select({
+      id: t.kernels.id,
+      name: t.kernels.name,
+      slug: t.kernels.slug,
+      release: t.kernels.release,
+      osId: t.kernels.osId,
+      os: t.operatingSystems.name,
+    })
+    .from(t.kernels)
+    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
+    .where(where)
+    .orderBy(asc(t.kernels.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Finds the kernel of `/kernels/<osId>_<slug>`. Slugs are lossy, so when several kernels share one
+ * the lowest id wins (spec §9 item 14); `kernel-<id>` names a kernel whose slug is empty.
+ */
+export async function findKernelBySlug(
+  database: Database,
+  osId: number,
+  slug: string,
+): Promise<KernelDetail | null> {
+  const t = database.tables;
+  const bySlug = await selectKernel(database, and(eq(t.kernels.osId, osId), eq(t.kernels.slug, slug)));
+  if (bySlug) return bySlug;
+  const fallback = /^kernel-(\d+)$/.exec(slug);
+  if (!fallback) return null;
+  return selectKernel(
+    database,
+    and(eq(t.kernels.osId, osId), eq(t.kernels.id, Number(fallback[1])), eq(t.kernels.slug, '')),
+  );
+}
+
+/** Finds a kernel by id (`/kernels/id/<id>`). */
+export async function findKernelById(database: Database, id: number): Promise<KernelDetail | null> {
+  return selectKernel(database, eq(database.tables.kernels.id, id));
+}
+
+export const KERNEL_HOST_SORTS = ['name', 'modified'] as const;
+export type KernelHostSort = (typeof KERNEL_HOST_SORTS)[number];
+
+export interface KernelHostRow {
+  name: string;
+  modified: Date;
+}
+
+/** Lists the hosts running a kernel, by name. */
+export async function listKernelHosts(
+  database: Database,
+  kernelId: number,
+  options: ListOptions<KernelHostSort>,
+): Promise<Page<KernelHostRow>> {
+  const { db, tables: t, dialect } = database;
+  const conditions = [eq(t.hosts.kernelId, kernelId)];
+  if (options.q) conditions.push(dialect.containsIgnoringCase(t.hosts.name, options.q));
+  const where = and(...conditions);
+  const direction = options.descending ? desc : asc;
+  const order =
+    options.sort === 'modified'
+      ? [direction(t.hosts.modified), asc(t.hosts.name)]
+      : [direction(t.hosts.name)];
+  const [rows, totals] = await Promise.all([
+    db
+      .select({ name: t.hosts.name, modified: t.hosts.modified })
+      .from(t.hosts)
+      .where(where)
+      .orderBy(...order)
+      .limit(options.limit)
+      .offset(options.offset),
+    db.select({ total: count() }).from(t.hosts).where(where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}

@@ -1,0 +1,36 @@
+/** What every list query takes and gives: one page of rows, sorted and filtered on the server. */
+
+/** Which rows of a package list to keep. */
+export type UpgradeFilter = 'all' | 'upgradable' | 'security';
+
+/** One page of a list, with the sort key (from a fixed set per list) and the filters. */
+export interface ListOptions<Sort extends string> {
+  offset: number;
+  limit: number;
+  sort: Sort;
+  descending: boolean;
+  /** Case-insensitive substring filter on the list's text columns; '' keeps every row. */
+  q: string;
+  filter: UpgradeFilter;
+}
+
+/** A page of rows and the number of rows across all pages. */
+export interface Page<Row> {
+  rows: Row[];
+  total: number;
+}
+
+/** Slices an in-memory list the way a query with LIMIT/OFFSET would. */
+export function slicePage<Row>(rows: Row[], options: { offset: number; limit: number }): Page<Row> {
+  return { rows: rows.slice(options.offset, options.offset + options.limit), total: rows.length };
+}
+
+/** True when `text` contains `q`, ignoring case (the in-memory twin of dialect.containsIgnoringCase). */
+export function containsIgnoringCase(text: string, q: string): boolean {
+  return text.toLowerCase().includes(q.toLowerCase());
+}
+
+/** Compares strings by code unit, as the binary collations of both databases do. */
+export function compareBinary(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/** The sort keys and defaults of every list, shared by the pages and their exports. */
+
+import { INVENTORY_SORTS } from '../store/read/inventory-list.ts';
+import { INVENTORY_PACKAGE_SORTS } from '../store/read/inventory-packages.ts';
+import { KERNEL_HOST_SORTS, KERNEL_SORTS } from '../store/read/kernels.ts';
+import { KUBERNETES_SORTS } from '../store/read/kubernetes.ts';
+import { INSTALLATION_SORTS, PACKAGE_SORTS } from '../store/read/packages.ts';
+import { SOURCE_PACKAGE_SORTS } from '../store/read/source-packages.ts';
+import type { ListSpec } from './list-state.ts';
+
+export const INVENTORY_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = {
+  sorts: INVENTORY_SORTS,
+  defaultSort: 'default',
+  descendingFirst: ['packages', 'upgrades', 'security', 'modified'],
+  upgradeFilter: true,
+};
+
+export const INVENTORY_PACKAGES_SPEC: ListSpec<(typeof INVENTORY_PACKAGE_SORTS)[number]> = {
+  sorts: INVENTORY_PACKAGE_SORTS,
+  defaultSort: 'default',
+  upgradeFilter: true,
+};
+
+export const KERNELS_SPEC: ListSpec<(typeof KERNEL_SORTS)[number]> = {
+  sorts: KERNEL_SORTS,
+  defaultSort: 'default',
+  descendingFirst: ['hosts'],
+};
+
+export const KERNEL_HOSTS_SPEC: ListSpec<(typeof KERNEL_HOST_SORTS)[number]> = {
+  sorts: KERNEL_HOST_SORTS,
+  defaultSort: 'name',
+  descendingFirst: ['modified'],
+};
+
+export const PACKAGES_SPEC: ListSpec<(typeof PACKAGE_SORTS)[number]> = {
+  sorts: PACKAGE_SORTS,
+  defaultSort: 'default',
+  descendingFirst: ['installed', 'upgrades', 'security', 'versions'],
+  upgradeFilter: true,
+};
+
+export const INSTALLATIONS_SPEC: ListSpec<(typeof INSTALLATION_SORTS)[number]> = {
+  sorts: INSTALLATION_SORTS,
+  defaultSort: 'default',
+  upgradeFilter: true,
+};
+
+export const SOURCE_PACKAGES_SPEC: ListSpec<(typeof SOURCE_PACKAGE_SORTS)[number]> = {
+  sorts: SOURCE_PACKAGE_SORTS,
+  defaultSort: 'name',
+  descendingFirst: ['versions'],
+};
+
+export const SOURCE_VERSIONS_SPEC: ListSpec<'default' | 'version'> = {
+  sorts: ['default', 'version'],
+  defaultSort: 'default',
+};
+
+export const KUBERNETES_SPEC: ListSpec<(typeof KUBERNETES_SORTS)[number]> = {
+  sorts: KUBERNETES_SORTS,
+  defaultSort: 'default',
+  descendingFirst: ['containers'],
+};
+
+export const SEARCH_SPEC: ListSpec<'default'> = { sorts: ['default'], defaultSort: 'default' };

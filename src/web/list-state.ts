@@ -1,0 +1,78 @@
+/**
+ * The state of a list in its URL: `?page=2&per=100&sort=-security&q=text&filter=security`. Every
+ * state is a link; defaults are left out so URLs stay short. Unknown values fall back to defaults.
+ */
+
+export type UpgradeFilter = 'all' | 'upgradable' | 'security';
+export const PAGE_SIZES = [25, 50, 100, 500] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** What a list accepts: its sort keys, and which of them start descending on the first click. */
+export interface ListSpec<Sort extends string> {
+  sorts: readonly Sort[];
+  defaultSort: Sort;
+  /** Keys whose first click sorts descending (counts, dates). */
+  descendingFirst?: readonly Sort[];
+  /** Whether the upgrade filter applies to this list. */
+  upgradeFilter?: boolean;
+}
+
+export interface ListState<Sort extends string = string> {
+  page: number;
+  per: number;
+  sort: Sort;
+  descending: boolean;
+  q: string;
+  filter: UpgradeFilter;
+}
+
+/** Reads a list state from query parameters, ignoring values the list does not know. */
+export function readListState<Sort extends string>(
+  query: Record<string, string | undefined>,
+  spec: ListSpec<Sort>,
+): ListState<Sort> {
+  const rawSort = query.sort ?? '';
+  const descending = rawSort.startsWith('-');
+  const key = (descending ? rawSort.slice(1) : rawSort) as Sort;
+  const known = spec.sorts.includes(key);
+  const page = Number.parseInt(query.page ?? '', 10);
+  const per = Number.parseInt(query.per ?? '', 10);
+  const filter = query.filter;
+  return {
+    page: Number.isSafeInteger(page) && page > 0 ? page : 1,
+    per: (PAGE_SIZES as readonly number[]).includes(per) ? per : DEFAULT_PAGE_SIZE,
+    sort: known ? key : spec.defaultSort,
+    descending: known ? descending : false,
+    q: (query.q ?? '').trim().slice(0, 200),
+    filter: spec.upgradeFilter && (filter === 'upgradable' || filter === 'security') ? filter : 'all',
+  };
+}
+
+/** The store's view of a state: offset and limit instead of page numbers. */
+export function toListOptions<Sort extends string>(state: ListState<Sort>) {
+  return {
+    offset: (state.page - 1) * state.per,
+    limit: state.per,
+    sort: state.sort,
+    descending: state.descending,
+    q: state.q,
+    filter: state.filter,
+  };
+}
+
+/** Serializes a state as a query string (`?…`, or '' when everything is default). */
+export function formatListQuery(
+  state: ListState,
+  defaultSort: string,
+  extra: Record<string, string> = {},
+): string {
+  const params = new URLSearchParams(extra);
+  if (state.q) params.set('q', state.q);
+  if (state.filter !== 'all') params.set('filter', state.filter);
+  if (state.sort !== defaultSort || state.descending)
+    params.set('sort', `${state.descending ? '-' : ''}${state.sort}`);
+  if (state.per !== DEFAULT_PAGE_SIZE) params.set('per', String(state.per));
+  if (state.page !== 1) params.set('page', String(state.page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,17 @@
+/** @jsxImportSource hono/jsx */
+/** `GET /`: the dashboard. */
+import { Hono } from 'hono';
+import { isInventoryEmpty, readDashboard } from '../../../store/read/dashboard.ts';
+import type { AppEnv } from '../../env.ts';
+import { readClock, renderPage } from '../../render.tsx';
+import { DashboardPage } from '../../views/pages/dashboard.tsx';
+
+export const dashboardRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const database = c.var.database;
+  const [data, inventoryEmpty] = await Promise.all([readDashboard(database), isInventoryEmpty(database)]);
+  return renderPage(
+    c,
+    { title: 'DebMonitor', subtitle: 'Debian packages tracker' },
+    <DashboardPage data={data} clock={readClock(c)} inventoryEmpty={inventoryEmpty} />,
+  );
+});

@@ -1,0 +1,114 @@
+/** @jsxImportSource hono/jsx */
+/** `/hosts/`, `/hosts/<name>`, `/images/` and `/images/<name…>` (HTML; the agent API owns the rest). */
+import { type Context, Hono, type Next } from 'hono';
+import { expandHostLinks, expandImageLinks } from '../../../domain/external-links.ts';
+import { encodePath, encodePathSegment } from '../../../lib/encode-path.ts';
+import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
+import { findHost } from '../../../store/read/hosts.ts';
+import { findImage } from '../../../store/read/images.ts';
+import { listInventory } from '../../../store/read/inventory-list.ts';
+import { listInventoryPackages } from '../../../store/read/inventory-packages.ts';
+import type { AppEnv } from '../../env.ts';
+import { INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
+import { readListState, toListOptions } from '../../list-state.ts';
+import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import {
+  HostDetailPage,
+  ImageDetailPage,
+  InventoryPackageList,
+} from '../../views/pages/inventory-detail.tsx';
+import { InventoryList, InventoryListPage } from '../../views/pages/inventory-list.tsx';
+import { renderNotFound } from './not-found.tsx';
+
+function listPage(kind: 'hosts' | 'images') {
+  return async (c: Context<AppEnv>) => {
+    const database = c.var.database;
+    const state = readListState(c.req.query(), INVENTORY_SPEC);
+    const page = await listInventory(database, kind, toListOptions(state));
+    const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
+    const props = {
+      kind,
+      list: {
+        ...createListView(`/${kind}/`, state, INVENTORY_SPEC, page.total, { name: kind }),
+        filterPlaceholder: kind === 'hosts' ? 'Filter by hostname or OS…' : 'Filter by image name or OS…',
+      },
+      rows: page.rows,
+      clock: readClock(c),
+      inventoryEmpty,
+    };
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <InventoryList {...props} />);
+    return renderPage(
+      c,
+      { title: kind === 'hosts' ? 'Hosts' : 'Images', section: kind },
+      <InventoryListPage {...props} />,
+    );
+  };
+}
+
+async function readPackages(
+  c: Context<AppEnv>,
+  kind: 'hosts' | 'images',
+  ownerId: number,
+  path: string,
+  exportParams: Record<string, string>,
+) {
+  const state = readListState(c.req.query(), INVENTORY_PACKAGES_SPEC);
+  const page = await listInventoryPackages(c.var.database, kind, ownerId, toListOptions(state));
+  const list = {
+    ...createListView(path, state, INVENTORY_PACKAGES_SPEC, page.total, {
+      name: kind === 'hosts' ? 'host-packages' : 'image-packages',
+      params: exportParams,
+    }),
+    filterPlaceholder: 'Filter by package name…',
+  };
+  return { list, rows: page.rows };
+}
+
+async function hostPage(c: Context<AppEnv>) {
+  const name = c.req.param('name') ?? '';
+  const host = await findHost(c.var.database, name);
+  if (!host) return renderNotFound(c);
+  const table = await readPackages(c, 'hosts', host.id, `/hosts/${encodePathSegment(host.name)}`, {
+    host: host.name,
+  });
+  if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
+  return renderPage(
+    c,
+    { title: host.name, subtitle: 'Host', section: 'hosts' },
+    <HostDetailPage
+      {...table}
+      host={host}
+      externalLinks={expandHostLinks(c.var.config.HOST_EXTERNAL_LINKS, host.name)}
+      clock={readClock(c)}
+    />,
+  );
+}
+
+async function imagePage(c: Context<AppEnv>, next: Next) {
+  const name = c.req.param('name') ?? '';
+  // `/images/<X>/update` is always the report endpoint, and an exact JSON Accept asks the agent API
+  // for the image (spec §3.3, §3.4.4): both belong to other routes.
+  if (name.endsWith('/update') || c.req.header('Accept') === 'application/json') return next();
+  const image = await findImage(c.var.database, name);
+  if (!image) return renderNotFound(c);
+  const table = await readPackages(c, 'images', image.id, `/images/${encodePath(image.name)}`, {
+    image: image.name,
+  });
+  if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
+  return renderPage(
+    c,
+    { title: image.name, subtitle: 'Image', section: 'images' },
+    <ImageDetailPage
+      {...table}
+      image={image}
+      externalLinks={expandImageLinks(c.var.config.IMAGE_EXTERNAL_LINKS, image.name)}
+      clock={readClock(c)}
+    />,
+  );
+}
+
+export const inventoryRoutes = new Hono<AppEnv>()
+  .get('/hosts/', listPage('hosts'))
+  .get('/hosts/:name', hostPage)
+  .get('/images/', listPage('images'))
+  .get('/images/:name{.+}', imagePage);

@@ -1,0 +1,26 @@
+/** @jsxImportSource hono/jsx */
+/** `GET /search?q=…` (GET only: HEAD answers 405, spec §3.1). */
+import { Hono } from 'hono';
+import { search } from '../../../store/read/search.ts';
+import type { AppEnv } from '../../env.ts';
+import { SEARCH_SPEC } from '../../list-specs.ts';
+import { readListState, toListOptions } from '../../list-state.ts';
+import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { SearchPage, SearchResults } from '../../views/pages/search.tsx';
+
+export const searchRoutes = new Hono<AppEnv>().get('/search', async (c) => {
+  // Hono answers HEAD with the GET route; upstream's search accepts GET only.
+  if (c.req.method === 'HEAD') return c.body(null, 405, { Allow: 'GET' });
+  const minLength = c.var.config.SEARCH_MIN_LENGTH;
+  const state = readListState(c.req.query(), SEARCH_SPEC);
+  const q = state.q;
+  const valid = q.length >= minLength;
+  const page = valid ? await search(c.var.database, q, toListOptions(state)) : { rows: [], total: 0 };
+  const props = {
+    list: createListView('/search', state, SEARCH_SPEC, page.total, valid ? { name: 'search' } : undefined),
+    rows: page.rows,
+    invalidMinLength: valid ? undefined : minLength,
+  };
+  if (wantsListFragment(c)) return renderFragment(c, props.list, <SearchResults {...props} />);
+  return renderPage(c, { title: 'Search Results', subtitle: q, searchQuery: q }, <SearchPage {...props} />);
+});

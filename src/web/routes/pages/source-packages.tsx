@@ -1,0 +1,84 @@
+/** @jsxImportSource hono/jsx */
+/** `/source-packages/` and `/source-packages/<name>`. */
+import { Hono } from 'hono';
+import { compareDebianVersions } from '../../../domain/debian-version.ts';
+import { encodePathSegment } from '../../../lib/encode-path.ts';
+import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
+import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
+import {
+  findSourcePackage,
+  listSourcePackages,
+  listSourcePackageVersions,
+} from '../../../store/read/source-packages.ts';
+import type { AppEnv } from '../../env.ts';
+import { SOURCE_PACKAGES_SPEC, SOURCE_VERSIONS_SPEC } from '../../list-specs.ts';
+import { readListState, toListOptions } from '../../list-state.ts';
+import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import {
+  SourcePackageDetailPage,
+  SourcePackageList,
+  SourcePackageListPage,
+  SourceVersionList,
+} from '../../views/pages/source-packages.tsx';
+import { renderNotFound } from './not-found.tsx';
+
+export const sourcePackageRoutes = new Hono<AppEnv>()
+  .get('/source-packages/', async (c) => {
+    const database = c.var.database;
+    const state = readListState(c.req.query(), SOURCE_PACKAGES_SPEC);
+    const page = await listSourcePackages(database, toListOptions(state));
+    const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
+    const props = {
+      list: {
+        ...createListView('/source-packages/', state, SOURCE_PACKAGES_SPEC, page.total, {
+          name: 'source-packages',
+        }),
+        filterPlaceholder: 'Filter by source package name…',
+      },
+      rows: page.rows,
+      inventoryEmpty,
+    };
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <SourcePackageList {...props} />);
+    return renderPage(
+      c,
+      { title: 'Source Packages', section: 'source-packages' },
+      <SourcePackageListPage {...props} />,
+    );
+  })
+  .get('/source-packages/:name', async (c) => {
+    const database = c.var.database;
+    const source = await findSourcePackage(database, c.req.param('name'));
+    const versions = source ? await listSourcePackageVersions(database, source.id) : [];
+    if (!source || versions.length === 0) return renderNotFound(c);
+    const state = readListState(c.req.query(), SOURCE_VERSIONS_SPEC);
+    // A source package has few versions: filter, sort and page them in memory.
+    const matching = versions.filter(
+      (row) =>
+        !state.q || containsIgnoringCase(row.version, state.q) || containsIgnoringCase(row.os, state.q),
+    );
+    if (state.sort === 'version') matching.sort((a, b) => compareDebianVersions(a.version, b.version));
+    if (state.descending) matching.reverse();
+    const page = slicePage(matching, toListOptions(state));
+    const props = {
+      list: {
+        ...createListView(
+          `/source-packages/${encodePathSegment(source.name)}`,
+          state,
+          SOURCE_VERSIONS_SPEC,
+          page.total,
+          {
+            name: 'source-package-versions',
+            params: { package: source.name },
+          },
+        ),
+        filterPlaceholder: 'Filter by version or OS…',
+      },
+      rows: page.rows,
+    };
+    if (wantsListFragment(c)) return renderFragment(c, props.list, <SourceVersionList {...props} />);
+    return renderPage(
+      c,
+      { title: source.name, subtitle: 'Source Package', section: 'source-packages' },
+      <SourcePackageDetailPage {...props} />,
+    );
+  });

@@ -1,0 +1,261 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The parts every list shares: the filter form, sortable headers, the pager and the region htmx
+ * swaps. Every control is a plain link or a GET form, so lists work without JavaScript; htmx only
+ * replaces the `#list` region and pushes the new URL.
+ */
+import type { Child } from 'hono/jsx';
+import { formatListQuery, type ListState, PAGE_SIZES } from '../../list-state.ts';
+
+/** A list's current state and how to link to other states of it. */
+export interface ListView {
+  /** Path of the page the list lives on (`/hosts/`, `/hosts/host1.example.com`…), already encoded. */
+  path: string;
+  state: ListState;
+  defaultSort: string;
+  descendingFirst?: readonly string[];
+  total: number;
+  /** CSV and JSON export URLs for the current filters (without paging), when the list has them. */
+  exports?: { csv: string; json: string };
+  /** Show the upgrade filter (all / upgradable / security). */
+  upgradeFilter?: boolean;
+  /** Placeholder of the filter box. */
+  filterPlaceholder?: string;
+}
+
+/** The URL of `list` with some of its state changed. */
+export function listHref(list: ListView, changes: Partial<ListState>): string {
+  return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort)}`;
+}
+
+/** A link that htmx follows by swapping the list region (attributes are inherited from #list). */
+function ListLink(props: {
+  href: string;
+  children?: Child;
+  class?: string;
+  'aria-current'?: 'true' | 'page';
+}) {
+  return (
+    <a
+      href={props.href}
+      hx-get={props.href}
+      hx-target="#list"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+      class={props.class}
+      aria-current={props['aria-current']}
+    >
+      {props.children}
+    </a>
+  );
+}
+
+/** The filter form: text filter, upgrade filter, page size and download links. */
+export function ListControls(props: { list: ListView }) {
+  const { list } = props;
+  return (
+    <form
+      id="list-filters"
+      class="controls"
+      method="get"
+      action={list.path}
+      hx-get={list.path}
+      hx-target="#list"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+      hx-trigger="submit, change, input delay:350ms"
+    >
+      <label class="sr-only" for="list-q">
+        Filter
+      </label>
+      <input
+        id="list-q"
+        type="search"
+        name="q"
+        value={list.state.q}
+        placeholder={list.filterPlaceholder ?? 'Filter…'}
+        autocomplete="off"
+      />
+      {list.upgradeFilter ? (
+        <>
+          <label class="sr-only" for="list-filter">
+            Show
+          </label>
+          <select id="list-filter" name="filter">
+            <option value="all" selected={list.state.filter === 'all'}>
+              Show all packages
+            </option>
+            <option value="upgradable" selected={list.state.filter === 'upgradable'}>
+              Show only upgradable packages
+            </option>
+            <option value="security" selected={list.state.filter === 'security'}>
+              Show only security upgrades
+            </option>
+          </select>
+        </>
+      ) : null}
+      <label class="sr-only" for="list-per">
+        Rows per page
+      </label>
+      <select id="list-per" name="per">
+        {PAGE_SIZES.map((size) => (
+          <option value={String(size)} selected={list.state.per === size}>
+            {size} per page
+          </option>
+        ))}
+      </select>
+      <button type="submit">Apply</button>
+      <span class="spacer" />
+      <DownloadLinks list={list} />
+    </form>
+  );
+}
+
+/** Links to the CSV and JSON exports of the list's current filters. */
+export function DownloadLinks(props: { list: ListView }) {
+  const exports = props.list.exports;
+  if (!exports) return null;
+  return (
+    <span class="downloads">
+      Download:
+      <a href={exports.csv} download>
+        CSV
+      </a>
+      <a href={exports.json} download>
+        JSON
+      </a>
+    </span>
+  );
+}
+
+/** A column header that sorts the list by `sortKey` (toggling the direction when already sorted by it). */
+export function SortHeader(props: {
+  list: ListView;
+  sortKey: string;
+  label: string;
+  class?: string;
+  children?: Child;
+}) {
+  const { list, sortKey } = props;
+  const active = list.state.sort === sortKey;
+  const firstDescending = list.descendingFirst?.includes(sortKey) ?? false;
+  const descending = active ? !list.state.descending : firstDescending;
+  const href = listHref(list, { sort: sortKey, descending, page: 1 });
+  return (
+    <th
+      class={props.class}
+      scope="col"
+      aria-sort={active ? (list.state.descending ? 'descending' : 'ascending') : undefined}
+    >
+      <a href={href} hx-get={href} class={active ? 'sorted' : undefined}>
+        {props.label}
+        {active ? <span class="sort-mark">{list.state.descending ? '▼' : '▲'}</span> : null}
+      </a>
+      {props.children}
+    </th>
+  );
+}
+
+/** The three count-sort buttons of the hosts, images and packages lists (spec §3.5). */
+export function SortBadges(props: { list: ListView; installedKey: string }) {
+  const item = (key: string, kind: string, label: string) => {
+    const active = props.list.state.sort === key;
+    const href = listHref(props.list, { sort: key, descending: true, page: 1 });
+    return (
+      <ListLink href={href} aria-current={active ? 'true' : undefined}>
+        <span class={`badge badge-${kind}`} title={`Sort by ${label}`}>
+          {label.charAt(0).toUpperCase()}
+        </span>
+        <span class="sr-only">Sort by {label}</span>
+      </ListLink>
+    );
+  };
+  return (
+    <span class="sort-badges">
+      {item(props.installedKey, 'installed', 'installed')}
+      {item('upgrades', 'upgrade', 'upgrades')}
+      {item('security', 'security', 'security upgrades')}
+    </span>
+  );
+}
+
+/** Pagination: position, previous/next and a few page numbers around the current one. */
+export function Pager(props: { list: ListView }) {
+  const { list } = props;
+  const pages = Math.max(1, Math.ceil(list.total / list.state.per));
+  const current = list.state.page;
+  const first = list.total === 0 ? 0 : (current - 1) * list.state.per + 1;
+  const last = Math.min(list.total, current * list.state.per);
+  const numbers: number[] = [];
+  for (let page = Math.max(1, current - 2); page <= Math.min(pages, current + 2); page++) numbers.push(page);
+  const step = (page: number, label: string, rel?: string) =>
+    page < 1 || page > pages || page === current ? (
+      <span class="disabled">{label}</span>
+    ) : (
+      <a href={listHref(list, { page })} hx-get={listHref(list, { page })} rel={rel}>
+        {label}
+      </a>
+    );
+  return (
+    <div class="pager">
+      <span class="position">
+        {first > last ? `0 of ${list.total}` : `${first}–${last} of ${list.total}`}
+      </span>
+      {pages > 1 || current > 1 ? (
+        <nav aria-label="Pages">
+          {step(Math.min(current - 1, pages), '‹ Previous', 'prev')}
+          {numbers[0] !== undefined && numbers[0] > 1 ? step(1, '1') : null}
+          {numbers.map((page) =>
+            page === current ? (
+              <span class="current" aria-current="page">
+                {page}
+              </span>
+            ) : (
+              step(page, String(page))
+            ),
+          )}
+          {numbers.at(-1) !== undefined && (numbers.at(-1) ?? 0) < pages ? step(pages, String(pages)) : null}
+          {step(current + 1, 'Next ›', 'next')}
+        </nav>
+      ) : null}
+    </div>
+  );
+}
+
+/** The region htmx replaces: the table, the pager, and the sort the filter form must keep. */
+export function ListRegion(props: { list: ListView; children?: Child }) {
+  const { list } = props;
+  const sort = list.state.sort !== list.defaultSort || list.state.descending;
+  return (
+    <div id="list" hx-target="#list" hx-swap="outerHTML" hx-push-url="true">
+      {sort ? (
+        <input
+          type="hidden"
+          form="list-filters"
+          name="sort"
+          value={`${list.state.descending ? '-' : ''}${list.state.sort}`}
+        />
+      ) : null}
+      {props.children}
+      <Pager list={list} />
+    </div>
+  );
+}
+
+/** The row shown in an empty table. */
+export function EmptyRow(props: { columns: number; children?: Child }) {
+  return (
+    <tr>
+      <td colspan={props.columns} class="empty-cell" data-label="">
+        {props.children}
+      </td>
+    </tr>
+  );
+}
+
+/** The text of an empty list: a first-run hint when the fleet is empty, otherwise "nothing matches". */
+export function EmptyText(props: { inventoryEmpty: boolean; filtered: boolean; what: string }) {
+  if (props.inventoryEmpty) return <>No hosts have reported yet — see the README to point an agent here.</>;
+  if (props.filtered) return <>No {props.what} match these filters.</>;
+  return <>No {props.what} yet.</>;
+}

@@ -1,0 +1,141 @@
+/** @jsxImportSource hono/jsx */
+/** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages (spec §3.5 items 3, 11). */
+import { UpgradeCell } from '../components/badges.tsx';
+import { EmptyRow, ListControls, ListRegion, type ListView, SortHeader } from '../components/list.tsx';
+import { type Clock, TimeAgo } from '../components/time-ago.tsx';
+import { kernelPath, packagePath } from '../paths.ts';
+
+export interface InventoryPackageItem {
+  packageName: string;
+  version: string;
+  upgradableVersion: string | null;
+  upgradeType: string | null;
+}
+
+export interface PackageTableProps {
+  list: ListView;
+  rows: InventoryPackageItem[];
+}
+
+/** The swappable package table of a host or image. */
+export function InventoryPackageList(props: PackageTableProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label="Package" />
+              <SortHeader list={list} sortKey="version" label="Version" />
+              <SortHeader list={list} sortKey="upgrade" label="Upgradable to" />
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={3}>No packages match these filters.</EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr data-upgrade-type={row.upgradeType ?? undefined}>
+                  <td class="name" data-label="Package">
+                    <a href={packagePath(row.packageName)}>{row.packageName}</a>
+                  </td>
+                  <td class="version" data-label="Version">
+                    {row.version}
+                  </td>
+                  <td class="version" data-label="Upgradable to">
+                    <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+function ExternalLinks(props: { links: [label: string, url: string][] }) {
+  if (props.links.length === 0) return null;
+  return (
+    <>
+      <dt>External resources</dt>
+      <dd>
+        <ul>
+          {props.links.map(([label, url]) => (
+            <li>
+              <a href={url} rel="noopener noreferrer" target="_blank">
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </dd>
+    </>
+  );
+}
+
+export interface HostDetailProps extends PackageTableProps {
+  host: {
+    name: string;
+    os: string;
+    modified: Date;
+    kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
+  };
+  externalLinks: [string, string][];
+  clock: Clock;
+}
+
+/** The host page body. */
+export function HostDetailPage(props: HostDetailProps) {
+  const { host } = props;
+  return (
+    <>
+      <dl class="summary">
+        <dt>Running kernel</dt>
+        <dd>
+          <a href={kernelPath(host.kernel)}>{host.kernel.name}</a>
+          {host.kernel.release ? <span class="mono"> ({host.kernel.release})</span> : null}
+        </dd>
+        <dt>OS</dt>
+        <dd>{host.os}</dd>
+        <dt>Last update</dt>
+        <dd>
+          <TimeAgo date={host.modified} clock={props.clock} />
+        </dd>
+        <ExternalLinks links={props.externalLinks} />
+      </dl>
+      <ListControls list={props.list} />
+      <InventoryPackageList list={props.list} rows={props.rows} />
+    </>
+  );
+}
+
+export interface ImageDetailProps extends PackageTableProps {
+  image: { name: string; os: string; modified: Date; kubernetesContainers: number };
+  externalLinks: [string, string][];
+  clock: Clock;
+}
+
+/** The image page body. */
+export function ImageDetailPage(props: ImageDetailProps) {
+  const { image } = props;
+  return (
+    <>
+      <dl class="summary">
+        <dt>OS</dt>
+        <dd>{image.os}</dd>
+        <dt>Last update</dt>
+        <dd>
+          <TimeAgo date={image.modified} clock={props.clock} />
+        </dd>
+        <dt>Kubernetes containers</dt>
+        <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
+        <ExternalLinks links={props.externalLinks} />
+      </dl>
+      <ListControls list={props.list} />
+      <InventoryPackageList list={props.list} rows={props.rows} />
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+/** @jsxImportSource hono/jsx */
+/** `/hosts/` and `/images/`: one row per host or image with its package counts (spec §3.5 items 2, 10). */
+import { CountBadges } from '../components/badges.tsx';
+import {
+  EmptyRow,
+  EmptyText,
+  ListControls,
+  ListRegion,
+  type ListView,
+  SortBadges,
+  SortHeader,
+} from '../components/list.tsx';
+import { type Clock, TimeAgo } from '../components/time-ago.tsx';
+import { hostPath, imagePath } from '../paths.ts';
+
+export interface InventoryItem {
+  name: string;
+  os: string;
+  packageCount: number;
+  upgradeCount: number;
+  securityCount: number;
+  modified: Date;
+}
+
+export interface InventoryListProps {
+  kind: 'hosts' | 'images';
+  list: ListView;
+  rows: InventoryItem[];
+  clock: Clock;
+  inventoryEmpty: boolean;
+}
+
+/** The swappable region: table and pager. */
+export function InventoryList(props: InventoryListProps) {
+  const { list } = props;
+  const label = props.kind === 'hosts' ? 'Hostname' : 'Image name';
+  const href = props.kind === 'hosts' ? hostPath : imagePath;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label={label}>
+                <SortBadges list={list} installedKey="packages" />
+              </SortHeader>
+              <SortHeader list={list} sortKey="os" label="OS" />
+              <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
+              <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
+              <SortHeader list={list} sortKey="security" label="Security" class="num" />
+              <SortHeader list={list} sortKey="modified" label="Last update" />
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={6}>
+                <EmptyText
+                  inventoryEmpty={props.inventoryEmpty}
+                  filtered={list.state.q !== '' || list.state.filter !== 'all'}
+                  what={props.kind}
+                />
+              </EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td class="name" data-label={label}>
+                    <a href={href(row.name)}>{row.name}</a>
+                    <CountBadges
+                      installed={row.packageCount}
+                      upgrades={row.upgradeCount}
+                      security={row.securityCount}
+                    />
+                  </td>
+                  <td data-label="OS">{row.os}</td>
+                  <td class="num" data-label="Packages">
+                    {row.packageCount}
+                  </td>
+                  <td class="num" data-label="Upgrades">
+                    {row.upgradeCount}
+                  </td>
+                  <td class="num" data-label="Security">
+                    {row.securityCount}
+                  </td>
+                  <td
+                    data-label="Last update"
+                    data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}
+                  >
+                    <TimeAgo date={row.modified} clock={props.clock} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** The hosts or images page body. */
+export function InventoryListPage(props: InventoryListProps) {
+  return (
+    <>
+      <ListControls list={props.list} />
+      <InventoryList {...props} />
+    </>
+  );
+}

@@ -1,0 +1,150 @@
+/** @jsxImportSource hono/jsx */
+/** `/kernels/` and one kernel's hosts (spec §3.5 items 4, 5). */
+import {
+  EmptyRow,
+  EmptyText,
+  ListControls,
+  ListRegion,
+  type ListView,
+  SortHeader,
+} from '../components/list.tsx';
+import { type Clock, TimeAgo } from '../components/time-ago.tsx';
+import { hostPath, kernelPath } from '../paths.ts';
+
+export interface KernelItem {
+  id: number;
+  name: string;
+  slug: string;
+  release: string | null;
+  osId: number;
+  os: string;
+  hostCount: number;
+}
+
+export interface KernelListProps {
+  list: ListView;
+  rows: KernelItem[];
+  inventoryEmpty: boolean;
+}
+
+/** The swappable kernel table. */
+export function KernelList(props: KernelListProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="default" label="OS" />
+              <SortHeader list={list} sortKey="name" label="Kernel" />
+              <th scope="col">Release</th>
+              <SortHeader list={list} sortKey="hosts" label="# Hosts" class="num" />
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={4}>
+                <EmptyText
+                  inventoryEmpty={props.inventoryEmpty}
+                  filtered={list.state.q !== ''}
+                  what="kernels"
+                />
+              </EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td data-label="OS">{row.os}</td>
+                  <td class="name" data-label="Kernel">
+                    <a href={kernelPath(row)}>{row.name}</a>
+                  </td>
+                  <td class="version" data-label="Release">
+                    {row.release ?? ''}
+                  </td>
+                  <td class="num" data-label="# Hosts">
+                    {row.hostCount}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** The kernels page body. */
+export function KernelListPage(props: KernelListProps) {
+  return (
+    <>
+      <ListControls list={props.list} />
+      <KernelList {...props} />
+    </>
+  );
+}
+
+export interface KernelHostsProps {
+  list: ListView;
+  rows: { name: string; modified: Date }[];
+  clock: Clock;
+}
+
+/** The swappable table of hosts running a kernel. */
+export function KernelHostList(props: KernelHostsProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label="Hostname" />
+              <SortHeader list={list} sortKey="modified" label="Last update" />
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={2}>No hosts match these filters.</EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td class="name" data-label="Hostname">
+                    <a href={hostPath(row.name)}>{row.name}</a>
+                  </td>
+                  <td data-label="Last update">
+                    <TimeAgo date={row.modified} clock={props.clock} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** One kernel's page body. */
+export function KernelDetailPage(
+  props: KernelHostsProps & { kernel: { os: string; release: string | null } },
+) {
+  return (
+    <>
+      <dl class="summary">
+        <dt>OS</dt>
+        <dd>{props.kernel.os}</dd>
+        {props.kernel.release ? (
+          <>
+            <dt>Release</dt>
+            <dd class="mono">{props.kernel.release}</dd>
+          </>
+        ) : null}
+        <dt>Hosts</dt>
+        <dd>{props.list.total}</dd>
+      </dl>
+      <ListControls list={props.list} />
+      <KernelHostList {...props} />
+    </>
+  );
+}

@@ -1,0 +1,249 @@
+/** @jsxImportSource hono/jsx */
+/** `/packages/` and `/packages/<name>` (spec §3.5 items 6, 7). */
+import { CountBadges, UpgradeCell } from '../components/badges.tsx';
+import {
+  EmptyRow,
+  EmptyText,
+  ListControls,
+  ListRegion,
+  type ListView,
+  SortBadges,
+  SortHeader,
+} from '../components/list.tsx';
+import { hostPath, imagePath, packagePath, sourcePackagePath } from '../paths.ts';
+
+export interface PackageItem {
+  name: string;
+  installed: number;
+  upgrades: number;
+  security: number;
+  versionCount: number;
+  oses: string[];
+}
+
+export interface PackageListProps {
+  list: ListView;
+  rows: PackageItem[];
+  inventoryEmpty: boolean;
+}
+
+/** The swappable package table. */
+export function PackageList(props: PackageListProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label="Package">
+                <SortBadges list={list} installedKey="installed" />
+              </SortHeader>
+              <SortHeader list={list} sortKey="installed" label="Installed" class="num" />
+              <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
+              <SortHeader list={list} sortKey="security" label="Security" class="num" />
+              <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
+              <th scope="col">OSes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={6}>
+                <EmptyText
+                  inventoryEmpty={props.inventoryEmpty}
+                  filtered={list.state.q !== '' || list.state.filter !== 'all'}
+                  what="packages"
+                />
+              </EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td class="name" data-label="Package">
+                    <a href={packagePath(row.name)}>{row.name}</a>
+                    <CountBadges installed={row.installed} upgrades={row.upgrades} security={row.security} />
+                  </td>
+                  <td class="num" data-label="Installed">
+                    {row.installed}
+                  </td>
+                  <td class="num" data-label="Upgrades">
+                    {row.upgrades}
+                  </td>
+                  <td class="num" data-label="Security">
+                    {row.security}
+                  </td>
+                  <td class="num" data-label="# Versions">
+                    {row.versionCount}
+                  </td>
+                  <td data-label="OSes">{row.oses.join(', ')}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** The packages page body. */
+export function PackageListPage(props: PackageListProps) {
+  return (
+    <>
+      <ListControls list={props.list} />
+      <PackageList {...props} />
+    </>
+  );
+}
+
+export interface PackageVersionItem {
+  id: number;
+  version: string;
+  os: string;
+  source: string;
+  installed: number;
+  upgrades: number;
+  security: number;
+}
+
+export interface InstallationItem {
+  kind: 'host' | 'image';
+  name: string;
+  versionId: number;
+  upgradableVersion: string | null;
+  upgradeType: string | null;
+}
+
+export interface InstallationListProps {
+  list: ListView;
+  rows: InstallationItem[];
+  versions: PackageVersionItem[];
+}
+
+/** The swappable table of hosts and images with the package, with OS and version group rows. */
+export function InstallationList(props: InstallationListProps) {
+  const { list } = props;
+  const versions = new Map(props.versions.map((version) => [version.id, version]));
+  const grouped = list.state.sort === 'default';
+  let lastOs: string | undefined;
+  let lastVersion: number | undefined;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label="Hostname / Image name" />
+              <SortHeader list={list} sortKey="default" label="Version" />
+              <th scope="col">Upgradable to</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={3}>No hosts or images match these filters.</EmptyRow>
+            ) : (
+              props.rows.flatMap((row) => {
+                const version = versions.get(row.versionId);
+                const out = [];
+                if (grouped && version && version.os !== lastOs) {
+                  out.push(
+                    <tr class="group">
+                      <td colspan={3}>OS: {version.os}</td>
+                    </tr>,
+                  );
+                  lastVersion = undefined;
+                }
+                if (grouped && version && version.id !== lastVersion) {
+                  out.push(
+                    <tr class="group">
+                      <td colspan={3}>
+                        Version: <span class="mono">{version.version}</span> ({version.installed})
+                      </td>
+                    </tr>,
+                  );
+                }
+                lastOs = version?.os;
+                lastVersion = version?.id;
+                out.push(
+                  <tr data-kind={row.kind}>
+                    <td class="name" data-label="Name">
+                      <a href={row.kind === 'host' ? hostPath(row.name) : imagePath(row.name)}>
+                        {row.name} ({row.kind})
+                      </a>
+                    </td>
+                    <td class="version" data-label="Version">
+                      {version?.version ?? ''}
+                    </td>
+                    <td class="version" data-label="Upgradable to">
+                      <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
+                    </td>
+                  </tr>,
+                );
+                return out;
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** Groups versions by OS, in order of first appearance. */
+function groupByOs(versions: PackageVersionItem[]): [string, PackageVersionItem[]][] {
+  const groups = new Map<string, PackageVersionItem[]>();
+  for (const version of versions) {
+    const group = groups.get(version.os) ?? [];
+    group.push(version);
+    groups.set(version.os, group);
+  }
+  return [...groups];
+}
+
+/** One package's page body. */
+export function PackageDetailPage(props: InstallationListProps) {
+  const sources = [...new Set(props.versions.map((version) => version.source))].sort();
+  return (
+    <>
+      <dl class="summary">
+        <dt>Source Packages</dt>
+        <dd>
+          <ul>
+            {sources.map((source) => (
+              <li>
+                <a href={sourcePackagePath(source)}>{source}</a>
+              </li>
+            ))}
+          </ul>
+        </dd>
+        {groupByOs(props.versions).map(([os, versions]) => (
+          <>
+            <dt>
+              {os} versions
+              <CountBadges
+                installed={versions.reduce((sum, v) => sum + v.installed, 0)}
+                upgrades={versions.reduce((sum, v) => sum + v.upgrades, 0)}
+                security={versions.reduce((sum, v) => sum + v.security, 0)}
+              />
+            </dt>
+            <dd>
+              <ul class="versions">
+                {versions.map((version) => (
+                  <li data-version={version.version}>
+                    <span class="mono">{version.version}</span>
+                    <CountBadges
+                      installed={version.installed}
+                      upgrades={version.upgrades}
+                      security={version.security}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ))}
+      </dl>
+      <ListControls list={props.list} />
+      <InstallationList {...props} />
+    </>
+  );
+}

@@ -1,0 +1,114 @@
+/** @jsxImportSource hono/jsx */
+/** `/search?q=…`: hits in seven groups (spec §3.5 item 13). */
+import { DownloadLinks, EmptyRow, ListRegion, type ListView } from '../components/list.tsx';
+import { hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';
+
+export interface SearchItem {
+  group: string;
+  id: number;
+  name: string;
+  version?: string;
+  os?: string;
+  osId?: number;
+  slug?: string;
+}
+
+const GROUP_TITLES: Record<string, string> = {
+  hosts: 'Hosts',
+  images: 'Images',
+  packages: 'Packages',
+  'source-packages': 'Source Packages',
+  kernels: 'Kernels',
+  'package-versions': 'Package Versions',
+  'source-package-versions': 'Source Package Versions',
+};
+
+function linkOf(hit: SearchItem): [href: string, text: string] {
+  switch (hit.group) {
+    case 'hosts':
+      return [hostPath(hit.name), hit.name];
+    case 'images':
+      return [imagePath(hit.name), hit.name];
+    case 'packages':
+      return [packagePath(hit.name), hit.name];
+    case 'source-packages':
+      return [sourcePackagePath(hit.name), hit.name];
+    case 'kernels':
+      return [kernelPath({ id: hit.id, osId: hit.osId ?? 0, slug: hit.slug ?? '' }), hit.name];
+    case 'package-versions':
+      return [packagePath(hit.name), `${hit.name} (${hit.version} - ${hit.os})`];
+    default:
+      return [sourcePackagePath(hit.name), `${hit.name} (${hit.version} - ${hit.os})`];
+  }
+}
+
+export interface SearchProps {
+  list: ListView;
+  rows: SearchItem[];
+  /** Set when the query is too short: the minimum length. */
+  invalidMinLength?: number;
+}
+
+/** The swappable result table. */
+export function SearchResults(props: SearchProps) {
+  let lastGroup: string | undefined;
+  return (
+    <ListRegion list={props.list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={1}>{props.invalidMinLength ? 'No search done.' : 'Nothing found.'}</EmptyRow>
+            ) : (
+              props.rows.flatMap((hit) => {
+                const [href, text] = linkOf(hit);
+                const out = [];
+                if (hit.group !== lastGroup) {
+                  out.push(
+                    <tr class="group" data-group={hit.group}>
+                      <td>{GROUP_TITLES[hit.group] ?? hit.group}</td>
+                    </tr>,
+                  );
+                }
+                lastGroup = hit.group;
+                out.push(
+                  <tr data-group={hit.group}>
+                    <td class="name" data-label="">
+                      <a href={href}>{text}</a>
+                    </td>
+                  </tr>,
+                );
+                return out;
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** The search page body. */
+export function SearchPage(props: SearchProps) {
+  return (
+    <>
+      {props.invalidMinLength ? (
+        <div class="alert alert-danger" role="alert">
+          <strong>Invalid search query!</strong>
+          At least {props.invalidMinLength} characters required.
+        </div>
+      ) : (
+        <div class="controls">
+          <span class="spacer" />
+          <DownloadLinks list={props.list} />
+        </div>
+      )}
+      <SearchResults {...props} />
+    </>
+  );
+}

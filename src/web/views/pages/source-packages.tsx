@@ -1,0 +1,133 @@
+/** @jsxImportSource hono/jsx */
+/** `/source-packages/` and `/source-packages/<name>` (spec §3.5 items 8, 9). */
+import {
+  EmptyRow,
+  EmptyText,
+  ListControls,
+  ListRegion,
+  type ListView,
+  SortHeader,
+} from '../components/list.tsx';
+import { packagePath, sourcePackagePath } from '../paths.ts';
+
+export interface SourcePackageItem {
+  name: string;
+  versionCount: number;
+  oses: string[];
+}
+
+export interface SourcePackageListProps {
+  list: ListView;
+  rows: SourcePackageItem[];
+  inventoryEmpty: boolean;
+}
+
+/** The swappable source package table. */
+export function SourcePackageList(props: SourcePackageListProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="name" label="Package" />
+              <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
+              <th scope="col">Operating Systems</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={3}>
+                <EmptyText
+                  inventoryEmpty={props.inventoryEmpty}
+                  filtered={list.state.q !== ''}
+                  what="source packages"
+                />
+              </EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td class="name" data-label="Package">
+                    <a href={sourcePackagePath(row.name)}>{row.name}</a>
+                  </td>
+                  <td class="num" data-label="# Versions">
+                    {row.versionCount}
+                  </td>
+                  <td data-label="Operating Systems">{row.oses.join(', ')}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** The source packages page body. */
+export function SourcePackageListPage(props: SourcePackageListProps) {
+  return (
+    <>
+      <ListControls list={props.list} />
+      <SourcePackageList {...props} />
+    </>
+  );
+}
+
+export interface SourceVersionListProps {
+  list: ListView;
+  rows: { os: string; version: string; binaries: string[] }[];
+}
+
+/** The swappable table of a source package's versions. */
+export function SourceVersionList(props: SourceVersionListProps) {
+  const { list } = props;
+  return (
+    <ListRegion list={list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>
+              <SortHeader list={list} sortKey="default" label="OS" />
+              <SortHeader list={list} sortKey="version" label="Version" />
+              <th scope="col">Binary packages</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.length === 0 ? (
+              <EmptyRow columns={3}>No versions match these filters.</EmptyRow>
+            ) : (
+              props.rows.map((row) => (
+                <tr>
+                  <td data-label="OS">{row.os}</td>
+                  <td class="version" data-label="Version">
+                    {row.version}
+                  </td>
+                  <td data-label="Binary packages">
+                    {row.binaries.map((binary, index) => (
+                      <>
+                        {index > 0 ? ', ' : ''}
+                        <a href={packagePath(binary)}>{binary}</a>
+                      </>
+                    ))}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}
+
+/** One source package's page body. */
+export function SourcePackageDetailPage(props: SourceVersionListProps) {
+  return (
+    <>
+      <ListControls list={props.list} />
+      <SourceVersionList {...props} />
+    </>
+  );
+}

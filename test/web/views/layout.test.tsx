@@ -1,0 +1,44 @@
+/** @jsxImportSource hono/jsx */
+import { describe, expect, test } from 'bun:test';
+import { Layout } from '../../../src/web/views/layout.tsx';
+import { selectAll, selectHrefs, selectTexts } from '../../helpers/html.ts';
+
+const render = (props: Parameters<typeof Layout>[0]) => `<!DOCTYPE html>${Layout(props)}`;
+
+describe('Layout', () => {
+  test('titles the page and highlights the section', async () => {
+    const html = render({ title: 'Hosts', section: 'hosts', year: 2030 });
+    expect(await selectTexts(html, 'title')).toEqual(['Hosts - DebMonitor']);
+    expect(await selectHrefs(html, 'nav a[aria-current="page"]')).toEqual(['/hosts/']);
+    expect(await selectTexts(html, 'footer span')).toEqual(['© 2017 - 2030 Wikimedia Foundation, Inc.']);
+  });
+
+  test('the search box requires SEARCH_MIN_LENGTH characters', async () => {
+    const [input] = await selectAll(render({ title: 'x', searchMinLength: 5 }), '#site-search');
+    expect(input?.attrs).toMatchObject({
+      name: 'q',
+      minlength: '5',
+      pattern: '.{5,}',
+      title: 'At least 5 characters required.',
+    });
+  });
+
+  test('without a user there is no user menu', async () => {
+    expect(await selectAll(render({ title: 'x' }), '.user-menu')).toEqual([]);
+  });
+
+  test('a superuser sees the Users link and a logout form carrying the CSRF token', async () => {
+    const html = render({ title: 'x', user: { username: 'ada', isSuperuser: true }, csrfToken: 'tok"en' });
+    expect(await selectTexts(html, '.user-menu strong')).toEqual(['ada']);
+    expect(await selectHrefs(html, '.user-menu a')).toEqual(['/admin/users']);
+    const [form] = await selectAll(html, '.user-menu form');
+    expect(form?.attrs).toMatchObject({ method: 'post', action: '/logout/' });
+    const [token] = await selectAll(html, '.user-menu input[name="csrf_token"]');
+    expect(token?.attrs.value).toBe('tok"en');
+  });
+
+  test('other users get no Users link', async () => {
+    const html = render({ title: 'x', user: { username: 'bob', isSuperuser: false } });
+    expect(await selectHrefs(html, '.user-menu a')).toEqual([]);
+  });
+});
