@@ -2,7 +2,7 @@
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand, runMain } from 'citty';
 import { createUserCommand } from './cli/user-command.ts';
-import { ConfigError, loadConfig } from './config/load-config.ts';
+import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
