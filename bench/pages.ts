@@ -94,7 +94,7 @@ async function loadFleet(database: Database): Promise<void> {
     UNION ALL SELECT 2*i, i, CONCAT('1.', i, '-1+deb12u1'), 1, ${stamp}, ${stamp} FROM ${n(UNIVERSE)} y`);
   await run(sql`INSERT INTO package_versions (id, package_id, version, os_id, src_package_version_id, created, modified)
     SELECT id, src_package_id, version, 1, id, ${stamp}, ${stamp} FROM src_package_versions`);
-  await run(sql`INSERT INTO kernels (id, name, slug, release, os_id, created, modified)
+  await run(sql`INSERT INTO kernels (id, name, slug, ${sql.identifier('release')}, os_id, created, modified)
     SELECT i, CONCAT('#1 SMP PREEMPT_DYNAMIC Debian 6.1.', i, '-1 (2024-02-01)'), CONCAT('1-smp-preempt_dynamic-debian-61', i, '-1-2024-02-01'),
       CONCAT('6.1.0-', i, '-amd64'), 1, ${stamp}, ${stamp} FROM ${n(8)} x`);
   await run(sql`INSERT INTO hosts (id, name, os_id, kernel_id, package_count, upgrade_count, security_count, created, modified)
