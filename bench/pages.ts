@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
     /** SQLite: keep the database file at this path (for looking at query plans afterwards). */
     keep: { type: 'string' },
+    /** Full host reports per second sent while the pages are timed (0 = none). */
+    'report-rate': { type: 'string', default: '0' },
   },
 });
 const HOSTS = Number(args.hosts);
@@ -41,6 +43,7 @@ const UNIVERSE = 5000;
 const BASE = Math.round(PER_HOST * 0.8);
 const EXTRA = PER_HOST - BASE;
 const ROLES = 12;
+const REPORT_RATE = Number(args['report-rate']);
 
 async function createDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
   if (args.kind === 'sqlite') {
@@ -175,6 +178,88 @@ const PAGES: [label: string, path: string][] = [
   ['search "1.42" (versions)', '/search?q=1.42'],
 ];
 
+/**
+ * A nightly full report for synthetic host `i`, matching what loadFleet stored, with 1% of its
+ * packages moved to their candidate version (the steady state of drive.mjs).
+ */
+function buildSteadyReport(i: number): Record<string, unknown> {
+  const upgradableEvery = Math.round(PER_HOST / 30);
+  const installed: { name: string; version: string; source: string }[] = [];
+  const upgradable: Record<string, string>[] = [];
+  const add = (id: number, slot: number) => {
+    const name = `pkg-${id}`;
+    const source = `src-${id}`;
+    if (Math.random() < 0.01) {
+      installed.push({ name, version: `1.${id}-1+deb12u1`, source });
+      return;
+    }
+    installed.push({ name, version: `1.${id}-1`, source });
+    if ((i * 31 + slot * 17) % upgradableEvery === 0) {
+      const type = (i + slot) % 10 < 7 ? 'security' : '';
+      upgradable.push({ name, version_from: `1.${id}-1`, version_to: `1.${id}-1+deb12u1`, source, type });
+    }
+  };
+  for (let p = 1; p <= BASE; p++) add(p, p);
+  for (let p = 1; p <= EXTRA; p++) add(BASE + (i % ROLES) * EXTRA + p, p);
+  const kernel = 1 + (i % 8);
+  return {
+    api_version: 'v1',
+    hostname: `host-${i}.eqiad.example.net`,
+    os: 'Debian 12',
+    running_kernel: {
+      release: `6.1.0-${kernel}-amd64`,
+      version: `#1 SMP PREEMPT_DYNAMIC Debian 6.1.${kernel}-1 (2024-02-01)`,
+    },
+    update_type: 'full',
+    installed,
+    uninstalled: [],
+    upgradable,
+  };
+}
+
+/** Sends full reports at `rate` per second until stopped; collects their latencies. */
+function startReporting(app: ReturnType<typeof createApp>, rate: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  let inFlight = Promise.resolve();
+  const started = performance.now();
+  let sent = 0;
+  const send = () => {
+    const i = 1 + Math.floor(Math.random() * HOSTS);
+    const body = JSON.stringify(buildSteadyReport(i));
+    const start = performance.now();
+    const request = Promise.resolve(
+      app.request(`http://localhost/hosts/host-${i}.eqiad.example.net/update`, { method: 'POST', body }),
+    ).then(async (response) => {
+      await response.text();
+      if (response.status === 201) latencies.push(performance.now() - start);
+      else failures++;
+    });
+    inFlight = Promise.all([inFlight, request]).then(() => undefined);
+    sent++;
+  };
+  // Timers are late while a page renders; each tick catches up to the asked rate, as agents would
+  // not wait for the server to be idle.
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate) - sent;
+    for (let k = 0; k < due; k++) send();
+  }, 5);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      return {
+        sent: latencies.length + failures,
+        failures,
+        perSecond: latencies.length / seconds,
+        latencies,
+      };
+    },
+  };
+}
+
 const { database, drop } = await createDatabase();
 try {
   await migrate(database);
@@ -189,12 +274,15 @@ try {
     () => {},
   );
   const app = createApp({ config, database, log: createMemoryLogger() });
+  const reporting = REPORT_RATE > 0 ? startReporting(app, REPORT_RATE) : undefined;
   const rows: string[] = [];
   for (const [label, path] of PAGES) {
     const times: number[] = [];
     let status = 0;
     let bytes = 0;
     for (let run = 0; run < RUNS + 2; run++) {
+      // Let due timers run (the reports), as a server's next request would arrive as an I/O event.
+      if (reporting) await new Promise((resolve) => setImmediate(resolve));
       const start = performance.now();
       const response = await app.request(`http://localhost${path}`);
       const body = await response.text();
@@ -208,6 +296,7 @@ try {
       `| ${label} | ${status} | ${percentile(times, 0.5).toFixed(1)} | ${percentile(times, 0.95).toFixed(1)} | ${(bytes / 1024).toFixed(0)} KB |`,
     );
   }
+  const reports = await reporting?.stop();
   const [counted] = await database.dialect.selectRows<{ n: number }>(
     database.db,
     sql`SELECT count(*) AS n FROM host_packages`,
@@ -219,6 +308,14 @@ try {
   console.log('| page | status | p50 ms | p95 ms | HTML |');
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  if (reports) {
+    console.log('');
+    console.log(
+      `While the pages were timed: ${reports.sent} full reports (1% changed) at ${reports.perSecond.toFixed(1)}/s ` +
+        `(asked ${REPORT_RATE}/s), ${reports.failures} failed, latency p50 ${percentile(reports.latencies, 0.5).toFixed(1)} ms, ` +
+        `p95 ${percentile(reports.latencies, 0.95).toFixed(1)} ms.`,
+    );
+  }
 } finally {
   await drop();
 }
