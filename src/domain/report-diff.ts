@@ -110,13 +110,15 @@ export function diffReport(
   };
 
   const catalogOnly: ReportInstalledItem[] = [];
+  // The size checks skip lookups that cannot hit: a steady report removes and changes almost nothing.
   for (const item of lists.installed) {
-    if (removed.has(item.name)) {
+    if (removed.size > 0 && removed.has(item.name)) {
       if (recorded.get(item.name)?.version !== item.version) catalogOnly.push(item);
       continue;
     }
     if (options.full) named.add(item.name);
-    const version = touched.get(item.name)?.version ?? recorded.get(item.name)?.version;
+    const version =
+      (touched.size > 0 ? touched.get(item.name)?.version : undefined) ?? recorded.get(item.name)?.version;
     if (version === item.version) continue;
     touched.set(item.name, {
       name: item.name,
@@ -168,13 +170,13 @@ export function diffReport(
   if (options.full) {
     const stale = (name: string, hasUpgrade: boolean) => hasUpgrade && !namedUpgradable.has(name);
     for (const [name, before] of recorded) {
-      if (gone.has(name)) continue;
+      if (gone.size > 0 && gone.has(name)) continue;
       if (!named.has(name)) {
         touched.delete(name);
         gone.add(name);
         continue;
       }
-      const row = touched.get(name);
+      const row = touched.size > 0 ? touched.get(name) : undefined;
       if (!stale(name, row ? row.upgrade !== null : before.upgradeVersion !== null)) continue;
       const cleared = row ?? (touch(name) as WorkingRow);
       cleared.upgrade = null;
@@ -192,11 +194,11 @@ export function diffReport(
   const removals: string[] = [];
   const totals = { packages: 0, upgrades: 0, security: 0 };
   for (const [name, before] of recorded) {
-    if (gone.has(name)) {
+    if (gone.size > 0 && gone.has(name)) {
       removals.push(name);
       continue;
     }
-    const row = touched.get(name);
+    const row = touched.size > 0 ? touched.get(name) : undefined;
     totals.packages++;
     if (row ? row.upgrade !== null : before.upgradeVersion !== null) {
       totals.upgrades++;

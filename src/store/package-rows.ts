@@ -56,22 +56,34 @@ export async function loadRecordedRows(
     text += ` AND package_id IN (${list.text})`;
     params.push(...list.params);
   }
-  const rows = await dialect.selectRaw<{
-    package_id: number;
-    package_version_id: number;
-    upgradable_version_id: number | null;
-    upgrade_type: string | null;
-  }>(tx, text, params);
+  const rows = await dialect.selectRaw<IdRow>(tx, text, params);
+  const byName = namedRows(cache, rows);
+  if (byName) return byName;
   await learnCatalogIds(tx, database, cache, rows);
+  return namedRows(cache, rows) ?? new Map();
+}
+
+type IdRow = {
+  package_id: number;
+  package_version_id: number;
+  upgradable_version_id: number | null;
+  upgrade_type: string | null;
+};
+
+/** The rows by package name, or undefined if the cache lacks a name or a version. */
+function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, RecordedRow> | undefined {
   const byName = new Map<string, RecordedRow>();
   for (const row of rows) {
-    const name = cache.packageName(row.package_id) as string;
+    const name = cache.packageName(row.package_id);
+    const version = cache.versionText(row.package_version_id);
     const upgradeId = row.upgradable_version_id;
+    const upgradeVersion = upgradeId === null ? null : cache.versionText(upgradeId);
+    if (name === undefined || version === undefined || upgradeVersion === undefined) return undefined;
     byName.set(name, {
       name,
       packageId: row.package_id,
-      version: cache.versionText(row.package_version_id) as string,
-      upgradeVersion: upgradeId === null ? null : (cache.versionText(upgradeId) as string),
+      version,
+      upgradeVersion,
       upgradeType: row.upgrade_type,
     });
   }
@@ -83,7 +95,7 @@ async function learnCatalogIds(
   tx: AppDb,
   database: Database,
   cache: CatalogScope,
-  rows: readonly { package_id: number; package_version_id: number; upgradable_version_id: number | null }[],
+  rows: readonly IdRow[],
 ): Promise<void> {
   const names = new Set<number>();
   const versions = new Set<number>();
