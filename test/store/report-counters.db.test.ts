@@ -102,7 +102,11 @@ for (const kind of DIALECTS) {
         const rows = tuplesOf(model);
         expect({ round, rows: state?.rows }).toEqual({ round, rows });
         const upgrades = rows.filter((row) => row[2] !== null);
-        const counts: [number, number, number] = [rows.length, upgrades.length, upgrades.filter((row) => row[3] === 'security').length];
+        const counts: [number, number, number] = [
+          rows.length,
+          upgrades.length,
+          upgrades.filter((row) => row[3] === 'security').length,
+        ];
         expect({ round, counts: state?.counts }).toEqual({ round, counts });
         expect([outcome.packages, outcome.upgradable]).toEqual(counts.slice(0, 2));
       }
