@@ -3,7 +3,7 @@
  * with the shared fleet tools (drive.mjs: cold, steady, dpkg and upgradable phases), sampling the
  * server's RSS and database size. Results go to bench/results/ingest-<dialect>.json.
  *
- *   bun bench/ingest.ts [--hosts 200] [--packages 1500] [--dialects sqlite,mysql]
+ *   bun bench/ingest.ts [--hosts 1000] [--packages 1500] [--dialects sqlite,mysql]
  *
  * The fleet tools come from $DEBMONITOR_FLEET_TOOLS (default ../shared/bench beside the repository).
  */
@@ -112,7 +112,7 @@ export function parseIngestArgs(argv: string[]): IngestBenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      hosts: { type: 'string', default: '200' },
+      hosts: { type: 'string', default: '1000' },
       packages: { type: 'string', default: '1500' },
       dialects: { type: 'string', default: 'sqlite,mysql' },
     },

@@ -73,6 +73,10 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
   const writer = new SqliteClient(file, { create: true, readwrite: true, strict: true });
   writer.exec('PRAGMA journal_mode = WAL');
   writer.exec('PRAGMA synchronous = NORMAL');
+  // A report rewrites pages all over the host_packages indexes; checkpointing every 10,000 pages
+  // (40 MB of WAL) instead of every 1,000 copies each hot page back once for many reports, not once
+  // per report (cold ingest twice as fast).
+  writer.exec('PRAGMA wal_autocheckpoint = 10000');
   writer.exec('PRAGMA foreign_keys = ON');
   writer.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // A second, read-only connection: readers see the last committed state while a report is applied.

@@ -81,38 +81,46 @@ interface WorkingRow extends DesiredPackage {
  * name it; a full report that changes the OS cleans up like any other; a candidate equal to the
  * installed version means no upgrade. Upstream quirk (a) is settled as "keep": after a full report
  * the host has exactly the packages named in `installed` or `upgradable` (minus `uninstalled`).
+ *
+ * `recorded` may hold only the rows the report names (a partial report cannot touch others); the
+ * totals then cover those rows only (see countTotals for the counters' delta). Linear in the report
+ * and `recorded`; a recorded row is copied only when the report changes it.
  */
 export function diffReport(
   recorded: ReadonlyMap<string, RecordedPackage>,
   lists: ReportPackageLists,
   options: ReportDiffOptions,
 ): ReportDiff {
-  const state = new Map<string, WorkingRow>();
-  for (const [name, row] of recorded) {
-    state.set(name, {
-      name,
-      version: row.version,
-      source: row.source,
-      upgrade:
-        row.upgradeVersion === null ? null : { version: row.upgradeVersion, source: row.upgradeSource },
-      upgradeType: row.upgradeType,
-      fromUpgradable: false,
-    });
-  }
-  const removed = new Set(lists.uninstalled.map((item) => item.name));
+  /** Rows the report touched, copy-on-write; names absent here keep their recorded row. */
+  const touched = new Map<string, WorkingRow>();
+  /** Recorded names the report deletes. */
+  const gone = new Set<string>();
+  const removed = new Set<string>();
+  for (const item of lists.uninstalled) removed.add(item.name);
   const named = new Set<string>();
   const namedUpgradable = new Set<string>();
+  const touch = (name: string): WorkingRow | undefined => {
+    const row = touched.get(name);
+    if (row || gone.has(name)) return row;
+    const before = recorded.get(name);
+    if (!before) return undefined;
+    const copy = workingRowOf(name, before);
+    touched.set(name, copy);
+    return copy;
+  };
 
   const catalogOnly: ReportInstalledItem[] = [];
+  // The size checks skip lookups that cannot hit: a steady report removes and changes almost nothing.
   for (const item of lists.installed) {
-    if (removed.has(item.name)) {
-      if (state.get(item.name)?.version !== item.version) catalogOnly.push(item);
+    if (removed.size > 0 && removed.has(item.name)) {
+      if (recorded.get(item.name)?.version !== item.version) catalogOnly.push(item);
       continue;
     }
-    named.add(item.name);
-    const row = state.get(item.name);
-    if (row && row.version === item.version) continue;
-    state.set(item.name, {
+    if (options.full) named.add(item.name);
+    const version =
+      (touched.size > 0 ? touched.get(item.name)?.version : undefined) ?? recorded.get(item.name)?.version;
+    if (version === item.version) continue;
+    touched.set(item.name, {
       name: item.name,
       version: item.version,
       source: item.source,
@@ -121,16 +129,21 @@ export function diffReport(
       fromUpgradable: false,
     });
   }
-  for (const name of removed) state.delete(name);
+  for (const name of removed) {
+    touched.delete(name);
+    if (recorded.has(name)) gone.add(name);
+  }
 
   for (const item of lists.upgradable) {
     if (removed.has(item.name)) continue;
-    named.add(item.name);
-    namedUpgradable.add(item.name);
-    const row = state.get(item.name);
+    if (options.full) {
+      named.add(item.name);
+      namedUpgradable.add(item.name);
+    }
+    const row = touch(item.name);
     if (!row || row.fromUpgradable) {
       const pending = item.version_to !== item.version_from;
-      state.set(item.name, {
+      touched.set(item.name, {
         name: item.name,
         version: item.version_from,
         source: item.source,
@@ -155,9 +168,22 @@ export function diffReport(
   }
 
   if (options.full) {
-    for (const [name, row] of state) {
-      if (!named.has(name)) state.delete(name);
-      else if (row.upgrade && !namedUpgradable.has(name)) {
+    const stale = (name: string, hasUpgrade: boolean) => hasUpgrade && !namedUpgradable.has(name);
+    for (const [name, before] of recorded) {
+      if (gone.size > 0 && gone.has(name)) continue;
+      if (!named.has(name)) {
+        touched.delete(name);
+        gone.add(name);
+        continue;
+      }
+      const row = touched.size > 0 ? touched.get(name) : undefined;
+      if (!stale(name, row ? row.upgrade !== null : before.upgradeVersion !== null)) continue;
+      const cleared = row ?? (touch(name) as WorkingRow);
+      cleared.upgrade = null;
+      cleared.upgradeType = null;
+    }
+    for (const [name, row] of touched) {
+      if (!recorded.has(name) && stale(name, row.upgrade !== null)) {
         row.upgrade = null;
         row.upgradeType = null;
       }
@@ -165,19 +191,73 @@ export function diffReport(
   }
 
   const writes: ReportDiff['writes'] = [];
-  const totals = { packages: state.size, upgrades: 0, security: 0 };
-  for (const row of state.values()) {
+  const removals: string[] = [];
+  const totals = { packages: 0, upgrades: 0, security: 0 };
+  for (const [name, before] of recorded) {
+    if (gone.size > 0 && gone.has(name)) {
+      removals.push(name);
+      continue;
+    }
+    const row = touched.size > 0 ? touched.get(name) : undefined;
+    totals.packages++;
+    if (row ? row.upgrade !== null : before.upgradeVersion !== null) {
+      totals.upgrades++;
+      if ((row ? row.upgradeType : before.upgradeType) === SECURITY_UPGRADE) totals.security++;
+    }
+    if (row) {
+      if (options.osChanged || !isSameRow(before, row)) writes.push(desiredOf(row, false));
+    } else if (options.osChanged) {
+      writes.push(desiredOf(workingRowOf(name, before), false));
+    }
+  }
+  for (const [name, row] of touched) {
+    if (recorded.has(name)) continue;
+    totals.packages++;
     if (row.upgrade) {
       totals.upgrades++;
       if (row.upgradeType === SECURITY_UPGRADE) totals.security++;
     }
-    const before = recorded.get(row.name);
-    const { fromUpgradable: _, ...desired } = row;
-    if (!before) writes.push({ ...desired, isNew: true });
-    else if (options.osChanged || !isSameRow(before, row)) writes.push({ ...desired, isNew: false });
+    writes.push(desiredOf(row, true));
   }
-  const removals = [...recorded.keys()].filter((name) => !state.has(name));
   return { writes, removals, catalogOnly, totals };
+}
+
+/** Package, upgrade and security-upgrade counts of recorded rows (what diffReport's totals count). */
+export function countTotals(rows: Iterable<RecordedPackage>): ReportDiff['totals'] {
+  const totals = { packages: 0, upgrades: 0, security: 0 };
+  for (const row of rows) {
+    totals.packages++;
+    if (row.upgradeVersion !== null) {
+      totals.upgrades++;
+      if (row.upgradeType === SECURITY_UPGRADE) totals.security++;
+    }
+  }
+  return totals;
+}
+
+function workingRowOf(name: string, before: RecordedPackage): WorkingRow {
+  return {
+    name,
+    version: before.version,
+    source: before.source,
+    upgrade:
+      before.upgradeVersion === null
+        ? null
+        : { version: before.upgradeVersion, source: before.upgradeSource },
+    upgradeType: before.upgradeType,
+    fromUpgradable: false,
+  };
+}
+
+function desiredOf(row: WorkingRow, isNew: boolean): DesiredPackage & { isNew: boolean } {
+  return {
+    name: row.name,
+    version: row.version,
+    source: row.source,
+    upgrade: row.upgrade,
+    upgradeType: row.upgradeType,
+    isNew,
+  };
 }
 
 function isSameRow(before: RecordedPackage, after: DesiredPackage): boolean {

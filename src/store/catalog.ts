@@ -4,14 +4,14 @@
  * that the cache does not know, and one batched insert of what is missing. Inserts are sorted, so
  * that concurrent reports take row locks in the same order.
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import { batchRows } from '../db/dialect.ts';
+import { and, eq } from 'drizzle-orm';
+import { batchRows, inList, insertRaw } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import { slugifyKernelName } from '../domain/kernel-slug.ts';
 import { checkOsName } from '../domain/os-name.ts';
 import { sourceVersionOf } from '../domain/source-version.ts';
-import { type CatalogScope, versionKey } from './catalog-cache.ts';
+import type { CatalogScope } from './catalog-cache.ts';
 import { InvalidOsNameError, InvalidReportError, TransientConflictError } from './report-errors.ts';
 
 /** A package version a report needs; `source` is required only if the version must be created. */
@@ -30,6 +30,16 @@ export interface ResolvedVersion {
 /** Key of a request in the map `resolveVersions` returns. */
 export function requestKey(name: string, version: string): string {
   return `${name}\u0000${version}`;
+}
+
+/** Ids of the package names that exist (cache first, then one query); unknown names are left out. */
+export function findPackageIds(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  names: Iterable<string>,
+): Promise<Map<string, number>> {
+  return lookUpNames(tx, database, cache, 'package', [...names]);
 }
 
 /** The id of the OS named `name`, creating it if the name is valid (spec §2.2). */
@@ -135,9 +145,7 @@ export async function resolveVersions(
   for (const [key, request] of unique) {
     const packageId = packageIds.get(request.name);
     const versionId =
-      packageId === undefined
-        ? undefined
-        : cache.get('version', versionKey(osId, packageId, request.version));
+      packageId === undefined ? undefined : cache.getVersion('version', osId, packageId, request.version);
     if (packageId !== undefined && versionId !== undefined) resolved.set(key, { packageId, versionId });
     else missing.push(request);
   }
@@ -176,29 +184,20 @@ export async function resolveVersions(
   );
 
   const srcVersionIds = await ensureSourceVersions(tx, database, cache, osId, missing, sourceIds, now);
+  const stamp = database.dialect.timestampParam(now);
   const newVersions = missing
-    .map((request) => ({
-      packageId: packageIds.get(request.name) as number,
-      version: request.version,
-      osId,
-      srcPackageVersionId: srcVersionIds.get(
-        requestKey(request.source as string, sourceVersionOf(request.version)),
-      ),
-      created: now,
-      modified: now,
-    }))
-    .sort((a, b) => a.packageId - b.packageId || compareText(a.version, b.version));
-  await insertMissingVersions(
-    tx,
-    database,
-    cache,
-    'version',
-    osId,
-    newVersions.map((row) => ({ parentId: row.packageId, version: row.version, row })),
-  );
+    .map((request) => {
+      const parentId = packageIds.get(request.name) as number;
+      const sourceKey = requestKey(request.source as string, sourceVersionOf(request.version));
+      // package_id, version, os_id, src_package_version_id, created, modified
+      const row = [parentId, request.version, osId, srcVersionIds.get(sourceKey), stamp, stamp];
+      return { parentId, version: request.version, row };
+    })
+    .sort((a, b) => a.parentId - b.parentId || compareText(a.version, b.version));
+  await insertMissingVersions(tx, database, cache, 'version', osId, newVersions);
   for (const request of missing) {
     const packageId = packageIds.get(request.name) as number;
-    const versionId = cache.get('version', versionKey(osId, packageId, request.version));
+    const versionId = cache.getVersion('version', osId, packageId, request.version);
     if (versionId === undefined)
       throw new Error(`Package version ${request.name} ${request.version} was not created`);
     resolved.set(requestKey(request.name, request.version), { packageId, versionId });
@@ -224,17 +223,19 @@ async function ensureSourceVersions(
   await lookUpVersions(tx, database, cache, 'srcVersion', osId, [
     ...new Set([...wanted.values()].map((w) => w.srcPackageId)),
   ]);
+  const stamp = database.dialect.timestampParam(now);
   const toInsert = [...wanted.values()]
     .sort((a, b) => a.srcPackageId - b.srcPackageId || compareText(a.version, b.version))
     .map((w) => ({
       parentId: w.srcPackageId,
       version: w.version,
-      row: { ...w, osId, created: now, modified: now },
+      // src_package_id, version, os_id, created, modified
+      row: [w.srcPackageId, w.version, osId, stamp, stamp],
     }));
   await insertMissingVersions(tx, database, cache, 'srcVersion', osId, toInsert);
   const ids = new Map<string, number>();
   for (const [key, w] of wanted) {
-    const id = cache.get('srcVersion', versionKey(osId, w.srcPackageId, w.version));
+    const id = cache.getVersion('srcVersion', osId, w.srcPackageId, w.version);
     if (id === undefined) throw new Error(`Source version ${key} was not created`);
     ids.set(key, id);
   }
@@ -251,17 +252,18 @@ async function insertMissingVersions(
   cache: CatalogScope,
   kind: 'version' | 'srcVersion',
   osId: number,
-  wanted: readonly { parentId: number; version: string; row: Record<string, unknown> }[],
+  wanted: readonly { parentId: number; version: string; row: readonly unknown[] }[],
 ): Promise<void> {
-  const table = kind === 'version' ? database.tables.packageVersions : database.tables.srcPackageVersions;
+  const [table, columns] =
+    kind === 'version'
+      ? ['package_versions', PACKAGE_VERSION_COLUMNS]
+      : ['src_package_versions', SOURCE_VERSION_COLUMNS];
   const isMissing = (w: (typeof wanted)[number]) =>
-    cache.get(kind, versionKey(osId, w.parentId, w.version)) === undefined;
+    cache.getVersion(kind, osId, w.parentId, w.version) === undefined;
   let pending = wanted.filter(isMissing);
   for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
     const rows = pending.map((w) => w.row);
-    for (const batch of batchRows(database.dialect, rows, Object.keys(rows[0] ?? {}).length)) {
-      await database.dialect.insertIgnore(tx, table, batch);
-    }
+    await insertRaw(database.dialect, tx, table, columns, rows, database.dialect.ignoreClause);
     const parents = [...new Set(pending.map((w) => w.parentId))];
     await lookUpVersions(tx, database, cache, kind, osId, parents, true);
     pending = pending.filter(isMissing);
@@ -270,10 +272,20 @@ async function insertMissingVersions(
     throw new TransientConflictError(`${kind} ${pending[0]?.version} could not be created`);
 }
 
+const PACKAGE_VERSION_COLUMNS = [
+  'package_id',
+  'version',
+  'os_id',
+  'src_package_version_id',
+  'created',
+  'modified',
+];
+const SOURCE_VERSION_COLUMNS = ['src_package_id', 'version', 'os_id', 'created', 'modified'];
+
 type NameKind = 'package' | 'srcPackage';
 
-function nameTable(database: Database, kind: NameKind) {
-  return kind === 'package' ? database.tables.packages : database.tables.srcPackages;
+function nameTable(kind: NameKind): string {
+  return kind === 'package' ? 'packages' : 'src_packages';
 }
 
 /** Ids of the given names that exist (cache first, then one query per batch). */
@@ -291,12 +303,13 @@ async function lookUpNames(
     if (id === undefined) unknown.push(name);
     else ids.set(name, id);
   }
-  const table = nameTable(database, kind);
-  for (const batch of batchRows(database.dialect, unknown, 1)) {
-    const rows = await tx
-      .select({ id: table.id, name: table.name })
-      .from(table)
-      .where(inArray(table.name, batch));
+  for (const batch of batchRows(database.dialect, unknown, 2)) {
+    const names = inList(database.dialect, batch);
+    const rows = await database.dialect.selectRaw<{ id: number; name: string }>(
+      tx,
+      `SELECT id, name FROM ${nameTable(kind)} WHERE name IN (${names.text})`,
+      names.params,
+    );
     for (const row of rows) {
       ids.set(row.name, row.id);
       cache.set(kind, row.name, row.id);
@@ -316,16 +329,10 @@ async function insertNames(
 ): Promise<void> {
   const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareText);
   if (absent.length === 0) return;
-  const table = nameTable(database, kind);
   let pending = absent;
   for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
-    for (const batch of batchRows(database.dialect, pending, 1)) {
-      await database.dialect.insertIgnore(
-        tx,
-        table,
-        batch.map((name) => ({ name })),
-      );
-    }
+    const rows = pending.map((name) => [name]);
+    await insertRaw(database.dialect, tx, nameTable(kind), ['name'], rows, database.dialect.ignoreClause);
     for (const [name, id] of await lookUpNames(tx, database, cache, kind, pending)) ids.set(name, id);
     pending = pending.filter((name) => !ids.has(name));
   }
@@ -346,35 +353,27 @@ async function lookUpVersions(
   parentIds: readonly number[],
   force = false,
 ): Promise<void> {
-  const marker = kind === 'version' ? 'versionsLoaded' : 'srcVersionsLoaded';
-  const todo = force
-    ? [...parentIds]
-    : parentIds.filter((id) => cache.get(kind, `${marker}\u0000${osId}\u0000${id}`) === undefined);
+  const todo = force ? [...parentIds] : parentIds.filter((id) => !cache.isLoaded(kind, osId, id));
   if (todo.length === 0) return;
-  for (const batch of batchRows(database.dialect, todo, 1)) {
-    const rows =
-      kind === 'version'
-        ? await selectPackageVersions(tx, database, osId, batch)
-        : await selectSourceVersions(tx, database, osId, batch);
-    for (const row of rows) cache.set(kind, versionKey(osId, row.parentId, row.version), row.id);
+  const [table, parent] =
+    kind === 'version' ? ['package_versions', 'package_id'] : ['src_package_versions', 'src_package_id'];
+  // By parent only: with `os_id = ?` in the WHERE, SQLite's planner picks the os_id index and reads
+  // every version of the OS. A parent's versions on other OSes are few, and cached too.
+  for (const batch of batchRows(database.dialect, todo, 2)) {
+    const parents = inList(database.dialect, batch);
+    const rows = await database.dialect.selectRaw<{
+      id: number;
+      parent_id: number;
+      os_id: number;
+      version: string;
+    }>(
+      tx,
+      `SELECT id, ${parent} AS parent_id, os_id, version FROM ${table} WHERE ${parent} IN (${parents.text})`,
+      parents.params,
+    );
+    for (const row of rows) cache.setVersion(kind, row.os_id, row.parent_id, row.version, row.id);
   }
-  for (const id of todo) cache.set(kind, `${marker}\u0000${osId}\u0000${id}`, 1);
-}
-
-async function selectPackageVersions(tx: AppDb, database: Database, osId: number, packageIds: number[]) {
-  const { packageVersions: t } = database.tables;
-  return tx
-    .select({ id: t.id, parentId: t.packageId, version: t.version })
-    .from(t)
-    .where(and(eq(t.osId, osId), inArray(t.packageId, packageIds)));
-}
-
-async function selectSourceVersions(tx: AppDb, database: Database, osId: number, srcPackageIds: number[]) {
-  const { srcPackageVersions: t } = database.tables;
-  return tx
-    .select({ id: t.id, parentId: t.srcPackageId, version: t.version })
-    .from(t)
-    .where(and(eq(t.osId, osId), inArray(t.srcPackageId, srcPackageIds)));
+  for (const id of todo) cache.markLoaded(kind, osId, id);
 }
 
 /**

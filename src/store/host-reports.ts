@@ -1,11 +1,11 @@
 /** Host reports and host deletion (spec/server.md §3.4.1, §3.4.2). */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
-import { diffReport } from '../domain/report-diff.ts';
+import type { ReportDiff } from '../domain/report-diff.ts';
 import type { HostReport } from '../protocol/report.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
 import { lockOwnerRow } from './owner-rows.ts';
-import { loadRecordedRows, loadRecordedSources, writePackageDiff } from './package-rows.ts';
+import { applyPackageLists } from './package-report.ts';
 import { runReport } from './report-runner.ts';
 
 /** What a report changed, for the log line. */
@@ -37,25 +37,22 @@ export function applyHostReport(
       created: now,
       modified: now,
     });
-    const owner = { kind: 'host', id: host.id } as const;
-    const recorded = await loadRecordedRows(tx, database, owner);
-    const osChanged = host.osId !== osId;
-    if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
-    const diff = diffReport(recorded, report, { full: report.update_type === 'full', osChanged });
-    await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
-    const { hosts } = database.tables;
-    await tx
-      .update(hosts)
-      .set({
+    const { diff, counts } = await applyPackageLists(tx, database, cache, 'host', host, osId, report, now);
+    await database.dialect.runRaw(
+      tx,
+      `UPDATE hosts SET os_id = ?, kernel_id = ?, package_count = ?, upgrade_count = ?, security_count = ?,
+       modified = ? WHERE id = ?`,
+      [
         osId,
         kernelId,
-        packageCount: diff.totals.packages,
-        upgradeCount: diff.totals.upgrades,
-        securityCount: diff.totals.security,
-        modified: now,
-      })
-      .where(eq(hosts.id, host.id));
-    return summarize(diff);
+        counts.packages,
+        counts.upgrades,
+        counts.security,
+        database.dialect.timestampParam(now),
+        host.id,
+      ],
+    );
+    return summarize(diff, counts);
   });
 }
 
@@ -68,14 +65,14 @@ export function deleteHost(database: Database, name: string): Promise<boolean> {
   });
 }
 
-/** Counts of a diff, for the log line. */
-export function summarize(diff: ReturnType<typeof diffReport>): ReportOutcome {
+/** Counts of a diff and the owner's counters after it, for the log line. */
+export function summarize(diff: ReportDiff, counts: ReportDiff['totals']): ReportOutcome {
   const added = diff.writes.filter((row) => row.isNew).length;
   return {
     added,
     changed: diff.writes.length - added,
     removed: diff.removals.length,
-    upgradable: diff.totals.upgrades,
-    packages: diff.totals.packages,
+    upgradable: counts.upgrades,
+    packages: counts.packages,
   };
 }

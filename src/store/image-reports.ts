@@ -1,12 +1,11 @@
 /** Image reports, the image JSON detail and image deletion (spec/server.md §3.4.3–3.4.5). */
 import { count, eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
-import { diffReport } from '../domain/report-diff.ts';
 import type { ImageReport } from '../protocol/report.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOutcome, summarize } from './host-reports.ts';
 import { lockOwnerRow } from './owner-rows.ts';
-import { loadRecordedRows, loadRecordedSources, writePackageDiff } from './package-rows.ts';
+import { applyPackageLists } from './package-report.ts';
 import { runReport } from './report-runner.ts';
 
 /**
@@ -22,24 +21,19 @@ export function applyImageReport(
   return runReport(database, `image:${name}`, async (tx, cache) => {
     const osId = await resolveOs(tx, database, cache, report.os);
     const image = await lockOwnerRow(tx, database, 'image', name, { osId, created: now, modified: now });
-    const owner = { kind: 'image', id: image.id } as const;
-    const recorded = await loadRecordedRows(tx, database, owner);
-    const osChanged = image.osId !== osId;
-    if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
-    const diff = diffReport(recorded, report, { full: report.update_type === 'full', osChanged });
-    await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
+    const { diff, counts } = await applyPackageLists(tx, database, cache, 'image', image, osId, report, now);
     const { images } = database.tables;
     await tx
       .update(images)
       .set({
         osId,
-        packageCount: diff.totals.packages,
-        upgradeCount: diff.totals.upgrades,
-        securityCount: diff.totals.security,
+        packageCount: counts.packages,
+        upgradeCount: counts.upgrades,
+        securityCount: counts.security,
         modified: now,
       })
       .where(eq(images.id, image.id));
-    return summarize(diff);
+    return summarize(diff, counts);
   });
 }
 

@@ -1,13 +1,13 @@
 /** Locking the host or image row a report writes, so that reports for it serialize everywhere. */
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import { TransientConflictError } from './report-errors.ts';
 
-/** The locked row: its id and the OS it was recorded with. */
+/** The locked row: its id, the OS it was recorded with and its package counters. */
 export interface LockedOwner {
   id: number;
   osId: number;
+  counts: { packages: number; upgrades: number; security: number };
 }
 
 /**
@@ -23,12 +23,17 @@ export async function lockOwnerRow(
   initial: Record<string, unknown>,
 ): Promise<LockedOwner> {
   const table = kind === 'host' ? database.tables.hosts : database.tables.images;
+  const text = `SELECT id, os_id, package_count, upgrade_count, security_count FROM ${kind === 'host' ? 'hosts' : 'images'}
+                WHERE name = ?${database.dialect.forUpdateClause}`;
   const select = async () =>
     (
-      await database.dialect.selectRows<{ id: number; os_id: number }>(
-        tx,
-        sql`SELECT id, os_id FROM ${table} WHERE name = ${name}${database.dialect.forUpdate}`,
-      )
+      await database.dialect.selectRaw<{
+        id: number;
+        os_id: number;
+        package_count: number;
+        upgrade_count: number;
+        security_count: number;
+      }>(tx, text, [name])
     )[0];
   let row = await select();
   if (!row) {
@@ -36,5 +41,13 @@ export async function lockOwnerRow(
     row = await select();
   }
   if (!row) throw new TransientConflictError(`${kind} '${name}' vanished while being created`);
-  return { id: Number(row.id), osId: Number(row.os_id) };
+  return {
+    id: Number(row.id),
+    osId: Number(row.os_id),
+    counts: {
+      packages: Number(row.package_count),
+      upgrades: Number(row.upgrade_count),
+      security: Number(row.security_count),
+    },
+  };
 }

@@ -2,8 +2,8 @@
  * The package rows of one host or image: load them with one query, and write a computed diff with
  * one batched upsert and one batched delete. Host and image package tables have the same shape.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { batchRows } from '../db/dialect.ts';
+import { sql } from 'drizzle-orm';
+import { batchRows, inList, insertRaw } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import type { RecordedPackage, ReportDiff } from '../domain/report-diff.ts';
@@ -18,48 +18,112 @@ export interface RecordedRow extends RecordedPackage {
   packageId: number;
 }
 
+/** Table and owner column names for raw SQL. */
+function rawNamesOf(owner: PackageOwner) {
+  return owner.kind === 'host'
+    ? { tableName: 'host_packages', ownerColumnName: 'host_id' }
+    : { tableName: 'image_packages', ownerColumnName: 'image_id' };
+}
+
 function tableOf(database: Database, owner: PackageOwner) {
   // Both tables have identical columns apart from the owner; the host table's type serves for both.
   const { hostPackages, imagePackages } = database.tables;
   const table = owner.kind === 'host' ? hostPackages : (imagePackages as unknown as typeof hostPackages);
   const ownerColumn = owner.kind === 'host' ? hostPackages.hostId : imagePackages.imageId;
-  return { table, ownerColumn, ownerKey: owner.kind === 'host' ? 'hostId' : 'imageId' };
+  return { table, ownerColumn };
 }
 
-/** Every package row of the owner, by package name, with version strings (one query). */
+/**
+ * The owner's package rows by package name (one query on the owner's index range, bare ids, no
+ * joins): names and versions come from the catalog cache, and what it lacks from one query per
+ * kind. With `packageIds`, only the rows of those packages (what a partial report can touch).
+ */
 export async function loadRecordedRows(
   tx: AppDb,
   database: Database,
+  cache: CatalogScope,
   owner: PackageOwner,
+  packageIds?: readonly number[],
 ): Promise<Map<string, RecordedRow>> {
-  const { table, ownerColumn } = tableOf(database, owner);
-  const { packages, packageVersions } = database.tables;
-  const rows = await database.dialect.selectRows<{
-    package_id: number;
-    name: string;
-    version: string;
-    upgrade_version: string | null;
-    upgrade_type: string | null;
-  }>(
-    tx,
-    sql`SELECT r.package_id, p.name, v.version, u.version AS upgrade_version, r.upgrade_type
-        FROM ${table} r
-        JOIN ${packages} p ON p.id = r.package_id
-        JOIN ${packageVersions} v ON v.id = r.package_version_id
-        LEFT JOIN ${packageVersions} u ON u.id = r.upgradable_version_id
-        WHERE r.${sql.identifier(ownerColumn.name)} = ${owner.id}`,
-  );
+  const { dialect } = database;
+  const { tableName, ownerColumnName } = rawNamesOf(owner);
+  let text = `SELECT package_id, package_version_id, upgradable_version_id, upgrade_type
+              FROM ${tableName} WHERE ${ownerColumnName} = ?`;
+  const params: unknown[] = [owner.id];
+  if (packageIds) {
+    if (packageIds.length === 0) return new Map();
+    const list = inList(dialect, packageIds);
+    text += ` AND package_id IN (${list.text})`;
+    params.push(...list.params);
+  }
+  const rows = await dialect.selectRaw<IdRow>(tx, text, params);
+  const byName = namedRows(cache, rows);
+  if (byName) return byName;
+  await learnCatalogIds(tx, database, cache, rows);
+  return namedRows(cache, rows) ?? new Map();
+}
+
+type IdRow = {
+  package_id: number;
+  package_version_id: number;
+  upgradable_version_id: number | null;
+  upgrade_type: string | null;
+};
+
+/** The rows by package name, or undefined if the cache lacks a name or a version. */
+function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, RecordedRow> | undefined {
   const byName = new Map<string, RecordedRow>();
   for (const row of rows) {
-    byName.set(row.name, {
-      name: row.name,
-      packageId: Number(row.package_id),
-      version: row.version,
-      upgradeVersion: row.upgrade_version,
+    const name = cache.packageName(row.package_id);
+    const version = cache.versionText(row.package_version_id);
+    const upgradeId = row.upgradable_version_id;
+    const upgradeVersion = upgradeId === null ? null : cache.versionText(upgradeId);
+    if (name === undefined || version === undefined || upgradeVersion === undefined) return undefined;
+    byName.set(name, {
+      name,
+      packageId: row.package_id,
+      version,
+      upgradeVersion,
       upgradeType: row.upgrade_type,
     });
   }
   return byName;
+}
+
+/** Puts into the cache the package names and version strings of `rows` that it does not know yet. */
+async function learnCatalogIds(
+  tx: AppDb,
+  database: Database,
+  cache: CatalogScope,
+  rows: readonly IdRow[],
+): Promise<void> {
+  const names = new Set<number>();
+  const versions = new Set<number>();
+  for (const row of rows) {
+    if (cache.packageName(row.package_id) === undefined) names.add(row.package_id);
+    if (cache.versionText(row.package_version_id) === undefined) versions.add(row.package_version_id);
+    const upgradeId = row.upgradable_version_id;
+    if (upgradeId !== null && cache.versionText(upgradeId) === undefined) versions.add(upgradeId);
+  }
+  const { dialect } = database;
+  for (const batch of batchRows(dialect, [...names], 2)) {
+    const list = inList(dialect, batch);
+    const found = await dialect.selectRaw<{ id: number; name: string }>(
+      tx,
+      `SELECT id, name FROM packages WHERE id IN (${list.text})`,
+      list.params,
+    );
+    for (const row of found) cache.set('package', row.name, row.id);
+  }
+  for (const batch of batchRows(dialect, [...versions], 2)) {
+    const list = inList(dialect, batch);
+    const found = await dialect.selectRaw<{ id: number; package_id: number; os_id: number; version: string }>(
+      tx,
+      `SELECT id, package_id, os_id, version FROM package_versions WHERE id IN (${list.text})`,
+      list.params,
+    );
+    for (const row of found) cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
+  }
 }
 
 /** Adds the source names of the recorded versions (needed to move the rows to another OS). */
@@ -107,7 +171,6 @@ export async function writePackageDiff(
   diff: ReportDiff,
   now: Date,
 ): Promise<void> {
-  const { table, ownerColumn, ownerKey } = tableOf(database, owner);
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({ ...item, source: item.source }));
   for (const row of diff.writes) {
     requests.push({ name: row.name, version: row.version, source: row.source });
@@ -121,41 +184,55 @@ export async function writePackageDiff(
     return id;
   };
 
+  const { dialect } = database;
+  const { tableName, ownerColumnName } = rawNamesOf(owner);
+  const stamp = dialect.timestampParam(now);
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
-    return {
-      [ownerKey]: owner.id,
-      packageId: installed.packageId,
-      packageVersionId: installed.versionId,
-      upgradablePackageId: upgrade?.packageId ?? null,
-      upgradableVersionId: upgrade?.versionId ?? null,
-      upgradeType: upgrade ? row.upgradeType : null,
-      created: now,
-      modified: now,
-    };
+    return [
+      owner.id,
+      installed.packageId,
+      installed.versionId,
+      upgrade?.packageId ?? null,
+      upgrade?.versionId ?? null,
+      upgrade ? row.upgradeType : null,
+      stamp,
+      stamp,
+    ];
   });
-  upserts.sort((a, b) => a.packageId - b.packageId);
-  for (const batch of batchRows(database.dialect, upserts, 8)) {
-    await database.dialect.upsert(
-      tx,
-      table,
-      batch,
-      [ownerColumn, table.packageId],
-      [
-        table.packageVersionId,
-        table.upgradablePackageId,
-        table.upgradableVersionId,
-        table.upgradeType,
-        table.modified,
-      ],
-    );
-  }
+  // Same order everywhere, so that concurrent writers take row locks in one order.
+  upserts.sort((a, b) => (a[1] as number) - (b[1] as number));
+  const columns = [ownerColumnName, ...PACKAGE_ROW_COLUMNS];
+  const upsert = dialect.upsertClause([ownerColumnName, 'package_id'], PACKAGE_ROW_UPDATES);
+  await insertRaw(dialect, tx, tableName, columns, upserts, upsert);
 
   const removedIds = diff.removals
     .map((name) => recorded.get(name)?.packageId)
     .filter((id) => id !== undefined);
-  for (const batch of batchRows(database.dialect, removedIds, 1)) {
-    await tx.delete(table).where(and(eq(ownerColumn, owner.id), inArray(table.packageId, batch)));
+  for (const batch of batchRows(dialect, removedIds, 2)) {
+    const list = inList(dialect, batch);
+    await dialect.runRaw(
+      tx,
+      `DELETE FROM ${tableName} WHERE ${ownerColumnName} = ? AND package_id IN (${list.text})`,
+      [owner.id, ...list.params],
+    );
   }
 }
+
+const PACKAGE_ROW_COLUMNS = [
+  'package_id',
+  'package_version_id',
+  'upgradable_package_id',
+  'upgradable_version_id',
+  'upgrade_type',
+  'created',
+  'modified',
+];
+const PACKAGE_ROW_UPDATES = [
+  'package_version_id',
+  'upgradable_package_id',
+  'upgradable_version_id',
+  'upgrade_type',
+  'modified',
+];

@@ -1,6 +1,16 @@
 /** The resulting state of spec §3.4.1, rule by rule, on version strings. */
 import { describe, expect, test } from 'bun:test';
-import { diffReport, type RecordedPackage, type ReportPackageLists } from '../../src/domain/report-diff.ts';
+import {
+  countTotals,
+  type DesiredPackage,
+  diffReport,
+  type RecordedPackage,
+  type ReportDiff,
+  type ReportDiffOptions,
+  type ReportInstalledItem,
+  type ReportPackageLists,
+  SECURITY_UPGRADE,
+} from '../../src/domain/report-diff.ts';
 
 function recorded(...rows: [string, string, string | null, string | null][]): Map<string, RecordedPackage> {
   return new Map(
@@ -274,5 +284,201 @@ describe('diffReport', () => {
       expect(relabelled.writes[0]?.upgradeType).toBe('security');
       expect(relabelled.totals.security).toBe(2);
     });
+  });
+});
+
+/** The straightforward model diffReport was first written as: copy every row, then edit (oracle). */
+function referenceDiff(
+  recorded: ReadonlyMap<string, RecordedPackage>,
+  lists: ReportPackageLists,
+  options: ReportDiffOptions,
+): ReportDiff {
+  const state = new Map<string, WorkingRow>();
+  for (const [name, row] of recorded) {
+    state.set(name, {
+      name,
+      version: row.version,
+      source: row.source,
+      upgrade:
+        row.upgradeVersion === null ? null : { version: row.upgradeVersion, source: row.upgradeSource },
+      upgradeType: row.upgradeType,
+      fromUpgradable: false,
+    });
+  }
+  const removed = new Set(lists.uninstalled.map((item) => item.name));
+  const named = new Set<string>();
+  const namedUpgradable = new Set<string>();
+
+  const catalogOnly: ReportInstalledItem[] = [];
+  for (const item of lists.installed) {
+    if (removed.has(item.name)) {
+      if (state.get(item.name)?.version !== item.version) catalogOnly.push(item);
+      continue;
+    }
+    named.add(item.name);
+    const row = state.get(item.name);
+    if (row && row.version === item.version) continue;
+    state.set(item.name, {
+      name: item.name,
+      version: item.version,
+      source: item.source,
+      upgrade: null,
+      upgradeType: null,
+      fromUpgradable: false,
+    });
+  }
+  for (const name of removed) state.delete(name);
+
+  for (const item of lists.upgradable) {
+    if (removed.has(item.name)) continue;
+    named.add(item.name);
+    namedUpgradable.add(item.name);
+    const row = state.get(item.name);
+    if (!row || row.fromUpgradable) {
+      const pending = item.version_to !== item.version_from;
+      state.set(item.name, {
+        name: item.name,
+        version: item.version_from,
+        source: item.source,
+        upgrade: pending ? { version: item.version_to, source: item.source } : null,
+        upgradeType: pending ? (item.type ?? null) : null,
+        fromUpgradable: true,
+      });
+      continue;
+    }
+    if (row.upgrade && row.upgrade.version === item.version_to) {
+      // Same candidate: the upgrade stays; a type stated by the agent still corrects the label.
+      if (item.type !== undefined) row.upgradeType = item.type;
+      continue;
+    }
+    if (item.version_to === row.version) {
+      row.upgrade = null;
+      row.upgradeType = null;
+    } else {
+      row.upgrade = { version: item.version_to, source: item.source };
+      row.upgradeType = item.type ?? null;
+    }
+  }
+
+  if (options.full) {
+    for (const [name, row] of state) {
+      if (!named.has(name)) state.delete(name);
+      else if (row.upgrade && !namedUpgradable.has(name)) {
+        row.upgrade = null;
+        row.upgradeType = null;
+      }
+    }
+  }
+
+  const writes: ReportDiff['writes'] = [];
+  const totals = { packages: state.size, upgrades: 0, security: 0 };
+  for (const row of state.values()) {
+    if (row.upgrade) {
+      totals.upgrades++;
+      if (row.upgradeType === SECURITY_UPGRADE) totals.security++;
+    }
+    const before = recorded.get(row.name);
+    const { fromUpgradable: _, ...desired } = row;
+    if (!before) writes.push({ ...desired, isNew: true });
+    else if (options.osChanged || !isSameRow(before, row)) writes.push({ ...desired, isNew: false });
+  }
+  const removals = [...recorded.keys()].filter((name) => !state.has(name));
+  return { writes, removals, catalogOnly, totals };
+}
+
+interface WorkingRow extends DesiredPackage {
+  fromUpgradable: boolean;
+}
+
+function isSameRow(before: RecordedPackage, after: DesiredPackage): boolean {
+  return (
+    before.version === after.version &&
+    before.upgradeVersion === (after.upgrade?.version ?? null) &&
+    (before.upgradeType ?? null) === (after.upgradeType ?? null)
+  );
+}
+
+function createRandom(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+  return (n: number) => Math.floor(next() * n);
+}
+
+describe('diffReport against the copy-everything model', () => {
+  const random = createRandom(3);
+  const pkg = () => `p${random(12)}`;
+  const version = () => `${random(3)}`;
+  const types = ['security', '', null, undefined];
+  const randomRecorded = () =>
+    new Map(
+      Array.from({ length: random(10) }, () => pkg()).map((name): [string, RecordedPackage] => {
+        const upgrade = random(2) ? `u${random(2)}` : null;
+        return [
+          name,
+          {
+            name,
+            version: version(),
+            upgradeVersion: upgrade,
+            upgradeType: upgrade ? (types[random(3)] as string | null) : null,
+          },
+        ];
+      }),
+    );
+  const randomLists = (): ReportPackageLists => ({
+    installed: Array.from({ length: random(10) }, () => ({ name: pkg(), version: version(), source: 's' })),
+    uninstalled: Array.from({ length: random(3) }, () => ({ name: pkg() })),
+    upgradable: Array.from({ length: random(5) }, () => {
+      const type = types[random(4)];
+      return {
+        name: pkg(),
+        version_from: version(),
+        version_to: random(4) ? `u${random(2)}` : version(),
+        source: 's',
+        ...(type === undefined ? {} : { type }),
+      };
+    }),
+  });
+
+  test('gives the same writes, removals, catalog-only items and totals on random reports', () => {
+    for (let round = 0; round < 3000; round++) {
+      const before = randomRecorded();
+      const reportLists = randomLists();
+      const options = { full: random(2) === 1, osChanged: random(4) === 0 };
+      const expected = referenceDiff(before, reportLists, options);
+      const actual = diffReport(before, reportLists, options);
+      const sorted = (diff: ReportDiff) => ({
+        ...diff,
+        writes: [...diff.writes].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      });
+      expect({ round, ...sorted(actual) }).toEqual({ round, ...sorted(expected) });
+    }
+  });
+
+  test('on the rows a partial report names, moves the totals as the full diff does', () => {
+    for (let round = 0; round < 3000; round++) {
+      const before = randomRecorded();
+      const reportLists = randomLists();
+      const options = { full: false, osChanged: false };
+      const named = new Set(
+        [...reportLists.installed, ...reportLists.uninstalled, ...reportLists.upgradable].map(
+          (item) => item.name,
+        ),
+      );
+      const subset = new Map([...before].filter(([name]) => named.has(name)));
+      const whole = diffReport(before, reportLists, options);
+      const partial = diffReport(subset, reportLists, options);
+      const all = countTotals(before.values());
+      const part = countTotals(subset.values());
+      expect(partial.writes).toEqual(whole.writes);
+      expect(partial.removals).toEqual(whole.removals);
+      expect({
+        packages: all.packages + partial.totals.packages - part.packages,
+        upgrades: all.upgrades + partial.totals.upgrades - part.upgrades,
+        security: all.security + partial.totals.security - part.security,
+      }).toEqual(whole.totals);
+    }
   });
 });

@@ -1,7 +1,6 @@
 /** `POST /hosts/<name>/update` and `DELETE /hosts/<name>` (spec §3.4.1, §3.4.2). */
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { describeIssues, HostReportSchema } from '../../../protocol/report.ts';
+import { parseHostReport } from '../../../protocol/parse-host-report.ts';
 import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -24,8 +23,8 @@ export const hostApiRoutes = new Hono<AppEnv>()
       return plainText(c, 400, `URL host '${name}' and POST payload hostname '${shown}' do not match`);
     }
     const prefix = `Unable to update host '${name}'`;
-    const parsed = v.safeParse(HostReportSchema, body.value);
-    if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
+    const parsed = parseHostReport(body.value);
+    if (!parsed.success) return plainText(c, 400, `${prefix}: ${parsed.message}`);
     try {
       const outcome = await applyHostReport(c.var.database, parsed.output);
       logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
