@@ -26,8 +26,10 @@ export interface PackageRow extends PackageCounts {
 
 /**
  * Lists binary packages. Counts, sort and filters come from the counters ingest keeps on each
- * package row (src/store/package-counters.ts): the page is one ORDER BY … LIMIT query, whose
- * default order (security, upgrades, installed) reads the packages_counts_idx index.
+ * package row (src/store/package-counters.ts): the page is one ORDER BY … LIMIT query over the
+ * packages table (thousands of rows, not the millions of host rows; packages_counts_idx serves
+ * the default order and the upgrade filters). Only the `versions` sort counts, per package, over
+ * the package_versions index.
  */
 export async function listPackages(
   database: Database,
