@@ -2,7 +2,11 @@
  * The login requirement of spec §3.2 step 2 and §4.3, on the real app (both dialects): anonymous
  * requests are sent to the sign-in page, except for the open paths.
  */
+
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assetUrl } from '../../../src/web/assets.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addUser, signIn } from '../../helpers/sign-in.ts';
@@ -15,7 +19,11 @@ for (const kind of DIALECTS) {
   describe(`login required (${kind})`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({ kind, config: { REQUIRE_LOGIN: true } });
+      t = await createTestApp({
+        kind,
+        // An empty agents directory: /client answers 404 itself, whatever a local build left in dist/.
+        config: { REQUIRE_LOGIN: true, AGENTS_DIR: mkdtempSync(join(tmpdir(), 'debmonitor-agents-')) },
+      });
       await addUser(t.database, 'alice', 'correct horse battery');
     });
     afterAll(async () => t?.drop());
