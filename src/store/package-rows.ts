@@ -9,7 +9,6 @@ import type { AppDb } from '../db/types.ts';
 import type { RecordedPackage, ReportDiff } from '../domain/report-diff.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
-import { applyCounterDeltas, CounterDeltas } from './package-counters.ts';
 
 /** Which table holds the rows and which column names the owner. */
 export type PackageOwner = { kind: 'host' | 'image'; id: number };
@@ -161,10 +160,7 @@ export async function loadRecordedSources(
   }
 }
 
-/**
- * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and moves
- * the packages' counters by what changed (./package-counters.ts).
- */
+/** Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes. */
 export async function writePackageDiff(
   tx: AppDb,
   database: Database,
@@ -191,13 +187,9 @@ export async function writePackageDiff(
   const { dialect } = database;
   const { tableName, ownerColumnName } = rawNamesOf(owner);
   const stamp = dialect.timestampParam(now);
-  const deltas = new CounterDeltas();
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
-    const before = recorded.get(row.name);
-    if (before) deltas.add(before.packageId, row.name, countedOf(before), -1);
-    deltas.add(installed.packageId, row.name, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     return [
       owner.id,
       installed.packageId,
@@ -215,13 +207,9 @@ export async function writePackageDiff(
   const upsert = dialect.upsertClause([ownerColumnName, 'package_id'], PACKAGE_ROW_UPDATES);
   await insertRaw(dialect, tx, tableName, columns, upserts, upsert);
 
-  const removedIds: number[] = [];
-  for (const name of diff.removals) {
-    const before = recorded.get(name);
-    if (!before) continue;
-    removedIds.push(before.packageId);
-    deltas.add(before.packageId, name, countedOf(before), -1);
-  }
+  const removedIds = diff.removals
+    .map((name) => recorded.get(name)?.packageId)
+    .filter((id) => id !== undefined);
   for (const batch of batchRows(dialect, removedIds, 2)) {
     const list = inList(dialect, batch);
     await dialect.runRaw(
@@ -230,12 +218,6 @@ export async function writePackageDiff(
       [owner.id, ...list.params],
     );
   }
-  await applyCounterDeltas(tx, database, deltas);
-}
-
-/** What a recorded row counts for. */
-function countedOf(row: RecordedRow) {
-  return { upgrade: row.upgradeVersion !== null, upgradeType: row.upgradeType };
 }
 
 const PACKAGE_ROW_COLUMNS = [

@@ -46,8 +46,7 @@ describe('drizzle migrations', () => {
         entries: { tag: string }[];
       };
       expect(embedded.map((m) => m.tag)).toEqual(journal.entries.map((e) => e.tag));
-      expect(embedded[0]?.sql).toContain('CREATE TABLE');
-      expect(embedded.every((m) => m.sql.trim().length > 0)).toBe(true);
+      expect(embedded.every((m) => m.sql.includes('CREATE TABLE'))).toBe(embedded.length > 0);
     }
   });
 });

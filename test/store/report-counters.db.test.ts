@@ -1,17 +1,13 @@
 /**
  * Partial reports load only the rows they name and move the host counters by what they changed:
  * after any mix of report types, the rows equal the model (the diff applied to every row) and the
- * counters equal a recount. The packages' counters (hosts plus images) equal a recount after any
- * mix of reports, deletions, OS changes and GC.
+ * counters equal a recount.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { diffReport, type RecordedPackage } from '../../src/domain/report-diff.ts';
-import type { HostReport, ImageReport } from '../../src/protocol/report.ts';
-import { collectGarbage } from '../../src/store/gc.ts';
-import { applyHostReport, deleteHost } from '../../src/store/host-reports.ts';
-import { applyImageReport, deleteImage } from '../../src/store/image-reports.ts';
+import type { HostReport } from '../../src/protocol/report.ts';
+import { applyHostReport } from '../../src/store/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
-import { readPackageCounters, recountPackageCounters } from '../helpers/package-counters.ts';
 import { type PackageTuple, readOwnerState } from '../helpers/package-state.ts';
 
 const UPDATE_TYPES = ['full', 'dpkg_hook', 'upgradable', 'partial'] as const;
@@ -117,72 +113,4 @@ for (const kind of DIALECTS) {
       expect(partialReports).toBeGreaterThan(20);
     });
   });
-}
-
-for (const kind of DIALECTS) {
-  describe(`package counters on ${kind}`, () => {
-    let t: TestDatabase;
-    beforeAll(async () => {
-      t = await createTestDatabase(kind);
-    });
-    afterAll(async () => t?.drop());
-
-    test('after random host and image reports, deletions, OS changes and GC, counters equal a recount', async () => {
-      const random = createRandom(kind === 'sqlite' ? 5 : 13);
-      const owners = ['a.example.com', 'b.example.com', 'c.example.com'];
-      const steps = new Map<string, number>();
-      const count = (step: string) => steps.set(step, (steps.get(step) ?? 0) + 1);
-      const old = new Date('2020-01-01T00:00:00Z');
-      for (let round = 0; round < 80; round++) {
-        const name = owners[random.int(owners.length)] as string;
-        const roll = random.int(20);
-        if (roll === 0) {
-          count('delete host');
-          await deleteHost(t.database, name);
-        } else if (roll === 1) {
-          count('delete image');
-          await deleteImage(t.database, `registry/${name}`);
-        } else if (roll === 2) {
-          count('gc');
-          // Reports dated long ago make their owners stale, so that GC deletes them.
-          await applyHostReport(
-            t.database,
-            { ...randomReport(random, `old-${name}`), update_type: 'full' },
-            old,
-          );
-          await applyImageReport(t.database, imageReportOf(randomReport(random, 'x'), `old/${name}`), old);
-          await collectGarbage(t.database, { hostMaxAgeDays: 30, imageMaxAgeDays: 30 });
-        } else {
-          const report = randomReport(random, name);
-          // Now and then the report names another OS: the owner's rows move to it.
-          report.os = random.chance(0.15) ? 'Debian 13' : 'Debian 12';
-          count(`report ${report.update_type}`);
-          if (random.chance(0.5)) await applyHostReport(t.database, report);
-          else await applyImageReport(t.database, imageReportOf(report, `registry/${name}`));
-        }
-        expect({ round, counters: await readPackageCounters(t.database) }).toEqual({
-          round,
-          counters: await recountPackageCounters(t.database),
-        });
-      }
-      for (const step of ['delete host', 'delete image', 'gc', 'report full', 'report partial'])
-        expect({ step, seen: (steps.get(step) ?? 0) > 0 }).toEqual({ step, seen: true });
-      const counters = Object.values(await readPackageCounters(t.database));
-      expect(
-        counters.some(([installed, upgrades, security]) => installed > 0 && upgrades > 0 && security > 0),
-      ).toBe(true);
-    });
-  });
-}
-
-/** An image report with the lists of a host report. */
-function imageReportOf(report: HostReport, image: string): ImageReport {
-  return {
-    image_name: image,
-    os: report.os,
-    update_type: report.update_type,
-    installed: report.installed,
-    uninstalled: report.uninstalled,
-    upgradable: report.upgradable,
-  } as ImageReport;
 }

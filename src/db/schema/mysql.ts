@@ -66,22 +66,10 @@ export const srcPackageVersions = mysqlTable(
   ],
 );
 
-/**
- * Binary packages, with counters of the host and image rows that have them installed, that have an
- * upgrade to them pending, and of those the security ones: kept by the ingest path in each report's
- * transaction, so that the packages list sorts and pages without counting millions of rows.
- */
-export const packages = mysqlTable(
-  'packages',
-  {
-    id: id(),
-    name: name().unique('packages_name_unique'),
-    installedCount: int('installed_count').notNull().default(0),
-    upgradeCount: int('upgrade_count').notNull().default(0),
-    securityCount: int('security_count').notNull().default(0),
-  },
-  (t) => [index('packages_counts_idx').on(t.securityCount, t.upgradeCount, t.installedCount)],
-);
+export const packages = mysqlTable('packages', {
+  id: id(),
+  name: name().unique('packages_name_unique'),
+});
 
 export const packageVersions = mysqlTable(
   'package_versions',

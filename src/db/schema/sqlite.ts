@@ -43,22 +43,10 @@ export const srcPackageVersions = sqliteTable(
   ],
 );
 
-/**
- * Binary packages, with counters of the host and image rows that have them installed, that have an
- * upgrade to them pending, and of those the security ones: kept by the ingest path in each report's
- * transaction, so that the packages list sorts and pages without counting millions of rows.
- */
-export const packages = sqliteTable(
-  'packages',
-  {
-    id: id(),
-    name: name().unique('packages_name_unique'),
-    installedCount: integer('installed_count').notNull().default(0),
-    upgradeCount: integer('upgrade_count').notNull().default(0),
-    securityCount: integer('security_count').notNull().default(0),
-  },
-  (t) => [index('packages_counts_idx').on(t.securityCount, t.upgradeCount, t.installedCount)],
-);
+export const packages = sqliteTable('packages', {
+  id: id(),
+  name: name().unique('packages_name_unique'),
+});
 
 export const packageVersions = sqliteTable(
   'package_versions',

@@ -1,13 +1,22 @@
 /**
- * The dashboard's fleet-wide "packages/versions with upgrades" figures over HOST rows only
- * (checklist item 72). They are distinct counts over host_packages (15 million rows at 10,000
- * hosts × 1,500 packages), which the per-package counters (hosts plus images) cannot give, far too
- * slow per request: they are computed in the background, in chunks of package ids over the
- * (upgradable_package_id, upgrade_type) index (the event loop stays free between chunks), and kept
- * for a short while. The packages list no longer uses this: it reads packages' counters.
+ * Per-package counts for sorting the packages list by counts. Counting installations means reading
+ * every host-package row (15 million at 10,000 hosts × 1,500 packages), far too slow per request,
+ * so the counts are computed in the background, in chunks of package ids over the package_id index
+ * (the event loop stays free between chunks), and kept for a short while. Pages still show exact
+ * counts for their own rows (./package-counts.ts); only the order may lag behind by `maxAgeMs`.
  */
-import { asc, sql } from 'drizzle-orm';
+import { asc, count, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+
+/** One package with the counts the list sorts by. */
+export interface PackageIndexEntry {
+  id: number;
+  name: string;
+  installed: number;
+  upgrades: number;
+  security: number;
+  versions: number;
+}
 
 /** Fleet-wide upgrade figures over host rows (the dashboard's "with upgrades" cards). */
 export interface HostUpgradeSummary {
@@ -18,6 +27,7 @@ export interface HostUpgradeSummary {
 }
 
 export interface PackageIndex {
+  entries: PackageIndexEntry[];
   hostUpgrades: HostUpgradeSummary;
   takenAt: number;
 }
@@ -72,7 +82,14 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 export async function buildPackageIndex(database: Database): Promise<PackageIndex> {
   const { db, tables: t, dialect } = database;
   const takenAt = Date.now();
-  const packages = await db.select({ id: t.packages.id }).from(t.packages).orderBy(asc(t.packages.id));
+  const packages = await db
+    .select({ id: t.packages.id, name: t.packages.name })
+    .from(t.packages)
+    .orderBy(asc(t.packages.id));
+  const byId = new Map<number, PackageIndexEntry>();
+  for (const row of packages)
+    byId.set(row.id, { ...row, installed: 0, upgrades: 0, security: 0, versions: 0 });
+
   const hostUpgrades: HostUpgradeSummary = {
     packages: 0,
     securityPackages: 0,
@@ -106,7 +123,52 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
       hostUpgrades.versions += summary.versions;
       hostUpgrades.securityVersions += summary.securityVersions;
     }
+    const counts = await db
+      .select({ id: t.hostPackages.packageId, n: count() })
+      .from(t.hostPackages)
+      .where(sql`${t.hostPackages.packageId} BETWEEN ${first} AND ${last}`)
+      .groupBy(t.hostPackages.packageId);
+    for (const row of counts) {
+      const entry = byId.get(row.id);
+      if (entry) entry.installed += row.n;
+    }
     if (dialect.name === 'sqlite') await yieldToEventLoop();
   }
-  return { hostUpgrades, takenAt };
+  const imageCounts = await db
+    .select({ id: t.imagePackages.packageId, n: count() })
+    .from(t.imagePackages)
+    .groupBy(t.imagePackages.packageId);
+  for (const row of imageCounts) {
+    const entry = byId.get(row.id);
+    if (entry) entry.installed += row.n;
+  }
+  for (const table of [t.hostPackages, t.imagePackages]) {
+    // Only rows with an upgrade: the (upgradable_package_id, upgrade_type) index covers this.
+    const upgrades = await db
+      .select({
+        id: table.upgradablePackageId,
+        n: count(),
+        security: sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
+          Number,
+        ),
+      })
+      .from(table)
+      .where(isNotNull(table.upgradablePackageId))
+      .groupBy(table.upgradablePackageId);
+    for (const row of upgrades) {
+      const entry = row.id === null ? undefined : byId.get(row.id);
+      if (!entry) continue;
+      entry.upgrades += row.n;
+      entry.security += row.security;
+    }
+  }
+  const versions = await db
+    .select({ id: t.packageVersions.packageId, n: count() })
+    .from(t.packageVersions)
+    .groupBy(t.packageVersions.packageId);
+  for (const row of versions) {
+    const entry = byId.get(row.id);
+    if (entry) entry.versions = row.n;
+  }
+  return { entries: [...byId.values()], hostUpgrades, takenAt };
 }

@@ -2,10 +2,17 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
-import { type AnyColumn, and, asc, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
-import { compareBinary, type ListOptions, type Page } from './list-options.ts';
+import {
+  compareBinary,
+  containsIgnoringCase,
+  type ListOptions,
+  type Page,
+  slicePage,
+} from './list-options.ts';
+import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
@@ -24,75 +31,115 @@ export interface PackageRow extends PackageCounts {
   oses: string[];
 }
 
+const byDefault = (a: PackageIndexEntry, b: PackageIndexEntry) =>
+  b.security - a.security ||
+  b.upgrades - a.upgrades ||
+  b.installed - a.installed ||
+  compareBinary(a.name, b.name);
+
 /**
- * Lists binary packages. Counts, sort and filters come from the counters ingest keeps on each
- * package row (src/store/package-counters.ts): the page is one ORDER BY … LIMIT query over the
- * packages table (thousands of rows, not the millions of host rows; packages_counts_idx serves
- * the default order and the upgrade filters). Only the `versions` sort counts, per package, over
- * the package_versions index.
+ * Lists binary packages. Sorted by name without an upgrade filter, the page comes straight from the
+ * packages table; any other order or filter uses the package index (./package-index.ts). Either way
+ * the page's counts are then computed exactly, for its ids only.
  */
 export async function listPackages(
   database: Database,
   options: ListOptions<PackageSort>,
 ): Promise<Page<PackageRow>> {
   const { db, tables: t, dialect } = database;
-  const p = t.packages;
-  const conditions: SQL[] = [];
-  if (options.q) conditions.push(dialect.containsIgnoringCase(p.name, options.q));
-  if (options.filter === 'upgradable') conditions.push(gt(p.upgradeCount, 0));
-  if (options.filter === 'security') conditions.push(gt(p.securityCount, 0));
-  const where = conditions.length > 0 ? and(...conditions) : undefined;
-  const direction = options.descending ? desc : asc;
-  const versionCount = sql`(SELECT count(*) FROM ${t.packageVersions} v WHERE v.package_id = ${p.id})`;
-  const key = options.sort;
-  const order =
-    key === 'default'
-      ? [desc(p.securityCount), desc(p.upgradeCount), desc(p.installedCount), asc(p.name)]
-      : key === 'name'
-        ? [direction(p.name)]
-        : [direction(SORT_COLUMNS[key](p, versionCount)), direction(p.name)];
-  const [rows, totals] = await Promise.all([
-    db
-      .select({
-        id: p.id,
-        name: p.name,
-        installed: p.installedCount,
-        upgrades: p.upgradeCount,
-        security: p.securityCount,
-      })
-      .from(p)
-      .where(where)
-      .orderBy(...order)
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(p).where(where),
+  let page: Page<{ id: number; name: string }>;
+  if (options.sort === 'name' && options.filter === 'all') {
+    const where = options.q ? dialect.containsIgnoringCase(t.packages.name, options.q) : undefined;
+    const [rows, totals] = await Promise.all([
+      db
+        .select({ id: t.packages.id, name: t.packages.name })
+        .from(t.packages)
+        .where(where)
+        .orderBy(options.descending ? desc(t.packages.name) : asc(t.packages.name))
+        .limit(options.limit)
+        .offset(options.offset),
+      db.select({ total: count() }).from(t.packages).where(where),
+    ]);
+    page = { rows, total: totals[0]?.total ?? 0 };
+  } else {
+    const index = await getPackageIndex(database);
+    const entries = index.entries.filter(
+      (entry) =>
+        (!options.q || containsIgnoringCase(entry.name, options.q)) &&
+        (options.filter === 'all' ||
+          (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0)),
+    );
+    const key = options.sort;
+    const compare =
+      key === 'default'
+        ? byDefault
+        : key === 'name'
+          ? (a: PackageIndexEntry, b: PackageIndexEntry) => compareBinary(a.name, b.name)
+          : (a: PackageIndexEntry, b: PackageIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
+    entries.sort(options.descending && key !== 'default' ? (a, b) => compare(b, a) : compare);
+    page = slicePage(entries, options);
+  }
+  const ids = page.rows.map((row) => row.id);
+  const [counts, versions] = await Promise.all([
+    countPackages(database, ids),
+    readVersionOses(database, ids),
   ]);
-  const versions = await readVersionOses(
-    database,
-    rows.map((row) => row.id),
-  );
   return {
-    total: totals[0]?.total ?? 0,
-    rows: rows.map((row) => ({
-      ...row,
-      versionCount: versions.get(row.id)?.count ?? 0,
-      oses: versions.get(row.id)?.oses ?? [],
+    total: page.total,
+    rows: page.rows.map(({ id, name }) => ({
+      id,
+      name,
+      ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
+      versionCount: versions.get(id)?.count ?? 0,
+      oses: versions.get(id)?.oses ?? [],
     })),
   };
 }
 
-type PackagesTable = Database['tables']['packages'];
-
-/** The sort expression of each count sort. */
-const SORT_COLUMNS: Record<
-  Exclude<PackageSort, 'default' | 'name'>,
-  (p: PackagesTable, versionCount: SQL) => SQL | AnyColumn
-> = {
-  installed: (p) => p.installedCount,
-  upgrades: (p) => p.upgradeCount,
-  security: (p) => p.securityCount,
-  versions: (_p, versionCount) => versionCount,
-};
+/** Exact installed / upgrade / security counts (hosts plus images) for a few package ids. */
+export async function countPackages(database: Database, ids: number[]): Promise<Map<number, PackageCounts>> {
+  const { db, tables: t } = database;
+  const result = new Map<number, PackageCounts>(
+    ids.map((id) => [id, { installed: 0, upgrades: 0, security: 0 }]),
+  );
+  if (ids.length === 0) return result;
+  const queries = [t.hostPackages, t.imagePackages].flatMap((table) => [
+    db
+      .select({
+        id: table.packageId,
+        n: count(),
+        security: sql<number>`0`.mapWith(Number),
+        kind: sql<string>`'installed'`,
+      })
+      .from(table)
+      .where(inArray(table.packageId, ids))
+      .groupBy(table.packageId),
+    db
+      .select({
+        id: sql<number>`${table.upgradablePackageId}`.mapWith(Number),
+        n: count(),
+        security: sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
+          Number,
+        ),
+        kind: sql<string>`'upgrades'`,
+      })
+      .from(table)
+      .where(inArray(table.upgradablePackageId, ids))
+      .groupBy(table.upgradablePackageId),
+  ]);
+  for (const rows of await Promise.all(queries)) {
+    for (const row of rows) {
+      const entry = result.get(row.id);
+      if (!entry) continue;
+      if (row.kind === 'installed') entry.installed += row.n;
+      else {
+        entry.upgrades += row.n;
+        entry.security += row.security;
+      }
+    }
+  }
+  return result;
+}
 
 async function readVersionOses(
   database: Database,
