@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyMySqlColumn,
   boolean,
   check,
   customType,
@@ -135,6 +136,46 @@ const packageCounters = () => ({
   securityCount: int('security_count').notNull().default(0),
 });
 
+/**
+ * The columns host and image package rows share: the installed version and the pending upgrade
+ * (spec §2.2 "Host package", "Image package").
+ */
+const packageRowColumns = () => ({
+  packageId: ref('package_id').notNull(),
+  packageVersionId: ref('package_version_id').notNull(),
+  upgradablePackageId: ref('upgradable_package_id'),
+  upgradableVersionId: ref('upgradable_version_id'),
+  upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
+  ...timestamps(),
+});
+
+type PackageRowColumns = {
+  [K in
+    | 'packageId'
+    | 'packageVersionId'
+    | 'upgradablePackageId'
+    | 'upgradableVersionId'
+    | 'upgradeType']: AnyMySqlColumn;
+};
+
+/** The foreign keys and indexes every page query and the ingest path need on a package-row table. */
+function packageRowConstraints(table: string, t: PackageRowColumns) {
+  const restrict = (column: string, own: AnyMySqlColumn, target: AnyMySqlColumn) =>
+    foreignKey({ name: `${table}_${column}_fk`, columns: [own], foreignColumns: [target] }).onDelete(
+      'restrict',
+    );
+  return [
+    restrict('package_id', t.packageId, packages.id),
+    restrict('package_version_id', t.packageVersionId, packageVersions.id),
+    restrict('upgradable_package_id', t.upgradablePackageId, packages.id),
+    restrict('upgradable_version_id', t.upgradableVersionId, packageVersions.id),
+    index(`${table}_package_idx`).on(t.packageId),
+    index(`${table}_version_idx`).on(t.packageVersionId),
+    index(`${table}_upgradable_version_idx`).on(t.upgradableVersionId),
+    index(`${table}_upgrade_idx`).on(t.upgradablePackageId, t.upgradeType),
+  ];
+}
+
 export const hosts = mysqlTable(
   'hosts',
   {
@@ -165,12 +206,7 @@ export const hostPackages = mysqlTable(
   {
     id: id(),
     hostId: ref('host_id').notNull(),
-    packageId: ref('package_id').notNull(),
-    packageVersionId: ref('package_version_id').notNull(),
-    upgradablePackageId: ref('upgradable_package_id'),
-    upgradableVersionId: ref('upgradable_version_id'),
-    upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
-    ...timestamps(),
+    ...packageRowColumns(),
   },
   (t) => [
     foreignKey({
@@ -178,32 +214,8 @@ export const hostPackages = mysqlTable(
       columns: [t.hostId],
       foreignColumns: [hosts.id],
     }).onDelete('cascade'),
-    foreignKey({
-      name: 'host_packages_package_id_fk',
-      columns: [t.packageId],
-      foreignColumns: [packages.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'host_packages_package_version_id_fk',
-      columns: [t.packageVersionId],
-      foreignColumns: [packageVersions.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'host_packages_upgradable_package_id_fk',
-      columns: [t.upgradablePackageId],
-      foreignColumns: [packages.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'host_packages_upgradable_version_id_fk',
-      columns: [t.upgradableVersionId],
-      foreignColumns: [packageVersions.id],
-    }).onDelete('restrict'),
-
     uniqueIndex('host_packages_unique').on(t.hostId, t.packageId),
-    index('host_packages_package_idx').on(t.packageId),
-    index('host_packages_version_idx').on(t.packageVersionId),
-    index('host_packages_upgradable_version_idx').on(t.upgradableVersionId),
-    index('host_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+    ...packageRowConstraints('host_packages', t),
   ],
 );
 
@@ -234,12 +246,7 @@ export const imagePackages = mysqlTable(
   {
     id: id(),
     imageId: ref('image_id').notNull(),
-    packageId: ref('package_id').notNull(),
-    packageVersionId: ref('package_version_id').notNull(),
-    upgradablePackageId: ref('upgradable_package_id'),
-    upgradableVersionId: ref('upgradable_version_id'),
-    upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
-    ...timestamps(),
+    ...packageRowColumns(),
   },
   (t) => [
     foreignKey({
@@ -247,32 +254,8 @@ export const imagePackages = mysqlTable(
       columns: [t.imageId],
       foreignColumns: [images.id],
     }).onDelete('cascade'),
-    foreignKey({
-      name: 'image_packages_package_id_fk',
-      columns: [t.packageId],
-      foreignColumns: [packages.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'image_packages_package_version_id_fk',
-      columns: [t.packageVersionId],
-      foreignColumns: [packageVersions.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'image_packages_upgradable_package_id_fk',
-      columns: [t.upgradablePackageId],
-      foreignColumns: [packages.id],
-    }).onDelete('restrict'),
-    foreignKey({
-      name: 'image_packages_upgradable_version_id_fk',
-      columns: [t.upgradableVersionId],
-      foreignColumns: [packageVersions.id],
-    }).onDelete('restrict'),
-
     uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
-    index('image_packages_package_idx').on(t.packageId),
-    index('image_packages_version_idx').on(t.packageVersionId),
-    index('image_packages_upgradable_version_idx').on(t.upgradableVersionId),
-    index('image_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+    ...packageRowConstraints('image_packages', t),
   ],
 );
 

@@ -4,7 +4,15 @@
  * Timestamps are UTC milliseconds; text compares case-sensitively (BINARY), as Debian versions need.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
 const name = (column = 'name') => text(column).notNull();
@@ -96,6 +104,46 @@ const packageCounters = () => ({
   securityCount: integer('security_count').notNull().default(0),
 });
 
+/**
+ * The columns host and image package rows share: the installed version and the pending upgrade
+ * (spec §2.2 "Host package", "Image package").
+ */
+const packageRowColumns = () => ({
+  packageId: integer('package_id')
+    .notNull()
+    .references(() => packages.id, { onDelete: 'restrict' }),
+  packageVersionId: integer('package_version_id')
+    .notNull()
+    .references(() => packageVersions.id, { onDelete: 'restrict' }),
+  upgradablePackageId: integer('upgradable_package_id').references(() => packages.id, {
+    onDelete: 'restrict',
+  }),
+  upgradableVersionId: integer('upgradable_version_id').references(() => packageVersions.id, {
+    onDelete: 'restrict',
+  }),
+  upgradeType: text('upgrade_type'),
+  ...timestamps(),
+});
+
+/** The indexes every page query and the ingest path need on a package-row table. */
+function packageRowIndexes(
+  table: string,
+  t: {
+    packageId: AnySQLiteColumn;
+    packageVersionId: AnySQLiteColumn;
+    upgradableVersionId: AnySQLiteColumn;
+    upgradablePackageId: AnySQLiteColumn;
+    upgradeType: AnySQLiteColumn;
+  },
+) {
+  return [
+    index(`${table}_package_idx`).on(t.packageId),
+    index(`${table}_version_idx`).on(t.packageVersionId),
+    index(`${table}_upgradable_version_idx`).on(t.upgradableVersionId),
+    index(`${table}_upgrade_idx`).on(t.upgradablePackageId, t.upgradeType),
+  ];
+}
+
 export const hosts = sqliteTable(
   'hosts',
   {
@@ -125,27 +173,11 @@ export const hostPackages = sqliteTable(
     hostId: integer('host_id')
       .notNull()
       .references(() => hosts.id, { onDelete: 'cascade' }),
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'restrict' }),
-    packageVersionId: integer('package_version_id')
-      .notNull()
-      .references(() => packageVersions.id, { onDelete: 'restrict' }),
-    upgradablePackageId: integer('upgradable_package_id').references(() => packages.id, {
-      onDelete: 'restrict',
-    }),
-    upgradableVersionId: integer('upgradable_version_id').references(() => packageVersions.id, {
-      onDelete: 'restrict',
-    }),
-    upgradeType: text('upgrade_type'),
-    ...timestamps(),
+    ...packageRowColumns(),
   },
   (t) => [
     uniqueIndex('host_packages_unique').on(t.hostId, t.packageId),
-    index('host_packages_package_idx').on(t.packageId),
-    index('host_packages_version_idx').on(t.packageVersionId),
-    index('host_packages_upgradable_version_idx').on(t.upgradableVersionId),
-    index('host_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+    ...packageRowIndexes('host_packages', t),
   ],
 );
 
@@ -174,27 +206,11 @@ export const imagePackages = sqliteTable(
     imageId: integer('image_id')
       .notNull()
       .references(() => images.id, { onDelete: 'cascade' }),
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'restrict' }),
-    packageVersionId: integer('package_version_id')
-      .notNull()
-      .references(() => packageVersions.id, { onDelete: 'restrict' }),
-    upgradablePackageId: integer('upgradable_package_id').references(() => packages.id, {
-      onDelete: 'restrict',
-    }),
-    upgradableVersionId: integer('upgradable_version_id').references(() => packageVersions.id, {
-      onDelete: 'restrict',
-    }),
-    upgradeType: text('upgrade_type'),
-    ...timestamps(),
+    ...packageRowColumns(),
   },
   (t) => [
     uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
-    index('image_packages_package_idx').on(t.packageId),
-    index('image_packages_version_idx').on(t.packageVersionId),
-    index('image_packages_upgradable_version_idx').on(t.upgradableVersionId),
-    index('image_packages_upgrade_idx').on(t.upgradablePackageId, t.upgradeType),
+    ...packageRowIndexes('image_packages', t),
   ],
 );
 
