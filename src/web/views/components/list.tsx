@@ -259,3 +259,28 @@ export function EmptyText(props: { inventoryEmpty: boolean; filtered: boolean; w
   if (props.filtered) return <>No {props.what} match these filters.</>;
   return <>No {props.what} yet.</>;
 }
+
+/** A list's swappable table: header row, the rows, or one empty-state row spanning every column. */
+export function ListTable(props: {
+  list: ListView;
+  columns: number;
+  head: Child;
+  isEmpty: boolean;
+  empty: Child;
+  children?: Child;
+}) {
+  return (
+    <ListRegion list={props.list}>
+      <div class="table-wrap">
+        <table class="responsive">
+          <thead>
+            <tr>{props.head}</tr>
+          </thead>
+          <tbody>
+            {props.isEmpty ? <EmptyRow columns={props.columns}>{props.empty}</EmptyRow> : props.children}
+          </tbody>
+        </table>
+      </div>
+    </ListRegion>
+  );
+}

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages (spec §3.5 items 3, 11). */
 import { UpgradeCell } from '../components/badges.tsx';
-import { EmptyRow, ListControls, ListRegion, type ListView, SortHeader } from '../components/list.tsx';
+import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { kernelPath, packagePath } from '../paths.ts';
 
@@ -21,38 +21,33 @@ export interface PackageTableProps {
 export function InventoryPackageList(props: PackageTableProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label="Package" />
-              <SortHeader list={list} sortKey="version" label="Version" />
-              <SortHeader list={list} sortKey="upgrade" label="Upgradable to" />
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={3}>No packages match these filters.</EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr data-upgrade-type={row.upgradeType ?? undefined}>
-                  <td class="name" data-label="Package">
-                    <a href={packagePath(row.packageName)}>{row.packageName}</a>
-                  </td>
-                  <td class="version" data-label="Version">
-                    {row.version}
-                  </td>
-                  <td class="version" data-label="Upgradable to">
-                    <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={3}
+      isEmpty={props.rows.length === 0}
+      empty={<>No packages match these filters.</>}
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label="Package" />
+          <SortHeader list={list} sortKey="version" label="Version" />
+          <SortHeader list={list} sortKey="upgrade" label="Upgradable to" />
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr data-upgrade-type={row.upgradeType ?? undefined}>
+          <td class="name" data-label="Package">
+            <a href={packagePath(row.packageName)}>{row.packageName}</a>
+          </td>
+          <td class="version" data-label="Version">
+            {row.version}
+          </td>
+          <td class="version" data-label="Upgradable to">
+            <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

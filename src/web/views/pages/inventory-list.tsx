@@ -2,10 +2,9 @@
 /** `/hosts/` and `/images/`: one row per host or image with its package counts (spec §3.5 items 2, 10). */
 import { CountBadges } from '../components/badges.tsx';
 import {
-  EmptyRow,
   EmptyText,
   ListControls,
-  ListRegion,
+  ListTable,
   type ListView,
   SortBadges,
   SortHeader,
@@ -36,64 +35,56 @@ export function InventoryList(props: InventoryListProps) {
   const label = props.kind === 'hosts' ? 'Hostname' : 'Image name';
   const href = props.kind === 'hosts' ? hostPath : imagePath;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label={label}>
-                <SortBadges list={list} installedKey="packages" />
-              </SortHeader>
-              <SortHeader list={list} sortKey="os" label="OS" />
-              <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
-              <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-              <SortHeader list={list} sortKey="security" label="Security" class="num" />
-              <SortHeader list={list} sortKey="modified" label="Last update" />
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={6}>
-                <EmptyText
-                  inventoryEmpty={props.inventoryEmpty}
-                  filtered={list.state.q !== '' || list.state.filter !== 'all'}
-                  what={props.kind}
-                />
-              </EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td class="name" data-label={label}>
-                    <a href={href(row.name)}>{row.name}</a>
-                    <CountBadges
-                      installed={row.packageCount}
-                      upgrades={row.upgradeCount}
-                      security={row.securityCount}
-                    />
-                  </td>
-                  <td data-label="OS">{row.os}</td>
-                  <td class="num" data-label="Packages">
-                    {row.packageCount}
-                  </td>
-                  <td class="num" data-label="Upgrades">
-                    {row.upgradeCount}
-                  </td>
-                  <td class="num" data-label="Security">
-                    {row.securityCount}
-                  </td>
-                  <td
-                    data-label="Last update"
-                    data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}
-                  >
-                    <TimeAgo date={row.modified} clock={props.clock} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={6}
+      isEmpty={props.rows.length === 0}
+      empty={
+        <EmptyText
+          inventoryEmpty={props.inventoryEmpty}
+          filtered={list.state.q !== '' || list.state.filter !== 'all'}
+          what={props.kind}
+        />
+      }
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label={label}>
+            <SortBadges list={list} installedKey="packages" />
+          </SortHeader>
+          <SortHeader list={list} sortKey="os" label="OS" />
+          <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
+          <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
+          <SortHeader list={list} sortKey="security" label="Security" class="num" />
+          <SortHeader list={list} sortKey="modified" label="Last update" />
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td class="name" data-label={label}>
+            <a href={href(row.name)}>{row.name}</a>
+            <CountBadges
+              installed={row.packageCount}
+              upgrades={row.upgradeCount}
+              security={row.securityCount}
+            />
+          </td>
+          <td data-label="OS">{row.os}</td>
+          <td class="num" data-label="Packages">
+            {row.packageCount}
+          </td>
+          <td class="num" data-label="Upgrades">
+            {row.upgradeCount}
+          </td>
+          <td class="num" data-label="Security">
+            {row.securityCount}
+          </td>
+          <td data-label="Last update" data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}>
+            <TimeAgo date={row.modified} clock={props.clock} />
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

@@ -1,13 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/kernels/` and one kernel's hosts (spec §3.5 items 4, 5). */
-import {
-  EmptyRow,
-  EmptyText,
-  ListControls,
-  ListRegion,
-  type ListView,
-  SortHeader,
-} from '../components/list.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { hostPath, kernelPath } from '../paths.ts';
 
@@ -31,46 +24,37 @@ export interface KernelListProps {
 export function KernelList(props: KernelListProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="default" label="OS" />
-              <SortHeader list={list} sortKey="name" label="Kernel" />
-              <th scope="col">Release</th>
-              <SortHeader list={list} sortKey="hosts" label="# Hosts" class="num" />
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={4}>
-                <EmptyText
-                  inventoryEmpty={props.inventoryEmpty}
-                  filtered={list.state.q !== ''}
-                  what="kernels"
-                />
-              </EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td data-label="OS">{row.os}</td>
-                  <td class="name" data-label="Kernel">
-                    <a href={kernelPath(row)}>{row.name}</a>
-                  </td>
-                  <td class="version" data-label="Release">
-                    {row.release ?? ''}
-                  </td>
-                  <td class="num" data-label="# Hosts">
-                    {row.hostCount}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={4}
+      isEmpty={props.rows.length === 0}
+      empty={
+        <EmptyText inventoryEmpty={props.inventoryEmpty} filtered={list.state.q !== ''} what="kernels" />
+      }
+      head={
+        <>
+          <SortHeader list={list} sortKey="default" label="OS" />
+          <SortHeader list={list} sortKey="name" label="Kernel" />
+          <th scope="col">Release</th>
+          <SortHeader list={list} sortKey="hosts" label="# Hosts" class="num" />
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td data-label="OS">{row.os}</td>
+          <td class="name" data-label="Kernel">
+            <a href={kernelPath(row)}>{row.name}</a>
+          </td>
+          <td class="version" data-label="Release">
+            {row.release ?? ''}
+          </td>
+          <td class="num" data-label="# Hosts">
+            {row.hostCount}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -94,34 +78,29 @@ export interface KernelHostsProps {
 export function KernelHostList(props: KernelHostsProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label="Hostname" />
-              <SortHeader list={list} sortKey="modified" label="Last update" />
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={2}>No hosts match these filters.</EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td class="name" data-label="Hostname">
-                    <a href={hostPath(row.name)}>{row.name}</a>
-                  </td>
-                  <td data-label="Last update">
-                    <TimeAgo date={row.modified} clock={props.clock} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={2}
+      isEmpty={props.rows.length === 0}
+      empty={<>No hosts match these filters.</>}
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label="Hostname" />
+          <SortHeader list={list} sortKey="modified" label="Last update" />
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td class="name" data-label="Hostname">
+            <a href={hostPath(row.name)}>{row.name}</a>
+          </td>
+          <td data-label="Last update">
+            <TimeAgo date={row.modified} clock={props.clock} />
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 

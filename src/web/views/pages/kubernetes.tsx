@@ -1,13 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/kubernetes/`: live images by cluster and namespace (spec §3.5 item 12). */
-import {
-  EmptyRow,
-  EmptyText,
-  ListControls,
-  ListRegion,
-  type ListView,
-  SortHeader,
-} from '../components/list.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { imagePath } from '../paths.ts';
 
 export interface KubernetesItem {
@@ -31,67 +24,62 @@ export function KubernetesList(props: KubernetesListProps) {
   let lastCluster: string | undefined;
   let lastNamespace: string | undefined;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="default" label="Cluster" />
-              <th scope="col">Namespace</th>
-              <SortHeader list={list} sortKey="image" label="Image name" />
-              <th scope="col">OS</th>
-              <SortHeader list={list} sortKey="containers" label="# of containers" class="num" />
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={5}>
-                <EmptyText
-                  inventoryEmpty={props.inventoryEmpty}
-                  filtered={list.state.q !== ''}
-                  what="Kubernetes images"
-                />
-              </EmptyRow>
-            ) : (
-              props.rows.flatMap((row) => {
-                const out = [];
-                if (grouped && row.cluster !== lastCluster) {
-                  out.push(
-                    <tr class="group">
-                      <td colspan={5}>Cluster: {row.cluster}</td>
-                    </tr>,
-                  );
-                  lastNamespace = undefined;
-                }
-                if (grouped && row.namespace !== lastNamespace) {
-                  out.push(
-                    <tr class="group">
-                      <td colspan={5}>Namespace: {row.namespace}</td>
-                    </tr>,
-                  );
-                }
-                lastCluster = row.cluster;
-                lastNamespace = row.namespace;
-                out.push(
-                  <tr>
-                    <td data-label="Cluster">{row.cluster}</td>
-                    <td data-label="Namespace">{row.namespace}</td>
-                    <td class="name" data-label="Image name">
-                      <a href={imagePath(row.image)}>{row.image}</a>
-                    </td>
-                    <td data-label="OS">{row.os}</td>
-                    <td class="num" data-label="# of containers">
-                      {row.containers}
-                    </td>
-                  </tr>,
-                );
-                return out;
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={5}
+      isEmpty={props.rows.length === 0}
+      empty={
+        <EmptyText
+          inventoryEmpty={props.inventoryEmpty}
+          filtered={list.state.q !== ''}
+          what="Kubernetes images"
+        />
+      }
+      head={
+        <>
+          <SortHeader list={list} sortKey="default" label="Cluster" />
+          <th scope="col">Namespace</th>
+          <SortHeader list={list} sortKey="image" label="Image name" />
+          <th scope="col">OS</th>
+          <SortHeader list={list} sortKey="containers" label="# of containers" class="num" />
+        </>
+      }
+    >
+      {props.rows.flatMap((row) => {
+        const out = [];
+        if (grouped && row.cluster !== lastCluster) {
+          out.push(
+            <tr class="group">
+              <td colspan={5}>Cluster: {row.cluster}</td>
+            </tr>,
+          );
+          lastNamespace = undefined;
+        }
+        if (grouped && row.namespace !== lastNamespace) {
+          out.push(
+            <tr class="group">
+              <td colspan={5}>Namespace: {row.namespace}</td>
+            </tr>,
+          );
+        }
+        lastCluster = row.cluster;
+        lastNamespace = row.namespace;
+        out.push(
+          <tr>
+            <td data-label="Cluster">{row.cluster}</td>
+            <td data-label="Namespace">{row.namespace}</td>
+            <td class="name" data-label="Image name">
+              <a href={imagePath(row.image)}>{row.image}</a>
+            </td>
+            <td data-label="OS">{row.os}</td>
+            <td class="num" data-label="# of containers">
+              {row.containers}
+            </td>
+          </tr>,
+        );
+        return out;
+      })}
+    </ListTable>
   );
 }
 

@@ -2,10 +2,9 @@
 /** `/packages/` and `/packages/<name>` (spec §3.5 items 6, 7). */
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
 import {
-  EmptyRow,
   EmptyText,
   ListControls,
-  ListRegion,
+  ListTable,
   type ListView,
   SortBadges,
   SortHeader,
@@ -31,57 +30,52 @@ export interface PackageListProps {
 export function PackageList(props: PackageListProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label="Package">
-                <SortBadges list={list} installedKey="installed" />
-              </SortHeader>
-              <SortHeader list={list} sortKey="installed" label="Installed" class="num" />
-              <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-              <SortHeader list={list} sortKey="security" label="Security" class="num" />
-              <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
-              <th scope="col">OSes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={6}>
-                <EmptyText
-                  inventoryEmpty={props.inventoryEmpty}
-                  filtered={list.state.q !== '' || list.state.filter !== 'all'}
-                  what="packages"
-                />
-              </EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td class="name" data-label="Package">
-                    <a href={packagePath(row.name)}>{row.name}</a>
-                    <CountBadges installed={row.installed} upgrades={row.upgrades} security={row.security} />
-                  </td>
-                  <td class="num" data-label="Installed">
-                    {row.installed}
-                  </td>
-                  <td class="num" data-label="Upgrades">
-                    {row.upgrades}
-                  </td>
-                  <td class="num" data-label="Security">
-                    {row.security}
-                  </td>
-                  <td class="num" data-label="# Versions">
-                    {row.versionCount}
-                  </td>
-                  <td data-label="OSes">{row.oses.join(', ')}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={6}
+      isEmpty={props.rows.length === 0}
+      empty={
+        <EmptyText
+          inventoryEmpty={props.inventoryEmpty}
+          filtered={list.state.q !== '' || list.state.filter !== 'all'}
+          what="packages"
+        />
+      }
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label="Package">
+            <SortBadges list={list} installedKey="installed" />
+          </SortHeader>
+          <SortHeader list={list} sortKey="installed" label="Installed" class="num" />
+          <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
+          <SortHeader list={list} sortKey="security" label="Security" class="num" />
+          <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
+          <th scope="col">OSes</th>
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td class="name" data-label="Package">
+            <a href={packagePath(row.name)}>{row.name}</a>
+            <CountBadges installed={row.installed} upgrades={row.upgrades} security={row.security} />
+          </td>
+          <td class="num" data-label="Installed">
+            {row.installed}
+          </td>
+          <td class="num" data-label="Upgrades">
+            {row.upgrades}
+          </td>
+          <td class="num" data-label="Security">
+            {row.security}
+          </td>
+          <td class="num" data-label="# Versions">
+            {row.versionCount}
+          </td>
+          <td data-label="OSes">{row.oses.join(', ')}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -127,64 +121,59 @@ export function InstallationList(props: InstallationListProps) {
   let lastOs: string | undefined;
   let lastVersion: number | undefined;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label="Hostname / Image name" />
-              <SortHeader list={list} sortKey="default" label="Version" />
-              <th scope="col">Upgradable to</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={3}>No hosts or images match these filters.</EmptyRow>
-            ) : (
-              props.rows.flatMap((row) => {
-                const version = versions.get(row.versionId);
-                const out = [];
-                if (grouped && version && version.os !== lastOs) {
-                  out.push(
-                    <tr class="group">
-                      <td colspan={3}>OS: {version.os}</td>
-                    </tr>,
-                  );
-                  lastVersion = undefined;
-                }
-                if (grouped && version && version.id !== lastVersion) {
-                  out.push(
-                    <tr class="group">
-                      <td colspan={3}>
-                        Version: <span class="mono">{version.version}</span> ({version.installed})
-                      </td>
-                    </tr>,
-                  );
-                }
-                lastOs = version?.os;
-                lastVersion = version?.id;
-                out.push(
-                  <tr data-kind={row.kind}>
-                    <td class="name" data-label="Name">
-                      <a href={row.kind === 'host' ? hostPath(row.name) : imagePath(row.name)}>
-                        {row.name} ({row.kind})
-                      </a>
-                    </td>
-                    <td class="version" data-label="Version">
-                      {version?.version ?? ''}
-                    </td>
-                    <td class="version" data-label="Upgradable to">
-                      <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
-                    </td>
-                  </tr>,
-                );
-                return out;
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={3}
+      isEmpty={props.rows.length === 0}
+      empty={<>No hosts or images match these filters.</>}
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label="Hostname / Image name" />
+          <SortHeader list={list} sortKey="default" label="Version" />
+          <th scope="col">Upgradable to</th>
+        </>
+      }
+    >
+      {props.rows.flatMap((row) => {
+        const version = versions.get(row.versionId);
+        const out = [];
+        if (grouped && version && version.os !== lastOs) {
+          out.push(
+            <tr class="group">
+              <td colspan={3}>OS: {version.os}</td>
+            </tr>,
+          );
+          lastVersion = undefined;
+        }
+        if (grouped && version && version.id !== lastVersion) {
+          out.push(
+            <tr class="group">
+              <td colspan={3}>
+                Version: <span class="mono">{version.version}</span> ({version.installed})
+              </td>
+            </tr>,
+          );
+        }
+        lastOs = version?.os;
+        lastVersion = version?.id;
+        out.push(
+          <tr data-kind={row.kind}>
+            <td class="name" data-label="Name">
+              <a href={row.kind === 'host' ? hostPath(row.name) : imagePath(row.name)}>
+                {row.name} ({row.kind})
+              </a>
+            </td>
+            <td class="version" data-label="Version">
+              {version?.version ?? ''}
+            </td>
+            <td class="version" data-label="Upgradable to">
+              <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
+            </td>
+          </tr>,
+        );
+        return out;
+      })}
+    </ListTable>
   );
 }
 

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/search?q=…`: hits in seven groups (spec §3.5 item 13). */
-import { DownloadLinks, EmptyRow, ListRegion, type ListView } from '../components/list.tsx';
+import { DownloadLinks, ListTable, type ListView } from '../components/list.tsx';
 import { hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';
 
 export interface SearchItem {
@@ -53,43 +53,34 @@ export interface SearchProps {
 export function SearchResults(props: SearchProps) {
   let lastGroup: string | undefined;
   return (
-    <ListRegion list={props.list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th scope="col">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={1}>{props.invalidMinLength ? 'No search done.' : 'Nothing found.'}</EmptyRow>
-            ) : (
-              props.rows.flatMap((hit) => {
-                const [href, text] = linkOf(hit);
-                const out = [];
-                if (hit.group !== lastGroup) {
-                  out.push(
-                    <tr class="group" data-group={hit.group}>
-                      <td>{GROUP_TITLES[hit.group] ?? hit.group}</td>
-                    </tr>,
-                  );
-                }
-                lastGroup = hit.group;
-                out.push(
-                  <tr data-group={hit.group}>
-                    <td class="name" data-label="">
-                      <a href={href}>{text}</a>
-                    </td>
-                  </tr>,
-                );
-                return out;
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={props.list}
+      columns={1}
+      isEmpty={props.rows.length === 0}
+      empty={props.invalidMinLength ? 'No search done.' : 'Nothing found.'}
+      head={<th scope="col">Result</th>}
+    >
+      {props.rows.flatMap((hit) => {
+        const [href, text] = linkOf(hit);
+        const out = [];
+        if (hit.group !== lastGroup) {
+          out.push(
+            <tr class="group" data-group={hit.group}>
+              <td>{GROUP_TITLES[hit.group] ?? hit.group}</td>
+            </tr>,
+          );
+        }
+        lastGroup = hit.group;
+        out.push(
+          <tr data-group={hit.group}>
+            <td class="name" data-label="">
+              <a href={href}>{text}</a>
+            </td>
+          </tr>,
+        );
+        return out;
+      })}
+    </ListTable>
   );
 }
 

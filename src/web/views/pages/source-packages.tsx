@@ -1,13 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>` (spec §3.5 items 8, 9). */
-import {
-  EmptyRow,
-  EmptyText,
-  ListControls,
-  ListRegion,
-  type ListView,
-  SortHeader,
-} from '../components/list.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
 
 export interface SourcePackageItem {
@@ -26,42 +19,37 @@ export interface SourcePackageListProps {
 export function SourcePackageList(props: SourcePackageListProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="name" label="Package" />
-              <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
-              <th scope="col">Operating Systems</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={3}>
-                <EmptyText
-                  inventoryEmpty={props.inventoryEmpty}
-                  filtered={list.state.q !== ''}
-                  what="source packages"
-                />
-              </EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td class="name" data-label="Package">
-                    <a href={sourcePackagePath(row.name)}>{row.name}</a>
-                  </td>
-                  <td class="num" data-label="# Versions">
-                    {row.versionCount}
-                  </td>
-                  <td data-label="Operating Systems">{row.oses.join(', ')}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={3}
+      isEmpty={props.rows.length === 0}
+      empty={
+        <EmptyText
+          inventoryEmpty={props.inventoryEmpty}
+          filtered={list.state.q !== ''}
+          what="source packages"
+        />
+      }
+      head={
+        <>
+          <SortHeader list={list} sortKey="name" label="Package" />
+          <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
+          <th scope="col">Operating Systems</th>
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td class="name" data-label="Package">
+            <a href={sourcePackagePath(row.name)}>{row.name}</a>
+          </td>
+          <td class="num" data-label="# Versions">
+            {row.versionCount}
+          </td>
+          <td data-label="Operating Systems">{row.oses.join(', ')}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -84,41 +72,36 @@ export interface SourceVersionListProps {
 export function SourceVersionList(props: SourceVersionListProps) {
   const { list } = props;
   return (
-    <ListRegion list={list}>
-      <div class="table-wrap">
-        <table class="responsive">
-          <thead>
-            <tr>
-              <SortHeader list={list} sortKey="default" label="OS" />
-              <SortHeader list={list} sortKey="version" label="Version" />
-              <th scope="col">Binary packages</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.length === 0 ? (
-              <EmptyRow columns={3}>No versions match these filters.</EmptyRow>
-            ) : (
-              props.rows.map((row) => (
-                <tr>
-                  <td data-label="OS">{row.os}</td>
-                  <td class="version" data-label="Version">
-                    {row.version}
-                  </td>
-                  <td data-label="Binary packages">
-                    {row.binaries.map((binary, index) => (
-                      <>
-                        {index > 0 ? ', ' : ''}
-                        <a href={packagePath(binary)}>{binary}</a>
-                      </>
-                    ))}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-    </ListRegion>
+    <ListTable
+      list={list}
+      columns={3}
+      isEmpty={props.rows.length === 0}
+      empty={<>No versions match these filters.</>}
+      head={
+        <>
+          <SortHeader list={list} sortKey="default" label="OS" />
+          <SortHeader list={list} sortKey="version" label="Version" />
+          <th scope="col">Binary packages</th>
+        </>
+      }
+    >
+      {props.rows.map((row) => (
+        <tr>
+          <td data-label="OS">{row.os}</td>
+          <td class="version" data-label="Version">
+            {row.version}
+          </td>
+          <td data-label="Binary packages">
+            {row.binaries.map((binary, index) => (
+              <>
+                {index > 0 ? ', ' : ''}
+                <a href={packagePath(binary)}>{binary}</a>
+              </>
+            ))}
+          </td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
