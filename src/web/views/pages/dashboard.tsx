@@ -1,31 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /** `/`: the fleet at a glance (spec §3.5 item 1). */
 import type { Child } from 'hono/jsx';
+import type { Dashboard } from '../../../store/read/dashboard.ts';
 import { Badge } from '../components/badges.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
-
-export interface DashboardData {
-  hosts: {
-    total: number;
-    withUpgrades: number;
-    withSecurity: number;
-    latest: Date | null;
-    oldest: Date | null;
-  };
-  images: {
-    total: number;
-    withUpgrades: number;
-    withSecurity: number;
-    latest: Date | null;
-    oldest: Date | null;
-  };
-  kernels: number;
-  kubernetesImages: number;
-  packages: { total: number; withUpgrades: number; withSecurity: number };
-  sourcePackages: { total: number; versions: number };
-  packageVersions: { total: number; withUpgrades: number; withSecurity: number };
-  totals: { hostUpgrades: number; imageUpgrades: number; hostSecurity: number; imageSecurity: number };
-}
 
 function count(value: number, kind: 'installed' | 'upgrade' | 'security', label: string) {
   return <Badge kind={value > 0 ? kind : 'zero'} count={value} label={label} />;
@@ -53,7 +31,7 @@ function Row(props: { label: string; children?: Child }) {
 }
 
 /** The dashboard body. */
-export function DashboardPage(props: { data: DashboardData; clock: Clock; inventoryEmpty: boolean }) {
+export function DashboardPage(props: { data: Dashboard; clock: Clock; inventoryEmpty: boolean }) {
   const d = props.data;
   return (
     <>

@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/` and `/images/`: one row per host or image with its package counts (spec §3.5 items 2, 10). */
+
+import type { InventoryRow } from '../../../store/read/inventory-list.ts';
 import { CountBadges } from '../components/badges.tsx';
 import {
   EmptyText,
@@ -12,19 +14,10 @@ import {
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { hostPath, imagePath } from '../paths.ts';
 
-export interface InventoryItem {
-  name: string;
-  os: string;
-  packageCount: number;
-  upgradeCount: number;
-  securityCount: number;
-  modified: Date;
-}
-
 export interface InventoryListProps {
   kind: 'hosts' | 'images';
   list: ListView;
-  rows: InventoryItem[];
+  rows: InventoryRow[];
   clock: Clock;
   inventoryEmpty: boolean;
 }

@@ -1,22 +1,14 @@
 /** @jsxImportSource hono/jsx */
 /** `/kernels/` and one kernel's hosts (spec §3.5 items 4, 5). */
+
+import type { KernelRow } from '../../../store/read/kernels.ts';
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { hostPath, kernelPath } from '../paths.ts';
 
-export interface KernelItem {
-  id: number;
-  name: string;
-  slug: string;
-  release: string | null;
-  osId: number;
-  os: string;
-  hostCount: number;
-}
-
 export interface KernelListProps {
   list: ListView;
-  rows: KernelItem[];
+  rows: KernelRow[];
   inventoryEmpty: boolean;
 }
 

@@ -1,17 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /** `/search?q=…`: hits in seven groups (spec §3.5 item 13). */
+
+import type { SearchHit } from '../../../store/read/search.ts';
 import { DownloadLinks, ListTable, type ListView } from '../components/list.tsx';
 import { hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';
-
-export interface SearchItem {
-  group: string;
-  id: number;
-  name: string;
-  version?: string;
-  os?: string;
-  osId?: number;
-  slug?: string;
-}
 
 const GROUP_TITLES: Record<string, string> = {
   hosts: 'Hosts',
@@ -23,7 +15,7 @@ const GROUP_TITLES: Record<string, string> = {
   'source-package-versions': 'Source Package Versions',
 };
 
-function linkOf(hit: SearchItem): [href: string, text: string] {
+function linkOf(hit: SearchHit): [href: string, text: string] {
   switch (hit.group) {
     case 'hosts':
       return [hostPath(hit.name), hit.name];
@@ -44,7 +36,7 @@ function linkOf(hit: SearchItem): [href: string, text: string] {
 
 export interface SearchProps {
   list: ListView;
-  rows: SearchItem[];
+  rows: SearchHit[];
   /** Set when the query is too short: the minimum length. */
   invalidMinLength?: number;
 }
