@@ -1,15 +1,10 @@
 /** One host with what its detail page shows above the package table. */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import type { InventoryRow } from './inventory-list.ts';
 
-export interface HostDetail {
-  id: number;
-  name: string;
-  os: string;
-  modified: Date;
-  packageCount: number;
-  upgradeCount: number;
-  securityCount: number;
+/** The list row (name, OS, counters, last report) and what only the detail page shows. */
+export interface HostDetail extends InventoryRow {
   kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
 }
 

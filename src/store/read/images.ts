@@ -1,15 +1,10 @@
 /** One image with what its detail page shows above the package table. */
 import { eq, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import type { InventoryRow } from './inventory-list.ts';
 
-export interface ImageDetail {
-  id: number;
-  name: string;
-  os: string;
-  modified: Date;
-  packageCount: number;
-  upgradeCount: number;
-  securityCount: number;
+/** The list row (name, OS, counters, last report) and what only the detail page shows. */
+export interface ImageDetail extends InventoryRow {
   /** Containers running this image over every Kubernetes cluster and namespace. */
   kubernetesContainers: number;
 }
