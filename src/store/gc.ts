@@ -105,7 +105,10 @@ function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): P
         await subtractOwnerRows(tx, database, kind, ids);
         let deleted = 0;
         for (const batch of batchRows(dialect, ids, 1))
-          deleted += await dialect.executeCount(tx, sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
+          deleted += await dialect.executeCount(
+            tx,
+            sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`,
+          );
         return deleted;
       },
       { isolation: 'read committed' },

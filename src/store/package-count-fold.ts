@@ -30,7 +30,8 @@ export interface FoldResult {
   conflict: boolean;
 }
 
-class FoldConflictError extends Error {}
+/** Another fold deleted some of the rows this one read: its transaction must roll back. */
+export class FoldConflictError extends Error {}
 
 /** Delete statements per fold are batched at this many ids. */
 const DELETE_BATCH = 1000;
@@ -38,7 +39,7 @@ const DELETE_BATCH = 1000;
 /** Folds up to `limit` pending delta rows into package_counts (see the module comment). */
 export async function foldPackageCounts(database: Database, limit = FOLD_LIMIT): Promise<FoldResult> {
   try {
-    const folded = await database.transaction((tx) => foldIn(tx, database, limit), {
+    const folded = await database.transaction((tx) => foldInTransaction(tx, database, limit), {
       isolation: 'read committed',
     });
     return { folded, more: folded >= limit, conflict: false };
@@ -58,7 +59,11 @@ export async function foldAllPackageCounts(database: Database): Promise<number> 
   }
 }
 
-async function foldIn(tx: AppDb, database: Database, limit: number): Promise<number> {
+/**
+ * The body of one fold, in the caller's transaction (for tests that hold a fold open while another
+ * runs); returns the rows folded. Throws when another fold took some of the rows: roll back then.
+ */
+export async function foldInTransaction(tx: AppDb, database: Database, limit: number): Promise<number> {
   const { dialect } = database;
   const rows = await dialect.selectRaw<{
     id: number;
@@ -77,7 +82,11 @@ async function foldIn(tx: AppDb, database: Database, limit: number): Promise<num
   let deleted = 0;
   for (let start = 0; start < ids.length; start += DELETE_BATCH) {
     const list = inList(dialect, ids.slice(start, start + DELETE_BATCH));
-    deleted += await dialect.runRaw(tx, `DELETE FROM package_count_deltas WHERE id IN (${list.text})`, list.params);
+    deleted += await dialect.runRaw(
+      tx,
+      `DELETE FROM package_count_deltas WHERE id IN (${list.text})`,
+      list.params,
+    );
   }
   if (deleted !== rows.length) throw new FoldConflictError(`read ${rows.length} deltas, deleted ${deleted}`);
   const sums = new CountDeltas();

@@ -54,17 +54,17 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       .values(
         srcVersions.map(([id, srcPackageId, version]) => ({ id, srcPackageId, version, osId: 1, ...stamps })),
       );
-    await tx.insert(t.packages).values(REFERENCE_PACKAGE_COUNTS.map(([name], index) => ({ id: index + 1, name })));
     await tx
-      .insert(t.packageCounts)
-      .values(
-        REFERENCE_PACKAGE_COUNTS.map(([, installed, upgrades, security], index) => ({
-          packageId: index + 1,
-          installed,
-          upgrades,
-          security,
-        })),
-      );
+      .insert(t.packages)
+      .values(REFERENCE_PACKAGE_COUNTS.map(([name], index) => ({ id: index + 1, name })));
+    await tx.insert(t.packageCounts).values(
+      REFERENCE_PACKAGE_COUNTS.map(([, installed, upgrades, security], index) => ({
+        packageId: index + 1,
+        installed,
+        upgrades,
+        security,
+      })),
+    );
     // id: package, version, source version
     const versions: [number, number, string, number][] = [
       [1, 1, '1.0.0-1', 1],

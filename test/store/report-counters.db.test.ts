@@ -8,8 +8,8 @@ import { diffReport, type RecordedPackage } from '../../src/domain/report-diff.t
 import type { HostReport } from '../../src/protocol/report.ts';
 import { applyHostReport } from '../../src/store/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
-import { createRandom, randomReport } from '../helpers/random-reports.ts';
 import { type PackageTuple, readOwnerState } from '../helpers/package-state.ts';
+import { createRandom, randomReport } from '../helpers/random-reports.ts';
 
 /** The model: the diff applied to every recorded row, as the state before partial loading was. */
 function applyToModel(model: Map<string, RecordedPackage>, report: HostReport) {

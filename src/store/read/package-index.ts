@@ -100,7 +100,10 @@ const packageIndexes = createSnapshotCache(buildPackageIndex, PACKAGE_INDEX_WAIT
 const hostUpgradeSummaries = createSnapshotCache(buildHostUpgradeSummary, Number.POSITIVE_INFINITY);
 
 /** The package index of `database` (see the module comment). */
-export function getPackageIndex(database: Database, maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS): Promise<PackageIndex> {
+export function getPackageIndex(
+  database: Database,
+  maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS,
+): Promise<PackageIndex> {
   return packageIndexes.get(database, maxAgeMs);
 }
 
