@@ -84,6 +84,13 @@ async function benchDialect(dialect: string, options: IngestBenchOptions): Promi
     );
     const text = await new Response(drive.stdout).text();
     if ((await drive.exited) !== 0) throw new Error(`drive.mjs failed on ${dialect}`);
+    // The server logs at warn level: background failures (a fold that hit a deadlock) show here.
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((line) => /^(WARN|ERROR) /.test(line));
+    console.error(`server warnings on ${dialect}: ${warnings.length}`);
+    for (const line of warnings.slice(0, 5)) console.error(`  ${line}`);
     return JSON.parse(text);
   } finally {
     await server.stop();

@@ -9,6 +9,7 @@ import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { collectGarbage } from './store/gc.ts';
+import { startPackageCountFold } from './store/package-count-fold.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
@@ -70,6 +71,9 @@ const serve = defineCommand({
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
     await ensureInitialAdmin(database, config, log);
+    // Folds the package count deltas that reports append (src/store/package-count-fold.ts); safe
+    // with several instances on one database.
+    const fold = startPackageCountFold(database, { log });
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
@@ -92,6 +96,7 @@ const serve = defineCommand({
       log.info('Shutting down');
       await tlsServer?.stop();
       await server.stop();
+      await fold.stop();
       await database.close();
       process.exit(0);
     };

@@ -59,6 +59,11 @@ export interface Dialect {
   timestampParam(date: Date): unknown;
   /** Suffix of a raw INSERT that updates `update` when a row hits the unique key `target`. */
   upsertClause(target: readonly string[], update: readonly string[]): string;
+  /**
+   * Suffix of a raw INSERT that, when a row hits the unique key `target`, adds the inserted values
+   * of `columns` to the existing ones (counts moved by deltas).
+   */
+  addClause(target: readonly string[], columns: readonly string[]): string;
   /** Suffix of a raw INSERT that skips rows hitting a unique key (a no-op update on MySQL, see insertIgnore). */
   readonly ignoreClause: string;
   /** True for errors that a retry of the whole transaction can fix (deadlock, lock timeout, busy). */
@@ -160,6 +165,10 @@ const sqliteDialect: Dialect = {
     const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
+  addClause(target, columns) {
+    const set = columns.map((column) => `${column} = ${column} + excluded.${column}`).join(', ');
+    return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
+  },
   ignoreClause: ' ON CONFLICT DO NOTHING',
   isRetryable(error) {
     return errorCode(error).startsWith('SQLITE_BUSY') || /database is locked/.test(errorText(error));
@@ -226,6 +235,9 @@ const mysqlDialect: Dialect = {
   timestampParam: (date) => date,
   upsertClause(_target, update) {
     return ` ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`;
+  },
+  addClause(_target, columns) {
+    return ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = ${column} + VALUES(${column})`).join(', ')}`;
   },
   ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
   isRetryable(error) {

@@ -1,12 +1,14 @@
 /**
  * Garbage collection (spec/server.md §6): stale hosts and images, then every catalog row nothing
  * refers to any more. Each step is one set-based DELETE in its own transaction, printing upstream's
- * line. A report creates and links its versions in one transaction, so GC never sees a version that
+ * line; deleting hosts and images first takes their rows off the packages' counts. A report creates and links its versions in one transaction, so GC never sees a version that
  * was created but not yet linked; a report that reuses a version GC deletes at that very moment
  * fails its foreign-key check and retries with a fresh cache (see report-runner.ts).
  */
-import { lt, type SQL, sql } from 'drizzle-orm';
+import { inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { batchRows } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
+import { subtractOwnerRows } from './package-count-deltas.ts';
 
 export interface GcOptions {
   /** Hosts not updated for this many days are deleted; 0 = never. */
@@ -26,32 +28,33 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
   const now = options.now ?? new Date();
   const t = database.tables;
   const lines: string[] = [];
-  const step = async (query: SQL | null, line: (n: number) => string) => {
-    const deleted = query === null ? 0 : await deleteWithRetry(database, query);
-    const text = line(deleted);
+  const print = (text: string) => {
     lines.push(text);
     options.print?.(text);
   };
+  const step = async (query: SQL | null, line: (n: number) => string) => {
+    print(line(query === null ? 0 : await deleteWithRetry(database, query)));
+  };
   const cutoff = (days: number) => new Date(now.getTime() - days * DAY_MS);
 
-  await step(
+  print(
     options.imageMaxAgeDays > 0
-      ? sql`DELETE FROM ${t.images} WHERE ${lt(t.images.modified, cutoff(options.imageMaxAgeDays))}
-            AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} k WHERE k.image_id = ${t.images}.id)`
-      : null,
-    (n) =>
-      options.imageMaxAgeDays > 0
-        ? `Deleted ${n} Image objects not updated in the last ${options.imageMaxAgeDays} days`
-        : 'Deleted 0 Image objects (GC_IMAGE_MAX_AGE_DAYS is 0: images are never deleted)',
+      ? `Deleted ${await deleteOwners(
+          database,
+          'image',
+          sql`${lt(t.images.modified, cutoff(options.imageMaxAgeDays))}
+            AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} k WHERE k.image_id = ${t.images}.id)`,
+        )} Image objects not updated in the last ${options.imageMaxAgeDays} days`
+      : 'Deleted 0 Image objects (GC_IMAGE_MAX_AGE_DAYS is 0: images are never deleted)',
   );
-  await step(
+  print(
     options.hostMaxAgeDays > 0
-      ? sql`DELETE FROM ${t.hosts} WHERE ${lt(t.hosts.modified, cutoff(options.hostMaxAgeDays))}`
-      : null,
-    (n) =>
-      options.hostMaxAgeDays > 0
-        ? `Deleted ${n} Host objects not updated in the last ${options.hostMaxAgeDays} days`
-        : 'Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)',
+      ? `Deleted ${await deleteOwners(
+          database,
+          'host',
+          lt(t.hosts.modified, cutoff(options.hostMaxAgeDays)),
+        )} Host objects not updated in the last ${options.hostMaxAgeDays} days`
+      : 'Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)',
   );
   const v = t.packageVersions;
   await step(
@@ -84,13 +87,48 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
 }
 
 /**
+ * Deletes the hosts or images matching `where` in one transaction: locks them (a report for one of
+ * them waits, and finds it gone), appends the negation of their rows to the packages' count deltas,
+ * then deletes them (their rows go by ON DELETE CASCADE).
+ */
+function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): Promise<number> {
+  const { dialect } = database;
+  const table = kind === 'host' ? database.tables.hosts : database.tables.images;
+  return withRetry(() =>
+    database.transaction(
+      async (tx) => {
+        const rows = await dialect.selectRows<{ id: number }>(
+          tx,
+          sql`SELECT id FROM ${table} WHERE ${where}${dialect.forUpdate}`,
+        );
+        const ids = rows.map((row) => Number(row.id));
+        await subtractOwnerRows(tx, database, kind, ids);
+        let deleted = 0;
+        for (const batch of batchRows(dialect, ids, 1))
+          deleted += await dialect.executeCount(
+            tx,
+            sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`,
+          );
+        return deleted;
+      },
+      { isolation: 'read committed' },
+    ),
+  );
+}
+
+/**
  * Runs one DELETE in its own transaction. A report committing a link to a row at the same moment
  * makes the DELETE fail on its foreign key (MySQL); the step then starts over.
  */
-async function deleteWithRetry(database: Database, query: SQL): Promise<number> {
+function deleteWithRetry(database: Database, query: SQL): Promise<number> {
+  return withRetry(() => database.transaction((tx) => database.dialect.executeCount(tx, query)));
+}
+
+/** Runs `work` (one transaction) again after a failure, up to ATTEMPTS times in all. */
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await database.transaction((tx) => database.dialect.executeCount(tx, query));
+      return await work();
     } catch (error) {
       if (attempt >= ATTEMPTS) throw error;
       await Bun.sleep(100 * attempt);

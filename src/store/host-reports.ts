@@ -5,6 +5,7 @@ import type { ReportDiff } from '../domain/report-diff.ts';
 import type { HostReport } from '../protocol/report.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
 import { lockOwnerRow } from './owner-rows.ts';
+import { subtractOwnerRows } from './package-count-deltas.ts';
 import { applyPackageLists } from './package-report.ts';
 import { runReport } from './report-runner.ts';
 
@@ -56,11 +57,21 @@ export function applyHostReport(
   });
 }
 
-/** Deletes a host and its package rows (its kernel stays until GC); false if there is no such host. */
+/**
+ * Deletes a host and its package rows, taking them off the packages' counts first (its kernel stays
+ * until GC); false if there is no such host.
+ */
 export function deleteHost(database: Database, name: string): Promise<boolean> {
   return runReport(database, `host:${name}`, async (tx) => {
     const { hosts } = database.tables;
-    const deleted = await tx.delete(hosts).where(eq(hosts.name, name));
+    const [host] = await database.dialect.selectRaw<{ id: number }>(
+      tx,
+      `SELECT id FROM hosts WHERE name = ?${database.dialect.forUpdateClause}`,
+      [name],
+    );
+    if (!host) return false;
+    await subtractOwnerRows(tx, database, 'host', [Number(host.id)]);
+    const deleted = await tx.delete(hosts).where(eq(hosts.id, Number(host.id)));
     return database.dialect.affectedRows(deleted) > 0;
   });
 }

@@ -5,6 +5,7 @@ import type { ImageReport } from '../protocol/report.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOutcome, summarize } from './host-reports.ts';
 import { lockOwnerRow } from './owner-rows.ts';
+import { subtractOwnerRows } from './package-count-deltas.ts';
 import { applyPackageLists } from './package-report.ts';
 import { runReport } from './report-runner.ts';
 
@@ -67,18 +68,27 @@ export type DeleteImageResult =
   | { status: 'missing' }
   | { status: 'in-use'; deployments: number };
 
-/** Deletes an image and its package rows, unless Kubernetes rows still refer to it. */
+/**
+ * Deletes an image and its package rows (taken off the packages' counts first), unless Kubernetes
+ * rows still refer to it.
+ */
 export function deleteImage(database: Database, name: string): Promise<DeleteImageResult> {
   return runReport(database, `image:${name}`, async (tx) => {
     const { images, kubernetesImages } = database.tables;
-    const [image] = await tx.select({ id: images.id }).from(images).where(eq(images.name, name));
-    if (!image) return { status: 'missing' };
+    const [row] = await database.dialect.selectRaw<{ id: number }>(
+      tx,
+      `SELECT id FROM images WHERE name = ?${database.dialect.forUpdateClause}`,
+      [name],
+    );
+    if (!row) return { status: 'missing' };
+    const image = { id: Number(row.id) };
     const [usage] = await tx
       .select({ n: count() })
       .from(kubernetesImages)
       .where(eq(kubernetesImages.imageId, image.id));
     const deployments = Number(usage?.n ?? 0);
     if (deployments > 0) return { status: 'in-use', deployments };
+    await subtractOwnerRows(tx, database, 'image', [image.id]);
     await tx.delete(images).where(eq(images.id, image.id));
     return { status: 'deleted' };
   });

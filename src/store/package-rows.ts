@@ -9,6 +9,7 @@ import type { AppDb } from '../db/types.ts';
 import type { RecordedPackage, ReportDiff } from '../domain/report-diff.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
+import { appendCountDeltas, CountDeltas, countedOf } from './package-count-deltas.ts';
 
 /** Which table holds the rows and which column names the owner. */
 export type PackageOwner = { kind: 'host' | 'image'; id: number };
@@ -160,7 +161,10 @@ export async function loadRecordedSources(
   }
 }
 
-/** Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes. */
+/**
+ * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and
+ * appends what changed to the packages' count deltas (./package-count-deltas.ts).
+ */
 export async function writePackageDiff(
   tx: AppDb,
   database: Database,
@@ -187,9 +191,13 @@ export async function writePackageDiff(
   const { dialect } = database;
   const { tableName, ownerColumnName } = rawNamesOf(owner);
   const stamp = dialect.timestampParam(now);
+  const deltas = new CountDeltas();
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
+    const before = recorded.get(row.name);
+    if (before) deltas.add(before.packageId, countedOf(before), -1);
+    deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     return [
       owner.id,
       installed.packageId,
@@ -218,6 +226,11 @@ export async function writePackageDiff(
       [owner.id, ...list.params],
     );
   }
+  for (const name of diff.removals) {
+    const before = recorded.get(name);
+    if (before) deltas.add(before.packageId, countedOf(before), -1);
+  }
+  await appendCountDeltas(tx, database, deltas);
 }
 
 const PACKAGE_ROW_COLUMNS = [

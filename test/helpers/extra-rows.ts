@@ -1,4 +1,7 @@
-/** Rows added on top of the reference fixture, for paging, escaping and encoding tests. */
+/**
+ * Rows added on top of the reference fixture, for paging, escaping and encoding tests, with the
+ * packages' count deltas that ingest would append for them.
+ */
 import type { Database } from '../../src/db/open-database.ts';
 
 const STAMP = new Date('2024-01-02T03:04:05.000Z');
@@ -34,6 +37,10 @@ export async function addFleetHosts(database: Database, count: number): Promise<
         modified: STAMP,
       })),
     );
+    const upgrades = hosts.filter((_, index) => index % 3 === 0).length;
+    await tx
+      .insert(t.packageCountDeltas)
+      .values({ packageId: 2, installed: count, upgrades, security: upgrades });
   });
 }
 
@@ -67,6 +74,7 @@ export async function addPackageOnHost1(
       created: STAMP,
       modified: STAMP,
     });
+    await tx.insert(t.packageCountDeltas).values({ packageId: id, installed: 1, upgrades: 0, security: 0 });
   });
   return id;
 }

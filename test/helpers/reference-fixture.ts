@@ -1,6 +1,7 @@
 /**
  * The reference dataset of spec/server.md §2.5 (upstream tests/db.json), loaded with explicit ids so
- * that tests can use the ids the spec names. Host and image counters are set as ingest keeps them.
+ * that tests can use the ids the spec names. Host and image counters, and the packages' folded
+ * counts, are set as ingest and the fold keep them.
  */
 import type { Database } from '../../src/db/open-database.ts';
 
@@ -10,6 +11,19 @@ export const DEPLOYED_IMAGE = 'registry.example.com/component/image-deployed:1.2
 export const HOSTS_MODIFIED = new Date('2018-06-26T16:46:33.213Z');
 export const IMAGES_MODIFIED = new Date('2019-10-19T14:10:09.483Z');
 const STAMP = new Date('2018-06-26T16:00:00.000Z');
+
+/**
+ * The packages with their counts (installed, upgrades, security; host rows plus image rows), in id
+ * order: checklist §8.7 item 77.
+ */
+export const REFERENCE_PACKAGE_COUNTS: readonly [string, number, number, number][] = [
+  ['package1', 3, 2, 0],
+  ['package2', 3, 3, 3],
+  ['package3', 3, 0, 0],
+  ['package3-dev', 3, 0, 0],
+  ['nodejs', 2, 1, 1],
+  ['gcc-9', 1, 0, 0],
+];
 
 /** Inserts the fixture into an empty, migrated database. */
 export async function loadReferenceFixture(database: Database): Promise<void> {
@@ -40,10 +54,15 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       .values(
         srcVersions.map(([id, srcPackageId, version]) => ({ id, srcPackageId, version, osId: 1, ...stamps })),
       );
-    await tx.insert(t.packages).values(
-      ['package1', 'package2', 'package3', 'package3-dev', 'nodejs', 'gcc-9'].map((name, index) => ({
-        id: index + 1,
-        name,
+    await tx
+      .insert(t.packages)
+      .values(REFERENCE_PACKAGE_COUNTS.map(([name], index) => ({ id: index + 1, name })));
+    await tx.insert(t.packageCounts).values(
+      REFERENCE_PACKAGE_COUNTS.map(([, installed, upgrades, security], index) => ({
+        packageId: index + 1,
+        installed,
+        upgrades,
+        security,
       })),
     );
     // id: package, version, source version

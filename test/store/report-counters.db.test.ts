@@ -9,54 +9,7 @@ import type { HostReport } from '../../src/protocol/report.ts';
 import { applyHostReport } from '../../src/store/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import { type PackageTuple, readOwnerState } from '../helpers/package-state.ts';
-
-const UPDATE_TYPES = ['full', 'dpkg_hook', 'upgradable', 'partial'] as const;
-const TYPES = ['security', '', null, undefined] as const;
-
-/** A small deterministic generator, so that a failure can be replayed. */
-function createRandom(seed: number) {
-  let state = seed;
-  const next = () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-  return { int: (n: number) => Math.floor(next() * n), chance: (p: number) => next() < p };
-}
-
-function randomReport(random: ReturnType<typeof createRandom>, host: string): HostReport {
-  const updateType = UPDATE_TYPES[random.int(UPDATE_TYPES.length)] as string;
-  const size = updateType === 'full' ? 10 + random.int(30) : random.int(6);
-  const pkg = () => `pkg${random.int(40)}`;
-  const version = () => `1.${random.int(4)}`;
-  const report: HostReport = {
-    hostname: host,
-    os: 'Debian 12',
-    running_kernel: { release: 'r', version: 'k1' },
-    update_type: updateType,
-    installed: [],
-    uninstalled: [],
-    upgradable: [],
-  };
-  if (updateType !== 'upgradable') {
-    report.installed = Array.from({ length: size }, () => {
-      const name = pkg();
-      return { name, version: version(), source: `src-${name}` };
-    });
-    report.uninstalled = Array.from({ length: random.int(3) }, () => ({ name: pkg() }));
-  }
-  report.upgradable = Array.from({ length: random.int(updateType === 'full' ? 6 : 3) }, () => {
-    const name = pkg();
-    const type = TYPES[random.int(TYPES.length)];
-    return {
-      name,
-      version_from: version(),
-      version_to: random.chance(0.2) ? '1.0' : `2.${random.int(3)}`,
-      source: `src-${name}`,
-      ...(type === undefined ? {} : { type }),
-    };
-  });
-  return report;
-}
+import { createRandom, randomReport } from '../helpers/random-reports.ts';
 
 /** The model: the diff applied to every recorded row, as the state before partial loading was. */
 function applyToModel(model: Map<string, RecordedPackage>, report: HostReport) {

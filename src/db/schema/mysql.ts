@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyMySqlColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -256,6 +257,55 @@ export const imagePackages = mysqlTable(
     }).onDelete('cascade'),
     uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
     ...packageRowConstraints('image_packages', t),
+  ],
+);
+
+/**
+ * Per-package counts over host rows plus image rows (spec §3.5 item 6): installed, upgrades pending
+ * to the package, and of those the security ones. The folded base: only the fold
+ * (src/store/package-counts.ts) writes it, adding the deltas of package_count_deltas; the exact
+ * counts are this row plus the package's pending deltas. A table of its own, so that reports, which
+ * lock `packages` rows in the catalog upsert, never contend with the fold.
+ */
+export const packageCounts = mysqlTable(
+  'package_counts',
+  {
+    packageId: ref('package_id').primaryKey(),
+    installed: int('installed').notNull().default(0),
+    upgrades: int('upgrades').notNull().default(0),
+    security: int('security').notNull().default(0),
+  },
+  (t) => [
+    foreignKey({
+      name: 'package_counts_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Append-only changes to package_counts: every write path inserts one row per package it moved, in
+ * its own transaction (pure inserts, so concurrent reports never wait on each other's counters); the
+ * fold adds them to package_counts and deletes them. The cascade drops the pending deltas of a
+ * deleted package. InnoDB adds an index for the foreign key by itself. The id is a bigint: every
+ * report takes ids, for the life of the database.
+ */
+export const packageCountDeltas = mysqlTable(
+  'package_count_deltas',
+  {
+    id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
+    packageId: ref('package_id').notNull(),
+    installed: int('installed').notNull(),
+    upgrades: int('upgrades').notNull(),
+    security: int('security').notNull(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'package_count_deltas_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('cascade'),
   ],
 );
 

@@ -214,6 +214,38 @@ export const imagePackages = sqliteTable(
   ],
 );
 
+/**
+ * Per-package counts over host rows plus image rows (spec §3.5 item 6): installed, upgrades pending
+ * to the package, and of those the security ones. The folded base: only the fold
+ * (src/store/package-counts.ts) writes it, adding the deltas of package_count_deltas; the exact
+ * counts are this row plus the package's pending deltas. A table of its own, so that reports, which
+ * lock `packages` rows in the catalog upsert, never contend with the fold.
+ */
+export const packageCounts = sqliteTable('package_counts', {
+  packageId: integer('package_id')
+    .primaryKey()
+    .references(() => packages.id, { onDelete: 'cascade' }),
+  installed: integer('installed').notNull().default(0),
+  upgrades: integer('upgrades').notNull().default(0),
+  security: integer('security').notNull().default(0),
+});
+
+/**
+ * Append-only changes to package_counts: every write path inserts one row per package it moved, in
+ * its own transaction (pure inserts, so concurrent reports never wait on each other's counters); the
+ * fold adds them to package_counts and deletes them. The cascade drops the pending deltas of a
+ * deleted package, so that they never land on a later package that reuses its id (SQLite).
+ */
+export const packageCountDeltas = sqliteTable('package_count_deltas', {
+  id: id(),
+  packageId: integer('package_id')
+    .notNull()
+    .references(() => packages.id, { onDelete: 'cascade' }),
+  installed: integer('installed').notNull(),
+  upgrades: integer('upgrades').notNull(),
+  security: integer('security').notNull(),
+});
+
 export const kubernetesImages = sqliteTable(
   'kubernetes_images',
   {

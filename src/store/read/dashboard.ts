@@ -2,11 +2,11 @@
  * The dashboard figures (spec §3.5 item 1, checklist item 72). Host and image figures come from the
  * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only,
  * as the checklist counts them; `security` by equality everywhere, spec §9 item 18) come from the
- * package index, built in the background (./package-index.ts), so they may lag by up to a minute.
+ * host upgrade summary, built in the background (./package-index.ts), so they may lag by up to a minute.
  */
 import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import { getPackageIndex } from './package-index.ts';
+import { getHostUpgradeSummary } from './package-index.ts';
 
 export interface Dashboard {
   hosts: {
@@ -58,7 +58,7 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     [sources],
     [sourceVersions],
     [versions],
-    index,
+    hostUpgrades,
   ] = await Promise.all([
     owners(t.hosts),
     owners(t.images),
@@ -68,7 +68,7 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     db.select({ n: count() }).from(t.srcPackages),
     db.select({ n: count() }).from(t.srcPackageVersions),
     db.select({ n: count() }).from(t.packageVersions),
-    getPackageIndex(database),
+    getHostUpgradeSummary(database),
   ]);
   const summarize = (row: typeof hosts) => ({
     total: row?.total ?? 0,
@@ -84,14 +84,14 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     kubernetesImages: kubernetes?.n ?? 0,
     packages: {
       total: packages?.n ?? 0,
-      withUpgrades: index.hostUpgrades.packages,
-      withSecurity: index.hostUpgrades.securityPackages,
+      withUpgrades: hostUpgrades.packages,
+      withSecurity: hostUpgrades.securityPackages,
     },
     sourcePackages: { total: sources?.n ?? 0, versions: sourceVersions?.n ?? 0 },
     packageVersions: {
       total: versions?.n ?? 0,
-      withUpgrades: index.hostUpgrades.versions,
-      withSecurity: index.hostUpgrades.securityVersions,
+      withUpgrades: hostUpgrades.versions,
+      withSecurity: hostUpgrades.securityVersions,
     },
     totals: {
       hostUpgrades: hosts?.upgrades ?? 0,

@@ -1,12 +1,24 @@
 /**
- * Per-package counts for sorting the packages list by counts. Counting installations means reading
- * every host-package row (15 million at 10,000 hosts × 1,500 packages), far too slow per request,
- * so the counts are computed in the background, in chunks of package ids over the package_id index
- * (the event loop stays free between chunks), and kept for a short while. Pages still show exact
- * counts for their own rows (./package-counts.ts); only the order may lag behind by `maxAgeMs`.
+ * Two in-memory snapshots, for what pages cannot afford to compute per request, each refreshed in
+ * the background once older than its maximum age:
+ *
+ * - The package index: every package with its counts (hosts plus images, read from the folded
+ *   counts plus the pending deltas, ./package-counts.ts: one pass over a few thousand rows) and its
+ *   number of versions, for the packages list's count sorts and upgrade filters. Cheap, so it is
+ *   kept PACKAGE_INDEX_MAX_AGE_MS (5 s): the list's order and filters may lag behind by that much
+ *   plus one refresh; the counts a page shows are read exactly for its own rows.
+ * - The dashboard's fleet-wide "packages/versions with upgrades" figures over HOST rows only
+ *   (checklist item 72): distinct counts over host_packages (15 million rows at 10,000 hosts ×
+ *   1,500 packages) that the per-package counts cannot give, computed in chunks of package ids over
+ *   the (upgradable_package_id, upgrade_type) index (the event loop stays free between chunks) and
+ *   kept HOST_UPGRADES_MAX_AGE_MS (a minute).
+ *
+ * A stale snapshot is served while its refresh runs, unless it is older than
+ * PACKAGE_INDEX_WAIT_AFTER_MS (after an idle spell): then the caller waits for the fresh one.
  */
-import { asc, count, isNotNull, sql } from 'drizzle-orm';
+import { asc, count, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { readPackageCounts } from './package-counts.ts';
 
 /** One package with the counts the list sorts by. */
 export interface PackageIndexEntry {
@@ -28,68 +40,115 @@ export interface HostUpgradeSummary {
 
 export interface PackageIndex {
   entries: PackageIndexEntry[];
-  hostUpgrades: HostUpgradeSummary;
   takenAt: number;
 }
 
-interface CacheSlot {
-  index: PackageIndex | null;
-  refreshing: Promise<PackageIndex> | null;
-}
-
-const slots = new WeakMap<Database, CacheSlot>();
+export const PACKAGE_INDEX_MAX_AGE_MS = 5_000;
+export const PACKAGE_INDEX_WAIT_AFTER_MS = 60_000;
+export const HOST_UPGRADES_MAX_AGE_MS = 60_000;
 /** Package ids per counting query: a chunk reads at most CHUNK × fleet-size index entries. */
 const CHUNK = 64;
-export const PACKAGE_INDEX_MAX_AGE_MS = 60_000;
 
-/**
- * Returns the package index of `database`: the cached one, refreshed in the background once older
- * than `maxAgeMs`; the first call waits for it to be built.
- */
-export async function getPackageIndex(
+interface Snapshot<T> {
+  value: T;
+  takenAt: number;
+}
+
+interface Slot<T> {
+  current: Snapshot<T> | null;
+  refreshing: Promise<Snapshot<T>> | null;
+}
+
+/** A per-database snapshot of what `build` returns, refreshed as the module comment says. */
+function createSnapshotCache<T>(build: (database: Database) => Promise<T>, waitAfterMs: number) {
+  const slots = new WeakMap<Database, Slot<T>>();
+  return {
+    async get(database: Database, maxAgeMs: number): Promise<T> {
+      let slot = slots.get(database);
+      if (!slot) {
+        slot = { current: null, refreshing: null };
+        slots.set(database, slot);
+      }
+      const { current } = slot;
+      const age = current ? Date.now() - current.takenAt : Number.POSITIVE_INFINITY;
+      if (current && age <= maxAgeMs) return current.value;
+      if (!slot.refreshing) {
+        const owner = slot;
+        const takenAt = Date.now();
+        owner.refreshing = build(database)
+          .then((value) => {
+            const snapshot = { value, takenAt };
+            owner.current = snapshot;
+            return snapshot;
+          })
+          .finally(() => {
+            owner.refreshing = null;
+          });
+        // A failed refresh fails the callers that wait for it; those served a stale snapshot retry later.
+        owner.refreshing.catch(() => {});
+      }
+      if (current && age <= waitAfterMs) return current.value;
+      return (await slot.refreshing!).value;
+    },
+    drop(database: Database): void {
+      slots.delete(database);
+    },
+  };
+}
+
+const packageIndexes = createSnapshotCache(buildPackageIndex, PACKAGE_INDEX_WAIT_AFTER_MS);
+const hostUpgradeSummaries = createSnapshotCache(buildHostUpgradeSummary, Number.POSITIVE_INFINITY);
+
+/** The package index of `database` (see the module comment). */
+export function getPackageIndex(
   database: Database,
   maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS,
 ): Promise<PackageIndex> {
-  let slot = slots.get(database);
-  if (!slot) {
-    slot = { index: null, refreshing: null };
-    slots.set(database, slot);
-  }
-  const current = slot.index;
-  if (current && Date.now() - current.takenAt <= maxAgeMs) return current;
-  if (!slot.refreshing) {
-    const owner = slot;
-    owner.refreshing = buildPackageIndex(database)
-      .then((index) => {
-        owner.index = index;
-        return index;
-      })
-      .finally(() => {
-        owner.refreshing = null;
-      });
-  }
-  return current ?? slot.refreshing!;
+  return packageIndexes.get(database, maxAgeMs);
 }
 
-/** Forgets the cached index, so the next call rebuilds it (after a bulk load, in tests and benchmarks). */
+/** The dashboard's host upgrade figures of `database` (see the module comment). */
+export function getHostUpgradeSummary(
+  database: Database,
+  maxAgeMs = HOST_UPGRADES_MAX_AGE_MS,
+): Promise<HostUpgradeSummary> {
+  return hostUpgradeSummaries.get(database, maxAgeMs);
+}
+
+/** Forgets both snapshots, so the next calls rebuild them (after a bulk load, in tests and benchmarks). */
 export function dropPackageIndex(database: Database): void {
-  slots.delete(database);
+  packageIndexes.drop(database);
+  hostUpgradeSummaries.drop(database);
+}
+
+/** Builds the package index from scratch. */
+export async function buildPackageIndex(database: Database): Promise<PackageIndex> {
+  const { db, tables: t } = database;
+  const takenAt = Date.now();
+  const [packages, counts, versions] = await Promise.all([
+    db.select({ id: t.packages.id, name: t.packages.name }).from(t.packages),
+    readPackageCounts(database),
+    db
+      .select({ id: t.packageVersions.packageId, n: count() })
+      .from(t.packageVersions)
+      .groupBy(t.packageVersions.packageId),
+  ]);
+  const versionCounts = new Map(versions.map((row) => [row.id, row.n]));
+  const entries = packages.map(({ id, name }) => ({
+    id,
+    name,
+    ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
+    versions: versionCounts.get(id) ?? 0,
+  }));
+  return { entries, takenAt };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Builds the index from scratch. */
-export async function buildPackageIndex(database: Database): Promise<PackageIndex> {
+/** Computes the dashboard's host upgrade figures from scratch. */
+export async function buildHostUpgradeSummary(database: Database): Promise<HostUpgradeSummary> {
   const { db, tables: t, dialect } = database;
-  const takenAt = Date.now();
-  const packages = await db
-    .select({ id: t.packages.id, name: t.packages.name })
-    .from(t.packages)
-    .orderBy(asc(t.packages.id));
-  const byId = new Map<number, PackageIndexEntry>();
-  for (const row of packages)
-    byId.set(row.id, { ...row, installed: 0, upgrades: 0, security: 0, versions: 0 });
-
+  const packages = await db.select({ id: t.packages.id }).from(t.packages).orderBy(asc(t.packages.id));
   const hostUpgrades: HostUpgradeSummary = {
     packages: 0,
     securityPackages: 0,
@@ -123,52 +182,7 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
       hostUpgrades.versions += summary.versions;
       hostUpgrades.securityVersions += summary.securityVersions;
     }
-    const counts = await db
-      .select({ id: t.hostPackages.packageId, n: count() })
-      .from(t.hostPackages)
-      .where(sql`${t.hostPackages.packageId} BETWEEN ${first} AND ${last}`)
-      .groupBy(t.hostPackages.packageId);
-    for (const row of counts) {
-      const entry = byId.get(row.id);
-      if (entry) entry.installed += row.n;
-    }
     if (dialect.name === 'sqlite') await yieldToEventLoop();
   }
-  const imageCounts = await db
-    .select({ id: t.imagePackages.packageId, n: count() })
-    .from(t.imagePackages)
-    .groupBy(t.imagePackages.packageId);
-  for (const row of imageCounts) {
-    const entry = byId.get(row.id);
-    if (entry) entry.installed += row.n;
-  }
-  for (const table of [t.hostPackages, t.imagePackages]) {
-    // Only rows with an upgrade: the (upgradable_package_id, upgrade_type) index covers this.
-    const upgrades = await db
-      .select({
-        id: table.upgradablePackageId,
-        n: count(),
-        security: sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
-          Number,
-        ),
-      })
-      .from(table)
-      .where(isNotNull(table.upgradablePackageId))
-      .groupBy(table.upgradablePackageId);
-    for (const row of upgrades) {
-      const entry = row.id === null ? undefined : byId.get(row.id);
-      if (!entry) continue;
-      entry.upgrades += row.n;
-      entry.security += row.security;
-    }
-  }
-  const versions = await db
-    .select({ id: t.packageVersions.packageId, n: count() })
-    .from(t.packageVersions)
-    .groupBy(t.packageVersions.packageId);
-  for (const row of versions) {
-    const entry = byId.get(row.id);
-    if (entry) entry.versions = row.n;
-  }
-  return { entries: [...byId.values()], hostUpgrades, takenAt };
+  return hostUpgrades;
 }

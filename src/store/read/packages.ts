@@ -12,16 +12,13 @@ import {
   type Page,
   slicePage,
 } from './list-options.ts';
+import { type PackageCounts, readPackageCounts } from './package-counts.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
 
-export interface PackageCounts {
-  installed: number;
-  upgrades: number;
-  security: number;
-}
+export type { PackageCounts } from './package-counts.ts';
 
 export interface PackageRow extends PackageCounts {
   id: number;
@@ -39,8 +36,9 @@ const byDefault = (a: PackageIndexEntry, b: PackageIndexEntry) =>
 
 /**
  * Lists binary packages. Sorted by name without an upgrade filter, the page comes straight from the
- * packages table; any other order or filter uses the package index (./package-index.ts). Either way
- * the page's counts are then computed exactly, for its ids only.
+ * packages table; any other order or filter uses the package index (./package-index.ts, a few seconds
+ * old at most). Either way the page's counts are then read exactly, for its ids only
+ * (./package-counts.ts: the folded counts plus the pending deltas).
  */
 export async function listPackages(
   database: Database,
@@ -81,7 +79,7 @@ export async function listPackages(
   }
   const ids = page.rows.map((row) => row.id);
   const [counts, versions] = await Promise.all([
-    countPackages(database, ids),
+    readPackageCounts(database, ids),
     readVersionOses(database, ids),
   ]);
   return {
@@ -94,51 +92,6 @@ export async function listPackages(
       oses: versions.get(id)?.oses ?? [],
     })),
   };
-}
-
-/** Exact installed / upgrade / security counts (hosts plus images) for a few package ids. */
-export async function countPackages(database: Database, ids: number[]): Promise<Map<number, PackageCounts>> {
-  const { db, tables: t } = database;
-  const result = new Map<number, PackageCounts>(
-    ids.map((id) => [id, { installed: 0, upgrades: 0, security: 0 }]),
-  );
-  if (ids.length === 0) return result;
-  const queries = [t.hostPackages, t.imagePackages].flatMap((table) => [
-    db
-      .select({
-        id: table.packageId,
-        n: count(),
-        security: sql<number>`0`.mapWith(Number),
-        kind: sql<string>`'installed'`,
-      })
-      .from(table)
-      .where(inArray(table.packageId, ids))
-      .groupBy(table.packageId),
-    db
-      .select({
-        id: sql<number>`${table.upgradablePackageId}`.mapWith(Number),
-        n: count(),
-        security: sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
-          Number,
-        ),
-        kind: sql<string>`'upgrades'`,
-      })
-      .from(table)
-      .where(inArray(table.upgradablePackageId, ids))
-      .groupBy(table.upgradablePackageId),
-  ]);
-  for (const rows of await Promise.all(queries)) {
-    for (const row of rows) {
-      const entry = result.get(row.id);
-      if (!entry) continue;
-      if (row.kind === 'installed') entry.installed += row.n;
-      else {
-        entry.upgrades += row.n;
-        entry.security += row.security;
-      }
-    }
-  }
-  return result;
 }
 
 async function readVersionOses(

@@ -1,0 +1,117 @@
+/**
+ * The write side of the per-package counts (host rows plus image rows: installed, upgrades,
+ * security). A writer collects what its transaction changes as deltas by package and appends them
+ * to package_count_deltas with one multi-row INSERT, in the same transaction: pure inserts, so
+ * concurrent reports never wait on each other (the counts are folded later, ./package-count-fold.ts).
+ * Deleting hosts or images (one, or GC's in bulk) appends the negation of their rows first.
+ */
+import { batchRows, inList, insertRaw } from '../db/dialect.ts';
+import type { Database } from '../db/open-database.ts';
+import type { AppDb } from '../db/types.ts';
+import { SECURITY_UPGRADE } from '../domain/report-diff.ts';
+
+/** What a package row contributes to its package's counts. */
+export interface CountedRow {
+  /** The row has an upgrade pending (its candidate is a version of the same package). */
+  upgrade: boolean;
+  upgradeType: string | null;
+}
+
+/** Installed / upgrades / security, as counts or as deltas. */
+export interface CountTriple {
+  installed: number;
+  upgrades: number;
+  security: number;
+}
+
+/** Count deltas by package id, collected while a transaction writes rows. */
+export class CountDeltas {
+  readonly #byId = new Map<number, CountTriple>();
+
+  /** Adds (`sign` 1) or removes (`sign` -1) one row of package `packageId`. */
+  add(packageId: number, row: CountedRow, sign: 1 | -1): void {
+    const upgrade = row.upgrade ? sign : 0;
+    this.addCounts(packageId, {
+      installed: sign,
+      upgrades: upgrade,
+      security: row.upgradeType === SECURITY_UPGRADE ? upgrade : 0,
+    });
+  }
+
+  /** Adds counts (negative to subtract) to package `packageId`. */
+  addCounts(packageId: number, counts: CountTriple): void {
+    let delta = this.#byId.get(packageId);
+    if (!delta) {
+      delta = { installed: 0, upgrades: 0, security: 0 };
+      this.#byId.set(packageId, delta);
+    }
+    delta.installed += counts.installed;
+    delta.upgrades += counts.upgrades;
+    delta.security += counts.security;
+  }
+
+  /** The non-zero deltas as `[id, installed, upgrades, security]`, by ascending id. */
+  rows(): [number, number, number, number][] {
+    return [...this.#byId]
+      .filter(([, d]) => d.installed !== 0 || d.upgrades !== 0 || d.security !== 0)
+      .sort(([a], [b]) => a - b)
+      .map(([id, d]) => [id, d.installed, d.upgrades, d.security]);
+  }
+}
+
+/** What a recorded row (of ./package-rows.ts) counts for. */
+export function countedOf(row: { upgradeVersion: string | null; upgradeType: string | null }): CountedRow {
+  return { upgrade: row.upgradeVersion !== null, upgradeType: row.upgradeType };
+}
+
+const DELTA_COLUMNS = ['package_id', 'installed', 'upgrades', 'security'];
+
+/**
+ * Appends `deltas` to package_count_deltas: one INSERT (batched only past the parameter limit),
+ * nothing when no count changes.
+ */
+export async function appendCountDeltas(tx: AppDb, database: Database, deltas: CountDeltas): Promise<void> {
+  const rows = deltas.rows();
+  if (rows.length > 0) await insertRaw(database.dialect, tx, 'package_count_deltas', DELTA_COLUMNS, rows);
+}
+
+/**
+ * Appends the negation of every package row of the given hosts or images (before deleting them; the
+ * caller holds their rows locked): one grouped SELECT and one INSERT of deltas.
+ */
+export async function subtractOwnerRows(
+  tx: AppDb,
+  database: Database,
+  kind: 'host' | 'image',
+  ownerIds: readonly number[],
+): Promise<void> {
+  const { dialect } = database;
+  const table = kind === 'host' ? 'host_packages' : 'image_packages';
+  const ownerColumn = kind === 'host' ? 'host_id' : 'image_id';
+  const deltas = new CountDeltas();
+  for (const batch of batchRows(dialect, ownerIds, 1)) {
+    const list = inList(dialect, batch);
+    // A row's candidate is a version of its own package (same name): one id serves every count.
+    const rows = await dialect.selectRaw<{
+      package_id: number;
+      installed: number;
+      upgrades: number;
+      security: number;
+    }>(
+      tx,
+      `SELECT package_id, count(*) AS installed,
+              sum(CASE WHEN upgradable_package_id IS NULL THEN 0 ELSE 1 END) AS upgrades,
+              sum(CASE WHEN upgradable_package_id IS NOT NULL AND upgrade_type = '${SECURITY_UPGRADE}' THEN 1 ELSE 0 END) AS security
+       FROM ${table} WHERE ${ownerColumn} IN (${list.text})
+       GROUP BY package_id`,
+      list.params,
+    );
+    for (const row of rows)
+      deltas.addCounts(Number(row.package_id), {
+        installed: -Number(row.installed),
+        upgrades: -Number(row.upgrades),
+        security: -Number(row.security),
+      });
+  }
+  await appendCountDeltas(tx, database, deltas);
+}
