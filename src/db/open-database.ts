@@ -3,12 +3,14 @@
  * module that constructs drivers.
  */
 import { Database as SqliteClient } from 'bun:sqlite';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/bun-sqlite';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
 import { createPool } from 'mysql2/promise';
-import { createMutex } from '../lib/mutex.ts';
 import { type Dialect, getDialect } from './dialect.ts';
+import { createGroupCommitter } from './group-commit.ts';
+import { createWalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.ts';
 import * as mysqlTables from './schema/mysql.ts';
 import * as sqliteTables from './schema/sqlite.ts';
 import type { AppDb, DialectName, Tables } from './types.ts';
@@ -51,6 +53,8 @@ export interface OpenDatabaseOptions {
   connectionLimit?: number;
   /** Log every SQL statement. */
   logQueries?: boolean;
+  /** SQLite: overrides of the WAL checkpointer's settings (tests). */
+  walCheckpoints?: Partial<WalCheckpointerOptions>;
 }
 
 /** Opens `url`; throws with a message naming the problem when the URL is not understood. */
@@ -73,11 +77,8 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
   const writer = new SqliteClient(file, { create: true, readwrite: true, strict: true });
   writer.exec('PRAGMA journal_mode = WAL');
   writer.exec('PRAGMA synchronous = NORMAL');
-  // A report rewrites pages all over the host_packages indexes; checkpointing every 10,000 pages
-  // (40 MB of WAL) instead of every 1,000 copies each hot page back once for many reports, not once
-  // per report (cold ingest twice as fast).
-  writer.exec('PRAGMA wal_autocheckpoint = 10000');
   writer.exec('PRAGMA foreign_keys = ON');
+  if (process.env.X_CACHE) writer.exec(`PRAGMA cache_size = -${process.env.X_CACHE}`);
   writer.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // A second, read-only connection: readers see the last committed state while a report is applied.
   const reader = inMemory ? writer : new SqliteClient(file, { readonly: true, strict: true });
@@ -85,10 +86,42 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
     reader.exec('PRAGMA foreign_keys = ON');
     reader.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   }
+  const checkpointer = inMemory
+    ? undefined
+    : createWalCheckpointer(writer, resolve(file), {
+        startAfterBytes: 4 * 1024 * 1024,
+        restartFrames: Number(process.env.X_RESTART ?? 10_000),
+        minIntervalMs: Number(process.env.X_INTERVAL ?? 50),
+        // A report rewrites pages all over the host_packages indexes; checkpointing every 10,000
+        // pages (40 MB of WAL) instead of every 1,000 copies each hot page back once for many
+        // reports, not once per report.
+        fallbackAutocheckpoint: 10_000,
+        ...options.walCheckpoints,
+      });
+  if (process.env.X_NOWORKER) checkpointer?.close();
   const config = { schema: sqliteTables, logger: options.logQueries ?? false };
   const writeDb = drizzleSqlite(writer, config) as AppDb;
   const readDb = drizzleSqlite(reader, config) as AppDb;
-  const writeLock = createMutex();
+  const groupStats: number[] = [];
+  const writers = createGroupCommitter(writer, writeDb, {
+    maxWriters: Number(process.env.X_GROUP ?? 8),
+    maxGroupMs: 100,
+    beforeGroup: () => checkpointer?.beforeWrite(),
+    afterCommit: (n) => {
+      groupStats[n] = (groupStats[n] ?? 0) + 1;
+      if (process.env.X_DEBUG_GROUP) console.error("group", n);
+      checkpointer?.committed();
+    },
+  });
+  if (process.env.X_STATS)
+    setInterval(
+      () =>
+        require('node:fs').appendFileSync(
+          String(process.env.X_STATS),
+          `${new Date().toISOString()} groups ${JSON.stringify(groupStats)} ${JSON.stringify(checkpointer?.stats())}\n`,
+        ),
+      1000,
+    ).unref();
 
   return {
     kind: 'sqlite',
@@ -97,26 +130,16 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
     tables: sqliteTables,
     location: `sqlite:${file}`,
     transaction(work) {
-      return writeLock.run(async () => {
-        writer.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(writeDb);
-          writer.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (writer.inTransaction) writer.exec('ROLLBACK');
-          throw error;
-        }
-      });
+      return writers.run(work);
     },
     async ping() {
       readDb.get(sql`SELECT 1`);
     },
     async close() {
-      await writeLock.run(async () => {
-        if (reader !== writer) reader.close();
-        writer.close();
-      });
+      await writers.idle();
+      await checkpointer?.close();
+      if (reader !== writer) reader.close();
+      writer.close();
     },
   };
 }
