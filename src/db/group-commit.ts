@@ -38,7 +38,11 @@ interface Writer {
 const SAVEPOINT = 'debmonitor_writer';
 
 /** Group commit on `client` (the writing connection), with `db` its drizzle handle. */
-export function createGroupCommitter(client: SqliteClient, db: AppDb, options: GroupCommitOptions): GroupCommitter {
+export function createGroupCommitter(
+  client: SqliteClient,
+  db: AppDb,
+  options: GroupCommitOptions,
+): GroupCommitter {
   const queue: Writer[] = [];
   let draining = false;
   let idleWaiters: (() => void)[] = [];

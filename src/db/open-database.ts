@@ -8,12 +8,13 @@ import { sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/bun-sqlite';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
 import { createPool } from 'mysql2/promise';
+import type { Logger } from '../lib/logger.ts';
 import { type Dialect, getDialect } from './dialect.ts';
 import { createGroupCommitter } from './group-commit.ts';
-import { createWalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.ts';
 import * as mysqlTables from './schema/mysql.ts';
 import * as sqliteTables from './schema/sqlite.ts';
 import type { AppDb, DialectName, Tables } from './types.ts';
+import { createWalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.ts';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./debmonitor.sqlite';
 
@@ -55,6 +56,8 @@ export interface OpenDatabaseOptions {
   logQueries?: boolean;
   /** SQLite: overrides of the WAL checkpointer's settings (tests). */
   walCheckpoints?: Partial<WalCheckpointerOptions>;
+  /** Where the database reports what it does in the background (the WAL checkpointer). */
+  log?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** Opens `url`; throws with a message naming the problem when the URL is not understood. */
@@ -96,6 +99,8 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
         // pages (40 MB of WAL) instead of every 1,000 copies each hot page back once for many
         // reports, not once per report.
         fallbackAutocheckpoint: 10_000,
+        onStart: () => options.log?.info('WAL checkpoints run in a worker thread'),
+        onFailure: (message) => options.log?.warn(`${message}; the writer checkpoints the WAL itself`),
         ...options.walCheckpoints,
       });
   if (process.env.X_NOWORKER) checkpointer?.close();
@@ -109,7 +114,7 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
     beforeGroup: () => checkpointer?.beforeWrite(),
     afterCommit: (n) => {
       groupStats[n] = (groupStats[n] ?? 0) + 1;
-      if (process.env.X_DEBUG_GROUP) console.error("group", n);
+      if (process.env.X_DEBUG_GROUP) console.error('group', n);
       checkpointer?.committed();
     },
   });

@@ -38,6 +38,8 @@ export interface WalCheckpointerOptions {
   minIntervalMs: number;
   /** The automatic checkpoint the writer falls back to (pages) when there is no worker. */
   fallbackAutocheckpoint: number;
+  /** Told when the worker is running. */
+  onStart?: () => void;
   /** Told once when the worker cannot start or fails (the writer then checkpoints by itself). */
   onFailure?: (message: string) => void;
 }
@@ -121,6 +123,7 @@ export function createWalCheckpointer(
       writer.exec(`PRAGMA wal_autocheckpoint = ${options.restartFrames * WRITER_LIMIT_FACTOR}`);
       woken = true;
       send({ type: 'wake' });
+      options.onStart?.();
     } else if (message.type === 'checkpointed') {
       stats[message.mode]++;
       if (message.log < stats.lastLog) stats.resets++;
@@ -169,8 +172,7 @@ export function createWalCheckpointer(
         if (woken) return;
         woken = true;
         send({ type: 'wake' });
-      }
-      else if (state === 'idle' && walBytes(walFile) > options.startAfterBytes) start();
+      } else if (state === 'idle' && walBytes(walFile) > options.startAfterBytes) start();
     },
     beforeWrite() {
       if (!pauseWanted || state !== 'ready') return undefined;

@@ -1,6 +1,7 @@
 /** SQLite group commit: writers queued together share one COMMIT, each in its own savepoint. */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+
 import { Database as SqliteClient } from 'bun:sqlite';
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
