@@ -1,8 +1,8 @@
 /**
  * The WAL checkpointer's thread (see wal-checkpointer.ts): its own connection to the SQLite file,
- * PASSIVE checkpoints when the writer says the WAL grew (never waiting for anyone), and a RESTART
- * checkpoint while the writer holds still when the WAL no longer resets by itself. A separate
- * entrypoint of the compiled server (scripts/build.ts).
+ * PASSIVE checkpoints when the writer says the WAL grew (never waiting for anyone), and one more
+ * while the writer holds still when the WAL no longer starts over by itself. A separate entrypoint
+ * of the compiled server (scripts/build.ts).
  */
 import { Database } from 'bun:sqlite';
 import type { CheckpointerReply, CheckpointerRequest } from './wal-checkpointer.ts';
@@ -34,7 +34,7 @@ function runPassive(): void {
     const { log, checkpointed, ms } = checkpoint('PASSIVE');
     reply({ type: 'checkpointed', mode: 'passive', log, checkpointed, ms });
     // The writer restarts the WAL from its start when it finds it all copied back; under constant
-    // writes it never does, so past this size the writer holds still for one RESTART.
+    // writes it may never find that, so past this size the writer holds still for one checkpoint.
     if (log >= restartFrames && !restartAsked) {
       restartAsked = true;
       reply({ type: 'pause-writer' });
@@ -64,7 +64,8 @@ self.onmessage = (event: MessageEvent<CheckpointerRequest>) => {
       schedule();
     } else if (message.type === 'writer-paused') {
       // With the writer still, a PASSIVE checkpoint copies back the last frames and the writer's
-      // next commit starts the WAL over (RESTART would also wait for readers, sleeping to do so).
+      // next commit starts the WAL over (RESTART would also wait for readers, sleeping to do so;
+      // the mode is still reported as 'restart': the checkpoint that lets the WAL start over).
       const { log, checkpointed, ms } = checkpoint('PASSIVE');
       restartAsked = false;
       reply({ type: 'checkpointed', mode: 'restart', log, checkpointed, ms });

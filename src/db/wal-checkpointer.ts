@@ -1,11 +1,13 @@
 /**
  * WAL checkpoints off the request path. SQLite's automatic checkpoint runs inside whichever COMMIT
  * crosses the threshold and stalls the event loop for tens of milliseconds (the p99 of reports).
- * Instead the writer runs with `wal_autocheckpoint = 0` and a Worker with its own connection copies
- * the WAL back: a PASSIVE checkpoint after commits (at most one per `minIntervalMs`), which never
- * blocks the writer; when the WAL has grown past `restartFrames` without resetting (it resets only
- * when a transaction starts with every frame copied back), the writer holds still between two
- * transactions while the worker runs one RESTART checkpoint, mostly copied back already.
+ * Instead a Worker with its own connection copies the WAL back: a PASSIVE checkpoint after commits
+ * (at most one per `minIntervalMs`, one wake-up message in flight), which never blocks the writer.
+ * The writer starts the WAL over by itself when it commits and finds every frame copied back; under
+ * constant writes that may not happen, so once the WAL passes `restartFrames` the writer holds still
+ * between two transactions (at most PAUSE_LIMIT_MS; the event loop keeps serving) while the worker
+ * copies back the last frames. The writer's own automatic checkpoint stays, at a far larger WAL, as
+ * a bound should the worker fall behind.
  *
  * The worker starts with the first commit that finds the WAL larger than `startAfterBytes`, so a
  * small database (tests, a quiet server) never has one. If it cannot start or fails, the writer goes
@@ -32,7 +34,7 @@ export type CheckpointerReply =
 export interface WalCheckpointerOptions {
   /** Start the worker once the WAL file is larger than this (bytes). */
   startAfterBytes: number;
-  /** WAL frames (pages) past which the writer pauses for a RESTART checkpoint. */
+  /** WAL frames (pages) past which the writer holds still for the worker to catch up. */
   restartFrames: number;
   /** Least time between two PASSIVE checkpoints (ms). */
   minIntervalMs: number;
@@ -53,7 +55,7 @@ export interface CheckpointStats {
   lastLog: number;
   /** Times the WAL was found started over since the previous checkpoint. */
   resets: number;
-  /** Longest time the writer held still for a RESTART checkpoint (ms). */
+  /** Longest time the writer held still for a checkpoint (ms). */
   longestPauseMs: number;
   /** Longest checkpoint in the worker (ms). */
   longestCheckpointMs: number;
@@ -70,7 +72,7 @@ export interface WalCheckpointer {
 }
 
 /** How long the writer holds still for a checkpoint at most (ms); it then goes on regardless. */
-const PAUSE_LIMIT_MS = 250;
+const PAUSE_LIMIT_MS = 100;
 /** How long close() waits for the worker to close its connection (ms). */
 const CLOSE_LIMIT_MS = 5_000;
 /** The writer's own automatic checkpoint, while the worker runs, at this many times `restartFrames`. */
