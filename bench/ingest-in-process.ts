@@ -7,7 +7,11 @@
  *   node ../shared/bench/fleetgen.mjs --catalog ../shared/bench/catalog.json.gz --hosts 200 \
  *     --packages 1500 --upgradable 30 --seed 1 --with-type --out /tmp/fleet
  *   bun bench/ingest-in-process.ts --fleet /tmp/fleet [--dialect sqlite|mysql] [--phases full,steady]
- *     [--http] [--database sqlite:/tmp/kept.sqlite]
+ *     [--http] [--database sqlite:/tmp/kept.sqlite] [--concurrency 4] [--limit 300]
+ *
+ * `--concurrency N` keeps N reports in flight (as N agents would), which lets SQLite group commits;
+ * the per-report latency percentiles are then printed too. `--limit` applies only the first reports
+ * of each phase.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +35,10 @@ const { values } = parseArgs({
     http: { type: 'boolean', default: false },
     /** An existing database to apply the phases to (kept afterwards), instead of a fresh one. */
     database: { type: 'string' },
+    /** Reports in flight at once. */
+    concurrency: { type: 'string', default: '1' },
+    /** Reports per phase (default: all). */
+    limit: { type: 'string' },
   },
 });
 
@@ -43,14 +51,31 @@ try {
     const dir = join(String(values.fleet), phase);
     const bodies = readdirSync(dir)
       .sort()
+      .slice(0, values.limit ? Number(values.limit) : undefined)
       .map((file) => readFileSync(join(dir, file), 'utf8'));
     const steps = new Map<string, number>();
+    const latencies: number[] = [];
     const started = performance.now();
-    for (const body of bodies) await send(body, steps);
+    const cpuBefore = process.cpuUsage();
+    let next = 0;
+    const worker = async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++] as string;
+        const t0 = performance.now();
+        await send(body, steps);
+        latencies.push(performance.now() - t0);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Number(values.concurrency)) }, worker));
     const wall = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / bodies.length;
     const parts = [...steps].map(([step, ms]) => `${step} ${(ms / bodies.length).toFixed(2)} ms`);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
     console.log(
-      `${phase}: ${bodies.length} reports in ${(wall / 1000).toFixed(2)} s, ${(wall / bodies.length).toFixed(2)} ms each; ${parts.join(', ')}`,
+      `${phase}: ${bodies.length} reports in ${(wall / 1000).toFixed(2)} s, ${(wall / bodies.length).toFixed(2)} ms each (CPU ${cpuMs.toFixed(2)} ms); ${parts.join(', ')}; latency p50/p95/p99 ${at(0.5)}/${at(0.95)}/${at(0.99)} ms`,
     );
   }
 } finally {

@@ -27,6 +27,11 @@ const gzipAsync = promisify(gzip);
 const ROOT = resolve(import.meta.dir, '..');
 export const SERVER_ENTRY = join(ROOT, 'src/server.ts');
 export const AGENT_ENTRY = join(ROOT, 'src/agent.ts');
+/**
+ * Worker modules the server starts (`new Worker`), compiled into its executable as extra entrypoints;
+ * there they sit at their path under src/ (src/db/wal-checkpointer.ts finds them).
+ */
+export const SERVER_WORKERS = [join(ROOT, 'src/db/wal-checkpoint-worker.ts')];
 
 /** Inputs the agent must never bundle: the agent carries no Hono, Drizzle, mysql2 or server code. */
 const SERVER_ONLY_INPUT =
@@ -53,7 +58,7 @@ export interface BuiltBinary {
 export async function buildBinary(options: BuildBinaryOptions): Promise<BuiltBinary> {
   const arch = options.arch ?? 'native';
   const result = await Bun.build({
-    entrypoints: [options.entry],
+    entrypoints: [options.entry, ...(options.entry === SERVER_ENTRY ? SERVER_WORKERS : [])],
     compile: {
       outfile: options.outfile,
       // Native builds reuse the running Bun; a named target makes Bun fetch that runtime.

@@ -39,7 +39,7 @@ function readConfig(
 }
 
 async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES });
+  const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
   try {
     return await work(database);
   } finally {
@@ -65,7 +65,7 @@ const serve = defineCommand({
     if (args.port) extra.LISTEN_PORT = Number(args.port);
     if (args.migrate === false) extra.MIGRATE_ON_START = false;
     const config = readConfig(args, extra);
-    const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES });
+    const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
     if (config.MIGRATE_ON_START) {
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);

@@ -53,6 +53,11 @@ export interface Dialect {
    * names are written unquoted (all ours are plain snake_case words); values are always bound.
    */
   selectRaw<T extends Row>(db: AppDb, text: string, params: readonly unknown[]): Promise<T[]>;
+  /**
+   * `selectRaw` returning each row as an array of its columns in SELECT order: no object per row,
+   * for queries of thousands of rows.
+   */
+  selectValuesRaw(db: AppDb, text: string, params: readonly unknown[]): Promise<unknown[][]>;
   /** Runs raw SQL with `?` placeholders and returns how many rows it changed. */
   runRaw(db: AppDb, text: string, params: readonly unknown[]): Promise<number>;
   /** A timestamp as a bound parameter of raw SQL (milliseconds on SQLite, a Date on MySQL). */
@@ -118,7 +123,10 @@ function prepareCached(db: AppDb, text: string): Statement {
 type SqliteParam = string | number | bigint | boolean | null | Uint8Array;
 
 interface MysqlQueryable {
-  query(text: string, params: readonly unknown[]): Promise<[unknown, unknown]>;
+  query(
+    text: string | { sql: string; rowsAsArray: boolean },
+    params: readonly unknown[],
+  ): Promise<[unknown, unknown]>;
 }
 
 const sqliteDialect: Dialect = {
@@ -156,6 +164,9 @@ const sqliteDialect: Dialect = {
   },
   async selectRaw<T extends Row>(db: AppDb, text: string, params: readonly unknown[]) {
     return prepareCached(db, text).all(...(params as SqliteParam[])) as T[];
+  },
+  async selectValuesRaw(db, text, params) {
+    return prepareCached(db, text).values(...(params as SqliteParam[])) as unknown[][];
   },
   async runRaw(db, text, params) {
     return prepareCached(db, text).run(...(params as SqliteParam[])).changes;
@@ -227,6 +238,10 @@ const mysqlDialect: Dialect = {
   async selectRaw<T extends Row>(db: AppDb, text: string, params: readonly unknown[]) {
     const [rows] = await clientOf<MysqlQueryable>(db).query(text, params);
     return rows as T[];
+  },
+  async selectValuesRaw(db, text, params) {
+    const [rows] = await clientOf<MysqlQueryable>(db).query({ sql: text, rowsAsArray: true }, params);
+    return rows as unknown[][];
   },
   async runRaw(db, text, params) {
     const [header] = await clientOf<MysqlQueryable>(db).query(text, params);

@@ -57,36 +57,27 @@ export async function loadRecordedRows(
     text += ` AND package_id IN (${list.text})`;
     params.push(...list.params);
   }
-  const rows = await dialect.selectRaw<IdRow>(tx, text, params);
+  const rows = (await dialect.selectValuesRaw(tx, text, params)) as IdRow[];
   const byName = namedRows(cache, rows);
   if (byName) return byName;
   await learnCatalogIds(tx, database, cache, rows);
   return namedRows(cache, rows) ?? new Map();
 }
 
-type IdRow = {
-  package_id: number;
-  package_version_id: number;
-  upgradable_version_id: number | null;
-  upgrade_type: string | null;
-};
+/** package_id, package_version_id, upgradable_version_id, upgrade_type (arrays: no object per row). */
+type IdRow = [number, number, number | null, string | null];
 
 /** The rows by package name, or undefined if the cache lacks a name or a version. */
 function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, RecordedRow> | undefined {
   const byName = new Map<string, RecordedRow>();
   for (const row of rows) {
-    const name = cache.packageName(row.package_id);
-    const version = cache.versionText(row.package_version_id);
-    const upgradeId = row.upgradable_version_id;
+    const packageId = row[0];
+    const upgradeId = row[2];
+    const name = cache.packageName(packageId);
+    const version = cache.versionText(row[1]);
     const upgradeVersion = upgradeId === null ? null : cache.versionText(upgradeId);
     if (name === undefined || version === undefined || upgradeVersion === undefined) return undefined;
-    byName.set(name, {
-      name,
-      packageId: row.package_id,
-      version,
-      upgradeVersion,
-      upgradeType: row.upgrade_type,
-    });
+    byName.set(name, { name, packageId, version, upgradeVersion, upgradeType: row[3] });
   }
   return byName;
 }
@@ -101,9 +92,9 @@ async function learnCatalogIds(
   const names = new Set<number>();
   const versions = new Set<number>();
   for (const row of rows) {
-    if (cache.packageName(row.package_id) === undefined) names.add(row.package_id);
-    if (cache.versionText(row.package_version_id) === undefined) versions.add(row.package_version_id);
-    const upgradeId = row.upgradable_version_id;
+    const upgradeId = row[2];
+    if (cache.packageName(row[0]) === undefined) names.add(row[0]);
+    if (cache.versionText(row[1]) === undefined) versions.add(row[1]);
     if (upgradeId !== null && cache.versionText(upgradeId) === undefined) versions.add(upgradeId);
   }
   const { dialect } = database;

@@ -153,6 +153,35 @@ describe('the server binary', () => {
     const body = Bun.gunzipSync(compressed);
     expect(new Bun.CryptoHasher('sha256').update(body).digest('hex')).toBe(checksum);
   });
+
+  test('checkpoints its SQLite WAL in a worker thread', async () => {
+    const file = join(root, 'server-run', 'debmonitor.sqlite');
+    const before = statSync(file).size;
+    const report = (host: number) => ({
+      hostname: `wal${host}.example.com`,
+      os: 'Debian 12',
+      running_kernel: { release: 'r', version: 'k' },
+      update_type: 'full',
+      installed: Array.from({ length: 1500 }, (_, i) => ({
+        name: `walpkg${i}`,
+        version: `${host}.${i}`,
+        source: `walsrc${i % 300}`,
+      })),
+    });
+    // Enough writes for the WAL to pass the size at which the worker starts (4 MB).
+    for (let host = 0; host < 60 && !server.output().includes('WAL checkpoints run in a worker'); host++) {
+      const response = await fetch(`${server.url}/hosts/wal${host}.example.com/update`, {
+        method: 'POST',
+        body: JSON.stringify(report(host)),
+      });
+      expect(response.status).toBe(201);
+    }
+    expect(server.output()).toContain('WAL checkpoints run in a worker thread');
+    expect(server.output()).not.toContain('the writer checkpoints the WAL itself');
+    // Far below the writer's own checkpoint threshold, pages reach the database file: the worker's.
+    for (let waited = 0; statSync(file).size <= before && waited < 10_000; waited += 50) await Bun.sleep(50);
+    expect(statSync(file).size).toBeGreaterThan(before);
+  }, 60_000);
 });
 
 describe('the agent binary', () => {

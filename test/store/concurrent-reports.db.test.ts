@@ -4,7 +4,7 @@
  * applied, and the counters match the rows.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
 import { createApp } from '../../src/web/app.ts';
@@ -93,6 +93,37 @@ for (const kind of DIALECTS) {
       expect(state?.rows.some((row) => row[0] === last.installed[0]?.name)).toBe(true);
       expect(state?.rows.some((row) => row[0] === last.uninstalled[0]?.name)).toBe(false);
       expect(state?.rows.filter((row) => row[1] === '1.10').length).toBe(59);
+      await expectConsistentCounters(t);
+    });
+
+    test('a report failing among concurrent ones leaves nothing behind; the others are applied', async () => {
+      const send = (host: string, body: unknown) =>
+        t
+          .request(`/hosts/${host}/update`, { method: 'POST', body: JSON.stringify(body) })
+          .then((r) => r.status);
+      // Sent in one tick, so that on SQLite they share a group commit. The bad report creates an OS,
+      // a kernel and its host row before it finds a new version without a source.
+      const bad = {
+        hostname: 'bad.example.com',
+        os: 'Debian 13',
+        running_kernel: { release: 'r', version: 'k-bad' },
+        update_type: 'dpkg_hook',
+        installed: [{ name: 'nosource', version: '9' }],
+      };
+      const statuses = await Promise.all([
+        send('group1.example.com', fullReport('group1.example.com', 1)),
+        send('bad.example.com', bad),
+        send('group2.example.com', fullReport('group2.example.com', 2)),
+      ]);
+      expect(statuses).toEqual([201, 400, 201]);
+      expect(await readOwnerState(t.database, 'host', 'bad.example.com')).toBeUndefined();
+      const { operatingSystems, kernels } = t.database.tables;
+      expect(
+        await t.database.db.select().from(operatingSystems).where(eq(operatingSystems.name, 'Debian 13')),
+      ).toEqual([]);
+      expect(await t.database.db.select().from(kernels).where(eq(kernels.name, 'k-bad'))).toEqual([]);
+      expect((await readOwnerState(t.database, 'host', 'group1.example.com'))?.rows.length).toBe(60);
+      expect((await readOwnerState(t.database, 'host', 'group2.example.com'))?.rows.length).toBe(60);
       await expectConsistentCounters(t);
     });
 
