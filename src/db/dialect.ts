@@ -48,6 +48,12 @@ export interface Dialect {
   /** `forUpdate` as raw SQL text. */
   readonly forUpdateClause: string;
   /**
+   * An inner join operator that keeps the tables in the written order (`a <joinInOrder> b ON …`
+   * reads `a` first): `STRAIGHT_JOIN` on MySQL, `CROSS JOIN` on SQLite. For plans the planners'
+   * estimates miss, such as walking an index in order and stopping after a page.
+   */
+  readonly joinInOrder: SQL;
+  /**
    * Raw SQL with `?` placeholders, for the ingest hot path: it skips the query builder (whose cost
    * dominates a 1,500-row statement) and, on SQLite, reuses prepared statements. Table and column
    * names are written unquoted (all ours are plain snake_case words); values are always bound.
@@ -121,6 +127,7 @@ const sqliteDialect: Dialect = {
   maxParameters: 32_000,
   forUpdate: sql``,
   forUpdateClause: '',
+  joinInOrder: sql.raw('CROSS JOIN'),
   async insertIgnore(db, table, rows) {
     if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
   },
@@ -176,6 +183,7 @@ const mysqlDialect: Dialect = {
   maxParameters: 60_000,
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
+  joinInOrder: sql.raw('STRAIGHT_JOIN'),
   async insertIgnore(db, table, rows) {
     if (rows.length === 0) return;
     // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.

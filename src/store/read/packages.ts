@@ -2,7 +2,7 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
-import { asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import {
@@ -13,6 +13,7 @@ import {
   slicePage,
 } from './list-options.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
+import type { VersionInstallCounts } from './package-installations.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
@@ -179,7 +180,7 @@ export async function findPackage(
 }
 
 /** One version of a package with its counts over hosts and images. */
-export interface PackageVersionSummary extends PackageCounts {
+export interface PackageVersionSummary extends PackageCounts, VersionInstallCounts {
   id: number;
   version: string;
   osId: number;
@@ -189,7 +190,8 @@ export interface PackageVersionSummary extends PackageCounts {
 
 /**
  * The versions of a package in display order (OS name, then Debian version), each with: installed
- * (rows with this version installed), upgrades (rows whose candidate is this version), security.
+ * (rows with this version installed), upgrades (rows whose candidate is this version), security;
+ * installedOn splits installed between hosts and images.
  */
 export async function listPackageVersions(
   database: Database,
@@ -244,14 +246,20 @@ export async function listPackageVersions(
           ]),
         );
   const byId = new Map<number, PackageVersionSummary>(
-    versions.map((row) => [row.id, { ...row, installed: 0, upgrades: 0, security: 0 }]),
+    versions.map((row) => [
+      row.id,
+      { ...row, installed: 0, upgrades: 0, security: 0, installedOn: { host: 0, image: 0 } },
+    ]),
   );
-  for (const rows of counts) {
+  // counts holds, in order: hosts installed, hosts upgrades, images installed, images upgrades.
+  for (const [index, rows] of counts.entries()) {
     for (const row of rows) {
       const entry = byId.get(row.id);
       if (!entry) continue;
-      if (row.kind === 'installed') entry.installed += row.n;
-      else {
+      if (row.kind === 'installed') {
+        entry.installed += row.n;
+        entry.installedOn[index < 2 ? 'host' : 'image'] += row.n;
+      } else {
         entry.upgrades += row.n;
         entry.security += row.security;
       }
@@ -262,76 +270,9 @@ export async function listPackageVersions(
   );
 }
 
-export const INSTALLATION_SORTS = ['default', 'name'] as const;
-export type InstallationSort = (typeof INSTALLATION_SORTS)[number];
-
-/** A host or image that has a package installed. */
-export interface InstallationRow {
-  kind: 'host' | 'image';
-  name: string;
-  versionId: number;
-  upgradableVersion: string | null;
-  upgradeType: string | null;
-}
-
-/**
- * Lists the hosts, then the images, that have a package installed, in the order of `versions`
- * (OS, then Debian version: the rank is computed here and handed to SQL), then by name.
- */
-export async function listPackageInstallations(
-  database: Database,
-  packageId: number,
-  versions: { id: number }[],
-  options: ListOptions<InstallationSort>,
-): Promise<Page<InstallationRow>> {
-  const t = database.tables;
-  const rank =
-    versions.length === 0
-      ? sql`0`
-      : sql`CASE x.package_version_id ${sql.join(
-          versions.map((version, index) => sql`WHEN ${version.id} THEN ${index} `),
-          sql``,
-        )}ELSE ${versions.length} END`;
-  const branch = (kind: 'host' | 'image') => {
-    const table = kind === 'host' ? t.hostPackages : t.imagePackages;
-    const owners = kind === 'host' ? t.hosts : t.images;
-    const ownerColumn = sql.raw(kind === 'host' ? 'x.host_id' : 'x.image_id');
-    const conditions: SQL[] = [sql`x.package_id = ${packageId}`];
-    if (options.filter !== 'all') conditions.push(sql`x.upgradable_version_id IS NOT NULL`);
-    if (options.filter === 'security') conditions.push(sql`x.upgrade_type = 'security'`);
-    if (options.q) conditions.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
-    const where = sql.join(conditions, sql` AND `);
-    return {
-      rows: sql`SELECT ${kind} AS kind, o.name AS name, x.package_version_id AS versionId,
-          u.version AS upgradableVersion, x.upgrade_type AS upgradeType, ${rank} AS versionRank
-        FROM ${table} x
-        JOIN ${owners} o ON o.id = ${ownerColumn}
-        LEFT JOIN ${t.packageVersions} u ON u.id = x.upgradable_version_id
-        WHERE ${where}`,
-      count: sql`SELECT count(*) AS n FROM ${table} x JOIN ${owners} o ON o.id = ${ownerColumn} WHERE ${where}`,
-    };
-  };
-  const hosts = branch('host');
-  const images = branch('image');
-  const direction = sql.raw(options.descending ? 'DESC' : 'ASC');
-  const order = options.sort === 'name' ? sql`name ${direction}, kind` : sql`versionRank, kind, name`;
-  const { dialect, db } = database;
-  const [rows, hostTotal, imageTotal] = await Promise.all([
-    dialect.selectRows<InstallationRow & { versionRank: number } & Record<string, unknown>>(
-      db,
-      sql`${hosts.rows} UNION ALL ${images.rows} ORDER BY ${order} LIMIT ${options.limit} OFFSET ${options.offset}`,
-    ),
-    dialect.selectRows<{ n: number }>(db, hosts.count),
-    dialect.selectRows<{ n: number }>(db, images.count),
-  ]);
-  return {
-    rows: rows.map((row) => ({
-      kind: row.kind,
-      name: row.name,
-      versionId: Number(row.versionId),
-      upgradableVersion: row.upgradableVersion,
-      upgradeType: row.upgradeType,
-    })),
-    total: Number(hostTotal[0]?.n ?? 0) + Number(imageTotal[0]?.n ?? 0),
-  };
-}
+export {
+  INSTALLATION_SORTS,
+  type InstallationRow,
+  type InstallationSort,
+  listPackageInstallations,
+} from './package-installations.ts';

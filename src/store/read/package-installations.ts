@@ -1,0 +1,325 @@
+/**
+ * The hosts and images that have one binary package installed (the package detail page), paged
+ * without sorting all of a package's installations on every request.
+ *
+ * The default order is OS, then Debian version (the order of the `versions` given), hosts before
+ * images, then name. Each (version, kind) pair is a segment whose size is known before any row is
+ * read: from the per-version counts listPackageVersions already computed, or, with a filter or a
+ * text filter, from one grouped count per kind. A page reads only the segments it overlaps, each
+ * with the cheaper of two plans:
+ * - walk: the owners (hosts or images) in name order on their name index, probing the unique
+ *   (owner_id, package_id) index for each and stopping after the page; cheap when the segment holds
+ *   a large share of the owners. A page past a segment's middle walks from its other end.
+ * - sort: the segment's rows through the version index, sorted by name; cheap for a small segment.
+ * The name sort merges the host and image lists: the smaller one is read whole and the larger one
+ * only around the page.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../../db/open-database.ts';
+import { compareBinary, type ListOptions, type Page } from './list-options.ts';
+
+export const INSTALLATION_SORTS = ['default', 'name'] as const;
+export type InstallationSort = (typeof INSTALLATION_SORTS)[number];
+
+export type OwnerKind = 'host' | 'image';
+
+/** A host or image that has a package installed. */
+export interface InstallationRow {
+  kind: OwnerKind;
+  name: string;
+  versionId: number;
+  upgradableVersion: string | null;
+  upgradeType: string | null;
+}
+
+/** A version of the package with how many hosts and images have it installed. */
+export interface VersionInstallCounts {
+  id: number;
+  installedOn: Record<OwnerKind, number>;
+}
+
+/** How a segment's rows are read (see the module comment). */
+export type InstallationPlan = 'walk' | 'sort';
+
+/** Knobs for tests; the defaults suit production. */
+export interface InstallationTuning {
+  /** Reads every segment with this plan instead of the cheaper estimate. */
+  plan?: InstallationPlan;
+  /**
+   * The name sort reads the smaller of the host and image lists whole up to this many rows; past
+   * it, both are sorted together in SQL.
+   */
+  mergeLimit?: number;
+}
+
+const KINDS: readonly OwnerKind[] = ['host', 'image'];
+const MERGE_LIMIT = 2000;
+
+/** Rows of one kind, of one version (or of all when `versionId` is null), in name order. */
+interface Stream {
+  kind: OwnerKind;
+  versionId: number | null;
+  count: number;
+}
+
+interface Context {
+  database: Database;
+  packageId: number;
+  options: ListOptions<InstallationSort>;
+  tuning: InstallationTuning;
+  ownerCounts(): Promise<Record<OwnerKind, number>>;
+}
+
+/**
+ * Lists the hosts, then the images, that have a package installed, in the order of `versions`
+ * (OS, then Debian version), then by name; or by name alone (`sort: 'name'`). Rows whose version
+ * is not in `versions` (one created after they were read) are left out until the next request.
+ */
+export async function listPackageInstallations(
+  database: Database,
+  packageId: number,
+  versions: readonly VersionInstallCounts[],
+  options: ListOptions<InstallationSort>,
+  tuning: InstallationTuning = {},
+): Promise<Page<InstallationRow>> {
+  let owners: Promise<Record<OwnerKind, number>> | undefined;
+  const context: Context = {
+    database,
+    packageId,
+    options,
+    tuning,
+    ownerCounts: () => {
+      owners ??= countOwners(database);
+      return owners;
+    },
+  };
+  const counts = await countSegments(context, versions);
+  if (options.sort === 'name') return listByName(context, versions, counts);
+  const segments: Stream[] = [];
+  for (const version of versions)
+    for (const kind of KINDS) {
+      const count = counts.get(version.id)?.[kind] ?? 0;
+      if (count > 0) segments.push({ kind, versionId: version.id, count });
+    }
+  const first = options.offset;
+  const end = options.offset + options.limit;
+  const reads: Promise<InstallationRow[]>[] = [];
+  let start = 0;
+  for (const segment of segments) {
+    const segmentEnd = start + segment.count;
+    if (segmentEnd > first && start < end) {
+      const from = Math.max(first, start);
+      reads.push(readStream(context, segment, from - start, Math.min(end, segmentEnd) - from, false));
+    }
+    start = segmentEnd;
+  }
+  return { rows: (await Promise.all(reads)).flat(), total: start };
+}
+
+/** Estimates which plan reads fewer rows for `reach` rows from one end of a segment. */
+export function chooseInstallationPlan(reach: number, segment: number, owners: number): InstallationPlan {
+  // A walk reads about reach × owners / segment owners until it has found `reach` rows; a sort
+  // reads the whole segment.
+  return reach * owners <= segment * segment ? 'walk' : 'sort';
+}
+
+/** Installed rows per version and kind, under the page's filters. */
+async function countSegments(
+  context: Context,
+  versions: readonly VersionInstallCounts[],
+): Promise<Map<number, Record<OwnerKind, number>>> {
+  const { database, options } = context;
+  if (options.filter === 'all' && !options.q)
+    return new Map(versions.map((version) => [version.id, { ...version.installedOn }]));
+  const result = new Map<number, Record<OwnerKind, number>>(
+    versions.map((version) => [version.id, { host: 0, image: 0 }]),
+  );
+  const grouped = await Promise.all(
+    KINDS.map((kind) => {
+      const { table, owners, ownerColumn } = sourceOf(database, kind);
+      const join = options.q ? sql`JOIN ${owners} o ON o.id = x.${ownerColumn}` : sql``;
+      const where = conditions(context, null);
+      return database.dialect.selectRows<{ versionId: number; n: number }>(
+        database.db,
+        sql`SELECT x.package_version_id AS versionId, count(*) AS n FROM ${table} x ${join}
+          WHERE ${where} GROUP BY x.package_version_id`,
+      );
+    }),
+  );
+  grouped.forEach((rows, index) => {
+    const kind = KINDS[index] as OwnerKind;
+    for (const row of rows) {
+      const entry = result.get(Number(row.versionId));
+      if (entry) entry[kind] = Number(row.n);
+    }
+  });
+  return result;
+}
+
+async function countOwners(database: Database): Promise<Record<OwnerKind, number>> {
+  const { db, dialect, tables: t } = database;
+  const [hosts, images] = await Promise.all(
+    [t.hosts, t.images].map((table) =>
+      dialect.selectRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${table}`),
+    ),
+  );
+  return { host: Number(hosts?.[0]?.n ?? 0), image: Number(images?.[0]?.n ?? 0) };
+}
+
+/**
+ * The name sort (ties: hosts first): the smaller list read whole, the larger one only from
+ * `offset - smaller` to the end of the page, which holds every row of it the page can show.
+ */
+async function listByName(
+  context: Context,
+  versions: readonly VersionInstallCounts[],
+  counts: Map<number, Record<OwnerKind, number>>,
+): Promise<Page<InstallationRow>> {
+  const { options } = context;
+  const streams = KINDS.map(
+    (kind): Stream => ({
+      kind,
+      versionId: null,
+      count: versions.reduce((sum, version) => sum + (counts.get(version.id)?.[kind] ?? 0), 0),
+    }),
+  );
+  const [hosts, images] = streams as [Stream, Stream];
+  const total = hosts.count + images.count;
+  const [small, big] = hosts.count <= images.count ? [hosts, images] : [images, hosts];
+  if (small.count > (context.tuning.mergeLimit ?? MERGE_LIMIT))
+    return { rows: await sortAllInSql(context), total };
+  const { offset, limit, descending } = options;
+  const low = Math.max(0, offset - small.count);
+  const [smallRows, window] = await Promise.all([
+    readStream(context, small, 0, small.count, descending),
+    readStream(context, big, low, offset + limit - low, descending),
+  ]);
+  const compare = (a: InstallationRow, b: InstallationRow) =>
+    (descending ? -1 : 1) * compareBinary(a.name, b.name) || compareBinary(a.kind, b.kind);
+  const firstBig = window[0];
+  if (!firstBig) return { rows: big.count === 0 ? smallRows.slice(offset, offset + limit) : [], total };
+  // Merge from the window's first row, whose position is `low` plus the small rows before it.
+  let i = low === 0 ? 0 : smallRows.filter((row) => compare(row, firstBig) < 0).length;
+  let j = 0;
+  let position = low + i;
+  const rows: InstallationRow[] = [];
+  while (position < offset + limit && (i < smallRows.length || j < window.length)) {
+    const a = smallRows[i];
+    const b = window[j];
+    const takeSmall = a !== undefined && (b === undefined || compare(a, b) < 0);
+    const row = takeSmall ? a : (b as InstallationRow);
+    if (takeSmall) i++;
+    else j++;
+    if (position >= offset) rows.push(row);
+    position++;
+  }
+  return { rows, total };
+}
+
+/**
+ * Rows `offset` to `offset + limit` of a stream, in name order (descending if asked), reading from
+ * whichever end of the stream is nearer.
+ */
+async function readStream(
+  context: Context,
+  stream: Stream,
+  offset: number,
+  limit: number,
+  descending: boolean,
+): Promise<InstallationRow[]> {
+  const end = Math.min(stream.count, offset + limit);
+  if (end <= offset) return [];
+  const fromEnd = stream.count - end;
+  const reverse = fromEnd < offset;
+  const skip = reverse ? fromEnd : offset;
+  const take = end - offset;
+  const plan =
+    context.tuning.plan ??
+    chooseInstallationPlan(skip + take, stream.count, (await context.ownerCounts())[stream.kind]);
+  const rows = await selectStream(context, stream, plan, skip, take, descending !== reverse);
+  return reverse ? rows.reverse() : rows;
+}
+
+async function selectStream(
+  context: Context,
+  stream: Stream,
+  plan: InstallationPlan,
+  skip: number,
+  take: number,
+  descending: boolean,
+): Promise<InstallationRow[]> {
+  const { database, packageId } = context;
+  const { table, owners, ownerColumn } = sourceOf(database, stream.kind);
+  const from =
+    plan === 'walk'
+      ? sql`${owners} o ${database.dialect.joinInOrder} ${table} x
+          ON x.${ownerColumn} = o.id AND x.package_id = ${packageId}`
+      : sql`${table} x JOIN ${owners} o ON o.id = x.${ownerColumn}`;
+  const rows = await database.dialect.selectRows<RawRow>(
+    database.db,
+    sql`SELECT o.name AS name, x.package_version_id AS versionId, u.version AS upgradableVersion,
+        x.upgrade_type AS upgradeType
+      FROM ${from}
+      LEFT JOIN ${database.tables.packageVersions} u ON u.id = x.upgradable_version_id
+      WHERE ${conditions(context, stream.versionId)}
+      ORDER BY o.name ${sql.raw(descending ? 'DESC' : 'ASC')} LIMIT ${take} OFFSET ${skip}`,
+  );
+  return rows.map((row) => toInstallation(stream.kind, row));
+}
+
+/** Both lists sorted together by name in SQL: the name sort's plan when both are large. */
+async function sortAllInSql(context: Context): Promise<InstallationRow[]> {
+  const { database, options } = context;
+  const branches = KINDS.map((kind) => {
+    const { table, owners, ownerColumn } = sourceOf(database, kind);
+    return sql`SELECT ${kind} AS kind, o.name AS name, x.package_version_id AS versionId,
+        u.version AS upgradableVersion, x.upgrade_type AS upgradeType
+      FROM ${table} x
+      JOIN ${owners} o ON o.id = x.${ownerColumn}
+      LEFT JOIN ${database.tables.packageVersions} u ON u.id = x.upgradable_version_id
+      WHERE ${conditions(context, null)}`;
+  });
+  const direction = sql.raw(options.descending ? 'DESC' : 'ASC');
+  const rows = await database.dialect.selectRows<RawRow & { kind: OwnerKind }>(
+    database.db,
+    sql`${sql.join(branches, sql` UNION ALL `)}
+      ORDER BY name ${direction}, kind LIMIT ${options.limit} OFFSET ${options.offset}`,
+  );
+  return rows.map((row) => toInstallation(row.kind, row));
+}
+
+/** The WHERE clause over `x` (the package rows) and `o` (their owners) for the page's filters. */
+function conditions(context: Context, versionId: number | null): SQL {
+  const { database, packageId, options } = context;
+  const parts: SQL[] = [sql`x.package_id = ${packageId}`];
+  if (versionId !== null) parts.push(sql`x.package_version_id = ${versionId}`);
+  // The candidate is always a version of the same package: this condition reads the upgrade index.
+  if (options.filter !== 'all') parts.push(sql`x.upgradable_package_id = ${packageId}`);
+  if (options.filter === 'security') parts.push(sql`x.upgrade_type = 'security'`);
+  if (options.q) parts.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
+  return sql.join(parts, sql` AND `);
+}
+
+function sourceOf(database: Database, kind: OwnerKind) {
+  const t = database.tables;
+  return kind === 'host'
+    ? { table: t.hostPackages, owners: t.hosts, ownerColumn: sql.raw('host_id') }
+    : { table: t.imagePackages, owners: t.images, ownerColumn: sql.raw('image_id') };
+}
+
+type RawRow = {
+  name: string;
+  versionId: number;
+  upgradableVersion: string | null;
+  upgradeType: string | null;
+} & Record<string, unknown>;
+
+function toInstallation(kind: OwnerKind, row: RawRow): InstallationRow {
+  return {
+    kind,
+    name: row.name,
+    versionId: Number(row.versionId),
+    upgradableVersion: row.upgradableVersion,
+    upgradeType: row.upgradeType,
+  };
+}
