@@ -59,7 +59,10 @@ const MERGE_LIMIT = 2000;
 interface Stream {
   kind: OwnerKind;
   versionId: number | null;
+  /** Rows under the page's filters. */
   count: number;
+  /** Rows installed, before the filters: what the sort plan reads through the version index. */
+  installed: number;
 }
 
 interface Context {
@@ -99,7 +102,8 @@ export async function listPackageInstallations(
   for (const version of versions)
     for (const kind of KINDS) {
       const count = counts.get(version.id)?.[kind] ?? 0;
-      if (count > 0) segments.push({ kind, versionId: version.id, count });
+      if (count > 0)
+        segments.push({ kind, versionId: version.id, count, installed: version.installedOn[kind] });
     }
   const first = options.offset;
   const end = options.offset + options.limit;
@@ -116,11 +120,28 @@ export async function listPackageInstallations(
   return { rows: (await Promise.all(reads)).flat(), total: start };
 }
 
-/** Estimates which plan reads fewer rows for `reach` rows from one end of a segment. */
-export function chooseInstallationPlan(reach: number, segment: number, owners: number): InstallationPlan {
-  // A walk reads about reach × owners / segment owners until it has found `reach` rows; a sort
-  // reads the whole segment.
-  return reach * owners <= segment * segment ? 'walk' : 'sort';
+/** What chooseInstallationPlan weighs for one read of a segment. */
+export interface PlanEstimate {
+  /** Rows the read needs from the nearer end of the segment (skipped plus kept). */
+  reach: number;
+  /** Rows of the segment under the page's filters. */
+  count: number;
+  /** Rows of the segment before the text filter (what a sort reads). */
+  installed: number;
+  /** Owners (hosts or images) in all. */
+  owners: number;
+  /** Share of the owners that pass the text filter (1 without one). */
+  matching: number;
+}
+
+/** Picks the plan that reads fewer index entries, by estimate. */
+export function chooseInstallationPlan(estimate: PlanEstimate): InstallationPlan {
+  const { reach, count, installed, owners, matching } = estimate;
+  // A walk goes through about reach × owners / count names (a cheap, covering index scan) and
+  // probes the package rows of those that pass the text filter; a sort reads every row of the
+  // segment, with its owner, and sorts them.
+  const scanned = Math.min(owners, (reach * owners) / Math.max(1, count));
+  return scanned * (0.1 + matching) <= installed ? 'walk' : 'sort';
 }
 
 /** Installed rows per version and kind, under the page's filters. */
@@ -134,15 +155,23 @@ async function countSegments(
   const result = new Map<number, Record<OwnerKind, number>>(
     versions.map((version) => [version.id, { host: 0, image: 0 }]),
   );
+  const ownerCounts = options.q ? await context.ownerCounts() : { host: 0, image: 0 };
   const grouped = await Promise.all(
     KINDS.map((kind) => {
       const { table, owners, ownerColumn } = sourceOf(database, kind);
-      const join = options.q ? sql`JOIN ${owners} o ON o.id = x.${ownerColumn}` : sql``;
-      const where = conditions(context, null);
+      const installed = versions.reduce((sum, version) => sum + version.installedOn[kind], 0);
+      // The text filter: through the owners' names first (a covering scan, then one probe per
+      // matching name) when the package is on a good share of them, else through the package rows.
+      const from = !options.q
+        ? sql`${table} x`
+        : installed * 4 >= ownerCounts[kind]
+          ? sql`${owners} o ${database.dialect.joinInOrder} ${table} x
+              ON x.${ownerColumn} = o.id AND x.package_id = ${context.packageId}`
+          : sql`${table} x JOIN ${owners} o ON o.id = x.${ownerColumn}`;
       return database.dialect.selectRows<{ versionId: number; n: number }>(
         database.db,
-        sql`SELECT x.package_version_id AS versionId, count(*) AS n FROM ${table} x ${join}
-          WHERE ${where} GROUP BY x.package_version_id`,
+        sql`SELECT x.package_version_id AS versionId, count(*) AS n FROM ${from}
+          WHERE ${conditions(context, null)} GROUP BY x.package_version_id`,
       );
     }),
   );
@@ -181,6 +210,7 @@ async function listByName(
       kind,
       versionId: null,
       count: versions.reduce((sum, version) => sum + (counts.get(version.id)?.[kind] ?? 0), 0),
+      installed: versions.reduce((sum, version) => sum + version.installedOn[kind], 0),
     }),
   );
   const [hosts, images] = streams as [Stream, Stream];
@@ -233,11 +263,22 @@ async function readStream(
   const reverse = fromEnd < offset;
   const skip = reverse ? fromEnd : offset;
   const take = end - offset;
-  const plan =
-    context.tuning.plan ??
-    chooseInstallationPlan(skip + take, stream.count, (await context.ownerCounts())[stream.kind]);
+  const plan = context.tuning.plan ?? (await estimatePlan(context, stream, skip + take));
   const rows = await selectStream(context, stream, plan, skip, take, descending !== reverse);
   return reverse ? rows.reverse() : rows;
+}
+
+async function estimatePlan(context: Context, stream: Stream, reach: number): Promise<InstallationPlan> {
+  const owners = (await context.ownerCounts())[stream.kind];
+  const { q } = context.options;
+  return chooseInstallationPlan({
+    reach,
+    count: stream.count,
+    installed: stream.installed,
+    owners,
+    // Without statistics on names, the filter is taken to keep owners as it kept this segment's rows.
+    matching: q ? stream.count / Math.max(1, stream.installed) : 1,
+  });
 }
 
 async function selectStream(
@@ -291,10 +332,13 @@ async function sortAllInSql(context: Context): Promise<InstallationRow[]> {
 /** The WHERE clause over `x` (the package rows) and `o` (their owners) for the page's filters. */
 function conditions(context: Context, versionId: number | null): SQL {
   const { database, packageId, options } = context;
-  const parts: SQL[] = [sql`x.package_id = ${packageId}`];
+  // A candidate is always a version of the installed package (ingest resolves both by one name), so
+  // with an upgrade filter `upgradable_package_id` alone selects the package's rows, and leaving
+  // `package_id` out keeps the planners on the smaller upgrade index.
+  const parts: SQL[] = [
+    options.filter === 'all' ? sql`x.package_id = ${packageId}` : sql`x.upgradable_package_id = ${packageId}`,
+  ];
   if (versionId !== null) parts.push(sql`x.package_version_id = ${versionId}`);
-  // The candidate is always a version of the same package: this condition reads the upgrade index.
-  if (options.filter !== 'all') parts.push(sql`x.upgradable_package_id = ${packageId}`);
   if (options.filter === 'security') parts.push(sql`x.upgrade_type = 'security'`);
   if (options.q) parts.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
   return sql.join(parts, sql` AND `);

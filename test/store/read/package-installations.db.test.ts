@@ -95,17 +95,15 @@ async function loadFleet(database: Database): Promise<InstallationRow[]> {
       { id: 2, name: 'other' },
     ]);
     const entries = [...Object.entries(VERSIONS), ['6', [1, '5-1']] as const];
-    await tx
-      .insert(t.srcPackageVersions)
-      .values(
-        entries.map(([id, [osId, version]]) => ({
-          id: Number(id),
-          srcPackageId: 1,
-          version,
-          osId,
-          ...stamps,
-        })),
-      );
+    await tx.insert(t.srcPackageVersions).values(
+      entries.map(([id, [osId, version]]) => ({
+        id: Number(id),
+        srcPackageId: 1,
+        version,
+        osId,
+        ...stamps,
+      })),
+    );
     await tx.insert(t.packageVersions).values(
       entries.map(([id, [osId, version]]) => ({
         id: Number(id),
@@ -277,12 +275,18 @@ for (const kind of DIALECTS) {
 }
 
 describe('chooseInstallationPlan', () => {
-  test('walks a segment that holds most owners', () => {
-    expect(chooseInstallationPlan(50, 10_000, 10_000)).toBe('walk');
-    expect(chooseInstallationPlan(5_000, 9_000, 10_000)).toBe('walk');
+  const fleet = { owners: 10_000, matching: 1 };
+  test('walks a segment that holds most owners, from either end', () => {
+    expect(chooseInstallationPlan({ ...fleet, reach: 50, count: 10_000, installed: 10_000 })).toBe('walk');
+    expect(chooseInstallationPlan({ ...fleet, reach: 5_000, count: 9_000, installed: 9_000 })).toBe('walk');
   });
   test('sorts a small segment', () => {
-    expect(chooseInstallationPlan(50, 100, 10_000)).toBe('sort');
-    expect(chooseInstallationPlan(1_000, 1_000, 10_000)).toBe('sort');
+    expect(chooseInstallationPlan({ ...fleet, reach: 50, count: 100, installed: 100 })).toBe('sort');
+    expect(chooseInstallationPlan({ ...fleet, reach: 1_000, count: 1_000, installed: 1_000 })).toBe('sort');
+  });
+  test('walks names when a text filter keeps few rows of a large segment', () => {
+    const few = { owners: 10_000, reach: 20, count: 20, installed: 9_000, matching: 20 / 9_000 };
+    expect(chooseInstallationPlan(few)).toBe('walk');
+    expect(chooseInstallationPlan({ ...few, installed: 200, matching: 0.1 })).toBe('sort');
   });
 });
