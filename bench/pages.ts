@@ -36,7 +36,10 @@ const { values: args } = parseArgs({
     packages: { type: 'string', default: '1500' },
     runs: { type: 'string', default: '20' },
     mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
-    /** SQLite: keep the database file at this path (for looking at query plans afterwards). */
+    /**
+     * Keep the database for looking at query plans afterwards: SQLite, the file at this path;
+     * MySQL, a database of this name (created afresh).
+     */
     keep: { type: 'string' },
     /** Full host reports per second sent while the pages are timed (0 = none). */
     'report-rate': { type: 'string', default: '0' },
@@ -69,8 +72,9 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
       },
     };
   }
-  const name = `debmonitor_bench_${process.pid}`;
+  const name = args.keep ?? `debmonitor_bench_${process.pid}`;
   const admin = await createConnection(`${args.mysql}/`);
+  if (args.keep) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   await admin.end();
   const database = await openDatabase(`${args.mysql}/${name}`);
@@ -78,6 +82,7 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
     database,
     async drop() {
       await database.close();
+      if (args.keep) return;
       const conn = await createConnection(`${args.mysql}/`);
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();

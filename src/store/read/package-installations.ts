@@ -185,7 +185,20 @@ async function countSegments(
   return result;
 }
 
-async function countOwners(database: Database): Promise<Record<OwnerKind, number>> {
+/** Owner counts by database: an estimate's input, so a minute old is recent enough. */
+const ownerCountCache = new WeakMap<Database, { at: number; counts: Promise<Record<OwnerKind, number>> }>();
+const OWNER_COUNT_MAX_AGE_MS = 60_000;
+
+function countOwners(database: Database): Promise<Record<OwnerKind, number>> {
+  const cached = ownerCountCache.get(database);
+  if (cached && Date.now() - cached.at < OWNER_COUNT_MAX_AGE_MS) return cached.counts;
+  const counts = selectOwnerCounts(database);
+  ownerCountCache.set(database, { at: Date.now(), counts });
+  counts.catch(() => ownerCountCache.delete(database));
+  return counts;
+}
+
+async function selectOwnerCounts(database: Database): Promise<Record<OwnerKind, number>> {
   const { db, dialect, tables: t } = database;
   const [hosts, images] = await Promise.all(
     [t.hosts, t.images].map((table) =>
@@ -332,13 +345,13 @@ async function sortAllInSql(context: Context): Promise<InstallationRow[]> {
 /** The WHERE clause over `x` (the package rows) and `o` (their owners) for the page's filters. */
 function conditions(context: Context, versionId: number | null): SQL {
   const { database, packageId, options } = context;
-  // A candidate is always a version of the installed package (ingest resolves both by one name), so
-  // with an upgrade filter `upgradable_package_id` alone selects the package's rows, and leaving
-  // `package_id` out keeps the planners on the smaller upgrade index.
-  const parts: SQL[] = [
-    options.filter === 'all' ? sql`x.package_id = ${packageId}` : sql`x.upgradable_package_id = ${packageId}`,
-  ];
+  // A version belongs to one package, and a candidate is always a version of the installed package
+  // (ingest resolves both by one name): so `package_id` is left out where a version or an upgrade
+  // filter selects the package's rows already, which keeps the planners on one small index.
+  const parts: SQL[] = [];
   if (versionId !== null) parts.push(sql`x.package_version_id = ${versionId}`);
+  if (options.filter !== 'all') parts.push(sql`x.upgradable_package_id = ${packageId}`);
+  else if (versionId === null) parts.push(sql`x.package_id = ${packageId}`);
   if (options.filter === 'security') parts.push(sql`x.upgrade_type = 'security'`);
   if (options.q) parts.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
   return sql.join(parts, sql` AND `);

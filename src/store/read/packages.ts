@@ -2,7 +2,7 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
-import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import {
@@ -213,37 +213,11 @@ export async function listPackageVersions(
     .innerJoin(t.srcPackages, eq(t.srcPackages.id, t.srcPackageVersions.srcPackageId))
     .where(eq(pv.packageId, packageId));
   const ids = versions.map((version) => version.id);
-  // Counting by version id reads the (package_version_id) and (upgradable_version_id) indexes
-  // alone; grouping the package's rows by version would fetch every row (10,000 for libc6).
   const counts =
     ids.length === 0
       ? []
       : await Promise.all(
-          [t.hostPackages, t.imagePackages].flatMap((table) => [
-            db
-              .select({
-                id: table.packageVersionId,
-                n: count(),
-                security: sql<number>`0`.mapWith(Number),
-                kind: sql<string>`'installed'`,
-              })
-              .from(table)
-              .where(inArray(table.packageVersionId, ids))
-              .groupBy(table.packageVersionId),
-            db
-              .select({
-                id: sql<number>`${table.upgradableVersionId}`.mapWith(Number),
-                n: count(),
-                security:
-                  sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
-                    Number,
-                  ),
-                kind: sql<string>`'upgrades'`,
-              })
-              .from(table)
-              .where(inArray(table.upgradableVersionId, ids))
-              .groupBy(table.upgradableVersionId),
-          ]),
+          [t.hostPackages, t.imagePackages].map((table) => countVersionRows(database, table, packageId, ids)),
         );
   const byId = new Map<number, PackageVersionSummary>(
     versions.map((row) => [
@@ -251,23 +225,74 @@ export async function listPackageVersions(
       { ...row, installed: 0, upgrades: 0, security: 0, installedOn: { host: 0, image: 0 } },
     ]),
   );
-  // counts holds, in order: hosts installed, hosts upgrades, images installed, images upgrades.
-  for (const [index, rows] of counts.entries()) {
-    for (const row of rows) {
-      const entry = byId.get(row.id);
-      if (!entry) continue;
-      if (row.kind === 'installed') {
-        entry.installed += row.n;
-        entry.installedOn[index < 2 ? 'host' : 'image'] += row.n;
-      } else {
-        entry.upgrades += row.n;
-        entry.security += row.security;
+  for (const [index, { installed, upgrades, security }] of counts.entries()) {
+    const add = (
+      rows: { id: number; n: number }[],
+      apply: (entry: PackageVersionSummary, n: number) => void,
+    ) => {
+      for (const row of rows) {
+        const entry = byId.get(row.id);
+        if (entry) apply(entry, row.n);
       }
-    }
+    };
+    add(installed, (entry, n) => {
+      entry.installed += n;
+      entry.installedOn[index === 0 ? 'host' : 'image'] += n;
+    });
+    add(upgrades, (entry, n) => {
+      entry.upgrades += n;
+    });
+    add(security, (entry, n) => {
+      entry.security += n;
+    });
   }
   return [...byId.values()].sort(
     (a, b) => compareBinary(a.os, b.os) || compareDebianVersions(a.version, b.version),
   );
+}
+
+/**
+ * Rows of one package-row table by installed version, by candidate version, and with a security
+ * candidate by candidate version. Counting by version id reads the (package_version_id) and
+ * (upgradable_version_id) indexes alone, and the security total the upgrade index alone; grouping
+ * the package's rows would fetch every row (10,000 for libc6). Only a package with security
+ * upgrades to several candidates needs its security rows read, to split them.
+ */
+async function countVersionRows(
+  database: Database,
+  table: Database['tables']['hostPackages'] | Database['tables']['imagePackages'],
+  packageId: number,
+  ids: number[],
+) {
+  const { db } = database;
+  const candidate = sql<number>`${table.upgradableVersionId}`.mapWith(Number);
+  const isSecurity = and(eq(table.upgradablePackageId, packageId), eq(table.upgradeType, 'security'));
+  const [installed, upgrades, totals] = await Promise.all([
+    db
+      .select({ id: table.packageVersionId, n: count() })
+      .from(table)
+      .where(inArray(table.packageVersionId, ids))
+      .groupBy(table.packageVersionId),
+    db
+      .select({ id: candidate, n: count() })
+      .from(table)
+      .where(inArray(table.upgradableVersionId, ids))
+      .groupBy(table.upgradableVersionId),
+    db.select({ n: count() }).from(table).where(isSecurity),
+  ]);
+  const total = totals[0]?.n ?? 0;
+  const [only] = upgrades;
+  const security =
+    total === 0
+      ? []
+      : upgrades.length === 1 && only
+        ? [{ id: only.id, n: total }]
+        : await db
+            .select({ id: candidate, n: count() })
+            .from(table)
+            .where(isSecurity)
+            .groupBy(table.upgradableVersionId);
+  return { installed, upgrades, security };
 }
 
 export {

@@ -184,8 +184,15 @@ for (const kind of DIALECTS) {
           rows.filter((row) => row.kind === owner && row.versionId === version.id).length;
         expect(version.installedOn).toEqual({ host: of('host'), image: of('image') });
         expect(version.installed).toBe(of('host') + of('image'));
+        const candidates = rows.filter((row) => row.upgradableVersion === VERSIONS[version.id]?.[1]);
+        expect([version.upgrades, version.security]).toEqual([
+          candidates.length,
+          candidates.filter((row) => row.upgradeType === 'security').length,
+        ]);
       }
       expect(versions[0]?.installedOn.host).toBeGreaterThan(0);
+      // Security upgrades to two candidates: split by candidate, not put on one.
+      expect(versions.filter((version) => version.security > 0)).toHaveLength(2);
     });
 
     test('the fleet spreads each filter over several segments of hosts and images', () => {
