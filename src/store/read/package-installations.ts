@@ -85,17 +85,7 @@ export async function listPackageInstallations(
   options: ListOptions<InstallationSort>,
   tuning: InstallationTuning = {},
 ): Promise<Page<InstallationRow>> {
-  let owners: Promise<Record<OwnerKind, number>> | undefined;
-  const context: Context = {
-    database,
-    packageId,
-    options,
-    tuning,
-    ownerCounts: () => {
-      owners ??= countOwners(database);
-      return owners;
-    },
-  };
+  const context: Context = { database, packageId, options, tuning, ownerCounts: () => countOwners(database) };
   const counts = await countSegments(context, versions);
   if (options.sort === 'name') return listByName(context, versions, counts);
   const segments: Stream[] = [];
