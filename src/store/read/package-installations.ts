@@ -267,8 +267,37 @@ async function readStream(
   const skip = reverse ? fromEnd : offset;
   const take = end - offset;
   const plan = context.tuning.plan ?? (await estimatePlan(context, stream, skip + take));
-  const rows = await selectStream(context, stream, plan, skip, take, descending !== reverse);
+  const direction = descending !== reverse;
+  const start = plan === 'walk' && skip > 0 ? await seekOnOwners(context, stream, skip, direction) : null;
+  const rows = start
+    ? await selectStream(context, stream, plan, 0, take, direction, start)
+    : await selectStream(context, stream, plan, skip, take, direction);
   return reverse ? rows.reverse() : rows;
+}
+
+/**
+ * When every owner of the kind is in the stream (a package on every host, at one version), the
+ * stream's order is the owners' own: its row `skip` is the owner at `skip` on the name index alone,
+ * which spares the walk a probe per skipped owner. Null otherwise (or if the owners changed).
+ */
+async function seekOnOwners(
+  context: Context,
+  stream: Stream,
+  skip: number,
+  descending: boolean,
+): Promise<string | null> {
+  const { database, options } = context;
+  if (options.q || options.filter !== 'all') return null;
+  if ((await context.ownerCounts())[stream.kind] !== stream.count) return null;
+  const { owners } = sourceOf(database, stream.kind);
+  const [rows, [row]] = await Promise.all([
+    database.dialect.selectRows<{ n: number }>(database.db, sql`SELECT count(*) AS n FROM ${owners}`),
+    database.dialect.selectRows<{ name: string }>(
+      database.db,
+      sql`SELECT name FROM ${owners} ORDER BY name ${sql.raw(descending ? 'DESC' : 'ASC')} LIMIT 1 OFFSET ${skip}`,
+    ),
+  ]);
+  return Number(rows[0]?.n) === stream.count && row ? row.name : null;
 }
 
 async function estimatePlan(context: Context, stream: Stream, reach: number): Promise<InstallationPlan> {
@@ -291,8 +320,11 @@ async function selectStream(
   skip: number,
   take: number,
   descending: boolean,
+  fromName: string | null = null,
 ): Promise<InstallationRow[]> {
   const { database, packageId } = context;
+  const where = [conditions(context, stream.versionId)];
+  if (fromName !== null) where.push(sql`o.name ${sql.raw(descending ? '<=' : '>=')} ${fromName}`);
   const { table, owners, ownerColumn } = sourceOf(database, stream.kind);
   const from =
     plan === 'walk'
@@ -305,7 +337,7 @@ async function selectStream(
         x.upgrade_type AS upgradeType
       FROM ${from}
       LEFT JOIN ${database.tables.packageVersions} u ON u.id = x.upgradable_version_id
-      WHERE ${conditions(context, stream.versionId)}
+      WHERE ${sql.join(where, sql` AND `)}
       ORDER BY o.name ${sql.raw(descending ? 'DESC' : 'ASC')} LIMIT ${take} OFFSET ${skip}`,
   );
   return rows.map((row) => toInstallation(stream.kind, row));

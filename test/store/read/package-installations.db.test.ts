@@ -29,6 +29,8 @@ const VERSIONS: Record<number, [number, string]> = {
   5: [2, '2.0-1'],
 };
 const VERSION_ORDER = [4, 2, 3, 1, 5];
+/** The hosts that have only the other package, filled by loadFleet. */
+const HOST_NAMES_WITHOUT_PACKAGE: string[] = [];
 
 interface Owner {
   kind: 'host' | 'image';
@@ -62,6 +64,7 @@ async function loadFleet(database: Database): Promise<InstallationRow[]> {
     id: index + 1,
     name: index % 3 === 0 ? (hosts[index * 5]?.name as string) : `h${index * 7}.image`,
   }));
+  HOST_NAMES_WITHOUT_PACKAGE.splice(0, Infinity, ...hosts.slice(80).map((host) => host.name));
   const expected: InstallationRow[] = [];
   const rowsOf = (owner: Owner) => {
     const roll = random();
@@ -233,6 +236,29 @@ for (const kind of DIALECTS) {
               expect(seen).toEqual(reference);
             }
           });
+
+    test('a package on every host pages by the host names alone, from either end', async () => {
+      const other = await listPackageVersions(t.database, 2);
+      expect(other.map((version) => version.installedOn)).toEqual([{ host: 90, image: 0 }]);
+      const names = rows.filter((row) => row.kind === 'host').map((row) => row.name);
+      const allHosts = [...names, ...HOST_NAMES_WITHOUT_PACKAGE].sort(binary);
+      for (const [sort, descending] of ORDERS) {
+        const reference = descending ? [...allHosts].reverse() : allHosts;
+        for (const [, tuning] of TUNINGS)
+          for (let offset = 0; offset < 95; offset += 11) {
+            const page = await listPackageInstallations(
+              t.database,
+              2,
+              other,
+              { sort, descending, q: '', filter: 'all', offset, limit: 11 },
+              tuning,
+            );
+            expect(page.total).toBe(90);
+            expect(page.rows.map((row) => row.name)).toEqual(reference.slice(offset, offset + 11));
+            expect(page.rows.every((row) => row.kind === 'host' && row.versionId === 6)).toBe(true);
+          }
+      }
+    });
 
     test('pages of any size cut segments anywhere', async () => {
       const reference = referenceOrder(rows, {
