@@ -54,6 +54,11 @@ export interface Dialect {
    */
   readonly joinInOrder: SQL;
   /**
+   * True when the planner answers `a = ? AND b = ?` from two single-key indexes by intersecting
+   * them, without reading rows (MySQL's index merge); SQLite reads one index and then the rows.
+   */
+  readonly intersectsIndexes: boolean;
+  /**
    * Raw SQL with `?` placeholders, for the ingest hot path: it skips the query builder (whose cost
    * dominates a 1,500-row statement) and, on SQLite, reuses prepared statements. Table and column
    * names are written unquoted (all ours are plain snake_case words); values are always bound.
@@ -128,6 +133,7 @@ const sqliteDialect: Dialect = {
   forUpdate: sql``,
   forUpdateClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
+  intersectsIndexes: false,
   async insertIgnore(db, table, rows) {
     if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
   },
@@ -184,6 +190,7 @@ const mysqlDialect: Dialect = {
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
+  intersectsIndexes: true,
   async insertIgnore(db, table, rows) {
     if (rows.length === 0) return;
     // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.

@@ -36,6 +36,8 @@ export interface InstallationRow {
 export interface VersionInstallCounts {
   id: number;
   installedOn: Record<OwnerKind, number>;
+  /** Rows whose candidate is this version. */
+  upgrades: number;
 }
 
 /** How a segment's rows are read (see the module comment). */
@@ -145,6 +147,14 @@ async function countSegments(
   const result = new Map<number, Record<OwnerKind, number>>(
     versions.map((version) => [version.id, { host: 0, image: 0 }]),
   );
+  const pairs = options.q ? null : countPairsOnIndexes(context, versions);
+  if (pairs) {
+    for (const { kind, versionId, n } of await pairs) {
+      const entry = result.get(versionId);
+      if (entry) entry[kind] += n;
+    }
+    return result;
+  }
   const ownerCounts = options.q ? await context.ownerCounts() : { host: 0, image: 0 };
   const grouped = await Promise.all(
     KINDS.map((kind) => {
@@ -173,6 +183,53 @@ async function countSegments(
     }
   });
   return result;
+}
+
+const MAX_PAIR_COUNTS = 24;
+
+/**
+ * An upgrade filter's counts by installed version from index intersections alone (MySQL), one
+ * count per installed version and kind: with the security filter, (package_version_id) ∩
+ * (upgradable_package_id, upgrade_type); else one count per candidate version too,
+ * (package_version_id) ∩ (upgradable_version_id). Grouping the filtered rows by installed version
+ * would read each row. Null where the dialect cannot intersect indexes or the pairs are too many.
+ */
+function countPairsOnIndexes(
+  context: Context,
+  versions: readonly VersionInstallCounts[],
+): Promise<{ kind: OwnerKind; versionId: number; n: number }[]> | null {
+  const { database, packageId, options } = context;
+  if (!database.dialect.intersectsIndexes) return null;
+  const candidates = versions.filter((version) => version.upgrades > 0);
+  const pairs: { kind: OwnerKind; versionId: number; where: SQL }[] = [];
+  for (const kind of KINDS)
+    for (const version of versions) {
+      if (version.installedOn[kind] === 0) continue;
+      const installed = sql`x.package_version_id = ${version.id}`;
+      if (options.filter === 'security')
+        pairs.push({
+          kind,
+          versionId: version.id,
+          where: sql`${installed} AND x.upgradable_package_id = ${packageId} AND x.upgrade_type = 'security'`,
+        });
+      else
+        for (const candidate of candidates)
+          pairs.push({
+            kind,
+            versionId: version.id,
+            where: sql`${installed} AND x.upgradable_version_id = ${candidate.id}`,
+          });
+    }
+  if (pairs.length > MAX_PAIR_COUNTS) return null;
+  return Promise.all(
+    pairs.map(async ({ kind, versionId, where }) => {
+      const [row] = await database.dialect.selectRows<{ n: number }>(
+        database.db,
+        sql`SELECT count(*) AS n FROM ${sourceOf(database, kind).table} x WHERE ${where}`,
+      );
+      return { kind, versionId, n: Number(row?.n ?? 0) };
+    }),
+  );
 }
 
 /** Owner counts by database: an estimate's input, so a minute old is recent enough. */
