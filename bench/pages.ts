@@ -1,11 +1,16 @@
 /**
- * Page latency at fleet scale: loads a synthetic fleet with set-based INSERT … SELECT (no ingest
- * needed), then times every page through app.request() (server time, no network) and prints p50 and
- * p95 per page as a markdown table.
+ * Page latency at fleet scale: loads a fleet, then times every page through app.request() (server
+ * time, no network) and prints p50 and p95 per page as a markdown table.
  *
- *   bun bench/pages.ts --kind sqlite --hosts 10000 --packages 1500 [--runs 20] [--keep PATH]
+ *   bun bench/pages.ts --kind sqlite|mysql --hosts 10000 --packages 1500 [--fleet fleetgen|synthetic]
+ *     [--runs 20] [--report-rate 50] [--concurrency 4] [--keep PATH]
  *
- * The fleet: a universe of 5,000 binary packages (one source each, two versions: installed and
+ * `--fleet fleetgen` (the default): ../shared/bench/fleetgen.mjs (real Debian 12 packages, seed 1,
+ * 30 pending upgrades per host, security types set) loaded through the ingest path in-process
+ * (bench/fleetgen-fleet.ts), `--concurrency` reports at a time on MariaDB; the timed pages use real
+ * names from it, and `--report-rate` sends fleetgen's steady reports (1% changed).
+ *
+ * `--fleet synthetic`: set-based INSERT … SELECT, no ingest involved. The fleet: a universe of 5,000 binary packages (one source each, two versions: installed and
  * candidate); every host has the same 1,200 base packages plus 300 from one of 12 role sets; about
  * 30 rows per host have a pending upgrade, 70% of them security; 8 kernels; 200 images of 300
  * packages; 300 Kubernetes rows.
@@ -20,9 +25,14 @@ import { parseConfig } from '../src/config/load-config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { type Database, openDatabase } from '../src/db/open-database.ts';
 import { createMemoryLogger } from '../src/lib/logger.ts';
-import { recountPackageCounts, startPackageCountFold } from '../src/store/package-count-fold.ts';
+import {
+  foldAllPackageCounts,
+  recountPackageCounts,
+  startPackageCountFold,
+} from '../src/store/package-count-fold.ts';
 import { buildHostUpgradeSummary, buildPackageIndex } from '../src/store/read/package-index.ts';
 import { createApp } from '../src/web/app.ts';
+import { type FleetPicks, loadFleetgenFleet, streamFleetgen } from './fleetgen-fleet.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,12 +41,21 @@ const { values: args } = parseArgs({
     packages: { type: 'string', default: '1500' },
     runs: { type: 'string', default: '20' },
     mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
-    /** SQLite: keep the database file at this path (for looking at query plans afterwards). */
+    /**
+     * Keep the database for looking at query plans afterwards: SQLite, the file at this path;
+     * MySQL, a database of this name (created afresh).
+     */
     keep: { type: 'string' },
     /** Full host reports per second sent while the pages are timed (0 = none). */
     'report-rate': { type: 'string', default: '0' },
+    /** fleetgen (real packages, loaded through ingest) or synthetic (INSERT … SELECT). */
+    fleet: { type: 'string', default: 'fleetgen' },
+    /** fleetgen: reports applied at once while loading (MariaDB; SQLite has one writer). */
+    concurrency: { type: 'string', default: '4' },
   },
 });
+if (args.fleet !== 'fleetgen' && args.fleet !== 'synthetic') throw new Error('--fleet fleetgen|synthetic');
+const FLEETGEN = args.fleet === 'fleetgen';
 const HOSTS = Number(args.hosts);
 const PER_HOST = Number(args.packages);
 const RUNS = Number(args.runs);
@@ -58,8 +77,9 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
       },
     };
   }
-  const name = `debmonitor_bench_${process.pid}`;
+  const name = args.keep ?? `debmonitor_bench_${process.pid}`;
   const admin = await createConnection(`${args.mysql}/`);
+  if (args.keep) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   await admin.end();
   const database = await openDatabase(`${args.mysql}/${name}`);
@@ -67,6 +87,7 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
     database,
     async drop() {
       await database.close();
+      if (args.keep) return;
       const conn = await createConnection(`${args.mysql}/`);
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();
@@ -74,7 +95,7 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
   };
 }
 
-async function loadFleet(database: Database): Promise<void> {
+async function loadSyntheticFleet(database: Database): Promise<void> {
   const { dialect } = database;
   const now = Date.now();
   const stamp = dialect.name === 'sqlite' ? sql`${now}` : sql`NOW(3)`;
@@ -140,6 +161,13 @@ async function loadFleet(database: Database): Promise<void> {
   await run(sql`DROP TABLE bench_numbers`);
   // The packages' counts, as ingest and the fold keep them (the backfill of migration 0001).
   await recountPackageCounts(database);
+  await analyze(database);
+}
+
+async function analyze(database: Database): Promise<void> {
+  const { dialect } = database;
+  const run = (query: ReturnType<typeof sql>) =>
+    database.transaction(async (tx) => dialect.execute(tx, query));
   if (dialect.name === 'sqlite') await run(sql`ANALYZE`);
   else
     for (const table of [
@@ -158,7 +186,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const SAMPLE_HOST = `host-${Math.min(4242, HOSTS)}.eqiad.example.net`;
-const PAGES: [label: string, path: string][] = [
+const SYNTHETIC_PAGES: [label: string, path: string][] = [
   ['dashboard', '/'],
   ['hosts list (default sort)', '/hosts/'],
   ['hosts list, page 100 by name', '/hosts/?sort=name&page=100'],
@@ -180,6 +208,51 @@ const PAGES: [label: string, path: string][] = [
   ['search "host-42"', '/search?q=host-42'],
   ['search "1.42" (versions)', '/search?q=1.42'],
 ];
+
+/** The same pages on a fleetgen fleet, with its real names. */
+async function listFleetgenPages(database: Database, picks: FleetPicks): Promise<[string, string][]> {
+  const [kernel] = await database.dialect.selectRows<{ osId: number; slug: string }>(
+    database.db,
+    sql`SELECT os_id AS osId, slug FROM kernels ORDER BY id LIMIT 1`,
+  );
+  const pkg = (name: string, query = '') => `/packages/${encodeURIComponent(name)}${query}`;
+  const hostQuery = picks.sampleHost.slice(0, 4);
+  const versionQuery = picks.everyHostVersion.slice(0, 4);
+  const lastPage = Math.ceil((HOSTS + 200) / 50);
+  return [
+    ['dashboard', '/'],
+    ['hosts list (default sort)', '/hosts/'],
+    ['hosts list, page 100 by name', '/hosts/?sort=name&page=100'],
+    [`hosts list, security filter + text "${hostQuery}"`, `/hosts/?filter=security&q=${hostQuery}`],
+    ['host detail (1,500 packages, first page)', `/hosts/${picks.sampleHost}`],
+    ['host detail, sorted by version', `/hosts/${picks.sampleHost}?sort=version`],
+    ['kernels list', '/kernels/'],
+    ['kernel detail', `/kernels/${kernel?.osId}_${kernel?.slug}`],
+    ['packages list (default: by counts)', '/packages/'],
+    ['packages list by name', '/packages/?sort=name'],
+    ['packages list, security filter', '/packages/?filter=security'],
+    [`package detail (${picks.everyHost}, on every host)`, pkg(picks.everyHost)],
+    [`package detail (${picks.everyHost}), page 100`, pkg(picks.everyHost, '?page=100')],
+    [`package detail (${picks.everyHost}), last page`, pkg(picks.everyHost, `?page=${lastPage}`)],
+    [`package detail (${picks.everyHost}), by name desc`, pkg(picks.everyHost, '?sort=-name&page=2')],
+    [
+      `package detail (${picks.everyHost}), name desc, last page`,
+      pkg(picks.everyHost, `?sort=-name&page=${lastPage}`),
+    ],
+    [`package detail (${picks.everyHost}), text "${hostQuery}"`, pkg(picks.everyHost, `?q=${hostQuery}`)],
+    [`package detail (${picks.mostVersions}, most versions)`, pkg(picks.mostVersions)],
+    [`package detail (${picks.mostVersions}), page 50`, pkg(picks.mostVersions, '?page=50')],
+    [`package detail (${picks.security}, most security upgrades)`, pkg(picks.security)],
+    [`package detail (${picks.security}), security filter`, pkg(picks.security, '?filter=security')],
+    ['source packages list', '/source-packages/'],
+    [`source package detail (${picks.everyHostSource})`, `/source-packages/${picks.everyHostSource}`],
+    ['images list', '/images/'],
+    ['image detail', `/images/${picks.image}`],
+    ['kubernetes', '/kubernetes/'],
+    [`search "${hostQuery}"`, `/search?q=${hostQuery}`],
+    [`search "${versionQuery}" (versions)`, `/search?q=${encodeURIComponent(versionQuery)}`],
+  ];
+}
 
 /**
  * A nightly full report for synthetic host `i`, matching what loadFleet stored, with 1% of its
@@ -220,20 +293,46 @@ function buildSteadyReport(i: number): Record<string, unknown> {
   };
 }
 
+/** A steady report body and its host: synthetic, or the next of fleetgen's steady phase. */
+type ReportSource = { next(): Promise<{ host: string; body: string } | null>; stop(): void };
+
+function createSyntheticReports(): ReportSource {
+  return {
+    async next() {
+      const i = 1 + Math.floor(Math.random() * HOSTS);
+      return { host: `host-${i}.eqiad.example.net`, body: JSON.stringify(buildSteadyReport(i)) };
+    },
+    stop() {},
+  };
+}
+
+function createFleetgenReports(): ReportSource {
+  const stream = streamFleetgen('steady', { hosts: HOSTS, packages: PER_HOST, concurrency: 1 });
+  return {
+    async next() {
+      const body = await stream.next();
+      const host = body && /"hostname":"([^"]+)"/.exec(body)?.[1];
+      return body && host ? { host, body } : null;
+    },
+    stop: () => stream.stop(),
+  };
+}
+
 /** Sends full reports at `rate` per second until stopped; collects their latencies. */
-function startReporting(app: ReturnType<typeof createApp>, rate: number) {
+function startReporting(app: ReturnType<typeof createApp>, rate: number, source: ReportSource) {
   const latencies: number[] = [];
   let failures = 0;
   let inFlight = Promise.resolve();
   const started = performance.now();
   let sent = 0;
   const send = () => {
-    const i = 1 + Math.floor(Math.random() * HOSTS);
-    const body = JSON.stringify(buildSteadyReport(i));
-    const start = performance.now();
-    const request = Promise.resolve(
-      app.request(`http://localhost/hosts/host-${i}.eqiad.example.net/update`, { method: 'POST', body }),
-    ).then(async (response) => {
+    const request = source.next().then(async (report) => {
+      if (!report) return;
+      const start = performance.now();
+      const response = await app.request(`http://localhost/hosts/${report.host}/update`, {
+        method: 'POST',
+        body: report.body,
+      });
       await response.text();
       if (response.status === 201) latencies.push(performance.now() - start);
       else failures++;
@@ -251,6 +350,7 @@ function startReporting(app: ReturnType<typeof createApp>, rate: number) {
     async stop() {
       clearInterval(timer);
       await inFlight;
+      source.stop();
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
       return {
@@ -267,7 +367,20 @@ const { database, drop } = await createDatabase();
 try {
   await migrate(database);
   const loadStart = performance.now();
-  await loadFleet(database);
+  let pages = SYNTHETIC_PAGES;
+  if (FLEETGEN) {
+    // Reports append count deltas; fold them while loading, as `serve` would.
+    const loadFold = startPackageCountFold(database, { log: createMemoryLogger() });
+    const picks = await loadFleetgenFleet(database, {
+      hosts: HOSTS,
+      packages: PER_HOST,
+      concurrency: Number(args.concurrency),
+    });
+    await loadFold.stop();
+    await foldAllPackageCounts(database);
+    await analyze(database);
+    pages = await listFleetgenPages(database, picks);
+  } else await loadSyntheticFleet(database);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const indexStart = performance.now();
   await buildPackageIndex(database);
@@ -283,9 +396,12 @@ try {
   const app = createApp({ config, database, log });
   // As `serve` does: the reports' count deltas are folded about every second.
   const fold = startPackageCountFold(database, { log });
-  const reporting = REPORT_RATE > 0 ? startReporting(app, REPORT_RATE) : undefined;
+  const reporting =
+    REPORT_RATE > 0
+      ? startReporting(app, REPORT_RATE, FLEETGEN ? createFleetgenReports() : createSyntheticReports())
+      : undefined;
   const rows: string[] = [];
-  for (const [label, path] of PAGES) {
+  for (const [label, path] of pages) {
     const times: number[] = [];
     let status = 0;
     let bytes = 0;
@@ -312,7 +428,7 @@ try {
     sql`SELECT count(*) AS n FROM host_packages`,
   );
   console.log(
-    `${args.kind}: ${HOSTS} hosts × ${PER_HOST} packages = ${Number(counted?.n ?? 0).toLocaleString('en')} host-package rows; loaded in ${loadSeconds.toFixed(0)} s; package index built in ${indexMs.toFixed(0)} ms, dashboard's host upgrade summary in ${summaryMs.toFixed(0)} ms; ${RUNS} runs per page after 2 warm-ups`,
+    `${args.kind}, ${args.fleet} fleet: ${HOSTS} hosts × ${PER_HOST} packages = ${Number(counted?.n ?? 0).toLocaleString('en')} host-package rows; loaded in ${loadSeconds.toFixed(0)} s; package index built in ${indexMs.toFixed(0)} ms, dashboard's host upgrade summary in ${summaryMs.toFixed(0)} ms; ${RUNS} runs per page after 2 warm-ups`,
   );
   console.log('');
   console.log('| page | status | p50 ms | p95 ms | HTML |');

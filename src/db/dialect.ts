@@ -48,6 +48,17 @@ export interface Dialect {
   /** `forUpdate` as raw SQL text. */
   readonly forUpdateClause: string;
   /**
+   * An inner join operator that keeps the tables in the written order (`a <joinInOrder> b ON …`
+   * reads `a` first): `STRAIGHT_JOIN` on MySQL, `CROSS JOIN` on SQLite. For plans the planners'
+   * estimates miss, such as walking an index in order and stopping after a page.
+   */
+  readonly joinInOrder: SQL;
+  /**
+   * True when the planner answers `a = ? AND b = ?` from two single-key indexes by intersecting
+   * them, without reading rows (MySQL's index merge); SQLite reads one index and then the rows.
+   */
+  readonly intersectsIndexes: boolean;
+  /**
    * Raw SQL with `?` placeholders, for the ingest hot path: it skips the query builder (whose cost
    * dominates a 1,500-row statement) and, on SQLite, reuses prepared statements. Table and column
    * names are written unquoted (all ours are plain snake_case words); values are always bound.
@@ -134,6 +145,8 @@ const sqliteDialect: Dialect = {
   maxParameters: 32_000,
   forUpdate: sql``,
   forUpdateClause: '',
+  joinInOrder: sql.raw('CROSS JOIN'),
+  intersectsIndexes: false,
   async insertIgnore(db, table, rows) {
     if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
   },
@@ -196,6 +209,8 @@ const mysqlDialect: Dialect = {
   maxParameters: 60_000,
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
+  joinInOrder: sql.raw('STRAIGHT_JOIN'),
+  intersectsIndexes: true,
   async insertIgnore(db, table, rows) {
     if (rows.length === 0) return;
     // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.

@@ -2,7 +2,7 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
-import { asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import {
@@ -14,6 +14,7 @@ import {
 } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
+import type { VersionInstallCounts } from './package-installations.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
@@ -132,7 +133,7 @@ export async function findPackage(
 }
 
 /** One version of a package with its counts over hosts and images. */
-export interface PackageVersionSummary extends PackageCounts {
+export interface PackageVersionSummary extends PackageCounts, VersionInstallCounts {
   id: number;
   version: string;
   osId: number;
@@ -142,7 +143,8 @@ export interface PackageVersionSummary extends PackageCounts {
 
 /**
  * The versions of a package in display order (OS name, then Debian version), each with: installed
- * (rows with this version installed), upgrades (rows whose candidate is this version), security.
+ * (rows with this version installed), upgrades (rows whose candidate is this version), security;
+ * installedOn splits installed between hosts and images.
  */
 export async function listPackageVersions(
   database: Database,
@@ -164,127 +166,91 @@ export async function listPackageVersions(
     .innerJoin(t.srcPackages, eq(t.srcPackages.id, t.srcPackageVersions.srcPackageId))
     .where(eq(pv.packageId, packageId));
   const ids = versions.map((version) => version.id);
-  // Counting by version id reads the (package_version_id) and (upgradable_version_id) indexes
-  // alone; grouping the package's rows by version would fetch every row (10,000 for libc6).
   const counts =
     ids.length === 0
       ? []
       : await Promise.all(
-          [t.hostPackages, t.imagePackages].flatMap((table) => [
-            db
-              .select({
-                id: table.packageVersionId,
-                n: count(),
-                security: sql<number>`0`.mapWith(Number),
-                kind: sql<string>`'installed'`,
-              })
-              .from(table)
-              .where(inArray(table.packageVersionId, ids))
-              .groupBy(table.packageVersionId),
-            db
-              .select({
-                id: sql<number>`${table.upgradableVersionId}`.mapWith(Number),
-                n: count(),
-                security:
-                  sql<number>`sum(case when ${table.upgradeType} = 'security' then 1 else 0 end)`.mapWith(
-                    Number,
-                  ),
-                kind: sql<string>`'upgrades'`,
-              })
-              .from(table)
-              .where(inArray(table.upgradableVersionId, ids))
-              .groupBy(table.upgradableVersionId),
-          ]),
+          [t.hostPackages, t.imagePackages].map((table) => countVersionRows(database, table, packageId, ids)),
         );
   const byId = new Map<number, PackageVersionSummary>(
-    versions.map((row) => [row.id, { ...row, installed: 0, upgrades: 0, security: 0 }]),
+    versions.map((row) => [
+      row.id,
+      { ...row, installed: 0, upgrades: 0, security: 0, installedOn: { host: 0, image: 0 } },
+    ]),
   );
-  for (const rows of counts) {
-    for (const row of rows) {
-      const entry = byId.get(row.id);
-      if (!entry) continue;
-      if (row.kind === 'installed') entry.installed += row.n;
-      else {
-        entry.upgrades += row.n;
-        entry.security += row.security;
+  for (const [index, { installed, upgrades, security }] of counts.entries()) {
+    const add = (
+      rows: { id: number; n: number }[],
+      apply: (entry: PackageVersionSummary, n: number) => void,
+    ) => {
+      for (const row of rows) {
+        const entry = byId.get(row.id);
+        if (entry) apply(entry, row.n);
       }
-    }
+    };
+    add(installed, (entry, n) => {
+      entry.installed += n;
+      entry.installedOn[index === 0 ? 'host' : 'image'] += n;
+    });
+    add(upgrades, (entry, n) => {
+      entry.upgrades += n;
+    });
+    add(security, (entry, n) => {
+      entry.security += n;
+    });
   }
   return [...byId.values()].sort(
     (a, b) => compareBinary(a.os, b.os) || compareDebianVersions(a.version, b.version),
   );
 }
 
-export const INSTALLATION_SORTS = ['default', 'name'] as const;
-export type InstallationSort = (typeof INSTALLATION_SORTS)[number];
-
-/** A host or image that has a package installed. */
-export interface InstallationRow {
-  kind: 'host' | 'image';
-  name: string;
-  versionId: number;
-  upgradableVersion: string | null;
-  upgradeType: string | null;
-}
-
 /**
- * Lists the hosts, then the images, that have a package installed, in the order of `versions`
- * (OS, then Debian version: the rank is computed here and handed to SQL), then by name.
+ * Rows of one package-row table by installed version, by candidate version, and with a security
+ * candidate by candidate version. Counting by version id reads the (package_version_id) and
+ * (upgradable_version_id) indexes alone, and the security total the upgrade index alone; grouping
+ * the package's rows would fetch every row (10,000 for libc6). Only a package with security
+ * upgrades to several candidates needs its security rows read, to split them.
  */
-export async function listPackageInstallations(
+async function countVersionRows(
   database: Database,
+  table: Database['tables']['hostPackages'] | Database['tables']['imagePackages'],
   packageId: number,
-  versions: { id: number }[],
-  options: ListOptions<InstallationSort>,
-): Promise<Page<InstallationRow>> {
-  const t = database.tables;
-  const rank =
-    versions.length === 0
-      ? sql`0`
-      : sql`CASE x.package_version_id ${sql.join(
-          versions.map((version, index) => sql`WHEN ${version.id} THEN ${index} `),
-          sql``,
-        )}ELSE ${versions.length} END`;
-  const branch = (kind: 'host' | 'image') => {
-    const table = kind === 'host' ? t.hostPackages : t.imagePackages;
-    const owners = kind === 'host' ? t.hosts : t.images;
-    const ownerColumn = sql.raw(kind === 'host' ? 'x.host_id' : 'x.image_id');
-    const conditions: SQL[] = [sql`x.package_id = ${packageId}`];
-    if (options.filter !== 'all') conditions.push(sql`x.upgradable_version_id IS NOT NULL`);
-    if (options.filter === 'security') conditions.push(sql`x.upgrade_type = 'security'`);
-    if (options.q) conditions.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
-    const where = sql.join(conditions, sql` AND `);
-    return {
-      rows: sql`SELECT ${kind} AS kind, o.name AS name, x.package_version_id AS versionId,
-          u.version AS upgradableVersion, x.upgrade_type AS upgradeType, ${rank} AS versionRank
-        FROM ${table} x
-        JOIN ${owners} o ON o.id = ${ownerColumn}
-        LEFT JOIN ${t.packageVersions} u ON u.id = x.upgradable_version_id
-        WHERE ${where}`,
-      count: sql`SELECT count(*) AS n FROM ${table} x JOIN ${owners} o ON o.id = ${ownerColumn} WHERE ${where}`,
-    };
-  };
-  const hosts = branch('host');
-  const images = branch('image');
-  const direction = sql.raw(options.descending ? 'DESC' : 'ASC');
-  const order = options.sort === 'name' ? sql`name ${direction}, kind` : sql`versionRank, kind, name`;
-  const { dialect, db } = database;
-  const [rows, hostTotal, imageTotal] = await Promise.all([
-    dialect.selectRows<InstallationRow & { versionRank: number } & Record<string, unknown>>(
-      db,
-      sql`${hosts.rows} UNION ALL ${images.rows} ORDER BY ${order} LIMIT ${options.limit} OFFSET ${options.offset}`,
-    ),
-    dialect.selectRows<{ n: number }>(db, hosts.count),
-    dialect.selectRows<{ n: number }>(db, images.count),
+  ids: number[],
+) {
+  const { db } = database;
+  const candidate = sql<number>`${table.upgradableVersionId}`.mapWith(Number);
+  const isSecurity = and(eq(table.upgradablePackageId, packageId), eq(table.upgradeType, 'security'));
+  const [installed, upgrades, totals] = await Promise.all([
+    db
+      .select({ id: table.packageVersionId, n: count() })
+      .from(table)
+      .where(inArray(table.packageVersionId, ids))
+      .groupBy(table.packageVersionId),
+    db
+      .select({ id: candidate, n: count() })
+      .from(table)
+      .where(inArray(table.upgradableVersionId, ids))
+      .groupBy(table.upgradableVersionId),
+    db.select({ n: count() }).from(table).where(isSecurity),
   ]);
-  return {
-    rows: rows.map((row) => ({
-      kind: row.kind,
-      name: row.name,
-      versionId: Number(row.versionId),
-      upgradableVersion: row.upgradableVersion,
-      upgradeType: row.upgradeType,
-    })),
-    total: Number(hostTotal[0]?.n ?? 0) + Number(imageTotal[0]?.n ?? 0),
-  };
+  const total = totals[0]?.n ?? 0;
+  const [only] = upgrades;
+  const security =
+    total === 0
+      ? []
+      : upgrades.length === 1 && only
+        ? [{ id: only.id, n: total }]
+        : await db
+            .select({ id: candidate, n: count() })
+            .from(table)
+            .where(isSecurity)
+            .groupBy(table.upgradableVersionId);
+  return { installed, upgrades, security };
 }
+
+export {
+  INSTALLATION_SORTS,
+  type InstallationRow,
+  type InstallationSort,
+  listPackageInstallations,
+} from './package-installations.ts';
