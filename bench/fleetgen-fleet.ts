@@ -25,6 +25,8 @@ export interface FleetgenOptions {
   packages: number;
   /** Reports applied at once (MariaDB); SQLite applies one at a time whatever this says. */
   concurrency: number;
+  /** Keep the bodies of this many first full reports (by host name) for `--report-rate`. */
+  keepFullReports?: number;
 }
 
 /** Real names from the loaded fleet for the timed pages. */
@@ -39,6 +41,8 @@ export interface FleetPicks {
   security: string;
   sampleHost: string;
   image: string;
+  /** The first `keepFullReports` full report bodies, by host name. */
+  fullReports: Map<string, string>;
 }
 
 /** fleetgen's payloads for `phase`, one per line, produced as they are read. */
@@ -99,6 +103,7 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
   const security = new Map<string, number>();
   const imageBases: { installed: Item[]; upgradable: Upgrade[] }[] = [];
   const hostNames: string[] = [];
+  const kept = new Map<string, string>();
   const started = performance.now();
   let done = 0;
   const worker = async () => {
@@ -121,6 +126,7 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
         const names = new Set(base.map((item) => item.name));
         imageBases.push({ installed: base, upgradable: report.upgradable.filter((u) => names.has(u.name)) });
       }
+      if (kept.size < (options.keepFullReports ?? 0)) kept.set(report.hostname, line);
       await applyHostReport(database, report);
       done++;
       if (done % 500 === 0 || done === options.hosts) {
@@ -151,6 +157,7 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
     security: most(security) ?? '',
     sampleHost: hostNames[Math.floor(hostNames.length / 2)] ?? '',
     image: imageNames[7] ?? imageNames[0] ?? '',
+    fullReports: kept,
   };
 }
 
