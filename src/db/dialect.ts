@@ -59,6 +59,11 @@ export interface Dialect {
    */
   readonly intersectsIndexes: boolean;
   /**
+   * True when write transactions never run concurrently (SQLite: one write lock for the database),
+   * so that a row every writer updates (a package's count) is never waited for.
+   */
+  readonly serialWriters: boolean;
+  /**
    * Raw SQL with `?` placeholders, for the ingest hot path: it skips the query builder (whose cost
    * dominates a 1,500-row statement) and, on SQLite, reuses prepared statements. Table and column
    * names are written unquoted (all ours are plain snake_case words); values are always bound.
@@ -147,6 +152,7 @@ const sqliteDialect: Dialect = {
   forUpdateClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
   intersectsIndexes: false,
+  serialWriters: true,
   async insertIgnore(db, table, rows) {
     if (rows.length > 0) await insertInto(db, table, rows).onConflictDoNothing();
   },
@@ -211,6 +217,7 @@ const mysqlDialect: Dialect = {
   forUpdateClause: ' FOR UPDATE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
   intersectsIndexes: true,
+  serialWriters: false,
   async insertIgnore(db, table, rows) {
     if (rows.length === 0) return;
     // INSERT IGNORE would also swallow foreign-key and truncation errors; a no-op update does not.

@@ -88,7 +88,7 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
 
 /**
  * Deletes the hosts or images matching `where` in one transaction: locks them (a report for one of
- * them waits, and finds it gone), appends the negation of their rows to the packages' count deltas,
+ * them waits, and finds it gone), records the negation of their rows in the packages' counts,
  * then deletes them (their rows go by ON DELETE CASCADE).
  */
 function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): Promise<number> {

@@ -1,6 +1,7 @@
 /**
  * Folds the appended count deltas (package_count_deltas, ./package-count-deltas.ts) into the base
- * counts (package_counts). One fold, in one transaction: read up to `limit` committed delta rows by
+ * counts (package_counts). Only MySQL writers append deltas; on SQLite a fold finds none (or the
+ * ones a version before in-place counts left) and costs one empty read. One fold, in one transaction: read up to `limit` committed delta rows by
  * id (a plain read: rows of transactions still open are not seen, and stay for a later fold), add
  * their sums to package_counts, and delete exactly the ids read. If fewer rows are deleted than were
  * read, another fold (another server instance on the same MariaDB) took some of them first: roll back

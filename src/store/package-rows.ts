@@ -9,7 +9,7 @@ import type { AppDb } from '../db/types.ts';
 import type { RecordedPackage, ReportDiff } from '../domain/report-diff.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
-import { appendCountDeltas, CountDeltas, countedOf } from './package-count-deltas.ts';
+import { CountDeltas, countedOf, recordCountDeltas } from './package-count-deltas.ts';
 
 /** Which table holds the rows and which column names the owner. */
 export type PackageOwner = { kind: 'host' | 'image'; id: number };
@@ -154,7 +154,7 @@ export async function loadRecordedSources(
 
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and
- * appends what changed to the packages' count deltas (./package-count-deltas.ts).
+ * records what changed in the packages' counts (./package-count-deltas.ts).
  */
 export async function writePackageDiff(
   tx: AppDb,
@@ -221,7 +221,7 @@ export async function writePackageDiff(
     const before = recorded.get(name);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
-  await appendCountDeltas(tx, database, deltas);
+  await recordCountDeltas(tx, database, deltas);
 }
 
 const PACKAGE_ROW_COLUMNS = [

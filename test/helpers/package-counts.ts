@@ -70,3 +70,21 @@ export async function countPendingDeltas(database: Database): Promise<number> {
   );
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Moves the base counts back into pending deltas, in one transaction: on SQLite, where reports add to
+ * the counts in place, this is what a version that appended deltas left unfolded. With `evenOnly`,
+ * only the packages with an even id, so that base and pending split.
+ */
+export async function unfoldCounts(database: Database, evenOnly = false): Promise<void> {
+  const where = evenOnly ? ' WHERE package_id % 2 = 0' : '';
+  await database.transaction(async (tx) => {
+    await database.dialect.runRaw(
+      tx,
+      `INSERT INTO package_count_deltas (package_id, installed, upgrades, security)
+       SELECT package_id, installed, upgrades, security FROM package_counts${where}`,
+      [],
+    );
+    await database.dialect.runRaw(tx, `DELETE FROM package_counts${where}`, []);
+  });
+}
