@@ -9,7 +9,7 @@ import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { collectGarbage } from './store/gc.ts';
-import { startPackageCountFold } from './store/package-count-fold.ts';
+import { recountPackageCounts, startPackageCountFold } from './store/package-count-fold.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
@@ -136,6 +136,20 @@ const gc = defineCommand({
   },
 });
 
+const recount = defineCommand({
+  meta: {
+    name: 'recount',
+    description:
+      "Recount every package's installed, upgrade and security counts from the host and image rows (after restoring or bulk-loading the database)",
+  },
+  args: commonArgs,
+  async run({ args }) {
+    const config = readConfig(args);
+    const packages = await withDatabase(config, recountPackageCounts);
+    console.log(`Recounted the counts of ${packages} packages`);
+  },
+});
+
 const version = defineCommand({
   meta: { name: 'version', description: 'Print the version' },
   run() {
@@ -151,7 +165,7 @@ const user = createUserCommand({
 
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, gc, user, version },
+  subCommands: { serve, migrate: migrateCommand, gc, recount, user, version },
 });
 
 // runMain prints a failed command's error (ConfigError and CommandError print just their message)

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createEmptyDatabase, DIALECTS } from './helpers/databases.ts';
+import { readCountsByName, recountByName } from './helpers/package-counts.ts';
 import { readOwnerState } from './helpers/package-state.ts';
 import { type ServerProcess, startServerProcess } from './helpers/server-process.ts';
 
@@ -112,6 +113,31 @@ for (const kind of DIALECTS) {
       expect(lines).toContain('Deleted 0 Host objects not updated in the last 15 days');
       expect(lines.at(-1)).toMatch(/^Deleted \d+ KernelVersion objects not referenced by any Host$/);
       expect(lines.length).toBe(7);
+    });
+
+    test("debmonitor-server recount repairs the packages' counts", async () => {
+      const db = await openDatabase(database.url);
+      try {
+        const exact = await recountByName(db);
+        expect(Object.keys(exact).length).toBeGreaterThan(0);
+        await db.transaction((tx) =>
+          db.dialect.runRaw(tx, 'UPDATE package_counts SET installed = installed + 5', []),
+        );
+        expect(await readCountsByName(db)).not.toEqual(exact);
+        const run = Bun.spawnSync(
+          [process.execPath, ENTRY, 'recount', '--config', join(dir, 'config.json')],
+          {
+            cwd: dir,
+          },
+        );
+        expect(run.stderr.toString()).toBe('');
+        expect(run.exitCode).toBe(0);
+        const installed = Object.values(exact).filter(([count]) => count > 0).length;
+        expect(run.stdout.toString()).toBe(`Recounted the counts of ${installed} packages\n`);
+        expect(await readCountsByName(db)).toEqual(exact);
+      } finally {
+        await db.close();
+      }
     });
   });
 }

@@ -127,16 +127,22 @@ export async function foldInTransaction(tx: AppDb, database: Database, limit: nu
 
 /**
  * Replaces the counts with a recount of the host and image rows and drops the pending deltas, in one
- * transaction (after a bulk load that bypasses ingest; migration 0001 backfills with the same
- * statement).
+ * transaction (after a restore or a bulk load that bypasses ingest; migration 0001 backfills with the
+ * same statement); returns how many packages have counts. Safe while reports arrive: on MariaDB the
+ * deletes and the recount's reads lock what they touch (REPEATABLE READ), so a concurrent report
+ * either committed before (counted, its deltas dropped) or waits and appends its deltas after; a
+ * deadlock between the two fails the recount, which can simply run again.
  */
-export async function recountPackageCounts(database: Database): Promise<void> {
+export async function recountPackageCounts(database: Database): Promise<number> {
   const { dialect } = database;
-  await database.transaction(async (tx) => {
-    await dialect.runRaw(tx, 'DELETE FROM package_count_deltas', []);
-    await dialect.runRaw(tx, 'DELETE FROM package_counts', []);
-    await dialect.runRaw(tx, RECOUNT, []);
-  });
+  return database.transaction(
+    async (tx) => {
+      await dialect.runRaw(tx, 'DELETE FROM package_count_deltas', []);
+      await dialect.runRaw(tx, 'DELETE FROM package_counts', []);
+      return dialect.runRaw(tx, RECOUNT, []);
+    },
+    { isolation: 'repeatable read' },
+  );
 }
 
 const upgradesOf = (table: string) =>
