@@ -180,5 +180,41 @@ for (const kind of DIALECTS) {
         ).rejects.toThrow(/readonly/i);
       });
     }
+
+    if (kind === 'mysql') {
+      test('transactions run at the isolation level they name, REPEATABLE READ when they name none', async () => {
+        const { dialect } = t.database;
+        const count = (db: Parameters<typeof dialect.selectRaw>[0]) =>
+          dialect
+            .selectRaw<{ n: number }>(db, "SELECT count(*) AS n FROM packages WHERE name LIKE 'iso-%'", [])
+            .then((rows) => Number(rows[0]?.n));
+        let inserted = 0;
+        // The level a transaction ran at, by what it sees: under READ COMMITTED a row another
+        // connection commits between two reads shows in the second; under REPEATABLE READ it does not.
+        const levelSeen = (isolation?: 'read committed' | 'repeatable read') =>
+          t.database.transaction(
+            async (tx) => {
+              const before = await count(tx);
+              await t.database.db.insert(t.database.tables.packages).values({ name: `iso-${inserted++}` });
+              return (await count(tx)) > before ? 'READ COMMITTED' : 'REPEATABLE READ';
+            },
+            isolation ? { isolation } : undefined,
+          );
+        // Reports' level is every connection's default, so their transactions need no SET statement.
+        const defaults = await dialect.selectRaw<{ level: string }>(
+          t.database.db,
+          'SELECT @@tx_isolation AS level',
+          [],
+        );
+        expect(defaults[0]?.level).toBe('READ-COMMITTED');
+        expect(await levelSeen('read committed')).toBe('READ COMMITTED');
+        expect(await levelSeen('repeatable read')).toBe('REPEATABLE READ');
+        expect(await levelSeen()).toBe('REPEATABLE READ');
+        // A level named for one transaction does not stay on its connection.
+        const after = [];
+        for (let i = 0; i < 12; i++) after.push(await levelSeen('read committed'));
+        expect(new Set(after)).toEqual(new Set(['READ COMMITTED']));
+      });
+    }
   });
 }
