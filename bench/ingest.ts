@@ -3,8 +3,10 @@
  * with the shared fleet tools (drive.mjs: cold, steady, dpkg and upgradable phases), sampling the
  * server's RSS and database size. Results go to bench/results/ingest-<dialect>.json.
  *
- *   bun bench/ingest.ts [--hosts 1000] [--packages 1500] [--dialects sqlite,mysql]
+ *   bun bench/ingest.ts [--hosts 1000] [--packages 1500] [--dialects sqlite,mysql] [--runs 1]
  *
+ * With `--runs N`, each dialect runs N times on a fresh server and database, and the table shows the
+ * runs side by side (on a 2-core machine the same code varies by ±20% from run to run).
  * The fleet tools come from $DEBMONITOR_FLEET_TOOLS (default ../shared/bench beside the repository).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,8 @@ export interface IngestBenchOptions {
   hosts: number;
   packages: number;
   dialects: string[];
+  /** Runs per dialect. */
+  runs: number;
 }
 
 /** Where a run's database lives, and how to remove it. */
@@ -52,8 +56,13 @@ async function createBenchDatabase(dialect: string, dir: string): Promise<BenchD
   };
 }
 
-/** Runs the phases on one dialect and returns drive.mjs's JSON result. */
-async function benchDialect(dialect: string, options: IngestBenchOptions): Promise<unknown> {
+/** Runs the phases on one dialect, writes drive.mjs's JSON result to `out` and returns it. */
+async function benchDialect(
+  dialect: string,
+  options: IngestBenchOptions,
+  out: string,
+  label: string,
+): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'debmonitor-bench-'));
   const database = await createBenchDatabase(dialect, dir);
   const configPath = join(dir, 'config.json');
@@ -67,7 +76,6 @@ async function benchDialect(dialect: string, options: IngestBenchOptions): Promi
     args: ['--config', configPath],
     env: { DEBMONITOR_LOG_LEVEL: 'warn' },
   });
-  const out = join(ROOT, 'bench', 'results', `ingest-${dialect}.json`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   try {
     const drive = Bun.spawn(
@@ -78,7 +86,7 @@ async function benchDialect(dialect: string, options: IngestBenchOptions): Promi
         ...['--hosts', String(options.hosts), '--packages', String(options.packages), '--upgradable', '30'],
         ...['--seed', '1', '--concurrency', '4', '--with-type', '--phases', 'cold,steady,dpkg,upgradable'],
         ...['--pid', String(server.pid), '--db-path', database.sizePath],
-        ...['--label', `debmonitor-bun ${dialect}`, '--out', out],
+        ...['--label', label, '--out', out],
       ],
       { stdout: 'pipe', stderr: 'inherit' },
     );
@@ -103,9 +111,14 @@ async function benchDialect(dialect: string, options: IngestBenchOptions): Promi
 export async function runIngestBench(options: IngestBenchOptions): Promise<void> {
   const files: string[] = [];
   for (const dialect of options.dialects) {
-    console.error(`ingest bench on ${dialect}: ${options.hosts} hosts × ${options.packages} packages`);
-    await benchDialect(dialect, options);
-    files.push(join(ROOT, 'bench', 'results', `ingest-${dialect}.json`));
+    for (let run = 1; run <= options.runs; run++) {
+      const suffix = options.runs > 1 ? `-${run}` : '';
+      const out = join(ROOT, 'bench', 'results', `ingest-${dialect}${suffix}.json`);
+      const label = `debmonitor-bun ${dialect}${options.runs > 1 ? ` #${run}` : ''}`;
+      console.error(`ingest bench on ${label}: ${options.hosts} hosts × ${options.packages} packages`);
+      await benchDialect(dialect, options, out, label);
+      files.push(out);
+    }
   }
   const report = Bun.spawn(['node', join(TOOLS, 'report.mjs'), ...files], {
     stdout: 'inherit',
@@ -122,12 +135,14 @@ export function parseIngestArgs(argv: string[]): IngestBenchOptions {
       hosts: { type: 'string', default: '1000' },
       packages: { type: 'string', default: '1500' },
       dialects: { type: 'string', default: 'sqlite,mysql' },
+      runs: { type: 'string', default: '1' },
     },
   });
   return {
     hosts: Number(values.hosts),
     packages: Number(values.packages),
     dialects: String(values.dialects).split(','),
+    runs: Math.max(1, Number(values.runs) || 1),
   };
 }
 
