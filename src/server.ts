@@ -71,8 +71,8 @@ const serve = defineCommand({
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
     await ensureInitialAdmin(database, config, log);
-    // Folds the package count deltas that reports append (src/store/package-count-fold.ts); safe
-    // with several instances on one database.
+    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
+    // safe with several instances on one database.
     const fold = startPackageCountFold(database, { log });
     const app = createApp({ config, database, log });
     const server = startServer(app, {

@@ -79,17 +79,25 @@ const DELTA_COLUMNS = ['package_id', ...COUNT_COLUMNS];
 export async function recordCountDeltas(tx: AppDb, database: Database, deltas: CountDeltas): Promise<void> {
   const rows = deltas.rows();
   if (rows.length === 0) return;
+  if (database.dialect.serialWriters) await addToPackageCounts(tx, database, rows);
+  else await insertRaw(database.dialect, tx, 'package_count_deltas', DELTA_COLUMNS, rows);
+}
+
+/** Adds `rows` (`CountDeltas.rows()`) to package_counts, creating the rows it lacks. */
+export async function addToPackageCounts(
+  tx: AppDb,
+  database: Database,
+  rows: readonly (readonly number[])[],
+): Promise<void> {
   const { dialect } = database;
-  if (dialect.serialWriters)
-    await insertRaw(
-      dialect,
-      tx,
-      'package_counts',
-      DELTA_COLUMNS,
-      rows,
-      dialect.addClause(['package_id'], COUNT_COLUMNS),
-    );
-  else await insertRaw(dialect, tx, 'package_count_deltas', DELTA_COLUMNS, rows);
+  await insertRaw(
+    dialect,
+    tx,
+    'package_counts',
+    DELTA_COLUMNS,
+    rows,
+    dialect.addClause(['package_id'], COUNT_COLUMNS),
+  );
 }
 
 /**

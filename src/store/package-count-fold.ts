@@ -1,9 +1,10 @@
 /**
  * Folds the appended count deltas (package_count_deltas, ./package-count-deltas.ts) into the base
- * counts (package_counts). Only MySQL writers append deltas; on SQLite a fold finds none (or the
- * ones a version before in-place counts left) and costs one empty read. One fold, in one transaction: read up to `limit` committed delta rows by
- * id (a plain read: rows of transactions still open are not seen, and stay for a later fold), add
- * their sums to package_counts, and delete exactly the ids read. If fewer rows are deleted than were
+ * counts (package_counts). Only MySQL writers append deltas; on SQLite a fold finds none (or those
+ * a version before in-place counts left), and an empty fold is one read that takes no write lock.
+ * One fold, in one transaction: read up to `limit` committed delta rows by id (a plain read: rows of
+ * transactions still open are not seen, and stay for a later fold), add their sums to
+ * package_counts, and delete exactly the ids read. If fewer rows are deleted than were
  * read, another fold (another server instance on the same MariaDB) took some of them first: roll back
  * and let the next fold start over. No lock is needed: a delta is added once, by the fold that
  * deletes it. Readers see one snapshot, where a fold either committed or did not, so "base plus
@@ -12,11 +13,10 @@
  * Deleting `WHERE id <= max` instead would be wrong on MariaDB: a report that took a smaller id but
  * has not committed yet would lose its delta.
  */
-import { insertRaw } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
-import { CountDeltas } from './package-count-deltas.ts';
+import { addToPackageCounts, CountDeltas } from './package-count-deltas.ts';
 
 /** Delta rows one fold reads at most. */
 export const FOLD_LIMIT = 20_000;
@@ -58,6 +58,14 @@ export function idRanges(ids: readonly number[]): [number, number][][] {
 
 /** Folds up to `limit` pending delta rows into package_counts (see the module comment). */
 export async function foldPackageCounts(database: Database, limit = FOLD_LIMIT): Promise<FoldResult> {
+  // A read first: with nothing pending (always, on SQLite after an upgrade's leftovers), no write
+  // transaction, which on SQLite would queue behind reports for the writer.
+  const pending = await database.dialect.selectRaw(
+    database.db,
+    'SELECT 1 AS one FROM package_count_deltas LIMIT 1',
+    [],
+  );
+  if (pending.length === 0) return { folded: 0, more: false, conflict: false };
   try {
     const folded = await database.transaction((tx) => foldInTransaction(tx, database, limit), {
       isolation: 'read committed',
@@ -114,14 +122,7 @@ export async function foldInTransaction(tx: AppDb, database: Database, limit: nu
       upgrades: Number(row.upgrades),
       security: Number(row.security),
     });
-  await insertRaw(
-    dialect,
-    tx,
-    'package_counts',
-    ['package_id', 'installed', 'upgrades', 'security'],
-    sums.rows(),
-    dialect.addClause(['package_id'], ['installed', 'upgrades', 'security']),
-  );
+  await addToPackageCounts(tx, database, sums.rows());
   return rows.length;
 }
 

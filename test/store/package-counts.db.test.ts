@@ -135,6 +135,24 @@ for (const kind of DIALECTS) {
       ).toBe(true);
     });
 
+    test('a fold with nothing pending opens no write transaction', async () => {
+      await foldAllPackageCounts(t.database);
+      let transactions = 0;
+      const counting: Database = {
+        ...t.database,
+        transaction: (work, options) => {
+          transactions++;
+          return t.database.transaction(work, options);
+        },
+      };
+      expect(await foldPackageCounts(counting)).toEqual({ folded: 0, more: false, conflict: false });
+      expect(transactions).toBe(0);
+      await leavePending();
+      await applyHostReport(t.database, randomReport(createRandom(4), 'pending.example.com'));
+      expect((await foldPackageCounts(counting)).folded).toBeGreaterThan(0);
+      expect(transactions).toBe(1);
+    });
+
     test('a fold is idempotent: a second one finds nothing and changes nothing', async () => {
       await applyHostReport(t.database, randomReport(createRandom(3), 'idem.example.com'));
       await leavePending();
