@@ -29,6 +29,18 @@ export interface CountTriple {
   security: number;
 }
 
+/** A package's counts or deltas as a row of package_counts or package_count_deltas reads back. */
+export type PackageCountRow = { package_id: number; installed: number; upgrades: number; security: number };
+
+/** The counts of `row` (drivers may return numbers as strings or bigints), negated with `sign` -1. */
+export function countsOf(row: PackageCountRow, sign: 1 | -1 = 1): CountTriple {
+  return {
+    installed: sign * Number(row.installed),
+    upgrades: sign * Number(row.upgrades),
+    security: sign * Number(row.security),
+  };
+}
+
 /** Count deltas by package id, collected while a transaction writes rows. */
 export class CountDeltas {
   readonly #byId = new Map<number, CountTriple>();
@@ -117,12 +129,7 @@ export async function subtractOwnerRows(
   for (const batch of batchRows(dialect, ownerIds, 1)) {
     const list = inList(dialect, batch);
     // A row's candidate is a version of its own package (same name): one id serves every count.
-    const rows = await dialect.selectRaw<{
-      package_id: number;
-      installed: number;
-      upgrades: number;
-      security: number;
-    }>(
+    const rows = await dialect.selectRaw<PackageCountRow>(
       tx,
       `SELECT package_id, count(*) AS installed,
               sum(CASE WHEN upgradable_package_id IS NULL THEN 0 ELSE 1 END) AS upgrades,
@@ -131,12 +138,7 @@ export async function subtractOwnerRows(
        GROUP BY package_id`,
       list.params,
     );
-    for (const row of rows)
-      deltas.addCounts(Number(row.package_id), {
-        installed: -Number(row.installed),
-        upgrades: -Number(row.upgrades),
-        security: -Number(row.security),
-      });
+    for (const row of rows) deltas.addCounts(Number(row.package_id), countsOf(row, -1));
   }
   await recordCountDeltas(tx, database, deltas);
 }

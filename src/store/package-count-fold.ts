@@ -16,7 +16,7 @@
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import type { Logger } from '../lib/logger.ts';
-import { addToPackageCounts, CountDeltas } from './package-count-deltas.ts';
+import { addToPackageCounts, CountDeltas, countsOf, type PackageCountRow } from './package-count-deltas.ts';
 
 /** Delta rows one fold reads at most. */
 export const FOLD_LIMIT = 20_000;
@@ -93,13 +93,7 @@ export async function foldAllPackageCounts(database: Database): Promise<number> 
  */
 export async function foldInTransaction(tx: AppDb, database: Database, limit: number): Promise<number> {
   const { dialect } = database;
-  const rows = await dialect.selectRaw<{
-    id: number;
-    package_id: number;
-    installed: number;
-    upgrades: number;
-    security: number;
-  }>(
+  const rows = await dialect.selectRaw<PackageCountRow & { id: number }>(
     tx,
     'SELECT id, package_id, installed, upgrades, security FROM package_count_deltas ORDER BY id LIMIT ?',
     [limit],
@@ -116,12 +110,7 @@ export async function foldInTransaction(tx: AppDb, database: Database, limit: nu
   }
   if (deleted !== rows.length) throw new FoldConflictError(`read ${rows.length} deltas, deleted ${deleted}`);
   const sums = new CountDeltas();
-  for (const row of rows)
-    sums.addCounts(Number(row.package_id), {
-      installed: Number(row.installed),
-      upgrades: Number(row.upgrades),
-      security: Number(row.security),
-    });
+  for (const row of rows) sums.addCounts(Number(row.package_id), countsOf(row));
   await addToPackageCounts(tx, database, sums.rows());
   return rows.length;
 }

@@ -7,14 +7,10 @@
  */
 import { inList } from '../../db/dialect.ts';
 import type { Database } from '../../db/open-database.ts';
+import { type CountTriple, countsOf, type PackageCountRow } from '../package-count-deltas.ts';
 
-export interface PackageCounts {
-  installed: number;
-  upgrades: number;
-  security: number;
-}
-
-type CountRow = { package_id: number; installed: number; upgrades: number; security: number };
+/** A package's installed, upgrade and security counts. */
+export type PackageCounts = CountTriple;
 
 /**
  * The counts of the given package ids (every id gets an entry, zeros when nothing counts it), or of
@@ -31,7 +27,7 @@ export async function readPackageCounts(
   const { dialect } = database;
   const list = ids ? inList(dialect, ids) : undefined;
   const where = list ? ` WHERE package_id IN (${list.text})` : '';
-  const rows = await dialect.selectRaw<CountRow>(
+  const rows = await dialect.selectRaw<PackageCountRow>(
     database.db,
     `SELECT package_id, sum(installed) AS installed, sum(upgrades) AS upgrades, sum(security) AS security
      FROM (SELECT package_id, installed, upgrades, security FROM package_counts${where}
@@ -40,11 +36,6 @@ export async function readPackageCounts(
      GROUP BY package_id`,
     list ? [...list.params, ...list.params] : [],
   );
-  for (const row of rows)
-    result.set(Number(row.package_id), {
-      installed: Number(row.installed),
-      upgrades: Number(row.upgrades),
-      security: Number(row.security),
-    });
+  for (const row of rows) result.set(Number(row.package_id), countsOf(row));
   return result;
 }
