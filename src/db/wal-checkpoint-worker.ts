@@ -5,6 +5,7 @@
  * of the compiled server (scripts/build.ts).
  */
 import { Database } from 'bun:sqlite';
+import { getPriority, setPriority } from 'node:os';
 import type { CheckpointerReply, CheckpointerRequest } from './wal-checkpointer.ts';
 
 declare const self: Worker;
@@ -44,6 +45,21 @@ function runPassive(): void {
   }
 }
 
+/**
+ * Makes this thread nicer by `niceness` and returns its niceness. Only Linux gives each thread its
+ * own (PID 0 is the calling thread there); elsewhere it would apply to the whole server, so nothing
+ * changes and the answer is null.
+ */
+function lowerPriority(niceness: number): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    if (niceness > 0) setPriority(0, Math.min(19, getPriority(0) + niceness));
+  } catch {
+    // Not allowed here (a sandbox): checkpoints still run, at the server's own priority.
+  }
+  return getPriority(0);
+}
+
 function schedule(): void {
   if (timer || !db) return;
   timer = setTimeout(runPassive, Math.max(0, lastRun + minIntervalMs - performance.now()));
@@ -59,7 +75,7 @@ self.onmessage = (event: MessageEvent<CheckpointerRequest>) => {
       db.exec('PRAGMA wal_autocheckpoint = 0');
       restartFrames = message.restartFrames;
       minIntervalMs = message.minIntervalMs;
-      reply({ type: 'ready' });
+      reply({ type: 'ready', niceness: lowerPriority(message.niceness) });
     } else if (message.type === 'wake') {
       schedule();
     } else if (message.type === 'writer-paused') {

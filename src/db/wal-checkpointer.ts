@@ -18,14 +18,14 @@ import { statSync } from 'node:fs';
 
 /** Messages to the worker. */
 export type CheckpointerRequest =
-  | { type: 'open'; file: string; restartFrames: number; minIntervalMs: number }
+  | { type: 'open'; file: string; restartFrames: number; minIntervalMs: number; niceness: number }
   | { type: 'wake' }
   | { type: 'writer-paused' }
   | { type: 'close' };
 
 /** Messages from the worker. */
 export type CheckpointerReply =
-  | { type: 'ready' }
+  | { type: 'ready'; niceness: number | null }
   | { type: 'checkpointed'; mode: 'passive' | 'restart'; log: number; checkpointed: number; ms: number }
   | { type: 'pause-writer' }
   | { type: 'failed'; message: string }
@@ -40,6 +40,12 @@ export interface WalCheckpointerOptions {
   minIntervalMs: number;
   /** The automatic checkpoint the writer falls back to (pages) when there is no worker. */
   fallbackAutocheckpoint: number;
+  /**
+   * How much nicer than the server the worker thread runs (Linux, where threads have their own
+   * niceness; 0 leaves it as is). Copying pages back can wait; on a small server it should not take
+   * a core from the thread that applies reports.
+   */
+  workerNiceness?: number;
   /** Told when the worker is running. */
   onStart?: () => void;
   /** Told once when the worker cannot start or fails (the writer then checkpoints by itself). */
@@ -49,6 +55,8 @@ export interface WalCheckpointerOptions {
 export interface CheckpointStats {
   /** Whether the worker is running. */
   running: boolean;
+  /** The worker thread's niceness as it read it back (null where threads have none of their own). */
+  workerNiceness: number | null;
   passive: number;
   restart: number;
   /** Frames in the WAL after the last checkpoint. */
@@ -76,7 +84,7 @@ const PAUSE_LIMIT_MS = 100;
 /** How long close() waits for the worker to close its connection (ms). */
 const CLOSE_LIMIT_MS = 5_000;
 /** The writer's own automatic checkpoint, while the worker runs, at this many times `restartFrames`. */
-const WRITER_LIMIT_FACTOR = 4;
+const WRITER_LIMIT_FACTOR = 2;
 
 /** A checkpointer for `writer`, the writing connection of `file` (a WAL-mode database on disk). */
 export function createWalCheckpointer(
@@ -94,6 +102,7 @@ export function createWalCheckpointer(
   let closed: (() => void) | undefined;
   const stats: CheckpointStats = {
     running: false,
+    workerNiceness: null,
     passive: 0,
     restart: 0,
     lastLog: 0,
@@ -120,6 +129,7 @@ export function createWalCheckpointer(
       if (state !== 'starting') return;
       state = 'ready';
       stats.running = true;
+      stats.workerNiceness = message.niceness;
       // Left to the worker, up to a far larger WAL: should it fall behind (a starved thread), the
       // writer's own checkpoint still bounds the file, and finds most frames copied back already.
       writer.exec(`PRAGMA wal_autocheckpoint = ${options.restartFrames * WRITER_LIMIT_FACTOR}`);
@@ -165,6 +175,7 @@ export function createWalCheckpointer(
       file,
       restartFrames: options.restartFrames,
       minIntervalMs: options.minIntervalMs,
+      niceness: options.workerNiceness ?? 0,
     });
   }
 

@@ -3,7 +3,7 @@
 import { Database as SqliteClient } from 'bun:sqlite';
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { migrate } from '../../src/db/migrate.ts';
@@ -63,7 +63,7 @@ describe('WAL checkpointer', () => {
     };
     await write(0);
     await until(() => checkpointer.stats().running, 'the worker to start');
-    expect(Number(writer.query('PRAGMA wal_autocheckpoint').values()[0]?.[0])).toBe(64 * 4);
+    expect(Number(writer.query('PRAGMA wal_autocheckpoint').values()[0]?.[0])).toBe(64 * 2);
     for (let round = 1; round <= 300; round++) {
       await write(round);
       if (round % 10 === 0) await Bun.sleep(1);
@@ -80,6 +80,20 @@ describe('WAL checkpointer', () => {
     writer.close();
     // The worker's connection is closed too: the last connection removes the WAL.
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  test('only the worker thread runs nicer, by workerNiceness', async () => {
+    const server = getPriority(0);
+    const writer = openWriter();
+    const checkpointer = createWalCheckpointer(writer, file, { ...OPTIONS, workerNiceness: 5 });
+    writer.query('INSERT INTO blobs (data) VALUES (?)').run(new Uint8Array(100));
+    checkpointer.committed();
+    await until(() => checkpointer.stats().running, 'the worker to start');
+    expect(checkpointer.stats().workerNiceness).toBe(Math.min(19, server + 5));
+    // Linux: niceness is per thread, so the writer's thread (this one) keeps its own.
+    expect(getPriority(0)).toBe(server);
+    await checkpointer.close();
+    writer.close();
   });
 
   test('the worker starts only once the WAL passes startAfterBytes', async () => {
