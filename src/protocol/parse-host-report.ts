@@ -9,6 +9,7 @@ import {
   describeIssues,
   type HostReport,
   HostReportSchema,
+  isStorableText,
   MAX_NAME_LENGTH,
   type PackageLists,
 } from './report.ts';
@@ -32,9 +33,19 @@ function isRecord(value: unknown): value is Item {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A string of 1 to MAX_NAME_LENGTH code units (NameSchema, VersionSchema). */
+/** A storable string of 1 to MAX_NAME_LENGTH code units (NameSchema, VersionSchema). */
 function isName(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH;
+  return (
+    typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH && isStorableText(value)
+  );
+}
+
+/** A storable string of at most MAX_NAME_LENGTH code units. */
+function isOptionalText(value: unknown): boolean {
+  return (
+    value === undefined ||
+    (typeof value === 'string' && value.length <= MAX_NAME_LENGTH && isStorableText(value))
+  );
 }
 
 function isOptionalString(value: unknown): boolean {
@@ -45,14 +56,13 @@ function isOptionalString(value: unknown): boolean {
 function acceptHostReport(value: unknown): HostReport | undefined {
   if (!isRecord(value)) return undefined;
   const { api_version, hostname, os, running_kernel: kernel, update_type } = value;
-  if (!isOptionalString(api_version) || typeof hostname !== 'string') return undefined;
+  if (!isOptionalString(api_version) || typeof hostname !== 'string' || !isStorableText(hostname))
+    return undefined;
   if (typeof os !== 'string' || os.length === 0) return undefined;
   if (typeof update_type !== 'string' || update_type.length === 0 || update_type.length > 32)
     return undefined;
   if (!isRecord(kernel) || !isName(kernel.version)) return undefined;
-  const { release } = kernel;
-  if (release !== undefined && (typeof release !== 'string' || release.length > MAX_NAME_LENGTH))
-    return undefined;
+  if (!isOptionalText(kernel.release)) return undefined;
   const lists = acceptPackageLists(value);
   if (!lists) return undefined;
   const report = {
@@ -100,6 +110,6 @@ function isUpgradableItem(item: Item): boolean {
     isName(item.version_from) &&
     isName(item.version_to) &&
     isName(item.source) &&
-    (type === undefined || type === null || (typeof type === 'string' && type.length <= MAX_NAME_LENGTH))
+    (type === null || isOptionalText(type))
   );
 }

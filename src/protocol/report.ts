@@ -8,8 +8,25 @@ import * as v from 'valibot';
 export const MAX_NAME_LENGTH = 255;
 export const MAX_OS_LENGTH = 32;
 
-const NameSchema = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_NAME_LENGTH));
-const VersionSchema = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_NAME_LENGTH));
+/**
+ * Whether both databases keep `text` apart from every other text. MariaDB's collations ignore
+ * trailing spaces ('foo' and 'foo ' are one key of a unique index), and an unpaired surrogate (a
+ * `\ud800` escape is valid JSON) has no UTF-8 form, so it is stored as U+FFFD: two names the report
+ * tells apart would become one row, and the report could not be applied (spec: 400, not 500).
+ */
+export function isStorableText(text: string): boolean {
+  return !text.endsWith(' ') && text.isWellFormed();
+}
+
+/** A string the databases store as sent (isStorableText), with one message per reason. */
+const StoredString = v.pipe(
+  v.string(),
+  v.check((text) => text.isWellFormed(), 'must be valid Unicode (it has an unpaired surrogate escape)'),
+  v.check((text) => !text.endsWith(' '), 'must not end with a space'),
+);
+
+const NameSchema = v.pipe(StoredString, v.minLength(1, 'must not be empty'), v.maxLength(MAX_NAME_LENGTH));
+const VersionSchema = NameSchema;
 
 export const InstalledItemSchema = v.object({
   name: NameSchema,
@@ -32,13 +49,13 @@ export const UpgradableItemSchema = v.object({
   version_to: VersionSchema,
   source: NameSchema,
   /** `security` marks a security upgrade; empty or missing means an ordinary one (DESIGN.md decision 2). */
-  type: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)))),
+  type: v.optional(v.nullable(v.pipe(StoredString, v.maxLength(MAX_NAME_LENGTH)))),
 });
 export type UpgradableItem = v.InferOutput<typeof UpgradableItemSchema>;
 
 export const RunningKernelSchema = v.object({
-  release: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))),
-  version: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_NAME_LENGTH)),
+  release: v.optional(v.pipe(StoredString, v.maxLength(MAX_NAME_LENGTH))),
+  version: NameSchema,
 });
 export type RunningKernel = v.InferOutput<typeof RunningKernelSchema>;
 
@@ -53,7 +70,7 @@ const PackageListsEntries = {
 
 export const HostReportSchema = v.object({
   api_version: v.optional(v.string()),
-  hostname: v.string(),
+  hostname: StoredString,
   os: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   running_kernel: RunningKernelSchema,
   update_type: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(32)),
@@ -63,7 +80,7 @@ export type HostReport = v.InferOutput<typeof HostReportSchema>;
 
 export const ImageReportSchema = v.object({
   api_version: v.optional(v.string()),
-  image_name: v.string(),
+  image_name: StoredString,
   os: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   update_type: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(32)),
   ...PackageListsEntries,

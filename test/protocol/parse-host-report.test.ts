@@ -39,6 +39,13 @@ const REPLACEMENTS: unknown[] = [
   'x'.repeat(33),
   'x'.repeat(255),
   'x'.repeat(256),
+  // What the databases could not keep apart from 'x' (trailing space, unpaired surrogates), and
+  // what they can (a leading space, a surrogate pair).
+  'x ',
+  'x\ud800',
+  '\udc00x',
+  ' x',
+  'x\ud83d\ude00',
   0,
   1.5,
   true,
@@ -121,6 +128,24 @@ describe('parseHostReport', () => {
     }
     expect(checked).toBeGreaterThan(400);
     expect(refused).toBeGreaterThan(100);
+  });
+
+  test('refuses names the databases could not store as sent, saying why', () => {
+    const cases: [(string | number)[], string, string][] = [
+      [['installed', 0, 'name'], 'libc6 ', 'installed[0].name: must not end with a space'],
+      [['installed', 1, 'version'], '5.2\ud800', 'installed[1].version: must be valid Unicode'],
+      [['upgradable', 0, 'source'], 'glibc ', 'upgradable[0].source: must not end with a space'],
+      [['running_kernel', 'version'], '#1 SMP ', 'running_kernel.version: must not end with a space'],
+      [['hostname'], 'h1.example.com ', 'hostname: must not end with a space'],
+    ];
+    for (const [path, value, message] of cases) {
+      const parsed = parseHostReport(withValueAt(validReport(), path, value));
+      expect(parsed.success).toBe(false);
+      if (!parsed.success) expect(parsed.message).toStartWith(message);
+    }
+    expect(parseHostReport(withValueAt(validReport(), ['installed', 0, 'name'], ' libc6+ü😀')).success).toBe(
+      true,
+    );
   });
 
   test('refuses a body that is not an object, or lists that are not arrays', () => {

@@ -131,6 +131,31 @@ for (const kind of DIALECTS) {
           'installed[0].name',
         );
       });
+      test('names the database could not keep apart from others', async () => {
+        // On MariaDB 'package1 ' is the key of 'package1' (trailing spaces are ignored), and an
+        // unpaired surrogate becomes U+FFFD on both dialects: such reports used to fail with 500.
+        await expectRejected(
+          report({ installed: [{ name: 'package1 ', version: '1.0.0-1', source: 'package1' }] }),
+          400,
+          'installed[0].name: must not end with a space',
+        );
+        await expectRejected(
+          `{"api_version":"v1","hostname":"${HOSTNAME}","os":"Debian 11","update_type":"full",` +
+            `"running_kernel":{"release":"r","version":"v"},` +
+            `"installed":[{"name":"a\\ud800","version":"1","source":"a"},{"name":"a\\ud801","version":"1","source":"a"}]}`,
+          400,
+          'installed[0].name: must be valid Unicode',
+        );
+        await expectRejected(
+          report({
+            upgradable: [
+              { name: 'package1', version_from: '1.0.0-1', version_to: '1.0.0-2 ', source: 'package1' },
+            ],
+          }),
+          400,
+          'upgradable[0].version_to: must not end with a space',
+        );
+      });
       test('a body larger than MAX_REPORT_BYTES: 413', async () => {
         const small = await createTestApp({ kind, fixture: true, config: { MAX_REPORT_BYTES: 1000 } });
         try {

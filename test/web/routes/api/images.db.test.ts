@@ -32,6 +32,15 @@ for (const kind of DIALECTS) {
           "OS name 'invalid_os' is not valid",
         ],
         [{ image_name: IMAGENAME, update_type: 'full' }, `Unable to update image '${IMAGENAME}': os`],
+        [
+          {
+            image_name: IMAGENAME,
+            os: 'Debian 11',
+            update_type: 'full',
+            installed: [{ name: 'package1', version: '1.0.0-1 ', source: 'package1' }],
+          },
+          `Unable to update image '${IMAGENAME}': installed[0].version: must not end with a space`,
+        ],
       ];
       for (const [body, message] of cases) {
         const response = await post(t, `/images/${IMAGENAME}/update`, body);
