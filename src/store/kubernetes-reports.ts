@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { batchRows } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
 import { parseContainerCount } from '../domain/container-count.ts';
+import { isStorableText } from '../protocol/report.ts';
 import { runReport } from './report-runner.ts';
 
 /** One namespace that could not be recorded. */
@@ -69,6 +70,13 @@ export function applyKubernetesReport(
             cluster,
             namespace,
             error: 'Namespace names are at most 255 characters long.',
+          });
+        else if (!isStorableText(namespace))
+          outcome.errors.push({
+            image,
+            cluster,
+            namespace,
+            error: 'Namespace names must not end with a space nor hold an unpaired surrogate escape.',
           });
         else
           rows.push({ cluster, namespace, imageId, containers: parsed.count, created: now, modified: now });

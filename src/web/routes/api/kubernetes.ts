@@ -1,5 +1,6 @@
 /** `POST /kubernetes/update` (spec §3.4.6): replaces what one cluster runs. */
 import { Hono } from 'hono';
+import { isStorableText } from '../../../protocol/report.ts';
 import { applyKubernetesReport } from '../../../store/kubernetes-reports.ts';
 import { methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -21,6 +22,14 @@ export const kubernetesApiRoutes = new Hono<AppEnv>().all('/kubernetes/update', 
   }
   if (cluster.length > MAX_CLUSTER_LENGTH) {
     return plainText(c, 400, `The "cluster" name is longer than ${MAX_CLUSTER_LENGTH} characters`);
+  }
+  if (!isStorableText(cluster)) {
+    // On MariaDB 'c1 ' would select, and replace, the rows of cluster 'c1'.
+    return plainText(
+      c,
+      400,
+      'The "cluster" name must not end with a space nor hold an unpaired surrogate escape',
+    );
   }
   const prefix = `Unable to update Kubernetes images for cluster ${cluster}`;
   if (!isObject(images)) return plainText(c, 400, `${prefix}: "images" is not a dictionary`);

@@ -189,6 +189,9 @@ for (const kind of DIALECTS) {
           cluster: 'ClusterA',
           images: { [DEPLOYED_IMAGE]: ['NamespaceA'] },
         },
+        // On MariaDB 'ClusterA ' used to select, and replace, ClusterA's rows.
+        { cluster: 'ClusterA ', images: {} },
+        '{"cluster": "Cluster\\ud800", "images": {}}',
       ];
       for (const body of cases) {
         const response = await post(t, '/kubernetes/update', body);
@@ -235,6 +238,27 @@ for (const kind of DIALECTS) {
         ],
         success: false,
       });
+    });
+
+    test('a namespace the database could not keep apart is a per-namespace error → 202', async () => {
+      const response = await post(t, '/kubernetes/update', {
+        cluster: 'ClusterA',
+        images: { [DEPLOYED_IMAGE]: { NamespaceA: 2, 'NamespaceA ': 3 } },
+      });
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({
+        missing: [],
+        errors: [
+          {
+            image: DEPLOYED_IMAGE,
+            cluster: 'ClusterA',
+            namespace: 'NamespaceA ',
+            error: 'Namespace names must not end with a space nor hold an unpaired surrogate escape.',
+          },
+        ],
+        success: false,
+      });
+      expect(await k8sRows()).toEqual([[1, 'ClusterA', 'NamespaceA', 2, 2]]);
     });
 
     test('an unknown image is reported missing → 202 (67)', async () => {
