@@ -56,7 +56,7 @@ function isOptionalString(value: unknown): boolean {
 function acceptHostReport(value: unknown): HostReport | undefined {
   if (!isRecord(value)) return undefined;
   const { api_version, hostname, os, running_kernel: kernel, update_type } = value;
-  if (!isOptionalString(api_version) || typeof hostname !== 'string' || !isStorableText(hostname))
+  if (!isOptionalString(api_version) || typeof hostname !== 'string' || !isOptionalText(hostname))
     return undefined;
   if (typeof os !== 'string' || os.length === 0) return undefined;
   if (typeof update_type !== 'string' || update_type.length === 0 || update_type.length > 32)

@@ -70,7 +70,7 @@ const PackageListsEntries = {
 
 export const HostReportSchema = v.object({
   api_version: v.optional(v.string()),
-  hostname: StoredString,
+  hostname: v.pipe(StoredString, v.maxLength(MAX_NAME_LENGTH)),
   os: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   running_kernel: RunningKernelSchema,
   update_type: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(32)),
@@ -80,7 +80,7 @@ export type HostReport = v.InferOutput<typeof HostReportSchema>;
 
 export const ImageReportSchema = v.object({
   api_version: v.optional(v.string()),
-  image_name: StoredString,
+  image_name: v.pipe(StoredString, v.maxLength(MAX_NAME_LENGTH)),
   os: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   update_type: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(32)),
   ...PackageListsEntries,

@@ -156,6 +156,15 @@ for (const kind of DIALECTS) {
           'upgradable[0].version_to: must not end with a space',
         );
       });
+      test('a host name longer than 255 characters (MariaDB used to answer 500)', async () => {
+        const long = 'h'.repeat(256);
+        await expectRejected(
+          report({ hostname: long }),
+          400,
+          `Unable to update host '${long}': hostname: Invalid length`,
+          `/hosts/${long}/update`,
+        );
+      });
       test('a body larger than MAX_REPORT_BYTES: 413', async () => {
         const small = await createTestApp({ kind, fixture: true, config: { MAX_REPORT_BYTES: 1000 } });
         try {

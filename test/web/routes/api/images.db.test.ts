@@ -47,6 +47,15 @@ for (const kind of DIALECTS) {
         expect(response.status).toBe(400);
         expect(await response.text()).toContain(message);
       }
+      // Longer than the column (MariaDB used to answer 500).
+      const long = 'i'.repeat(256);
+      const response = await post(t, `/images/${long}/update`, {
+        image_name: long,
+        os: 'Debian 11',
+        update_type: 'full',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain(`Unable to update image '${long}': image_name: Invalid length`);
       expect(await countAllRows(t.database)).toEqual(before);
     });
 

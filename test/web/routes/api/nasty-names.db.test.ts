@@ -62,7 +62,8 @@ function randomRequest(random: Random): { path: string; body: string; allowed: n
   const roll = random.int(10);
   const updateType = pick(random, ['full', 'dpkg_hook', 'upgradable']);
   if (roll < 7) {
-    const host = pick(random, ['h1.example.org', 'h2.example.org']);
+    // 256 characters do not fit the column (MariaDB used to answer 500).
+    const host = pick(random, ['h1.example.org', 'h2.example.org', 'h'.repeat(255), 'h'.repeat(256)]);
     const report = {
       hostname: host,
       os: 'Debian 12',
@@ -76,8 +77,9 @@ function randomRequest(random: Random): { path: string; body: string; allowed: n
     return { path: `/hosts/${host}/update`, body: JSON.stringify(report), allowed: [201, 400] };
   }
   if (roll < 9) {
-    const report = { image_name: 'img1', os: 'Debian 12', update_type: updateType, ...packageLists(random) };
-    return { path: '/images/img1/update', body: JSON.stringify(report), allowed: [201, 400] };
+    const image = pick(random, ['img1', 'img1', 'i'.repeat(255), 'i'.repeat(256)]);
+    const report = { image_name: image, os: 'Debian 12', update_type: updateType, ...packageLists(random) };
+    return { path: `/images/${image}/update`, body: JSON.stringify(report), allowed: [201, 400] };
   }
   const report = {
     cluster: random.chance(0.3) ? pick(random, REFUSED) : nameOf(random),
