@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import type { ReportDiff } from '../domain/report-diff.ts';
-import type { HostReport } from '../protocol/report.ts';
+import { type HostReport, isStorableText } from '../protocol/report.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
 import { lockOwnerRow } from './owner-rows.ts';
 import { subtractOwnerRows } from './package-count-deltas.ts';
@@ -61,7 +61,9 @@ export function applyHostReport(
  * Deletes a host and its package rows, taking them off the packages' counts first (its kernel stays
  * until GC); false if there is no such host.
  */
-export function deleteHost(database: Database, name: string): Promise<boolean> {
+export async function deleteHost(database: Database, name: string): Promise<boolean> {
+  // No host has such a name (reports refuse it), and on MariaDB 'h1 ' would select host 'h1'.
+  if (!isStorableText(name)) return false;
   return runReport(database, `host:${name}`, async (tx) => {
     const { hosts } = database.tables;
     const [host] = await database.dialect.selectRaw<{ id: number }>(

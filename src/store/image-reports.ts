@@ -1,7 +1,7 @@
 /** Image reports, the image JSON detail and image deletion (spec/server.md §3.4.3–3.4.5). */
 import { count, eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
-import type { ImageReport } from '../protocol/report.ts';
+import { type ImageReport, isStorableText } from '../protocol/report.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOutcome, summarize } from './host-reports.ts';
 import { lockOwnerRow } from './owner-rows.ts';
@@ -72,7 +72,9 @@ export type DeleteImageResult =
  * Deletes an image and its package rows (taken off the packages' counts first), unless Kubernetes
  * rows still refer to it.
  */
-export function deleteImage(database: Database, name: string): Promise<DeleteImageResult> {
+export async function deleteImage(database: Database, name: string): Promise<DeleteImageResult> {
+  // No image has such a name (reports refuse it), and on MariaDB 'img ' would select image 'img'.
+  if (!isStorableText(name)) return { status: 'missing' };
   return runReport(database, `image:${name}`, async (tx) => {
     const { images, kubernetesImages } = database.tables;
     const [row] = await database.dialect.selectRaw<{ id: number }>(

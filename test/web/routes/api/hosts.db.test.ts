@@ -557,6 +557,11 @@ for (const kind of DIALECTS) {
         const response = await t.request('/hosts/non_existing_host.example.com', { method: 'DELETE' });
         expect(response.status).toBe(404);
       });
+      test('answers 404 for the name plus a space, leaving the host (MariaDB took it for the host)', async () => {
+        const response = await t.request(`/hosts/${HOSTNAME}%20`, { method: 'DELETE' });
+        expect(response.status).toBe(404);
+        expect(await host1()).toBeDefined();
+      });
     });
 
     describe('methods (§8.1 items 12, 13)', () => {

@@ -166,6 +166,12 @@ for (const kind of DIALECTS) {
       expect((await t.request('/images/non_existing_image_example', { method: 'DELETE' })).status).toBe(404);
     });
 
+    test('DELETE of the name plus a space → 404, the image stays (MariaDB took it for the image)', async () => {
+      const response = await t.request(`/images/${IMAGENAME}%20`, { method: 'DELETE' });
+      expect(response.status).toBe(404);
+      expect(await readOwnerState(t.database, 'image', IMAGENAME)).toBeDefined();
+    });
+
     test('DELETE of an image Kubernetes still runs → 409, nothing deleted (61)', async () => {
       const before = await countAllRows(t.database);
       const response = await t.request(`/images/${DEPLOYED_IMAGE}`, { method: 'DELETE' });
