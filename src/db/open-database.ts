@@ -111,8 +111,8 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
         // Up to 160 MB of WAL under sustained writes. The writer holds still for 25-45 ms each time
         // the WAL starts over (the last pages' random writes to the database file): after nearly
         // every checkpoint at 10,000 pages when 4 agents send full reports, at 40,000 pages a
-        // quarter as often (steady p95 24-25 ms -> 18-20 ms). A server between bursts starts the WAL over at
-        // no cost: the checkpoint catches up while nobody writes.
+        // quarter as often (steady p95 24-25 ms -> 18-20 ms). A server between bursts starts the
+        // WAL over at no cost: the checkpoint catches up while nobody writes.
         restartFrames: 40_000,
         // A checkpoint fsyncs the WAL and the database and copies every page written since the last
         // one: every 50 ms, the worker kept a core busy that reports (and agents on a small server)

@@ -76,7 +76,7 @@ export function applyKubernetesReport(
             image,
             cluster,
             namespace,
-            error: 'Namespace names must not end with a space nor hold an unpaired surrogate escape.',
+            error: 'Namespace names must not end with a space or hold an unpaired surrogate escape.',
           });
         else
           rows.push({ cluster, namespace, imageId, containers: parsed.count, created: now, modified: now });

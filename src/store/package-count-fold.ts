@@ -4,9 +4,9 @@
  * a version before in-place counts left), and an empty fold is one read that takes no write lock.
  * One fold, in one transaction: read up to `limit` committed delta rows by id (a plain read: rows of
  * transactions still open are not seen, and stay for a later fold), add their sums to
- * package_counts, and delete exactly the ids read. If fewer rows are deleted than were
- * read, another fold (another server instance on the same MariaDB) took some of them first: roll back
- * and let the next fold start over. No lock is needed: a delta is added once, by the fold that
+ * package_counts, and delete exactly the ids read. If fewer rows are deleted than were read,
+ * another fold (another server instance on the same MariaDB) took some of them first: roll back and
+ * let the next fold start over. No lock is needed: a delta is added once, by the fold that
  * deletes it. Readers see one snapshot, where a fold either committed or did not, so "base plus
  * pending deltas" is always exact (./read/package-counts.ts).
  *

@@ -28,7 +28,7 @@ export const kubernetesApiRoutes = new Hono<AppEnv>().all('/kubernetes/update', 
     return plainText(
       c,
       400,
-      'The "cluster" name must not end with a space nor hold an unpaired surrogate escape',
+      'The "cluster" name must not end with a space or hold an unpaired surrogate escape',
     );
   }
   const prefix = `Unable to update Kubernetes images for cluster ${cluster}`;

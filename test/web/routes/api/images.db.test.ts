@@ -268,7 +268,7 @@ for (const kind of DIALECTS) {
             image: DEPLOYED_IMAGE,
             cluster: 'ClusterA',
             namespace: 'NamespaceA ',
-            error: 'Namespace names must not end with a space nor hold an unpaired surrogate escape.',
+            error: 'Namespace names must not end with a space or hold an unpaired surrogate escape.',
           },
         ],
         success: false,
