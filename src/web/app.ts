@@ -1,15 +1,16 @@
 /**
- * Builds the Hono application. Middleware order follows spec/server.md §3.2: security headers and
- * session loading, then the client-certificate check, then the login requirement, then routes
- * (where the method check and the view run).
+ * Builds the Hono application: app-wide middleware (security headers, Host check, session), then
+ * the routes, each of which declares its access rule as its first middleware (access/rules.tsx;
+ * docs/architecture.md). A request whose handler has no rule is refused (access/guard.ts).
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { createCertificatePolicy } from './access/certificate.ts';
+import { refuseUnruledRoutes } from './access/guard.ts';
+import { checkUnmatched } from './access/rules.tsx';
 import type { AppDeps, AppEnv } from './env.ts';
 import { createAllowedHosts } from './middleware/allowed-hosts.ts';
 import { appendSlash } from './middleware/append-slash.ts';
-import { clientCertificateCheck } from './middleware/client-cert.ts';
-import { requireLogin } from './middleware/require-login.ts';
 import { createSecurityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
 import { userAdminRoutes } from './routes/admin/users.tsx';
@@ -23,7 +24,9 @@ import { handleUnmatched, pageRoutes, renderServerError } from './routes/pages/i
 /** Creates the app for one database and configuration; no global state, so tests make many. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const certificatePolicy = createCertificatePolicy(deps.config);
   app.use(async (c, next) => {
+    c.set('certificatePolicy', certificatePolicy);
     c.set('config', deps.config);
     c.set('database', deps.database);
     c.set('log', deps.log);
@@ -38,13 +41,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(createAllowedHosts(deps.config.ALLOWED_HOSTS));
   // 2. Session loading: sets c.var.user and c.var.csrfToken (auth).
   app.use(loadSession());
-  // 3. Client-certificate check, spec §4.1: sets c.var.host or answers 403 (agent API).
-  app.use(clientCertificateCheck(deps.config));
-  // 4. Login requirement, spec §3.2 step 2: 302 to /login/ unless c.var.user or c.var.host (auth).
-  app.use(requireLogin());
-  // 5. Routes. The agent API comes first: some of its paths fall through (next()) to HTML pages.
+  // 3. Fail closed: no handler runs unless its route declared an access rule before it.
+  app.use(refuseUnruledRoutes());
+  // 4. Routes, each with its access rule. The agent API comes first: some of its paths fall
+  //    through (next()) to HTML pages, which apply their own rule again.
   app.route('/', healthRoutes);
-  // Agent downloads: /client is exempt from sign-in (require-login) and from the certificate check.
   app.route('/', clientRoutes);
   app.route('/', agentPageRoutes);
   app.route('/', apiRoutes);
@@ -53,7 +54,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // HTML pages, /static and /export (GET and HEAD only).
   app.route('/', pageRoutes);
   // Section roots without their slash (301), wrong methods (405 with Allow), the 404 page.
-  app.notFound(handleUnmatched);
+  // Unmatched requests are judged by the pages' rule first, so a 404 or 405 tells nobody more.
+  app.notFound(async (c) => (await checkUnmatched(c)) ?? handleUnmatched(c));
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

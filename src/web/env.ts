@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { CertificatePolicy } from './access/certificate.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
 export interface ConnectionInfo {
@@ -18,7 +19,7 @@ export interface AppDeps {
   log: Logger;
 }
 
-/** A host authenticated by its client certificate (spec §4.1 step 4); the CN may be missing. */
+/** A host authenticated by its client certificate; the CN may be missing. */
 export interface HostIdentity {
   commonName: string | null;
   subjectDn: string;
@@ -32,7 +33,9 @@ export interface SessionUser {
 }
 
 export type AppVariables = AppDeps & {
-  /** Set by the client-certificate check when it passed; passes the login requirement too. */
+  /** The client-certificate settings the access rules apply, built once per app. */
+  certificatePolicy: CertificatePolicy;
+  /** Set by an access rule whose certificate check passed; stands for sign-in too. */
   host?: HostIdentity;
   /** Set by the session middleware; null when nobody is signed in. */
   user?: SessionUser | null;

@@ -6,14 +6,15 @@ import cron from '../../../deploy/agent/debmonitor.cron' with { type: 'text' };
 import service from '../../../deploy/agent/debmonitor.service' with { type: 'text' };
 import timer from '../../../deploy/agent/debmonitor.timer' with { type: 'text' };
 import { AGENT_ARCHES, getAgentFileName } from '../../lib/agent-arch.ts';
+import { requireSignIn } from '../access/rules.tsx';
 import { describeAgentBinary } from '../agents/agent-binary.ts';
 import { resolveAgentsDir } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
 import { type AgentDownload, AgentPage } from '../views/agent-page.tsx';
 
 export const agentPageRoutes = new Hono<AppEnv>()
-  .get('/agent', (c) => c.redirect('/agent/', 301))
-  .get('/agent/', async (c) => {
+  .get('/agent', requireSignIn, (c) => c.redirect('/agent/', 301))
+  .get('/agent/', requireSignIn, async (c) => {
     const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
     const serverUrl = readServerUrl(c.req.url, c.req.header('x-forwarded-proto'));
     const found = await Promise.all(

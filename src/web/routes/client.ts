@@ -9,6 +9,7 @@ import { type Context, Hono } from 'hono';
 import { acceptsEncoding } from '../../lib/accept-encoding.ts';
 import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
 import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
+import { allowAnyone } from '../access/rules.tsx';
 import { describeAgentBinary } from '../agents/agent-binary.ts';
 import { getGzippedAgent } from '../agents/agent-gzip.ts';
 import { resolveAgentsDir } from '../agents/agents-dir.ts';
@@ -58,6 +59,6 @@ async function serveAgent(c: Context<AppEnv>): Promise<Response> {
 }
 
 export const clientRoutes = new Hono<AppEnv>()
-  .on(['GET', 'HEAD'], ['/client', '/client/:arch'], serveAgent)
-  .all('/client', (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }))
-  .all('/client/:arch', (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }));
+  .on(['GET', 'HEAD'], ['/client', '/client/:arch'], allowAnyone, serveAgent)
+  .all('/client', allowAnyone, (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }))
+  .all('/client/:arch', allowAnyone, (c) => c.text('Method not allowed', 405, { Allow: 'GET, HEAD' }));

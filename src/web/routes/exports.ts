@@ -26,6 +26,7 @@ import {
   listSourcePackages,
   listSourcePackageVersions,
 } from '../../store/read/source-packages.ts';
+import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
 import {
   INSTALLATIONS_SPEC,
@@ -208,22 +209,26 @@ async function exportInventoryPackages(
 /** Names of the lists that can be exported. */
 export const EXPORTABLE_LISTS = Object.keys(exporters);
 
-export const exportRoutes = new Hono<AppEnv>().get('/export/:file{[a-z-]+\\.(?:csv|json)}', async (c) => {
-  const file = c.req.param('file');
-  const dot = file.lastIndexOf('.');
-  const name = file.slice(0, dot);
-  const format = file.slice(dot + 1);
-  const exporter = Object.hasOwn(exporters, name) ? exporters[name] : undefined;
-  const table = exporter ? await exporter(c) : null;
-  if (!table) return renderNotFound(c);
-  c.header('Content-Disposition', `attachment; filename="${file}"`);
-  c.header('Cache-Control', 'no-cache, private');
-  if (table.truncated) c.header('X-Export-Truncated', String(EXPORT_MAX_ROWS));
-  if (format === 'csv') {
-    return c.body(formatCsv(table.header, table.rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  }
-  const objects = table.rows.map((row) =>
-    Object.fromEntries(table.header.map((key, index) => [key, row[index] ?? null])),
-  );
-  return c.json(objects);
-});
+export const exportRoutes = new Hono<AppEnv>().get(
+  '/export/:file{[a-z-]+\\.(?:csv|json)}',
+  requireSignIn,
+  async (c) => {
+    const file = c.req.param('file');
+    const dot = file.lastIndexOf('.');
+    const name = file.slice(0, dot);
+    const format = file.slice(dot + 1);
+    const exporter = Object.hasOwn(exporters, name) ? exporters[name] : undefined;
+    const table = exporter ? await exporter(c) : null;
+    if (!table) return renderNotFound(c);
+    c.header('Content-Disposition', `attachment; filename="${file}"`);
+    c.header('Cache-Control', 'no-cache, private');
+    if (table.truncated) c.header('X-Export-Truncated', String(EXPORT_MAX_ROWS));
+    if (format === 'csv') {
+      return c.body(formatCsv(table.header, table.rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    }
+    const objects = table.rows.map((row) =>
+      Object.fromEntries(table.header.map((key, index) => [key, row[index] ?? null])),
+    );
+    return c.json(objects);
+  },
+);

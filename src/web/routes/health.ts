@@ -1,8 +1,9 @@
 /** `GET /healthz`: 200 when the database answers, 503 otherwise; for load balancers and monitoring. */
 import { Hono } from 'hono';
+import { allowAnyone } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
 
-export const healthRoutes = new Hono<AppEnv>().get('/healthz', async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get('/healthz', allowAnyone, async (c) => {
   try {
     await c.var.database.ping();
     return c.text('OK');

@@ -1,9 +1,10 @@
 /** `/static/<name>.<hash>.<ext>`: embedded assets, cached for a year (the hash changes with the content). */
 import { Hono } from 'hono';
+import { allowAnyone } from '../access/rules.tsx';
 import { findAsset } from '../assets.ts';
 import type { AppEnv } from '../env.ts';
 
-export const staticRoutes = new Hono<AppEnv>().get('/static/:file', (c) => {
+export const staticRoutes = new Hono<AppEnv>().get('/static/:file', allowAnyone, (c) => {
   const asset = findAsset(c.req.path);
   if (!asset) return c.text('Not found', 404);
   const headers: Record<string, string> = {

@@ -18,10 +18,10 @@ import {
   setUserPassword,
   UserExistsError,
 } from '../../../store/users.ts';
+import { requireSuperuser } from '../../access/rules.tsx';
 import { readTokenCookie, SESSION_COOKIE } from '../../auth/cookies.ts';
 import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import type { AppEnv } from '../../env.ts';
-import { requireSuperuser } from '../../middleware/require-superuser.tsx';
 import { UsersPage } from '../../views/users-page.tsx';
 
 /** What a successful action says, by the code in the redirect (never free text from the URL). */
@@ -37,15 +37,12 @@ type Form = Record<string, unknown>;
 /** The `/admin/users` routes. */
 export const userAdminRoutes = new Hono<AppEnv>();
 
-userAdminRoutes.use('/admin/users', requireSuperuser());
-userAdminRoutes.use('/admin/users/*', requireSuperuser());
-
-userAdminRoutes.get('/admin/users', (c) => {
+userAdminRoutes.get('/admin/users', requireSuperuser, (c) => {
   const notice = NOTICES[c.req.query('notice') ?? ''];
   return renderUsers(c, { notice: notice ? notice(c.req.query('user') ?? '') : undefined });
 });
 
-userAdminRoutes.post('/admin/users', async (c) => {
+userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
   const form = await readCheckedForm(c);
   if (!form) return rejectCsrf(c);
   const username = text(form.username).trim();
@@ -67,7 +64,7 @@ userAdminRoutes.post('/admin/users', async (c) => {
   return doneRedirect(c, 'created', username);
 });
 
-userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', async (c) => {
+userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, async (c) => {
   const form = await readCheckedForm(c);
   if (!form) return rejectCsrf(c);
   const target = await findUserById(c.var.database, Number(c.req.param('id')));
@@ -84,7 +81,7 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', async (c) => {
   return doneRedirect(c, 'password', target.username);
 });
 
-userAdminRoutes.post('/admin/users/:id{[0-9]+}/active', async (c) => {
+userAdminRoutes.post('/admin/users/:id{[0-9]+}/active', requireSuperuser, async (c) => {
   const form = await readCheckedForm(c);
   if (!form) return rejectCsrf(c);
   const target = await findUserById(c.var.database, Number(c.req.param('id')));

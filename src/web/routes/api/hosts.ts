@@ -1,7 +1,8 @@
 /** `POST /hosts/<name>/update` and `DELETE /hosts/<name>` (spec §3.4.1, §3.4.2). */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { parseHostReport } from '../../../protocol/parse-host-report.ts';
 import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';
+import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { readJsonObject } from '../../read-json-body.ts';
@@ -10,8 +11,13 @@ import { answerReportError, logReport } from './report-errors.ts';
 /** Methods of a host detail URL; GET and HEAD are the HTML page, answered by a later route. */
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
 
+/** The host a URL names: the router's decoded parameter, which the rule and the handler both read. */
+function hostName(c: Context<AppEnv>): string {
+  return c.req.param('name') ?? '';
+}
+
 export const hostApiRoutes = new Hono<AppEnv>()
-  .all('/hosts/:name/update', async (c) => {
+  .all('/hosts/:name/update', requireHostCertificate(hostName), async (c) => {
     if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
     const startedAt = performance.now();
     const name = c.req.param('name');
@@ -33,7 +39,7 @@ export const hostApiRoutes = new Hono<AppEnv>()
       return answerReportError(c, prefix, error);
     }
   })
-  .all('/hosts/:name', async (c, next) => {
+  .all('/hosts/:name', requireOwnerForApi('host', hostName), async (c, next) => {
     switch (c.req.method) {
       case 'GET':
       case 'HEAD':

@@ -7,6 +7,7 @@ import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { describeIssues, ImageReportSchema } from '../../../protocol/report.ts';
 import { applyImageReport, deleteImage, findImage } from '../../../store/image-reports.ts';
+import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { readJsonObject } from '../../read-json-body.ts';
@@ -15,26 +16,47 @@ import { answerReportError, logReport } from './report-errors.ts';
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
 const UPDATE_SUFFIX = '/update';
 
-export const imageApiRoutes = new Hono<AppEnv>().all('/images/:name{.+}', async (c, next) => {
-  const path = c.req.param('name');
+/**
+ * What an image URL names, from the router's decoded parameter: the rule and the handler both read
+ * this, so they cannot disagree on the image or on whether it is the update endpoint.
+ */
+function readImageTarget(c: Context<AppEnv>): { update: boolean; name: string } {
+  const path = c.req.param('name') ?? '';
   if (path.endsWith(UPDATE_SUFFIX) && path.length > UPDATE_SUFFIX.length) {
-    if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
-    return updateImage(c, path.slice(0, -UPDATE_SUFFIX.length));
+    return { update: true, name: path.slice(0, -UPDATE_SUFFIX.length) };
   }
-  switch (c.req.method) {
-    case 'GET':
-    case 'HEAD':
-      // Only this exact Accept value gets JSON (upstream); anything else is the HTML page.
-      if (c.req.header('Accept') !== 'application/json') return next();
-      return showImage(c, path);
-    case 'OPTIONS':
-      return emptyText(c, 200, { Allow: DETAIL_ALLOW });
-    case 'DELETE':
-      return removeImage(c, path);
-    default:
-      return methodNotAllowed(c, DETAIL_ALLOW);
-  }
-});
+  return { update: false, name: path };
+}
+
+const imageName = (c: Context<AppEnv>) => readImageTarget(c).name;
+const updateRule = requireImageCertificate(imageName);
+const detailRule = requireOwnerForApi('image', imageName);
+const requireImageAccess = chooseRule('image', (c) => (readImageTarget(c).update ? updateRule : detailRule));
+
+export const imageApiRoutes = new Hono<AppEnv>().all(
+  '/images/:name{.+}',
+  requireImageAccess,
+  async (c, next) => {
+    const { update, name: path } = readImageTarget(c);
+    if (update) {
+      if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
+      return updateImage(c, path);
+    }
+    switch (c.req.method) {
+      case 'GET':
+      case 'HEAD':
+        // Only this exact Accept value gets JSON (upstream); anything else is the HTML page.
+        if (c.req.header('Accept') !== 'application/json') return next();
+        return showImage(c, path);
+      case 'OPTIONS':
+        return emptyText(c, 200, { Allow: DETAIL_ALLOW });
+      case 'DELETE':
+        return removeImage(c, path);
+      default:
+        return methodNotAllowed(c, DETAIL_ALLOW);
+    }
+  },
+);
 
 async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> {
   const startedAt = performance.now();

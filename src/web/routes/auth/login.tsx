@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { sha256Hex } from '../../../lib/tokens.ts';
 import { claimTicket } from '../../../store/used-tickets.ts';
 import { createUser, findUserByName, UserExistsError } from '../../../store/users.ts';
+import { allowAnyone } from '../../access/rules.tsx';
 import {
   isLoginFormTokenValid,
   issueLoginFormToken,
@@ -38,13 +39,13 @@ export function casServiceUrl(c: Context<AppEnv>, next: string): string {
 export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/login/', (c) => {
+  routes.get('/login/', allowAnyone, (c) => {
     const next = sanitizeNext(c.req.query('next'));
     if (cas) return signInWithCas(c, cas, next);
     return renderForm(c, { next });
   });
 
-  routes.post('/login/', async (c) => {
+  routes.post('/login/', allowAnyone, async (c) => {
     if (cas) return c.text('Sign-in goes through CAS: open /login/ in a browser.', 405, { Allow: 'GET' });
     const form = await c.req.parseBody();
     if (!isLoginFormTokenValid(c, readSubmittedToken(c, form))) return rejectCsrf(c);

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { allowAnyone } from '../../access/rules.tsx';
 import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import { closeSession } from '../../auth/sessions.ts';
 import type { CasClient } from '../../cas/cas-client.ts';
@@ -15,8 +16,8 @@ import { publicOrigin } from '../../http/request-origin.ts';
 /** Creates the `/logout/` routes; with `cas`, signing out continues at the CAS server. */
 export function createLogoutRoutes(cas: CasClient | null): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/logout/', (c) => signOut(c, cas));
-  routes.post('/logout/', async (c) => {
+  routes.get('/logout/', allowAnyone, (c) => signOut(c, cas));
+  routes.post('/logout/', allowAnyone, async (c) => {
     const form = await c.req.parseBody();
     if (c.var.user && !isSessionTokenValid(c, readSubmittedToken(c, form))) return rejectCsrf(c);
     return signOut(c, cas);

@@ -8,6 +8,7 @@ import { findHost } from '../../../store/read/hosts.ts';
 import { findImage } from '../../../store/read/images.ts';
 import { listInventory } from '../../../store/read/inventory-list.ts';
 import { listInventoryPackages } from '../../../store/read/inventory-packages.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
@@ -108,7 +109,7 @@ async function imagePage(c: Context<AppEnv>, next: Next) {
 }
 
 export const inventoryRoutes = new Hono<AppEnv>()
-  .get('/hosts/', listPage('hosts'))
-  .get('/hosts/:name', hostPage)
-  .get('/images/', listPage('images'))
-  .get('/images/:name{.+}', imagePage);
+  .get('/hosts/', requireSignIn, listPage('hosts'))
+  .get('/hosts/:name', requireSignIn, hostPage)
+  .get('/images/', requireSignIn, listPage('images'))
+  .get('/images/:name{.+}', requireSignIn, imagePage);

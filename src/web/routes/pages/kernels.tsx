@@ -9,6 +9,7 @@ import {
   listKernelHosts,
   listKernels,
 } from '../../../store/read/kernels.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { KERNEL_HOSTS_SPEC, KERNELS_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
@@ -41,7 +42,7 @@ async function kernelPage(c: Context<AppEnv>, kernel: KernelDetail | null) {
 }
 
 export const kernelRoutes = new Hono<AppEnv>()
-  .get('/kernels/', async (c) => {
+  .get('/kernels/', requireSignIn, async (c) => {
     const database = c.var.database;
     const state = readListState(c.req.query(), KERNELS_SPEC);
     const page = await listKernels(database, toListOptions(state));
@@ -57,10 +58,10 @@ export const kernelRoutes = new Hono<AppEnv>()
     if (wantsListFragment(c)) return renderFragment(c, props.list, <KernelList {...props} />);
     return renderPage(c, { title: 'Kernels', section: 'kernels' }, <KernelListPage {...props} />);
   })
-  .get('/kernels/id/:id{[0-9]+}', async (c) =>
+  .get('/kernels/id/:id{[0-9]+}', requireSignIn, async (c) =>
     kernelPage(c, await findKernelById(c.var.database, Number(c.req.param('id')))),
   )
-  .get('/kernels/:key{[0-9]+_[-a-zA-Z0-9_]+}', async (c) => {
+  .get('/kernels/:key{[0-9]+_[-a-zA-Z0-9_]+}', requireSignIn, async (c) => {
     const key = c.req.param('key');
     const underscore = key.indexOf('_');
     const osId = Number(key.slice(0, underscore));

@@ -3,13 +3,14 @@
 import { Hono } from 'hono';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import { listKubernetesImages } from '../../../store/read/kubernetes.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { KUBERNETES_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import { KubernetesList, KubernetesListPage } from '../../views/pages/kubernetes.tsx';
 
-export const kubernetesRoutes = new Hono<AppEnv>().get('/kubernetes/', async (c) => {
+export const kubernetesRoutes = new Hono<AppEnv>().get('/kubernetes/', requireSignIn, async (c) => {
   const database = c.var.database;
   const state = readListState(c.req.query(), KUBERNETES_SPEC);
   const page = await listKubernetesImages(database, toListOptions(state));

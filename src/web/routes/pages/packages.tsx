@@ -9,6 +9,7 @@ import {
   listPackages,
   listPackageVersions,
 } from '../../../store/read/packages.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INSTALLATIONS_SPEC, PACKAGES_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
@@ -22,7 +23,7 @@ import {
 import { renderNotFound } from './not-found.tsx';
 
 export const packageRoutes = new Hono<AppEnv>()
-  .get('/packages/', async (c) => {
+  .get('/packages/', requireSignIn, async (c) => {
     const database = c.var.database;
     const state = readListState(c.req.query(), PACKAGES_SPEC);
     const page = await listPackages(database, toListOptions(state));
@@ -38,7 +39,7 @@ export const packageRoutes = new Hono<AppEnv>()
     if (wantsListFragment(c)) return renderFragment(c, props.list, <PackageList {...props} />);
     return renderPage(c, { title: 'Binary Packages', section: 'packages' }, <PackageListPage {...props} />);
   })
-  .get('/packages/:name', async (c) => {
+  .get('/packages/:name', requireSignIn, async (c) => {
     const database = c.var.database;
     const pkg = await findPackage(database, c.req.param('name'));
     const versions = pkg ? await listPackageVersions(database, pkg.id) : [];

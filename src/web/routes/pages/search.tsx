@@ -2,13 +2,14 @@
 /** `GET /search?q=…` (GET only: HEAD answers 405, spec §3.1). */
 import { Hono } from 'hono';
 import { search } from '../../../store/read/search.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { SEARCH_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import { SearchPage, SearchResults } from '../../views/pages/search.tsx';
 
-export const searchRoutes = new Hono<AppEnv>().get('/search', async (c) => {
+export const searchRoutes = new Hono<AppEnv>().get('/search', requireSignIn, async (c) => {
   // Hono answers HEAD with the GET route; upstream's search accepts GET only.
   if (c.req.method === 'HEAD') return c.body(null, 405, { Allow: 'GET' });
   const minLength = c.var.config.SEARCH_MIN_LENGTH;

@@ -10,6 +10,7 @@ import {
   listSourcePackages,
   listSourcePackageVersions,
 } from '../../../store/read/source-packages.ts';
+import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { SOURCE_PACKAGES_SPEC, SOURCE_VERSIONS_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
@@ -23,7 +24,7 @@ import {
 import { renderNotFound } from './not-found.tsx';
 
 export const sourcePackageRoutes = new Hono<AppEnv>()
-  .get('/source-packages/', async (c) => {
+  .get('/source-packages/', requireSignIn, async (c) => {
     const database = c.var.database;
     const state = readListState(c.req.query(), SOURCE_PACKAGES_SPEC);
     const page = await listSourcePackages(database, toListOptions(state));
@@ -45,7 +46,7 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       <SourcePackageListPage {...props} />,
     );
   })
-  .get('/source-packages/:name', async (c) => {
+  .get('/source-packages/:name', requireSignIn, async (c) => {
     const database = c.var.database;
     const source = await findSourcePackage(database, c.req.param('name'));
     const versions = source ? await listSourcePackageVersions(database, source.id) : [];

@@ -1,30 +1,7 @@
-/**
- * Pipeline step 4 (spec §3.2): when REQUIRE_LOGIN is on, a request with neither a signed-in user
- * nor a passed client-certificate check is sent to the sign-in page, except for the few paths
- * that must stay open.
- */
-import type { Context, MiddlewareHandler } from 'hono';
+/** Where a request that needs a signed-in user goes without one. */
+import type { Context } from 'hono';
 import { loginUrlFor } from '../auth/safe-next.ts';
 import type { AppEnv } from '../env.ts';
-
-/** Static assets, the health check, the agent download, and sign-in itself. */
-const OPEN_PATHS = /^\/(static\/.*|healthz|client(\/.*)?|login\/|logout\/)$/;
-
-/** True for paths that need no sign-in even when REQUIRE_LOGIN is on. */
-export function isOpenPath(path: string): boolean {
-  return OPEN_PATHS.test(path);
-}
-
-/** Creates the login-requirement middleware. */
-export function requireLogin(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!c.var.config.REQUIRE_LOGIN || c.var.user || c.var.host || isOpenPath(c.req.path)) {
-      await next();
-      return;
-    }
-    return redirectToLogin(c);
-  };
-}
 
 /**
  * Sends the browser to the sign-in page, which brings it back here afterwards. An htmx request

@@ -1,14 +1,32 @@
-/** The client-certificate check of spec §4.1, on a bare app that shows what the check decided. */
+/** The certificate rules on a bare app whose routes show what the rule decided. */
 import { describe, expect, test } from 'bun:test';
 import { Hono } from 'hono';
 import { parseConfig } from '../../../src/config/load-config.ts';
+import { createCertificatePolicy } from '../../../src/web/access/certificate.ts';
+import {
+  requireAnyCertificate,
+  requireHostCertificate,
+  requireKubernetesCertificate,
+} from '../../../src/web/access/rules.tsx';
 import type { AppEnv, ConnectionInfo } from '../../../src/web/env.ts';
-import { classifyRequest, clientCertificateCheck } from '../../../src/web/middleware/client-cert.ts';
 
-function probeApp(config: Record<string, unknown> = {}) {
+function probeApp(settings: Record<string, unknown> = {}) {
+  const config = parseConfig({ REQUIRE_LOGIN: false, ...settings }, () => {});
   const app = new Hono<AppEnv>();
-  app.use(clientCertificateCheck(parseConfig({ REQUIRE_LOGIN: false, ...config }, () => {})));
-  app.all('*', (c) => c.json({ host: c.var.host ?? null }));
+  app.use(async (c, next) => {
+    c.set('config', config);
+    c.set('certificatePolicy', createCertificatePolicy(config));
+    await next();
+  });
+  const show = (c: { json(value: unknown): Response; var: AppEnv['Variables'] }) =>
+    c.json({ host: c.var.host ?? null });
+  app.all(
+    '/hosts/:name/update',
+    requireHostCertificate((c) => c.req.param('name') ?? ''),
+    show,
+  );
+  app.all('/kubernetes/update', requireKubernetesCertificate, show);
+  app.all('/auth-check', requireAnyCertificate, show);
   return (path: string, init: RequestInit = {}, env: Partial<ConnectionInfo> = {}) =>
     app.request(`http://localhost${path}`, init, { remoteAddress: '127.0.0.1', ...env });
 }
@@ -18,30 +36,7 @@ const cert = (cn: string) => ({
   'X-Client-Cert-Subject-DN': `CN=${cn},O=Acme`,
 });
 
-describe('classifyRequest', () => {
-  test('update, Kubernetes and auth-check URLs are checked for every method', () => {
-    expect(classifyRequest('GET', '/hosts/h1/update', '')).toEqual({ kind: 'host', name: 'h1' });
-    expect(classifyRequest('GET', '/images/r.example/c/i%3A1/update', '')).toEqual({
-      kind: 'image',
-      name: 'r.example/c/i:1',
-    });
-    expect(classifyRequest('PUT', '/kubernetes/update', '')).toEqual({ kind: 'kubernetes' });
-    expect(classifyRequest('HEAD', '/auth-check', '')).toEqual({ kind: 'any' });
-  });
-  test('detail URLs are checked for DELETE or a JSON Accept only', () => {
-    expect(classifyRequest('DELETE', '/hosts/h1', '')).toEqual({ kind: 'host', name: 'h1' });
-    expect(classifyRequest('GET', '/hosts/h1', 'text/html')).toBeNull();
-    expect(classifyRequest('GET', '/hosts/h1', 'application/json, text/plain')).toEqual({
-      kind: 'host',
-      name: 'h1',
-    });
-    expect(classifyRequest('GET', '/images/a/b', 'application/json')).toEqual({ kind: 'image', name: 'a/b' });
-    expect(classifyRequest('GET', '/packages/libc6', 'application/json')).toEqual({ kind: 'any' });
-    expect(classifyRequest('GET', '/', 'text/html')).toBeNull();
-  });
-});
-
-describe('clientCertificateCheck', () => {
+describe('certificate rules', () => {
   test('does nothing when VERIFY_CLIENTS is false', async () => {
     const response = await probeApp({ VERIFY_CLIENTS: false })('/hosts/h1/update', {
       headers: cert('other'),

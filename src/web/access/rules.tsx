@@ -1,0 +1,131 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * Access rules: every route declares one as its first middleware (docs/architecture.md, "Access
+ * rules"). A rule decides on what the router matched (the decoded path and its parameters), so a
+ * percent-encoded path cannot reach a handler under another rule than the one its route declares;
+ * `refuseUnruledRoutes` (guard.ts) refuses any request whose handler has no rule before it.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { MessagePage } from '../views/message-page.tsx';
+import { type CertificateTarget, checkCertificate } from './certificate.ts';
+import { redirectToLogin } from './sign-in-redirect.ts';
+
+export type AccessRule = MiddlewareHandler<AppEnv>;
+
+/** Decides a request: null lets it through, a Response refuses it. */
+type Decision = (c: Context<AppEnv>) => Response | null | Promise<Response | null>;
+
+const ruleNames = new WeakMap<object, string>();
+
+function defineRule(name: string, decide: Decision): AccessRule {
+  const rule: AccessRule = async (c, next) => {
+    const refusal = await decide(c);
+    if (refusal) return refusal;
+    await next();
+  };
+  ruleNames.set(rule, name);
+  return rule;
+}
+
+/** The rule's name when `handler` is an access rule, else undefined. */
+export function describeRule(handler: unknown): string | undefined {
+  return typeof handler === 'function' ? ruleNames.get(handler) : undefined;
+}
+
+/** A JSON Accept on a page URL is an agent's request: it needs a certificate (as upstream). */
+function wantsJson(c: Context<AppEnv>): boolean {
+  return (c.req.header('Accept') ?? '').includes('application/json');
+}
+
+/** Passes when REQUIRE_LOGIN is off, someone is signed in, or a certificate check passed. */
+function checkSignIn(c: Context<AppEnv>): Response | null {
+  if (!c.var.config.REQUIRE_LOGIN || c.var.user || c.var.host) return null;
+  return redirectToLogin(c);
+}
+
+/**
+ * A certificate for `target` when VERIFY_CLIENTS is on (a passed check also stands for sign-in);
+ * with VERIFY_CLIENTS off, the sign-in requirement alone.
+ */
+function checkAgent(c: Context<AppEnv>, target: CertificateTarget): Response | null {
+  const policy = c.var.certificatePolicy;
+  if (!policy.verifyClients) return checkSignIn(c);
+  const result = checkCertificate(c, policy, target);
+  if (!result.ok) return result.response;
+  c.set('host', result.host);
+  return null;
+}
+
+function checkPage(c: Context<AppEnv>): Response | null {
+  if (wantsJson(c) && c.var.certificatePolicy.verifyClients) return checkAgent(c, { kind: 'any' });
+  return checkSignIn(c);
+}
+
+/** Static assets, the health check, the agent download, sign-in and sign-out. */
+export const allowAnyone = defineRule('anyone', () => null);
+
+/** Pages: a signed-in user (when REQUIRE_LOGIN), or a verified certificate for a JSON Accept. */
+export const requireSignIn = defineRule('signed-in', checkPage);
+
+/** The superusers' pages: sign-in even with REQUIRE_LOGIN off, then the superuser flag. */
+export const requireSuperuser = defineRule('superuser', (c) => {
+  const user = c.var.user;
+  if (!user) return redirectToLogin(c);
+  if (user.isSuperuser) return null;
+  return c.html(
+    <MessagePage
+      title="Access denied"
+      message="Only superusers may manage users."
+      user={user}
+      csrfToken={c.var.csrfToken}
+    />,
+    403,
+  ) as Response | Promise<Response>;
+});
+
+/** Monitoring's probe of the certificate setup: any verified certificate. */
+export const requireAnyCertificate = defineRule('any-certificate', (c) => checkAgent(c, { kind: 'any' }));
+
+/** Kubernetes reports: a CN in PROXY_IMAGES (or any verified certificate, as configured). */
+export const requireKubernetesCertificate = defineRule('kubernetes-certificate', (c) =>
+  checkAgent(c, { kind: 'kubernetes' }),
+);
+
+/** Writes to one host: a certificate whose CN is the host, or in PROXY_HOSTS. */
+export function requireHostCertificate(nameOf: (c: Context<AppEnv>) => string): AccessRule {
+  return defineRule('host-certificate', (c) => checkAgent(c, { kind: 'host', name: nameOf(c) }));
+}
+
+/** Writes to one image: a certificate whose CN is in PROXY_IMAGES. */
+export function requireImageCertificate(nameOf: (c: Context<AppEnv>) => string): AccessRule {
+  return defineRule('image-certificate', (c) => checkAgent(c, { kind: 'image', name: nameOf(c) }));
+}
+
+/**
+ * A host or image detail URL: DELETE and JSON reads are the agent API (the owner's certificate),
+ * anything else is the HTML page (sign-in).
+ */
+export function requireOwnerForApi(
+  kind: 'host' | 'image',
+  nameOf: (c: Context<AppEnv>) => string,
+): AccessRule {
+  return defineRule(`${kind}-detail`, (c) => {
+    if (c.req.method !== 'DELETE' && !wantsJson(c)) return checkSignIn(c);
+    return checkAgent(c, { kind, name: nameOf(c) });
+  });
+}
+
+/** A rule that applies, per request, the rule `pick` chooses (for routes that serve two purposes). */
+export function chooseRule(name: string, pick: (c: Context<AppEnv>) => AccessRule): AccessRule {
+  return defineRule(name, async (c) => {
+    let passed = false;
+    const refusal = await pick(c)(c, async () => {
+      passed = true;
+    });
+    return passed ? null : (refusal ?? null);
+  });
+}
+
+/** The rule of requests no route matched (404, 405, the slash redirect): the pages' rule. */
+export const checkUnmatched = checkPage;
