@@ -10,7 +10,6 @@ import { refuseUnruledRoutes } from './access/guard.ts';
 import { checkUnmatched } from './access/rules.tsx';
 import type { AppDeps, AppEnv } from './env.ts';
 import { createAllowedHosts } from './middleware/allowed-hosts.ts';
-import { appendSlash } from './middleware/append-slash.ts';
 import { createSecurityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
 import { userAdminRoutes } from './routes/admin/users.tsx';
@@ -19,7 +18,7 @@ import { apiRoutes } from './routes/api/api-routes.ts';
 import { createAuthRoutes } from './routes/auth/index.ts';
 import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
-import { handleUnmatched, pageRoutes, renderServerError } from './routes/pages/index.ts';
+import { createUnmatchedHandler, pageRoutes, renderServerError } from './routes/pages/index.ts';
 
 /** Creates the app for one database and configuration; no global state, so tests make many. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -32,10 +31,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('log', deps.log);
     await next();
   });
-  // 0. Upstream's APPEND_SLASH: `/hosts` → 301 `/hosts/` when only the latter is a route.
-  app.use(
-    appendSlash((path) => app.routes.some((r) => r.path === path && ['GET', 'ALL'].includes(r.method))),
-  );
   // 1. Security headers and CSP (web), and the Host-header check (ALLOWED_HOSTS).
   app.use(createSecurityHeaders());
   app.use(createAllowedHosts(deps.config.ALLOWED_HOSTS));
@@ -53,9 +48,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', userAdminRoutes);
   // HTML pages, /static and /export (GET and HEAD only).
   app.route('/', pageRoutes);
-  // Section roots without their slash (301), wrong methods (405 with Allow), the 404 page.
-  // Unmatched requests are judged by the pages' rule first, so a 404 or 405 tells nobody more.
-  app.notFound(async (c) => (await checkUnmatched(c)) ?? handleUnmatched(c));
+  // Pages without their slash (301), wrong methods (405 with Allow), the 404 page, all read off
+  // the routes above. The pages' rule judges first, so a 404 or 405 tells nobody more.
+  const answerUnmatched = createUnmatchedHandler(app);
+  app.notFound(async (c) => (await checkUnmatched(c)) ?? answerUnmatched(c));
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

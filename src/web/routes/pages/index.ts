@@ -11,7 +11,7 @@ import { packageRoutes } from './packages.tsx';
 import { searchRoutes } from './search.tsx';
 import { sourcePackageRoutes } from './source-packages.tsx';
 
-export { handleUnmatched, renderServerError } from './not-found.tsx';
+export { createUnmatchedHandler, renderServerError } from './not-found.tsx';
 
 export const pageRoutes = new Hono<AppEnv>()
   .route('/', staticRoutes)

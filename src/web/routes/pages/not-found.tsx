@@ -1,47 +1,35 @@
 /** @jsxImportSource hono/jsx */
 /**
- * What happens when no route answered (spec §3.1): a section root without its trailing slash is
- * redirected (301), a known path with the wrong method gets 405 with `Allow`, OPTIONS on a host or
- * image detail URL gets 200 with `Allow`, and anything else is the "Page not found!" page.
+ * What happens when no route answered, read off the app's own routes (no second route table): a
+ * path without its trailing slash whose slashed form is a page is redirected (301), a path that
+ * routes for other methods gets 405 with `Allow`, anything else is the "Page not found!" page.
  */
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { renderPage } from '../../render.tsx';
 import { NotFoundPage, ServerErrorPage } from '../../views/pages/errors.tsx';
 
-const SECTION_ROOTS = new Set([
-  '/hosts/',
-  '/kernels/',
-  '/packages/',
-  '/source-packages/',
-  '/images/',
-  '/kubernetes/',
-  '/login/',
-  '/logout/',
-]);
+/** The methods a route can be registered for, in the order `Allow` lists them. */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-const READ = 'GET, HEAD';
-const DETAIL = 'GET, DELETE, HEAD, OPTIONS';
+/**
+ * The methods some route of `app` answers for `path` (app-wide middleware aside), '' for none.
+ * Hono answers HEAD with the GET route, so GET brings HEAD; routes that refuse HEAD (search) are
+ * `all` routes that answer every method themselves and never get here.
+ */
+export function findAllowedMethods(app: Hono<AppEnv>, path: string): string {
+  const allowed = METHODS.filter((method) => {
+    const [matches] = app.router.match(method, path);
+    return matches.some(([[, route]]) => route.path !== '/*');
+  });
+  return allowed.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])).join(', ');
+}
 
-/** Which methods a path accepts; undefined for unknown paths. Order matters: the first match wins. */
-const METHODS: [pattern: RegExp, allow: string][] = [
-  [/^\/search$/, 'GET'],
-  [/^\/hosts\/[^/]+\/update$/, 'POST'],
-  [/^\/images\/.+\/update$/, 'POST'],
-  [/^\/kubernetes\/update$/, 'POST'],
-  [/^\/hosts\/[^/]+$/, DETAIL],
-  [/^\/images\/.+$/, DETAIL],
-  [/^\/$/, READ],
-  [/^\/(hosts|kernels|packages|source-packages|images|kubernetes)\/$/, READ],
-  [/^\/kernels\/(\d+_[-a-zA-Z0-9_]+|id\/\d+)$/, READ],
-  [/^\/(packages|source-packages)\/[^/]+$/, READ],
-  [/^\/export\/[a-z-]+\.(csv|json)$/, READ],
-  [/^\/static\/[^/]+$/, READ],
-];
-
-/** The methods `path` accepts, or undefined when no route knows it. */
-export function findAllowedMethods(path: string): string | undefined {
-  return METHODS.find(([pattern]) => pattern.test(path))?.[1];
+/** True when `path` is exactly the path of a page (GET) route, as `/hosts/` is. */
+function isPagePath(app: Hono<AppEnv>, path: string): boolean {
+  return app.routes.some(
+    (route) => route.path === path && (route.method === 'GET' || route.method === 'ALL'),
+  );
 }
 
 /** Renders the 404 page. */
@@ -54,21 +42,16 @@ export function renderServerError(c: Context<AppEnv>) {
   return renderPage(c, { title: '' }, <ServerErrorPage />, 500);
 }
 
-/** The app's notFound handler. */
-export function handleUnmatched(c: Context<AppEnv>) {
-  const path = c.req.path;
-  const method = c.req.method;
-  if (!path.endsWith('/') && SECTION_ROOTS.has(`${path}/`)) {
-    const url = new URL(c.req.url);
-    return c.redirect(`${path}/${url.search}`, 301);
-  }
-  const allow = findAllowedMethods(path);
-  if (allow) {
-    const allowed = allow.split(', ');
-    if (method === 'OPTIONS' && allowed.includes('OPTIONS')) {
-      return c.body(null, 200, { Allow: allow });
+/** Creates the app's notFound handler (after the pages' access rule has passed the request). */
+export function createUnmatchedHandler(app: Hono<AppEnv>) {
+  return (c: Context<AppEnv>) => {
+    const path = c.req.path;
+    if (!path.endsWith('/') && isPagePath(app, `${path}/`)) {
+      // Upstream's APPEND_SLASH: `/hosts` is `/hosts/`.
+      return c.redirect(`${path}/${new URL(c.req.url).search}`, 301);
     }
-    if (!allowed.includes(method)) return c.body(null, 405, { Allow: allow });
-  }
-  return renderNotFound(c);
+    const allow = findAllowedMethods(app, path);
+    if (allow) return c.body(null, 405, { Allow: allow });
+    return renderNotFound(c);
+  };
 }

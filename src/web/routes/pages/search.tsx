@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `GET /search?q=…` (GET only: HEAD answers 405, spec §3.1). */
+/** `GET /search?q=…`: GET only, as upstream (HEAD and every other method answer 405). */
 import { Hono } from 'hono';
 import { search } from '../../../store/read/search.ts';
 import { requireSignIn } from '../../access/rules.tsx';
@@ -9,9 +9,9 @@ import { readListState, toListOptions } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import { SearchPage, SearchResults } from '../../views/pages/search.tsx';
 
-export const searchRoutes = new Hono<AppEnv>().get('/search', requireSignIn, async (c) => {
-  // Hono answers HEAD with the GET route; upstream's search accepts GET only.
-  if (c.req.method === 'HEAD') return c.body(null, 405, { Allow: 'GET' });
+export const searchRoutes = new Hono<AppEnv>().all('/search', requireSignIn, async (c) => {
+  // Hono would answer HEAD with a GET route, so this route takes every method and keeps GET only.
+  if (c.req.method !== 'GET') return c.body(null, 405, { Allow: 'GET' });
   const minLength = c.var.config.SEARCH_MIN_LENGTH;
   const state = readListState(c.req.query(), SEARCH_SPEC);
   const q = state.q;
