@@ -6,6 +6,30 @@ import { parseConfig } from '../../src/config/load-config.ts';
 
 const DEPLOY = resolve(import.meta.dir, '../../deploy');
 const read = (path: string) => readFileSync(resolve(DEPLOY, path), 'utf8');
+const README = readFileSync(resolve(import.meta.dir, '../../README.md'), 'utf8');
+
+/** The one fenced block of a language in the README. */
+function readmeBlock(language: string): string {
+  const blocks = [...README.matchAll(new RegExp(`^ *\`\`\`${language}\n([^]*?)^ *\`\`\``, 'gm'))];
+  expect(blocks).toHaveLength(1);
+  return blocks[0]?.[1] ?? '';
+}
+
+/** Header name → value of every `proxy_set_header` of an nginx configuration. */
+function nginxHeaders(conf: string): Map<string, string> {
+  return new Map(
+    [...conf.matchAll(/^\s*proxy_set_header\s+(\S+)\s+(.+?);/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+}
+
+/** Headers the server believes from a trusted proxy: a proxy must set each, never pass a client's. */
+const PROXY_HEADERS = [
+  'X-Forwarded-For',
+  'X-Forwarded-Host',
+  'X-Forwarded-Proto',
+  'X-Client-Cert-Verify',
+  'X-Client-Cert-Subject-DN',
+];
 
 describe('config.example.json', () => {
   test('parses with the configuration schema, without warnings', () => {
@@ -72,8 +96,54 @@ describe('the nginx site', () => {
     expect(site).toContain('proxy_set_header X-Client-Cert-Verify $ssl_client_verify;');
     expect(site).toContain('proxy_set_header X-Client-Cert-Subject-DN $ssl_client_s_dn;');
   });
+  test('overwrites X-Forwarded-For with the peer address instead of appending to the client value', () => {
+    expect(nginxHeaders(site).get('X-Forwarded-For')).toBe('$remote_addr');
+    expect(site).not.toContain('$proxy_add_x_forwarded_for');
+  });
+  test('sets every header the server believes from a proxy', () => {
+    for (const header of PROXY_HEADERS) expect(nginxHeaders(site).get(header)).toBeTruthy();
+  });
   test('forwards to the address the example configuration listens on', () => {
     const config = JSON.parse(read('config.example.json')) as { LISTEN_ADDRESS: string; LISTEN_PORT: number };
     expect(site).toContain(`proxy_pass http://${config.LISTEN_ADDRESS}:${config.LISTEN_PORT};`);
+  });
+});
+
+describe('the proxy snippets of the README', () => {
+  const deployed = nginxHeaders(read('server/nginx-debmonitor.conf'));
+
+  test('nginx sets the same headers to the same values as the deploy/ site', () => {
+    const snippet = readmeBlock('nginx');
+    expect(snippet).toContain('ssl_verify_client       optional;');
+    expect(snippet).not.toContain('$proxy_add_x_forwarded_for');
+    expect(Object.fromEntries(nginxHeaders(snippet))).toEqual(Object.fromEntries(deployed));
+    expect(nginxHeaders(snippet).get('X-Forwarded-For')).toBe('$remote_addr');
+  });
+
+  test('Apache sets the same headers from the same variables, and appends to none', () => {
+    const snippet = readmeBlock('apache');
+    // The Apache spelling of each nginx variable the deploy/ site uses.
+    const apacheOf: Record<string, string> = {
+      $remote_addr: '"expr=%{REMOTE_ADDR}"',
+      $host: '"expr=%{HTTP_HOST}"',
+      $scheme: '"expr=%{REQUEST_SCHEME}"',
+      $ssl_client_verify: '"%{SSL_CLIENT_VERIFY}s"',
+      $ssl_client_s_dn: '"%{SSL_CLIENT_S_DN}s"',
+    };
+    const set = new Map(
+      [...snippet.matchAll(/^\s*RequestHeader\s+set\s+(\S+)\s+(.+?)\s*$/gm)].map((m) => [
+        m[1] ?? '',
+        m[2] ?? '',
+      ]),
+    );
+    for (const header of PROXY_HEADERS) {
+      expect({ header, value: set.get(header) }).toEqual({
+        header,
+        value: apacheOf[deployed.get(header) ?? ''],
+      });
+    }
+    expect(snippet).toMatch(/^\s*ProxyAddHeaders\s+Off$/m);
+    expect(snippet).toMatch(/^\s*ProxyPreserveHost\s+On$/m);
+    expect(snippet).toMatch(/^\s*SSLVerifyClient\s+optional$/m);
   });
 });

@@ -1,6 +1,7 @@
 /** Kernels: the list with host counts, lookups by URL slug or id, and the hosts running one. */
 import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { parseId } from '../../lib/parse-id.ts';
 import type { ListOptions, Page } from './list-options.ts';
 
 export const KERNEL_SORTS = ['default', 'name', 'hosts'] as const;
@@ -102,16 +103,14 @@ export async function findKernelBySlug(
   const t = database.tables;
   const bySlug = await selectKernel(database, and(eq(t.kernels.osId, osId), eq(t.kernels.slug, slug)));
   if (bySlug) return bySlug;
-  const fallback = /^kernel-(\d+)$/.exec(slug);
-  if (!fallback) return null;
-  return selectKernel(
-    database,
-    and(eq(t.kernels.osId, osId), eq(t.kernels.id, Number(fallback[1])), eq(t.kernels.slug, '')),
-  );
+  const id = slug.startsWith('kernel-') ? parseId(slug.slice('kernel-'.length)) : null;
+  if (id === null) return null;
+  return selectKernel(database, and(eq(t.kernels.osId, osId), eq(t.kernels.id, id), eq(t.kernels.slug, '')));
 }
 
-/** Finds a kernel by id (`/kernels/id/<id>`). */
-export async function findKernelById(database: Database, id: number): Promise<KernelDetail | null> {
+/** Finds a kernel by id (`/kernels/id/<id>`); null, a malformed id (see parseId), finds none. */
+export async function findKernelById(database: Database, id: number | null): Promise<KernelDetail | null> {
+  if (id === null) return null;
   return selectKernel(database, eq(database.tables.kernels.id, id));
 }
 

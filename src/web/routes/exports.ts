@@ -7,6 +7,7 @@
 import { type Context, Hono } from 'hono';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { formatCsv } from '../../lib/csv.ts';
+import { parseId } from '../../lib/parse-id.ts';
 import { findHost } from '../../store/read/hosts.ts';
 import { findImage } from '../../store/read/images.ts';
 import { listInventory } from '../../store/read/inventory-list.ts';
@@ -147,7 +148,7 @@ const exporters: Record<string, Exporter> = {
     };
   },
   async 'kernel-hosts'(c) {
-    const kernel = await findKernelById(c.var.database, Number(c.req.query('kernel')));
+    const kernel = await findKernelById(c.var.database, parseId(c.req.query('kernel')));
     if (!kernel) return null;
     const at = optionsOf(c, KERNEL_HOSTS_SPEC);
     const { rows, truncated } = await collect((o, l) => listKernelHosts(c.var.database, kernel.id, at(o, l)));

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { createUser, findUserByName } from '../../../src/store/users.ts';
 import type { CookieJar } from '../../helpers/cookie-jar.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
+import { MALFORMED_IDS } from '../../helpers/malformed-ids.ts';
 import { addUser, getPage, postForm, readCsrfField, signIn } from '../../helpers/sign-in.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
 
@@ -159,6 +160,20 @@ for (const kind of DIALECTS) {
         active: '0',
       });
       expect(response.status).toBe(404);
+    });
+
+    test('a malformed account id is 404 and changes nothing', async () => {
+      const id = await addUser(t.database, 'hugo', PASSWORD);
+      for (const bad of [...MALFORMED_IDS, `0${id}`, `${id}.0`]) {
+        for (const action of ['active', 'password']) {
+          const path = `/admin/users/${encodeURIComponent(bad)}/${action}`;
+          const fields = { csrf_token: token, active: '0', password: 'another good passphrase' };
+          const response = await postForm(t.request, admin, path, fields);
+          expect({ path, status: response.status }).toEqual({ path, status: 404 });
+        }
+      }
+      expect((await findUserByName(t.database, 'hugo'))?.isActive).toBe(true);
+      expect((await signIn(t.request, 'hugo', PASSWORD)).response.status).toBe(302);
     });
   });
 }

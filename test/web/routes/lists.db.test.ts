@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { addFleetHosts, addPackageOnHost1 } from '../../helpers/extra-rows.ts';
 import { selectAll, selectHrefs, selectTexts } from '../../helpers/html.ts';
+import { MALFORMED_IDS } from '../../helpers/malformed-ids.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
 
 const XSS = '<script>alert(1)</script>';
@@ -151,6 +152,25 @@ for (const kind of DIALECTS) {
       expect(await selectTexts(await (await t.request('/kernels/id/9')).text(), 'title')).toEqual([
         '49 - DebMonitor',
       ]);
+    });
+
+    test('a malformed id is 404 on every route that takes one, never a database error', async () => {
+      // Each route with the id that names a row (kernel 7 or OS 1).
+      const routes: [(id: string) => string, string][] = [
+        [(id) => `/export/kernel-hosts.csv?kernel=${id}`, '7'],
+        [(id) => `/export/kernel-hosts.json?kernel=${id}`, '7'],
+        [(id) => `/kernels/id/${id}`, '7'],
+        [(id) => `/kernels/1_kernel-${id}`, '7'],
+        [(id) => `/kernels/${id}_kernel-7`, '1'],
+      ];
+      for (const [route, valid] of routes) expect((await t.request(route(valid))).status).toBe(200);
+      for (const id of MALFORMED_IDS) {
+        for (const [route] of routes) {
+          const path = route(encodeURIComponent(id));
+          expect({ path, status: (await t.request(path)).status }).toEqual({ path, status: 404 });
+        }
+      }
+      expect((await t.request('/export/kernel-hosts.csv')).status).toBe(404);
     });
   });
 }

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { checkPassword } from '../../../domain/password-policy.ts';
 import { checkUsername } from '../../../domain/username-policy.ts';
+import { parseId } from '../../../lib/parse-id.ts';
 import { hashPassword } from '../../../lib/password-hash.ts';
 import { sha256Hex } from '../../../lib/tokens.ts';
 import { findSessionId } from '../../../store/sessions.ts';
@@ -67,7 +68,7 @@ userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
 userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, async (c) => {
   const form = await readCheckedForm(c);
   if (!form) return rejectCsrf(c);
-  const target = await findUserById(c.var.database, Number(c.req.param('id')));
+  const target = await findTarget(c);
   if (!target) return c.notFound();
   const password = text(form.password);
   const errors = checkPassword(password, target.username);
@@ -84,7 +85,7 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, asyn
 userAdminRoutes.post('/admin/users/:id{[0-9]+}/active', requireSuperuser, async (c) => {
   const form = await readCheckedForm(c);
   if (!form) return rejectCsrf(c);
-  const target = await findUserById(c.var.database, Number(c.req.param('id')));
+  const target = await findTarget(c);
   if (!target) return c.notFound();
   if (target.id === c.var.user?.id) {
     return renderUsers(c, { errors: ['You cannot disable your own account.'] }, 400);
@@ -96,6 +97,12 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/active', requireSuperuser, async 
   );
   return doneRedirect(c, active ? 'enabled' : 'disabled', target.username);
 });
+
+/** The account named by the path's `:id`; null when there is none or the id is malformed. */
+async function findTarget(c: Context<AppEnv>) {
+  const id = parseId(c.req.param('id'));
+  return id === null ? null : findUserById(c.var.database, id);
+}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';

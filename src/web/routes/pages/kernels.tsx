@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/kernels/`, `/kernels/<os_id>_<slug>` and `/kernels/id/<id>`. */
 import { type Context, Hono } from 'hono';
+import { parseId } from '../../../lib/parse-id.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import {
   findKernelById,
@@ -59,11 +60,12 @@ export const kernelRoutes = new Hono<AppEnv>()
     return renderPage(c, { title: 'Kernels', section: 'kernels' }, <KernelListPage {...props} />);
   })
   .get('/kernels/id/:id{[0-9]+}', requireSignIn, async (c) =>
-    kernelPage(c, await findKernelById(c.var.database, Number(c.req.param('id')))),
+    kernelPage(c, await findKernelById(c.var.database, parseId(c.req.param('id')))),
   )
   .get('/kernels/:key{[0-9]+_[-a-zA-Z0-9_]+}', requireSignIn, async (c) => {
     const key = c.req.param('key');
     const underscore = key.indexOf('_');
-    const osId = Number(key.slice(0, underscore));
+    const osId = parseId(key.slice(0, underscore));
+    if (osId === null) return renderNotFound(c);
     return kernelPage(c, await findKernelBySlug(c.var.database, osId, key.slice(underscore + 1)));
   });
