@@ -36,14 +36,22 @@ export function headerNameFromWsgi(name: string): string {
 }
 
 /**
+ * The last value of a comma-separated proxy header: the one our own proxy wrote. Values further
+ * left come from the client when a proxy appends instead of overwriting.
+ */
+function lastValue(header: string | undefined): string {
+  return header?.split(',').at(-1)?.trim() ?? '';
+}
+
+/**
  * True when the browser reached us over HTTPS: the request URL says so, or a trusted proxy says so
  * in the SECURE_PROXY_SSL_HEADER header (upstream: HTTP_X_FORWARDED_PROTO = https).
  */
 export function isSecureRequest(c: Context<AppEnv>): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true;
   if (!fromTrustedProxy(c)) return false;
-  const value = c.req.header(headerNameFromWsgi(c.var.config.SECURE_PROXY_SSL_HEADER)) ?? '';
-  return value.split(',')[0]?.trim().toLowerCase() === 'https';
+  const value = c.req.header(headerNameFromWsgi(c.var.config.SECURE_PROXY_SSL_HEADER));
+  return lastValue(value).toLowerCase() === 'https';
 }
 
 /**
@@ -52,7 +60,7 @@ export function isSecureRequest(c: Context<AppEnv>): boolean {
  */
 export function publicOrigin(c: Context<AppEnv>): string {
   const url = new URL(c.req.url);
-  const forwardedHost = fromTrustedProxy(c) ? c.req.header('X-Forwarded-Host')?.split(',')[0]?.trim() : '';
+  const forwardedHost = fromTrustedProxy(c) ? lastValue(c.req.header('X-Forwarded-Host')) : '';
   const host = forwardedHost && /^[A-Za-z0-9.\-:[\]]+$/.test(forwardedHost) ? forwardedHost : url.host;
   return `${isSecureRequest(c) ? 'https' : 'http'}://${host}`;
 }

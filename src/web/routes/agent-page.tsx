@@ -10,13 +10,14 @@ import { requireSignIn } from '../access/rules.tsx';
 import { describeAgentBinary } from '../agents/agent-binary.ts';
 import { resolveAgentsDir } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
+import { publicOrigin } from '../http/request-origin.ts';
 import { type AgentDownload, AgentPage } from '../views/agent-page.tsx';
 
 export const agentPageRoutes = new Hono<AppEnv>()
   .get('/agent', requireSignIn, (c) => c.redirect('/agent/', 301))
   .get('/agent/', requireSignIn, async (c) => {
     const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
-    const serverUrl = readServerUrl(c.req.url, c.req.header('x-forwarded-proto'));
+    const serverUrl = readServerUrl(publicOrigin(c));
     const found = await Promise.all(
       AGENT_ARCHES.map(async (arch) => {
         const fileName = getAgentFileName(arch);
@@ -45,10 +46,12 @@ function pickFacts(binary: { version: string | null; bytes: number; sha256: stri
   return { version: binary.version, bytes: binary.bytes, sha256: binary.sha256 };
 }
 
-/** The base URL hosts use: this request's origin, with the scheme the TLS-terminating proxy saw. */
-function readServerUrl(requestUrl: string, forwardedProto: string | undefined): string {
-  const url = new URL(requestUrl);
-  if (forwardedProto === 'https' || forwardedProto === 'http') url.protocol = `${forwardedProto}:`;
+/**
+ * The base URL hosts use: the origin the browser sees (X-Forwarded-* believed from trusted proxies
+ * only), without a default port.
+ */
+function readServerUrl(origin: string): string {
+  const url = new URL(origin);
   if ((url.protocol === 'https:' && url.port === '443') || (url.protocol === 'http:' && url.port === '80')) {
     url.port = '';
   }

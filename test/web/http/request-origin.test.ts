@@ -55,6 +55,14 @@ describe('from a trusted proxy', () => {
     const answer = await request('http://h/x', { 'X-Forwarded-For': '6.6.6.6, 198.51.100.4' }, '127.0.0.1');
     expect(answer.client).toBe('198.51.100.4');
   });
+  test('an appending proxy: the value it added (the last) wins, not what the client wrote first', async () => {
+    const answer = await request(
+      'http://h/x',
+      { 'X-Forwarded-Proto': 'https, http', 'X-Forwarded-Host': 'evil.example.com, dm.example.org' },
+      '127.0.0.1',
+    );
+    expect(answer).toMatchObject({ secure: false, origin: 'http://dm.example.org' });
+  });
   test('a configured header name is used', async () => {
     const custom = probe({ SECURE_PROXY_SSL_HEADER: 'HTTP_X_SCHEME' });
     expect((await custom('http://h/x', { 'X-Scheme': 'https' }, '127.0.0.1')).secure).toBe(true);

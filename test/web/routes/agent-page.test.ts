@@ -36,6 +36,15 @@ function readText(): string {
 }
 
 describe('GET /agent/', () => {
+  test('X-Forwarded-Proto is believed from trusted proxies only', async () => {
+    const fromStranger = await app.request(
+      'http://debmonitor.example.org/agent/',
+      { headers: { 'X-Forwarded-Proto': 'https' } },
+      { remoteAddress: '203.0.113.9' },
+    );
+    expect(await fromStranger.text()).toContain('http://debmonitor.example.org/client/arm64');
+  });
+
   test('lists the builds found with their versions and checksums', () => {
     expect(html).toContain('<td>4.5.6</td>');
     expect(html).toContain(sum);
