@@ -9,6 +9,7 @@ import type { Config } from '../../config/schema.ts';
 import { extractCommonName } from '../../domain/subject-dn.ts';
 import { plainText } from '../api-responses.ts';
 import type { AppEnv, HostIdentity } from '../env.ts';
+import { isTrustedProxy } from '../http/request-origin.ts';
 
 /** What a request writes or reads, as far as the certificate is concerned. */
 export type CertificateTarget =
@@ -20,7 +21,7 @@ export type CertificateTarget =
 /** The configuration the check needs, as sets, built once per app. */
 export interface CertificatePolicy {
   verifyClients: boolean;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: readonly string[];
   proxyHosts: ReadonlySet<string>;
   proxyImages: ReadonlySet<string>;
   kubernetesRequiresProxy: boolean;
@@ -30,7 +31,7 @@ export interface CertificatePolicy {
 export function createCertificatePolicy(config: Config): CertificatePolicy {
   return {
     verifyClients: config.VERIFY_CLIENTS,
-    trustedProxies: new Set(config.TRUSTED_PROXIES),
+    trustedProxies: config.TRUSTED_PROXIES,
     proxyHosts: new Set(config.PROXY_HOSTS),
     proxyImages: new Set(config.PROXY_IMAGES),
     kubernetesRequiresProxy: config.KUBERNETES_REQUIRE_PROXY,
@@ -46,7 +47,7 @@ function presentedCertificate(c: Context<AppEnv>, policy: CertificatePolicy): { 
       dn: native.subjectDn,
     };
   }
-  if (!policy.trustedProxies.has(c.env?.remoteAddress ?? '')) return { verify: '', dn: '' };
+  if (!isTrustedProxy(policy.trustedProxies, c.env?.remoteAddress ?? '')) return { verify: '', dn: '' };
   return {
     verify: c.req.header('X-Client-Cert-Verify') ?? '',
     dn: c.req.header('X-Client-Cert-Subject-DN') ?? '',

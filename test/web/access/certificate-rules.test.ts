@@ -65,6 +65,15 @@ describe('certificate rules', () => {
     expect(trusted.status).toBe(200);
   });
 
+  test('an IPv4-mapped IPv6 peer is the trusted proxy it maps to, as for X-Forwarded-*', async () => {
+    const response = await probeApp({ TRUSTED_PROXIES: ['10.0.0.9'] })(
+      '/hosts/h1/update',
+      { headers: cert('h1') },
+      { remoteAddress: '::ffff:10.0.0.9' },
+    );
+    expect(response.status).toBe(200);
+  });
+
   test('prefers the certificate of the native-TLS front end over headers', async () => {
     const probe = probeApp();
     const native = await probe(
