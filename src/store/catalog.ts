@@ -4,6 +4,7 @@
  * that the cache does not know, and one batched insert of what is missing. Inserts are sorted, so
  * that concurrent reports take row locks in the same order.
  */
+
 import { and, eq } from 'drizzle-orm';
 import { batchRows, inList, insertRaw } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
@@ -11,6 +12,7 @@ import type { AppDb } from '../db/types.ts';
 import { slugifyKernelName } from '../domain/kernel-slug.ts';
 import { checkOsName } from '../domain/os-name.ts';
 import { sourceVersionOf } from '../domain/source-version.ts';
+import { compareBinary } from '../lib/compare-binary.ts';
 import type { CatalogScope } from './catalog-cache.ts';
 import { InvalidOsNameError, InvalidReportError, TransientConflictError } from './report-errors.ts';
 
@@ -193,7 +195,7 @@ export async function resolveVersions(
       const row = [parentId, request.version, osId, srcVersionIds.get(sourceKey), stamp, stamp];
       return { parentId, version: request.version, row };
     })
-    .sort((a, b) => a.parentId - b.parentId || compareText(a.version, b.version));
+    .sort((a, b) => a.parentId - b.parentId || compareBinary(a.version, b.version));
   await insertMissingVersions(tx, database, cache, 'version', osId, newVersions);
   for (const request of missing) {
     const packageId = packageIds.get(request.name) as number;
@@ -225,7 +227,7 @@ async function ensureSourceVersions(
   ]);
   const stamp = database.dialect.timestampParam(now);
   const toInsert = [...wanted.values()]
-    .sort((a, b) => a.srcPackageId - b.srcPackageId || compareText(a.version, b.version))
+    .sort((a, b) => a.srcPackageId - b.srcPackageId || compareBinary(a.version, b.version))
     .map((w) => ({
       parentId: w.srcPackageId,
       version: w.version,
@@ -327,7 +329,7 @@ async function insertNames(
   names: readonly string[],
   ids: Map<string, number>,
 ): Promise<void> {
-  const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareText);
+  const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareBinary);
   if (absent.length === 0) return;
   let pending = absent;
   for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
@@ -381,8 +383,3 @@ async function lookUpVersions(
  * concurrent INSERT … ON DUPLICATE KEY UPDATE statements occasionally leave a row out.
  */
 const INSERT_ROUNDS = 3;
-
-/** Byte-wise order, as the databases' binary collations sort. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -47,7 +47,7 @@ export interface ImageSummary {
 }
 
 /** Finds an image by its exact name. */
-export async function findImage(database: Database, name: string): Promise<ImageSummary | undefined> {
+export async function findImageSummary(database: Database, name: string): Promise<ImageSummary | undefined> {
   const { images, operatingSystems } = database.tables;
   const [row] = await database.db
     .select({

@@ -3,7 +3,9 @@
  * state is a link; defaults are left out so URLs stay short. Unknown values fall back to defaults.
  */
 
-export type UpgradeFilter = 'all' | 'upgradable' | 'security';
+import type { UpgradeFilter } from '../store/read/list-options.ts';
+
+export type { UpgradeFilter };
 export const PAGE_SIZES = [25, 50, 100, 500] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 

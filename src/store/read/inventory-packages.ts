@@ -3,16 +3,12 @@
  * at most, so they are read in one indexed query and sorted in memory: Debian version order cannot
  * be expressed in SQL.
  */
+
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
-import {
-  compareBinary,
-  containsIgnoringCase,
-  type ListOptions,
-  type Page,
-  slicePage,
-} from './list-options.ts';
+import { compareBinary } from '../../lib/compare-binary.ts';
+import { containsIgnoringCase, type ListOptions, type Page, slicePage } from './list-options.ts';
 
 export const INVENTORY_PACKAGE_SORTS = ['default', 'name', 'version', 'upgrade'] as const;
 export type InventoryPackageSort = (typeof INVENTORY_PACKAGE_SORTS)[number];

@@ -29,8 +29,3 @@ export function slicePage<Row>(rows: Row[], options: { offset: number; limit: nu
 export function containsIgnoringCase(text: string, q: string): boolean {
   return text.toLowerCase().includes(q.toLowerCase());
 }
-
-/** Compares strings by code unit, as the binary collations of both databases do. */
-export function compareBinary(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

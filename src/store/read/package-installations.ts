@@ -14,9 +14,11 @@
  * The name sort merges the host and image lists: the smaller one is read whole and the larger one
  * only around the page.
  */
+
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import { compareBinary, type ListOptions, type Page } from './list-options.ts';
+import { compareBinary } from '../../lib/compare-binary.ts';
+import type { ListOptions, Page } from './list-options.ts';
 
 export const INSTALLATION_SORTS = ['default', 'name'] as const;
 export type InstallationSort = (typeof INSTALLATION_SORTS)[number];

@@ -2,16 +2,12 @@
  * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
+
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
-import {
-  compareBinary,
-  containsIgnoringCase,
-  type ListOptions,
-  type Page,
-  slicePage,
-} from './list-options.ts';
+import { compareBinary } from '../../lib/compare-binary.ts';
+import { containsIgnoringCase, type ListOptions, type Page, slicePage } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
 import type { VersionInstallCounts } from './package-installations.ts';

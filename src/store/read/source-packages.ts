@@ -1,8 +1,10 @@
 /** Source packages: the list with version counts and OSes, and one source package's versions. */
+
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
-import { compareBinary, type ListOptions, type Page } from './list-options.ts';
+import { compareBinary } from '../../lib/compare-binary.ts';
+import type { ListOptions, Page } from './list-options.ts';
 
 export const SOURCE_PACKAGE_SORTS = ['name', 'versions'] as const;
 export type SourcePackageSort = (typeof SOURCE_PACKAGE_SORTS)[number];

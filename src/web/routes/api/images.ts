@@ -6,7 +6,7 @@
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { describeIssues, ImageReportSchema } from '../../../protocol/report.ts';
-import { applyImageReport, deleteImage, findImage } from '../../../store/image-reports.ts';
+import { applyImageReport, deleteImage, findImageSummary } from '../../../store/image-reports.ts';
 import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -85,7 +85,7 @@ async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> 
 }
 
 async function showImage(c: Context<AppEnv>, name: string): Promise<Response> {
-  const image = await findImage(c.var.database, name);
+  const image = await findImageSummary(c.var.database, name);
   if (!image) return plainText(c, 404, `Image '${name}' not found`);
   return c.json({
     name: image.name,
