@@ -51,7 +51,7 @@ userAdminRoutes.post('/admin/users', async (c) => {
   const username = text(form.username).trim();
   const password = text(form.password);
   const usernameProblem = checkUsername(username);
-  const errors = usernameProblem ? [usernameProblem] : checkPassword(password, username);
+  const errors = usernameProblem ? [usernameProblem] : await checkPassword(password, username);
   if (errors.length > 0) return renderUsers(c, { errors, newUsername: username }, 400);
   try {
     await createUser(c.var.database, {
@@ -73,7 +73,7 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', async (c) => {
   const target = await findUserById(c.var.database, Number(c.req.param('id')));
   if (!target) return c.notFound();
   const password = text(form.password);
-  const errors = checkPassword(password, target.username);
+  const errors = await checkPassword(password, target.username);
   if (errors.length > 0) return renderUsers(c, { errors }, 400);
   // Changing one's own password keeps the current session and ends the others.
   const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
