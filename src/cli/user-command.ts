@@ -58,11 +58,11 @@ export function createUserCommand<A extends ArgsDef>(options: UserCommandOptions
   ): Promise<{ password: string; generated: boolean }> {
     if (!fromStdin) {
       let password = createPassword();
-      while (checkPassword(password, username).length > 0) password = createPassword();
+      while ((await checkPassword(password, username)).length > 0) password = createPassword();
       return { password, generated: true };
     }
     const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
-    const problems = checkPassword(password, username);
+    const problems = await checkPassword(password, username);
     if (problems.length > 0) throw new CommandError(problems.join(' '));
     return { password, generated: false };
   }

@@ -76,6 +76,8 @@ export interface Dialect {
   selectValuesRaw(db: AppDb, text: string, params: readonly unknown[]): Promise<unknown[][]>;
   /** Runs raw SQL with `?` placeholders and returns how many rows it changed. */
   runRaw(db: AppDb, text: string, params: readonly unknown[]): Promise<number>;
+  /** Runs a raw single-row INSERT into a table with an `id` key and returns the new row's id. */
+  insertRawReturningId(db: AppDb, text: string, params: readonly unknown[]): Promise<number>;
   /** A timestamp as a bound parameter of raw SQL (milliseconds on SQLite, a Date on MySQL). */
   timestampParam(date: Date): unknown;
   /** Suffix of a raw INSERT that updates `update` when a row hits the unique key `target`. */
@@ -190,6 +192,10 @@ const sqliteDialect: Dialect = {
   async runRaw(db, text, params) {
     return prepareCached(db, text).run(...(params as SqliteParam[])).changes;
   },
+  async insertRawReturningId(db, text, params) {
+    const row = prepareCached(db, `${text} RETURNING id`).get(...(params as SqliteParam[])) as { id: number };
+    return Number(row.id);
+  },
   timestampParam: (date) => date.getTime(),
   upsertClause(target, update) {
     const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
@@ -268,6 +274,10 @@ const mysqlDialect: Dialect = {
   async runRaw(db, text, params) {
     const [header] = await clientOf<MysqlQueryable>(db).query(text, params);
     return (header as { affectedRows?: number }).affectedRows ?? 0;
+  },
+  async insertRawReturningId(db, text, params) {
+    const [header] = await clientOf<MysqlQueryable>(db).query(text, params);
+    return Number((header as { insertId: number }).insertId);
   },
   timestampParam: (date) => date,
   upsertClause(_target, update) {

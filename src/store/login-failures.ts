@@ -1,6 +1,6 @@
 /**
- * Failed sign-ins, counted per subject (`user:<name>` or `addr:<ip>`) in the database so that every
- * server instance enforces the same limits.
+ * Failed sign-ins, counted per subject (`user:<name>`, `addr:<ip>` or `device:<hash>`) in the
+ * database so that every server instance enforces the same limits.
  */
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
@@ -23,16 +23,39 @@ export async function countFailuresSince(
   return counts;
 }
 
-/** Records one failure for each subject. */
+/**
+ * Records one failure for each subject, committed before this resolves so that every instance
+ * counts them from then on; returns the rows' ids, so that an attempt can take its rows back.
+ */
 export async function recordFailures(
   database: Database,
   subjects: string[],
   now = new Date(),
-): Promise<void> {
+): Promise<number[]> {
+  if (subjects.length === 0) return [];
+  const { dialect } = database;
+  const created = dialect.timestampParam(now);
+  return database.transaction(async (tx) => {
+    const ids: number[] = [];
+    for (const subject of subjects) {
+      ids.push(
+        await dialect.insertRawReturningId(
+          tx,
+          'INSERT INTO login_failures (subject, created) VALUES (?, ?)',
+          [subject, created],
+        ),
+      );
+    }
+    return ids;
+  });
+}
+
+/** Deletes the failure rows with these ids. */
+export async function deleteFailures(database: Database, ids: number[]): Promise<void> {
   const { loginFailures } = database.tables;
-  if (subjects.length === 0) return;
+  if (ids.length === 0) return;
   await database.transaction(async (tx) => {
-    await tx.insert(loginFailures).values(subjects.map((subject) => ({ subject, created: now })));
+    await tx.delete(loginFailures).where(inArray(loginFailures.id, ids));
   });
 }
 

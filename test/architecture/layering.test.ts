@@ -36,6 +36,8 @@ interface ImportEdge {
   specifier: string;
   /** `import type … from`: erased at build time, no code dependency. */
   typeOnly: boolean;
+  /** `import('…')`: loaded when the code runs, not when the importing module loads. */
+  dynamic: boolean;
 }
 
 /** Specifiers of the `import type … from '…'` statements of a file. */
@@ -45,10 +47,16 @@ export function readTypeOnlyImports(source: string): Set<string> {
   );
 }
 
+/** Specifiers of the dynamic `import('…')` calls of a file. */
+export function readDynamicImports(source: string): Set<string> {
+  return new Set([...source.matchAll(/import\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? ''));
+}
+
 function collectEdges(): ImportEdge[] {
   return listFiles(SRC).flatMap((file) => {
     const source = readFileSync(file, 'utf8');
     const typeOnly = readTypeOnlyImports(source);
+    const dynamic = readDynamicImports(source);
     return readImports(source).map((specifier) => {
       const target = specifier.startsWith('.') ? areaOf(resolve(dirname(file), specifier)) : specifier;
       const resolved = specifier.startsWith('.')
@@ -60,6 +68,7 @@ function collectEdges(): ImportEdge[] {
         to: target,
         specifier: resolved,
         typeOnly: typeOnly.has(specifier),
+        dynamic: dynamic.has(specifier),
       };
     });
   });
@@ -76,7 +85,12 @@ const rules: Record<string, (edge: ImportEdge) => boolean> = {
   'the agent imports no db, store, web, config or server packages': (e) =>
     (e.from === 'agent' || e.from === 'agent.ts') &&
     (['db', 'store', 'web', 'web/views', 'config'].includes(e.to) ||
-      /^(hono|drizzle-orm|mysql2|bun:sqlite)(\/|$)/.test(e.specifier)),
+      /^(hono|drizzle-orm|mysql2|bun:sqlite|@zxcvbn-ts)(\/|$)/.test(e.specifier)),
+  // Its dictionaries are large: loaded when a password is checked, not when the server starts.
+  'zxcvbn is loaded only on demand, by the password policy': (e) =>
+    e.specifier.startsWith('@zxcvbn-ts/') &&
+    !e.typeOnly &&
+    !(e.dynamic && e.file === 'domain/password-policy.ts'),
   'drivers and dialect cores are imported only inside db/': (e) =>
     e.from !== 'db' &&
     DRIVERS.some((d) => e.specifier === d || e.specifier.startsWith(`${d}/`)) &&
@@ -105,6 +119,13 @@ describe('readTypeOnlyImports', () => {
   test('tells type-only imports from value imports', () => {
     const source = `import type { A } from '../store/read/a.ts';\nimport { b, type C } from './b';`;
     expect([...readTypeOnlyImports(source)]).toEqual(['../store/read/a.ts']);
+  });
+});
+
+describe('readDynamicImports', () => {
+  test('finds only dynamic imports', () => {
+    const source = `import a from './a';\nconst b = await import('./b');\nimport type { C } from './c';`;
+    expect([...readDynamicImports(source)]).toEqual(['./b']);
   });
 });
 

@@ -70,7 +70,7 @@ for (const kind of DIALECTS) {
       expect((await findUserByName(database, 'casuser'))?.passwordHash).toBeNull();
     });
 
-    test('add refuses a taken name, a bad name and a weak password', () => {
+    test('add refuses a taken name, a bad name, a weak password and a common one', () => {
       const taken = run(['add', 'alice', '--password-stdin'], 'another long secret\n');
       expect(taken.code).toBe(1);
       expect(taken.stderr).toContain("A user named 'alice' already exists");
@@ -81,6 +81,11 @@ for (const kind of DIALECTS) {
       expect(weak.code).toBe(1);
       expect(weak.stderr).toContain('at least 8 characters');
       expect(weak.stderr).not.toContain('    at ');
+      const common = run(['add', 'bob', '--password-stdin'], 'Summer2024\n');
+      expect(common.code).toBe(1);
+      expect(common.stderr).toContain(
+        'The password is too easy to guess. This is similar to a commonly used password.',
+      );
     });
 
     test('list shows every account with its role and status', () => {

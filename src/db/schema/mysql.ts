@@ -369,7 +369,7 @@ export const loginFailures = mysqlTable(
   'login_failures',
   {
     id: id(),
-    /** `user:<name>` or `addr:<ip>`. */
+    /** `user:<name>`, `addr:<ip>` or `device:<hash>`. */
     subject: name('subject'),
     created: stamp('created').notNull(),
   },

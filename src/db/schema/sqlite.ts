@@ -298,7 +298,7 @@ export const loginFailures = sqliteTable(
   'login_failures',
   {
     id: id(),
-    /** `user:<name>` or `addr:<ip>`. */
+    /** `user:<name>`, `addr:<ip>` or `device:<hash>`. */
     subject: text('subject').notNull(),
     created: integer('created', { mode: 'timestamp_ms' }).notNull(),
   },

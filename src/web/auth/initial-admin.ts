@@ -26,7 +26,7 @@ export async function ensureInitialAdmin(database: Database, config: Config, log
     return false;
   }
   let password = createPassword();
-  while (checkPassword(password, INITIAL_ADMIN).length > 0) password = createPassword();
+  while ((await checkPassword(password, INITIAL_ADMIN)).length > 0) password = createPassword();
   const created = await createUserIfAbsent(database, {
     username: INITIAL_ADMIN,
     passwordHash: await hashPassword(password),

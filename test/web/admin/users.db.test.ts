@@ -82,6 +82,15 @@ for (const kind of DIALECTS) {
       });
       expect(weak.status).toBe(400);
       expect(await weak.text()).toContain('The password must not be entirely numeric.');
+      const common = await postForm(t.request, admin, '/admin/users', {
+        csrf_token: token,
+        username: 'dan',
+        password: 'iloveyou1',
+      });
+      expect(common.status).toBe(400);
+      expect(await common.text()).toContain(
+        'The password is too easy to guess. This is a commonly used password.',
+      );
       const badName = await postForm(t.request, admin, '/admin/users', {
         csrf_token: token,
         username: 'a b',

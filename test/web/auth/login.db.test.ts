@@ -6,6 +6,7 @@ import { createMemoryLogger } from '../../../src/lib/logger.ts';
 import { setUserActive } from '../../../src/store/users.ts';
 import { createApp } from '../../../src/web/app.ts';
 import { CSRF_FAILURE_TEXT } from '../../../src/web/auth/csrf.ts';
+import { DEVICE_COOKIE } from '../../../src/web/auth/device-cookie.ts';
 import {
   ACCOUNT_FAILURE_LIMIT,
   ADDRESS_FAILURE_LIMIT,
@@ -185,7 +186,7 @@ for (const kind of DIALECTS) {
     });
 
     describe('rate limits', () => {
-      test(`after ${ACCOUNT_FAILURE_LIMIT} failures an account is locked, even for the right password`, async () => {
+      test(`after ${ACCOUNT_FAILURE_LIMIT} failures an account is locked for new browsers, even for the right password`, async () => {
         for (let attempt = 0; attempt < ACCOUNT_FAILURE_LIMIT; attempt += 1) {
           const { response } = await signIn(t.request, 'bob', `wrong ${attempt}`);
           expect(response.status).toBe(200);
@@ -195,6 +196,29 @@ for (const kind of DIALECTS) {
         expect(await response.text()).toContain(THROTTLED_TEXT);
         // Another account is not affected.
         expect((await signIn(t.request, 'carol', PASSWORD)).response.status).toBe(302);
+      }, 60_000);
+
+      test('a browser that signed in before keeps signing in while a stranger locks the account', async () => {
+        const owner = await signIn(t.request, 'bob', PASSWORD);
+        const cookie = owner.response.headers
+          .getSetCookie()
+          .find((line) => line.startsWith(`${DEVICE_COOKIE}=`));
+        expect(cookie).toMatch(/HttpOnly/);
+        expect(cookie).toMatch(/SameSite=Lax/);
+        expect(cookie).toMatch(/Path=\/login\//);
+        const stranger = (path: string, init?: RequestInit) =>
+          t.request(path, {
+            ...init,
+            headers: { ...(init?.headers as Record<string, string>), 'X-Forwarded-For': '203.0.113.8' },
+          });
+        for (let attempt = 0; attempt <= ACCOUNT_FAILURE_LIMIT; attempt += 1)
+          await signIn(stranger, 'bob', `wrong ${attempt}`);
+        expect((await signIn(t.request, 'bob', PASSWORD)).response.status).toBe(429);
+        expect((await signIn(t.request, 'bob', PASSWORD, { jar: owner.jar })).response.status).toBe(302);
+        // Signing out keeps the device cookie: it is not a session.
+        await getPage(t.request, owner.jar, '/logout/');
+        expect(owner.jar.get(DEVICE_COOKIE)).toBeString();
+        expect((await signIn(t.request, 'bob', PASSWORD, { jar: owner.jar })).response.status).toBe(302);
       }, 60_000);
 
       test('an unknown name is locked the same way', async () => {

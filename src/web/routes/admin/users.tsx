@@ -49,7 +49,7 @@ userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
   const username = text(form.username).trim();
   const password = text(form.password);
   const usernameProblem = checkUsername(username);
-  const errors = usernameProblem ? [usernameProblem] : checkPassword(password, username);
+  const errors = usernameProblem ? [usernameProblem] : await checkPassword(password, username);
   if (errors.length > 0) return renderUsers(c, { errors, newUsername: username }, 400);
   try {
     await createUser(c.var.database, {
@@ -71,7 +71,7 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, asyn
   const target = await findTarget(c);
   if (!target) return c.notFound();
   const password = text(form.password);
-  const errors = checkPassword(password, target.username);
+  const errors = await checkPassword(password, target.username);
   if (errors.length > 0) return renderUsers(c, { errors }, 400);
   // Changing one's own password keeps the current session and ends the others.
   const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;

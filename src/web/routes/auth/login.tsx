@@ -15,6 +15,7 @@ import {
   readSubmittedToken,
   rejectCsrf,
 } from '../../auth/csrf.ts';
+import { readDeviceCookie, writeDeviceCookie } from '../../auth/device-cookie.ts';
 import { signInLocally } from '../../auth/local-sign-in.ts';
 import { THROTTLED_TEXT } from '../../auth/login-throttle.ts';
 import { encodeStrict, sanitizeNext } from '../../auth/safe-next.ts';
@@ -53,7 +54,7 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
     const password = typeof form.password === 'string' ? form.password : '';
     const next = sanitizeNext(typeof form.next === 'string' ? form.next : c.req.query('next'));
     const address = clientAddress(c);
-    const result = await signInLocally(c.var.database, username, password, address);
+    const result = await signInLocally(c.var.database, username, password, address, readDeviceCookie(c));
     if (result.outcome === 'throttled') {
       c.var.log.warn(`Sign-in refused, too many failures: user ${JSON.stringify(username)} from ${address}`);
       return renderForm(c, { next, username, error: THROTTLED_TEXT }, 429);
@@ -63,6 +64,7 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
       return renderForm(c, { next, username, error: WRONG_CREDENTIALS_TEXT });
     }
     await openSession(c, result.user.id);
+    writeDeviceCookie(c, result.user);
     c.var.log.info(`Signed in: ${JSON.stringify(result.user.username)} from ${address}`);
     return c.redirect(next, 302);
   });
