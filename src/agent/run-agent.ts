@@ -61,7 +61,14 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
   }
   const servers = options.servers.map((server) => parseServerAddress(server, options.port));
   if (options.check)
-    return runCheck(options, servers, createPolicy(options, logger), facts, io.writeStdout, logger);
+    return runCheck(
+      options,
+      servers,
+      createPolicy(options, logger),
+      facts,
+      (line) => io.writeStdout(`${line}\n`),
+      logger,
+    );
 
   // Read APT's feed to its end before anything can fail, so APT never blocks writing it.
   const hookFeed =

@@ -53,14 +53,15 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
   }
 
   const logger = createLogger(options.debug, io.writeStderr);
-  const pendingWrites: Promise<void>[] = [];
+  // One write after the other: Bun.write calls that overlap may reach stdout in any order.
+  let written = Promise.resolve();
   try {
     return await runAgent(options, {
       env: io.env,
       logger,
       facts: io.facts,
       writeStdout: (text) => {
-        pendingWrites.push(io.writeStdout(text));
+        written = written.then(() => io.writeStdout(text));
       },
     });
   } catch (error) {
@@ -72,6 +73,6 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
     }
     return 1;
   } finally {
-    await Promise.all(pendingWrites);
+    await written;
   }
 }
