@@ -1,10 +1,13 @@
 /**
  * The file-system half of self-update: a temporary file beside the running executable (same file
- * system, so the final rename is atomic), a start check, and the rename that keeps mode and owner.
+ * system, so the final rename is atomic), the checks of the new binary, and the rename that keeps
+ * mode and owner.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkElfExecutable } from './elf-check.ts';
+import { createSelfTestNonce, getSelfTestAnswer, SELF_TEST_FLAG } from './self-test.ts';
 
 /** A temporary file name beside `executablePath`, hidden and unique to this attempt. */
 export function getTemporaryPath(executablePath: string): string {
@@ -18,15 +21,19 @@ export async function removeQuietly(path: string): Promise<void> {
 }
 
 /**
- * Runs `<path> --version` and checks that it exits 0 and prints `expectedVersion` as a word (the
- * agent prints `debmonitor-client <version>`). Throws with what it saw otherwise.
+ * Checks that the file at `path` is an agent build of `expectedVersion` for this machine before it
+ * may replace the running binary: a whole ELF executable for this CPU (read, not run), then a run of
+ * `<path> --self-test <nonce>` that must print the answer only that build can compute. Throws with
+ * what it saw otherwise.
  */
-export async function checkExecutableStarts(
+export async function checkNewExecutable(
   path: string,
   expectedVersion: string,
   timeoutMs = 15_000,
 ): Promise<void> {
-  const child = Bun.spawn([path, '--version'], {
+  await checkElfExecutable(path);
+  const nonce = createSelfTestNonce();
+  const child = Bun.spawn([path, SELF_TEST_FLAG, nonce], {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -40,12 +47,15 @@ export async function checkExecutableStarts(
   ]);
   if (exitCode !== 0) {
     const detail = (stderr || stdout).trim().split('\n')[0] ?? '';
-    throw new Error(
-      `the new binary did not start (--version exited ${exitCode}${detail ? `: ${detail}` : ''})`,
-    );
+    const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited ${exitCode}`;
+    throw new Error(`the new binary failed its self-test (${how}${detail ? `: ${detail}` : ''})`);
   }
-  if (!stdout.trim().split(/\s+/).includes(expectedVersion)) {
-    throw new Error(`the new binary reports '${stdout.trim()}', expected version ${expectedVersion}`);
+  const answer = stdout.trim();
+  if (answer !== getSelfTestAnswer(nonce, expectedVersion)) {
+    const seen = answer.split('\n')[0]!.slice(0, 200);
+    throw new Error(
+      `the new binary did not answer the self-test of an agent ${expectedVersion} (it printed '${seen}')`,
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import { VERSION } from '../../lib/version.ts';
 import { AgentError, UsageError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { type AgentIo, runAgent } from '../run-agent.ts';
+import { getSelfTestAnswer, isSelfTestNonce, SELF_TEST_FLAG } from '../self-test.ts';
 import { PROGRAM_NAME, renderHelp, USAGE_LINE } from './help.ts';
 import { parseArgv } from './parse-argv.ts';
 import { type AgentOptions, resolveOptions } from './resolve-options.ts';
@@ -36,6 +37,10 @@ export function createProcessIo(): CliIo {
 export async function runCli(rawArgs: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
   let options: AgentOptions;
   try {
+    if (rawArgs[0] === SELF_TEST_FLAG) {
+      await io.writeStdout(`${answerSelfTest(rawArgs.slice(1))}\n`);
+      return 0;
+    }
     const parsed = parseArgv(rawArgs);
     if (parsed.action === 'help') {
       await io.writeStdout(`${await renderHelp(process.stdout.isTTY === true)}\n`);
@@ -75,4 +80,13 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
   } finally {
     await written;
   }
+}
+
+/** The hidden `--self-test <nonce>` mode (see ../self-test.ts); not in the help, as only the updater uses it. */
+function answerSelfTest(args: readonly string[]): string {
+  const [nonce] = args;
+  if (args.length !== 1 || nonce === undefined || !isSelfTestNonce(nonce)) {
+    throw new UsageError(`argument ${SELF_TEST_FLAG}: expected one nonce of 16 to 128 hex digits`);
+  }
+  return getSelfTestAnswer(nonce, VERSION);
 }
