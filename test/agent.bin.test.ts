@@ -1,6 +1,7 @@
 /**
  * The real agent (src/agent.ts), compiled for this machine and run from an empty directory, reports
  * this machine to the compiled server over HTTPS. Needs the agent and the ingest API in the tree.
+ * Also: a closed stdout ends a run quietly.
  */
 import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, expect, test } from 'bun:test';
@@ -77,5 +78,31 @@ test('the agent binary reports this machine to the server binary', async () => {
     expect(packages?.n ?? 0).toBeGreaterThan(0);
   } finally {
     database.close();
+  }
+});
+
+/** An image payload to send or print: quick, where a full report collects this machine's packages. */
+function writeImagePayload(dir: string): string {
+  const path = join(dir, 'image.json');
+  const payload = {
+    api_version: 'v1',
+    os: 'Debian 12',
+    installed: [{ name: 'bash', version: '5.2.15-2+b8', source: 'bash' }],
+    uninstalled: [],
+    upgradable: [],
+    update_type: 'full',
+    image_name: 'registry.example.com/bin-test:1',
+  };
+  writeFileSync(path, JSON.stringify(payload));
+  return path;
+}
+
+test('the agent binary ends quietly with 141 when stdout is closed before it prints', async () => {
+  const payload = writeImagePayload(mkdtempSync(join(root, 'dry-run-')));
+  for (const args of [['-n', '--config', '/dev/null', '-f', payload], ['--version'], ['--help']]) {
+    const child = Bun.spawn([agentBinary, ...args], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    await child.stdout.cancel();
+    const [stderr, exitCode] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    expect({ args, exitCode, stderr }).toEqual({ args, exitCode: 141, stderr: '' });
   }
 });

@@ -20,14 +20,27 @@ export interface CliIo {
   facts?: AgentIo['facts'];
 }
 
+/** The exit status shells show for a tool killed by SIGPIPE (128 + 13), as in `debmonitor -n | head`. */
+export const BROKEN_PIPE_EXIT_CODE = 141;
+
 /** The real process: stdin, stdout, stderr and the environment. */
 export function createProcessIo(): CliIo {
+  // Log lines nobody reads any more are dropped: the report still goes out, and the exit code tells.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   return {
     env: process.env,
     readStdin: () => Bun.stdin.text(),
     // Bun.write resolves once everything is written, so exiting right after never truncates a payload.
     writeStdout: async (text) => {
-      await Bun.write(Bun.stdout, text);
+      try {
+        await Bun.write(Bun.stdout, text);
+      } catch (error) {
+        // The reader has gone: end at once and quietly, like a Unix tool, without a stack trace.
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT_CODE);
+        throw error;
+      }
     },
     writeStderr: (text) => process.stderr.write(text),
   };
