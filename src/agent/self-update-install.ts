@@ -1,10 +1,10 @@
 /**
  * The file-system half of self-update: a temporary file beside the running executable (same file
- * system, so the final rename is atomic), the checks of the new binary, and the rename that keeps
- * mode and owner.
+ * system, so the final rename is atomic), the checks of the new binary, the rename that keeps mode
+ * and owner, and the removal of temporary files that interrupted updates left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { checkElfExecutable } from './elf-check.ts';
 import { createSelfTestNonce, getSelfTestAnswer, SELF_TEST_FLAG } from './self-test.ts';
@@ -13,6 +13,58 @@ import { createSelfTestNonce, getSelfTestAnswer, SELF_TEST_FLAG } from './self-t
 export function getTemporaryPath(executablePath: string): string {
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   return join(dirname(executablePath), `.${basename(executablePath)}.update-${suffix}`);
+}
+
+/**
+ * A leftover whose process is gone is removed once it has not been written to for this long, so a
+ * download in progress is never taken, even by a run that cannot see its writer's pid.
+ */
+const DEAD_OWNER_IDLE_MS = 5 * 60_000;
+/** No update takes this long (its download is cut after 10 minutes), whoever has the pid now. */
+const ABANDONED_IDLE_MS = 24 * 60 * 60_000;
+
+/**
+ * Removes the temporary files of updates that were killed before they finished, beside the real
+ * file of `executablePath`: those whose pid (in the name) is not a live process and that have been
+ * idle for 5 minutes, and any idle for a day (the pid may have been reused). A concurrent update's
+ * file is kept: its process is alive, and it writes the file as it downloads. Returns the paths
+ * removed; never throws (a file of another user, say, is left as it is).
+ */
+export async function removeStaleUpdateFiles(executablePath: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    const target = await realpath(executablePath);
+    const dir = dirname(target);
+    const prefix = `.${basename(target)}.update-`;
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const path = join(dir, name);
+      const stats = await lstat(path).catch(() => null);
+      if (!stats?.isFile()) continue;
+      const idle = now - stats.mtimeMs;
+      const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+      const ownerGone = pid !== undefined && idle > DEAD_OWNER_IDLE_MS && !isProcessAlive(Number(pid));
+      if (!ownerGone && idle <= ABANDONED_IDLE_MS) continue;
+      await unlink(path).then(
+        () => removed.push(path),
+        () => {}, // another user's file, or one removed meanwhile by a concurrent run
+      );
+    }
+  } catch {
+    // An unreadable directory: nothing can be cleaned, and the run goes on.
+  }
+  return removed;
+}
+
+/** True when a process with this pid exists (EPERM: it does, but belongs to another user). */
+function isProcessAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid < 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes a file if it exists; never throws (used on every failure path). */

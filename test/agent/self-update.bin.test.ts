@@ -11,6 +11,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { AGENT_ENTRY, buildBinary } from '../../scripts/build.ts';
 import { getElfMachine } from '../../src/agent/elf-check.ts';
 import { runSelfUpdate, type SelfUpdateOptions } from '../../src/agent/self-update.ts';
+import { removeStaleUpdateFiles } from '../../src/agent/self-update-install.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
 import { hashFile } from '../helpers/binaries.ts';
 
@@ -28,7 +30,8 @@ function makeScript(version: string): string {
 
 interface Offer {
   version?: string;
-  body: Uint8Array<ArrayBuffer> | string;
+  /** What a GET sends; a function makes a fresh stream for each request. */
+  body: Uint8Array<ArrayBuffer> | string | (() => ReadableStream<Uint8Array>);
   checksum: string;
   headStatus?: number;
 }
@@ -49,7 +52,7 @@ const server = Bun.serve({
     const headers: Record<string, string> = { 'X-Debmonitor-Client-Checksum': offer.checksum };
     if (offer.version !== undefined) headers['X-Debmonitor-Client-Version'] = offer.version;
     if (request.method === 'HEAD') return new Response(null, { status: offer.headStatus ?? 200, headers });
-    return new Response(offer.body, { headers });
+    return new Response(typeof offer.body === 'function' ? offer.body() : offer.body, { headers });
   },
 });
 let counter = 0;
@@ -149,6 +152,48 @@ describe('runSelfUpdate', () => {
     const path = installScript('1.0.0');
     expect((await update(path, { forceVersion: '1.0.5' })).status).toBe('skipped');
     expect(seen).toEqual(['HEAD /client/x64']);
+  });
+
+  test("another run's clean-up leaves the file of an update in progress alone", async () => {
+    const middle = Math.floor(build.length / 2);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    offer = {
+      ...offer,
+      body: () =>
+        new ReadableStream({
+          async start(controller) {
+            controller.enqueue(build.subarray(0, middle));
+            await released;
+            controller.enqueue(build.subarray(middle));
+            controller.close();
+          },
+        }),
+    };
+    const path = installScript('1.0.0');
+    const home = join(path, '..');
+    const updating = update(path);
+    let temporary = '';
+    for (let waited = 0; waited < 20_000; waited += 20) {
+      const name = readdirSync(home).find((entry) => entry.startsWith('.debmonitor.update-'));
+      if (name && statSync(join(home, name)).size >= middle) {
+        temporary = join(home, name);
+        break;
+      }
+      await Bun.sleep(20);
+    }
+    expect(temporary).not.toBe('');
+    expect(await removeStaleUpdateFiles(path)).toEqual([]);
+    // Idle for an hour (a stalled download): its process is alive, so it stays.
+    const hourAgo = Date.now() / 1000 - 3600;
+    utimesSync(temporary, hourAgo, hourAgo);
+    expect(await removeStaleUpdateFiles(path)).toEqual([]);
+    release();
+    expect(await updating).toEqual({ status: 'updated', from: '1.0.0', to: '1.0.1' });
+    expect(await hashFile(path)).toBe(buildChecksum);
+    expect(readdirSync(home)).toEqual(['debmonitor']);
   });
 
   describe('leaves the old executable in place and no temporary file', () => {
