@@ -6,7 +6,9 @@
  *   1. the wall time an agent run gains from `--update` when nothing changed (one HEAD request over
  *      a new TLS connection): runs with and without the flag, interleaved;
  *   2. the bytes of a download with and without gzip, from the build's .gz and from the server's own
- *      compression.
+ *      compression;
+ *   3. the check of a downloaded binary (ELF header, then `--self-test`) beside the `--version` run
+ *      it replaced, and a run's sweep for killed updates' files in a directory of 2,000 entries.
  * Usage: bun bench/self-update.ts [--runs N]
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBinary, getNativeArch, SERVER_ENTRY, writeCompressedCopy } from '../scripts/build.ts';
+import { checkElfExecutable } from '../src/agent/elf-check.ts';
+import { checkNewExecutable, removeStaleUpdateFiles } from '../src/agent/self-update-install.ts';
 import { getAgentFileName } from '../src/lib/agent-arch.ts';
 import { TEST_AGENT_ENTRY } from '../test/helpers/binaries.ts';
 import { startServerProcess } from '../test/helpers/server-process.ts';
@@ -105,6 +109,31 @@ try {
       `  server gzip (level 6, first request ${firstGzipMs.toFixed(0)} ms, cached ${cachedGzipMs.toFixed(0)} ms): ${mib(serverGzip)}, ratio ${(identity / serverGzip).toFixed(2)}`,
     );
     console.log(`  build .gz (level 9): ${mib(buildGzip)}, ratio ${(identity / buildGzip).toFixed(2)}`);
+
+    const elf: number[] = [];
+    const selfTest: number[] = [];
+    const versionOnly: number[] = [];
+    const sweep: number[] = [];
+    const crowded = join(root, 'crowded');
+    mkdirSync(crowded);
+    for (let i = 0; i < 2000; i++) writeFileSync(join(crowded, `tool-${i}`), '');
+    writeFileSync(join(crowded, 'debmonitor'), '');
+    const time = async (samples: number[], work: () => Promise<unknown>) => {
+      const start = performance.now();
+      await work();
+      samples.push(performance.now() - start);
+    };
+    for (let i = 0; i < runs; i++) {
+      await time(elf, () => checkElfExecutable(agent));
+      await time(selfTest, () => checkNewExecutable(agent, '1.0.0'));
+      await time(versionOnly, () => Bun.spawn([agent, '--version'], { stdout: 'ignore' }).exited);
+      await time(sweep, () => removeStaleUpdateFiles(join(crowded, 'debmonitor')));
+    }
+    const ms = (xs: number[]) => `median ${median(xs).toFixed(2)} ms, p95 ${p95(xs).toFixed(2)} ms`;
+    console.log(`check of a new binary: ELF header ${ms(elf)}`);
+    console.log(`  ELF header and --self-test: ${ms(selfTest)}`);
+    console.log(`  --version alone (the former check): ${ms(versionOnly)}`);
+    console.log(`sweep for killed updates' files, 2,001 entries: ${ms(sweep)}`);
   } finally {
     await front.stop();
     await server.stop();

@@ -3,6 +3,7 @@
  * (`-n`) or deliver it under the run lock; after a full host report, `--update` may replace the binary.
  */
 import { join } from 'node:path';
+import { isCompiledBinary } from '../lib/compiled-binary.ts';
 import { stringifySorted } from '../lib/sorted-json.ts';
 import { VERSION } from '../lib/version.ts';
 import { runCheck } from './check.ts';
@@ -18,6 +19,7 @@ import { readDescriptor, selectHookDescriptor } from './hook/read-hook-input.ts'
 import type { Logger } from './log.ts';
 import { buildReport, type Report, type SystemFacts } from './report/build-report.ts';
 import { runSelfUpdate } from './self-update.ts';
+import { removeStaleUpdateFiles } from './self-update-install.ts';
 import { acquireRunLock, type RunLock } from './spool/run-lock.ts';
 import { ServerSpool } from './spool/spool.ts';
 import { deliverReport } from './submit/deliver-report.ts';
@@ -61,7 +63,14 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
   }
   const servers = options.servers.map((server) => parseServerAddress(server, options.port));
   if (options.check)
-    return runCheck(options, servers, createPolicy(options, logger), facts, io.writeStdout, logger);
+    return runCheck(
+      options,
+      servers,
+      createPolicy(options, logger),
+      facts,
+      (line) => io.writeStdout(`${line}\n`),
+      logger,
+    );
 
   // Read APT's feed to its end before anything can fail, so APT never blocks writing it.
   const hookFeed =
@@ -72,6 +81,8 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
     logger.debug('No DebMonitor server is configured (server= in the configuration): nothing to send');
     return 0;
   }
+  // Every sending run, not only --update ones: an update killed once must not leave its file forever.
+  if (!options.dryRun) await removeInterruptedUpdates(logger);
   const hookMode = options.dpkgHook || options.upgradable;
   const lock = options.dryRun ? undefined : await takeLock(options, hookMode, logger);
   try {
@@ -128,6 +139,14 @@ async function updateAgent(
     log: logger,
   });
   logger.debug(`Self-update outcome: ${JSON.stringify(outcome)}`);
+}
+
+/** Removes the files of killed self-updates beside a standalone binary (from source, that is Bun). */
+async function removeInterruptedUpdates(logger: Logger): Promise<void> {
+  if (!isCompiledBinary()) return;
+  for (const path of await removeStaleUpdateFiles(process.execPath)) {
+    logger.info(`Removed ${path}, left by an interrupted self-update`);
+  }
 }
 
 /** The request policy of this run; TLS files are read here, at send time (spec §1.3). */

@@ -1,15 +1,70 @@
 /**
  * The file-system half of self-update: a temporary file beside the running executable (same file
- * system, so the final rename is atomic), a start check, and the rename that keeps mode and owner.
+ * system, so the final rename is atomic), the checks of the new binary, the rename that keeps mode
+ * and owner, and the removal of temporary files that interrupted updates left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkElfExecutable } from './elf-check.ts';
+import { createSelfTestNonce, getSelfTestAnswer, SELF_TEST_FLAG } from './self-test.ts';
 
 /** A temporary file name beside `executablePath`, hidden and unique to this attempt. */
 export function getTemporaryPath(executablePath: string): string {
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   return join(dirname(executablePath), `.${basename(executablePath)}.update-${suffix}`);
+}
+
+/**
+ * A leftover whose process is gone is removed once it has not been written to for this long, so a
+ * download in progress is never taken, even by a run that cannot see its writer's pid.
+ */
+const DEAD_OWNER_IDLE_MS = 5 * 60_000;
+/** No update takes this long (its download is cut after 10 minutes), whoever has the pid now. */
+const ABANDONED_IDLE_MS = 24 * 60 * 60_000;
+
+/**
+ * Removes the temporary files of updates that were killed before they finished, beside the real
+ * file of `executablePath`: those whose pid (in the name) is not a live process and that have been
+ * idle for 5 minutes, and any idle for a day (the pid may have been reused). A concurrent update's
+ * file is kept: its process is alive, and it writes the file as it downloads. Returns the paths
+ * removed; never throws (a file of another user, say, is left as it is).
+ */
+export async function removeStaleUpdateFiles(executablePath: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    const target = await realpath(executablePath);
+    const dir = dirname(target);
+    const prefix = `.${basename(target)}.update-`;
+    for (const name of await readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const path = join(dir, name);
+      const stats = await lstat(path).catch(() => null);
+      if (!stats?.isFile()) continue;
+      const idle = now - stats.mtimeMs;
+      const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+      const ownerGone = pid !== undefined && idle > DEAD_OWNER_IDLE_MS && !isProcessAlive(Number(pid));
+      if (!ownerGone && idle <= ABANDONED_IDLE_MS) continue;
+      await unlink(path).then(
+        () => removed.push(path),
+        () => {}, // another user's file, or one removed meanwhile by a concurrent run
+      );
+    }
+  } catch {
+    // An unreadable directory: nothing can be cleaned, and the run goes on.
+  }
+  return removed;
+}
+
+/** True when a process with this pid exists (EPERM: it does, but belongs to another user). */
+function isProcessAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid < 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Removes a file if it exists; never throws (used on every failure path). */
@@ -18,15 +73,19 @@ export async function removeQuietly(path: string): Promise<void> {
 }
 
 /**
- * Runs `<path> --version` and checks that it exits 0 and prints `expectedVersion` as a word (the
- * agent prints `debmonitor-client <version>`). Throws with what it saw otherwise.
+ * Checks that the file at `path` is an agent build of `expectedVersion` for this machine before it
+ * may replace the running binary: a whole ELF executable for this CPU (read, not run), then a run of
+ * `<path> --self-test <nonce>` that must print the answer only that build can compute. Throws with
+ * what it saw otherwise.
  */
-export async function checkExecutableStarts(
+export async function checkNewExecutable(
   path: string,
   expectedVersion: string,
   timeoutMs = 15_000,
 ): Promise<void> {
-  const child = Bun.spawn([path, '--version'], {
+  await checkElfExecutable(path);
+  const nonce = createSelfTestNonce();
+  const child = Bun.spawn([path, SELF_TEST_FLAG, nonce], {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -40,12 +99,15 @@ export async function checkExecutableStarts(
   ]);
   if (exitCode !== 0) {
     const detail = (stderr || stdout).trim().split('\n')[0] ?? '';
-    throw new Error(
-      `the new binary did not start (--version exited ${exitCode}${detail ? `: ${detail}` : ''})`,
-    );
+    const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited ${exitCode}`;
+    throw new Error(`the new binary failed its self-test (${how}${detail ? `: ${detail}` : ''})`);
   }
-  if (!stdout.trim().split(/\s+/).includes(expectedVersion)) {
-    throw new Error(`the new binary reports '${stdout.trim()}', expected version ${expectedVersion}`);
+  const answer = stdout.trim();
+  if (answer !== getSelfTestAnswer(nonce, expectedVersion)) {
+    const seen = answer.split('\n')[0]!.slice(0, 200);
+    throw new Error(
+      `the new binary did not answer the self-test of an agent ${expectedVersion} (it printed '${seen}')`,
+    );
   }
 }
 

@@ -2,9 +2,10 @@
  * `debmonitor --update` (DESIGN.md decision 1): after a full report, ask the server which agent it
  * offers with one HEAD request; when that is newer (or is the pinned version), download it to a
  * temporary file beside the running executable while hashing it, verify the SHA-256 the server
- * announced, check that it starts, and rename it over the running binary with the same mode and
- * owner. Any failure is logged and the old binary stays; runSelfUpdate never throws, so an update
- * can never change the report's exit code. Never call it from the `-u` or `-g` hook modes.
+ * announced, check that it is an ELF executable for this machine that answers the agent's self-test
+ * for that version, and rename it over the running binary with the same mode and owner. Any failure
+ * is logged and the old binary stays; runSelfUpdate never throws, so an update can never change the
+ * report's exit code. Never call it from the `-u` or `-g` hook modes.
  */
 import { open, realpath } from 'node:fs/promises';
 import { decideUpdate } from '../domain/update-decision.ts';
@@ -13,7 +14,7 @@ import { isCompiledBinary } from '../lib/compiled-binary.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../protocol/client-download.ts';
 import {
-  checkExecutableStarts,
+  checkNewExecutable,
   getTemporaryPath,
   removeQuietly,
   replaceExecutable,
@@ -115,7 +116,7 @@ async function updateOrExplain(options: SelfUpdateOptions): Promise<UpdateOutcom
   try {
     const failure = await downloadTo(doFetch, url, temporary, offered, options);
     if (failure) return fail(failure);
-    await checkExecutableStarts(temporary, offered);
+    await checkNewExecutable(temporary, offered);
     await replaceExecutable(temporary, target);
   } finally {
     await removeQuietly(temporary);

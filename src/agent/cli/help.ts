@@ -38,7 +38,7 @@ const EPILOG = `
 Modes: with no mode option, a full report (cron or systemd timer); -u after "apt update"
 (APT::Update::Post-Invoke); -g as a DPkg::Pre-Install-Pkgs hook with protocol version 3.
 Defaults come from the [DEFAULT] section of /etc/debmonitor.conf; the command line wins.
-Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 141 stdout closed early.
 `;
 
 /** Renders the full help text; colours only on a terminal, so a redirected help stays plain text. */

@@ -6,6 +6,7 @@ import { VERSION } from '../../lib/version.ts';
 import { AgentError, UsageError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { type AgentIo, runAgent } from '../run-agent.ts';
+import { getSelfTestAnswer, isSelfTestNonce, SELF_TEST_FLAG } from '../self-test.ts';
 import { PROGRAM_NAME, renderHelp, USAGE_LINE } from './help.ts';
 import { parseArgv } from './parse-argv.ts';
 import { type AgentOptions, resolveOptions } from './resolve-options.ts';
@@ -19,14 +20,27 @@ export interface CliIo {
   facts?: AgentIo['facts'];
 }
 
+/** The exit status shells show for a tool killed by SIGPIPE (128 + 13), as in `debmonitor -n | head`. */
+export const BROKEN_PIPE_EXIT_CODE = 141;
+
 /** The real process: stdin, stdout, stderr and the environment. */
 export function createProcessIo(): CliIo {
+  // Log lines nobody reads any more are dropped: the report still goes out, and the exit code tells.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   return {
     env: process.env,
     readStdin: () => Bun.stdin.text(),
     // Bun.write resolves once everything is written, so exiting right after never truncates a payload.
     writeStdout: async (text) => {
-      await Bun.write(Bun.stdout, text);
+      try {
+        await Bun.write(Bun.stdout, text);
+      } catch (error) {
+        // The reader has gone: end at once and quietly, like a Unix tool, without a stack trace.
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT_CODE);
+        throw error;
+      }
     },
     writeStderr: (text) => process.stderr.write(text),
   };
@@ -36,6 +50,10 @@ export function createProcessIo(): CliIo {
 export async function runCli(rawArgs: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
   let options: AgentOptions;
   try {
+    if (rawArgs[0] === SELF_TEST_FLAG) {
+      await io.writeStdout(`${answerSelfTest(rawArgs.slice(1))}\n`);
+      return 0;
+    }
     const parsed = parseArgv(rawArgs);
     if (parsed.action === 'help') {
       await io.writeStdout(`${await renderHelp(process.stdout.isTTY === true)}\n`);
@@ -53,14 +71,15 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
   }
 
   const logger = createLogger(options.debug, io.writeStderr);
-  const pendingWrites: Promise<void>[] = [];
+  // One write after the other: Bun.write calls that overlap may reach stdout in any order.
+  let written = Promise.resolve();
   try {
     return await runAgent(options, {
       env: io.env,
       logger,
       facts: io.facts,
       writeStdout: (text) => {
-        pendingWrites.push(io.writeStdout(text));
+        written = written.then(() => io.writeStdout(text));
       },
     });
   } catch (error) {
@@ -72,6 +91,15 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
     }
     return 1;
   } finally {
-    await Promise.all(pendingWrites);
+    await written;
   }
+}
+
+/** The hidden `--self-test <nonce>` mode (see ../self-test.ts); not in the help, as only the updater uses it. */
+function answerSelfTest(args: readonly string[]): string {
+  const [nonce] = args;
+  if (args.length !== 1 || nonce === undefined || !isSelfTestNonce(nonce)) {
+    throw new UsageError(`argument ${SELF_TEST_FLAG}: expected one nonce of 16 to 128 hex digits`);
+  }
+  return getSelfTestAnswer(nonce, VERSION);
 }

@@ -409,10 +409,16 @@ describe('the command line', () => {
       tls.clientCombinedPath,
     ]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain(`hostname: host1.example.org (hostname= in ${config})`);
-    expect(run.stdout).toContain('os: Debian 12');
-    expect(run.stdout).toContain('CN=host1.example.org');
-    expect(run.stdout).toContain(`server 127.0.0.1:${server.port}: OK`);
+    // One item a line, in order.
+    const lines = run.stdout.split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe(`hostname: host1.example.org (hostname= in ${config})`);
+    expect(lines[1]).toBe(`os: Debian 12 (os= in ${config})`);
+    expect(lines[2]).toStartWith(`client certificate: ${tls.clientCombinedPath}: `);
+    expect(lines[2]).toContain('CN=host1.example.org');
+    expect(lines[3]).toBe(`trusted CAs: ${tls.caPath}`);
+    expect(lines[4]).toStartWith(`server 127.0.0.1:${server.port}: OK`);
+    expect(lines[5]).toBe('');
     expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /auth-check',
     ]);
