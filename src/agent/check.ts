@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from './cli/resolve-options.ts';
 import { explainOsNameProblem } from './collect/os-release.ts';
-import type { Logger } from './log.ts';
+import type { AgentLogger } from './log.ts';
 import type { SystemFacts } from './report/build-report.ts';
 import { explainFailure } from './submit/explain-failure.ts';
 import { type RequestPolicy, requestWithRetries } from './submit/post-json.ts';
@@ -29,7 +29,7 @@ export async function runCheck(
   policy: RequestPolicy,
   facts: Pick<SystemFacts, 'readOsName' | 'resolveFqdn'>,
   print: (line: string) => void,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<number> {
   const hostname = options.hostname ?? (await facts.resolveFqdn());
   const os = options.os ?? facts.readOsName();

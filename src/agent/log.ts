@@ -3,12 +3,10 @@
  * dry-run payload (spec/agent.md §4.3, §4.7), and operators grep apt output for these lines.
  */
 
+import type { Logger } from '../lib/logger.ts';
+
 /** The agent's logger; `debug` lines appear only with -d. */
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+export interface AgentLogger extends Logger {
   readonly debugEnabled: boolean;
 }
 
@@ -16,7 +14,7 @@ export interface Logger {
 export function createLogger(
   debugEnabled: boolean,
   write: (line: string) => void = (line) => process.stderr.write(line),
-): Logger {
+): AgentLogger {
   const log = (level: string, message: string) => write(`${level}:debmonitor:${message}\n`);
   return {
     debugEnabled,

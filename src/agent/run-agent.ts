@@ -16,7 +16,7 @@ import { readNativeArchitecture } from './collect/native-architecture.ts';
 import { readOsName } from './collect/os-release.ts';
 import { AgentError } from './errors.ts';
 import { readDescriptor, selectHookDescriptor } from './hook/read-hook-input.ts';
-import type { Logger } from './log.ts';
+import type { AgentLogger } from './log.ts';
 import { buildReport, type Report, type SystemFacts } from './report/build-report.ts';
 import { runSelfUpdate } from './self-update.ts';
 import { removeStaleUpdateFiles } from './self-update-install.ts';
@@ -36,7 +36,7 @@ const RUN_LOCK_WAIT_MS = 10 * 60_000;
 export interface AgentIo {
   env: Record<string, string | undefined>;
   writeStdout: (text: string) => void;
-  logger: Logger;
+  logger: AgentLogger;
   /** The host's facts; the real ones unless a test replaces them. */
   facts?: SystemFacts;
 }
@@ -122,7 +122,7 @@ async function updateAgent(
   report: Report,
   servers: readonly ServerAddress[],
   policy: RequestPolicy,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<void> {
   const [server] = servers;
   if (!server) return;
@@ -142,7 +142,7 @@ async function updateAgent(
 }
 
 /** Removes the files of killed self-updates beside a standalone binary (from source, that is Bun). */
-async function removeInterruptedUpdates(logger: Logger): Promise<void> {
+async function removeInterruptedUpdates(logger: AgentLogger): Promise<void> {
   if (!isCompiledBinary()) return;
   for (const path of await removeStaleUpdateFiles(process.execPath)) {
     logger.info(`Removed ${path}, left by an interrupted self-update`);
@@ -150,7 +150,7 @@ async function removeInterruptedUpdates(logger: Logger): Promise<void> {
 }
 
 /** The request policy of this run; TLS files are read here, at send time (spec §1.3). */
-function createPolicy(options: AgentOptions, logger: Logger): RequestPolicy {
+function createPolicy(options: AgentOptions, logger: AgentLogger): RequestPolicy {
   return {
     tls: loadTlsSettings({ cert: options.cert, key: options.key, ca: options.ca }),
     userAgent: USER_AGENT,
@@ -168,7 +168,7 @@ function createPolicy(options: AgentOptions, logger: Logger): RequestPolicy {
 async function takeLock(
   options: AgentOptions,
   hookMode: boolean,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<RunLock | 'busy' | undefined> {
   let lock: RunLock | undefined;
   try {
@@ -195,7 +195,7 @@ function spoolWithoutSending(
   report: Report,
   servers: readonly ServerAddress[],
   options: AgentOptions,
-  logger: Logger,
+  logger: AgentLogger,
 ): never {
   const { identity: _identity, ...stored } = report;
   for (const server of servers) new ServerSpool(options.spoolDir, server.spoolKey, logger).save(stored);

@@ -5,7 +5,7 @@
 import { describeFileError } from '../../lib/describe-file-error.ts';
 import type { InstalledItem, UpgradableItem } from '../../protocol/report.ts';
 import { AgentError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 import { findSource, lookUpSources } from './apt-cache-sources.ts';
 import { isSecurityRelease, type SimulatedUpgrade, simulateDistUpgrade } from './apt-simulation.ts';
 import { type DpkgPackage, isInstalled, parseDpkgStatus } from './dpkg-status.ts';
@@ -52,7 +52,7 @@ export function toInstalledItems(
 export async function collectPackages(
   upgradableOnly: boolean,
   sources: PackageSources,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<CollectedPackages> {
   const [statusText, nativeArchitecture, upgrades] = await Promise.all([
     sources.readStatus(),

@@ -9,7 +9,7 @@ import type { DpkgPackage } from '../collect/dpkg-status.ts';
 import { formatPackageName, parseSourceName } from '../collect/package-name.ts';
 import { parseControlStanzas } from '../collect/parse-control-stanzas.ts';
 import { runCommand } from '../collect/run-command.ts';
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 import type { HookChange } from './parse-dpkg-hook.ts';
 
 /** The installed and uninstalled lists of a dpkg-hook report. */
@@ -48,7 +48,7 @@ export async function readDebControl(path: string): Promise<DebControl | undefin
 export async function resolveHookChanges(
   changes: readonly HookChange[],
   host: HookHostState,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<HookItems> {
   const controls = await Promise.all(
     changes.map((change) => (change.debPath ? readDebControl(change.debPath) : undefined)),

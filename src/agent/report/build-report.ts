@@ -10,7 +10,7 @@ import { explainOsNameProblem } from '../collect/os-release.ts';
 import { AgentError } from '../errors.ts';
 import { parseDpkgHookFeed } from '../hook/parse-dpkg-hook.ts';
 import { resolveHookChanges } from '../hook/resolve-hook-changes.ts';
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 import type { SpooledReport } from '../spool/spool.ts';
 import type { ReportIdentity } from '../submit/explain-failure.ts';
 import { formatReportPath } from '../submit/server-address.ts';
@@ -36,7 +36,7 @@ export async function buildReport(
   options: AgentOptions,
   hookFeed: string | undefined,
   facts: SystemFacts,
-  logger: Logger,
+  logger: AgentLogger,
 ): Promise<Report | undefined> {
   const collectedAt = Date.now();
   if (options.imagePayload !== undefined) return buildFileReport(options, collectedAt);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 
 /** A report waiting to be sent to one server. */
 export interface SpooledReport {
@@ -38,7 +38,7 @@ export class ServerSpool {
   constructor(
     spoolDir: string,
     serverKey: string,
-    private readonly logger: Logger,
+    private readonly logger: AgentLogger,
   ) {
     this.directory = join(spoolDir, serverKey);
   }

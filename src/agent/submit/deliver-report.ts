@@ -3,7 +3,7 @@
  * first, in order; a failure is spooled for the next run and never stops the other servers; a full report
  * that arrives replaces the older spooled reports about the same host or image.
  */
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 import type { Report } from '../report/build-report.ts';
 import { ServerSpool, type SpoolEntry } from '../spool/spool.ts';
 import { explainFailure, isPermanentRejection, type ReportIdentity } from './explain-failure.ts';
@@ -21,7 +21,7 @@ export interface DeliveryOptions {
   hookMode: boolean;
   /** Where failed reports wait; undefined when no spool is usable. */
   spoolDir?: string;
-  logger: Logger;
+  logger: AgentLogger;
 }
 
 /** Sends `report` to each server; returns how many servers stored it. */
@@ -116,7 +116,7 @@ function spoolReport(
   report: Report,
   spool: ServerSpool | undefined,
   server: ServerAddress,
-  logger: Logger,
+  logger: AgentLogger,
 ): void {
   const { identity: _identity, ...stored } = report;
   if (spool?.save(stored))

@@ -2,7 +2,7 @@
  * One HTTPS request with legacy's timeouts and retries (spec/agent.md §4.5), and an optional total
  * deadline so a hook never holds apt for long (§9 item 10). Redirects are not followed (§8.5 item 66).
  */
-import type { Logger } from '../log.ts';
+import type { AgentLogger } from '../log.ts';
 import { computeBackoffSeconds, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.ts';
 import type { TlsSettings } from './tls-settings.ts';
 
@@ -18,7 +18,7 @@ export interface RequestPolicy {
   attemptTimeoutMs: number;
   /** Absolute time (ms since epoch) after which no attempt starts and no wait begins. */
   deadline?: number;
-  logger: Logger;
+  logger: AgentLogger;
 }
 
 /** The final answer of a request, or the transport error that remained after the retries. */
