@@ -22,7 +22,9 @@ describe('KubernetesReportSchema', () => {
       expect(messageFor({ cluster: 5 })).toBe(lacks);
     });
     test('a cluster name the databases would confuse or cannot hold', () => {
-      expect(messageFor({ cluster: 'x'.repeat(256) })).toBe('The "cluster" name is longer than 255 characters');
+      expect(messageFor({ cluster: 'x'.repeat(256) })).toBe(
+        'The "cluster" name is longer than 255 characters',
+      );
       expect(messageFor({ cluster: 'c1 ' })).toBe(
         'The "cluster" name must not end with a space or hold an unpaired surrogate escape',
       );
