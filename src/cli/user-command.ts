@@ -3,20 +3,12 @@
  * first superuser, scripts and recovery. Passwords come from standard input (--password-stdin) or
  * are generated and printed, so every subcommand runs unattended.
  */
+
 import { type ArgsDef, defineCommand } from 'citty';
 import type { Database } from '../db/open-database.ts';
-import { checkPassword } from '../domain/password-policy.ts';
 import { checkUsername } from '../domain/username-policy.ts';
-import { hashPassword } from '../lib/password-hash.ts';
-import { createPassword } from '../lib/tokens.ts';
-import {
-  createUser,
-  deleteUserByName,
-  findUserByName,
-  listUsers,
-  setUserPassword,
-  UserExistsError,
-} from '../store/users.ts';
+import { changePassword, createAccount, generatePassword } from '../store/accounts/create-account.ts';
+import { deleteUserByName, findUserByName, listUsers } from '../store/users.ts';
 
 /** A failure the operator caused and can fix: printed as its message alone, without a stack. */
 export class CommandError extends Error {
@@ -51,20 +43,13 @@ export function createUserCommand<A extends ArgsDef>(options: UserCommandOptions
   const print = options.print ?? ((line: string) => console.log(line));
   const readStdin = options.readStdin ?? (() => Bun.stdin.text());
 
-  /** The password to set: read, or generated (and then printed); checked against the rules. */
+  /** The password to set: read, or generated (and then printed); the rules are checked on use. */
   async function choosePassword(
     username: string,
     fromStdin: boolean,
   ): Promise<{ password: string; generated: boolean }> {
-    if (!fromStdin) {
-      let password = createPassword();
-      while ((await checkPassword(password, username)).length > 0) password = createPassword();
-      return { password, generated: true };
-    }
-    const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
-    const problems = await checkPassword(password, username);
-    if (problems.length > 0) throw new CommandError(problems.join(' '));
-    return { password, generated: false };
+    if (!fromStdin) return { password: await generatePassword(username), generated: true };
+    return { password: (await readStdin()).split(/\r?\n/)[0] ?? '', generated: false };
   }
 
   const add = defineCommand({
@@ -86,18 +71,14 @@ export function createUserCommand<A extends ArgsDef>(options: UserCommandOptions
       if (problem) throw new CommandError(problem);
       const chosen =
         args.password === false ? null : await choosePassword(username, Boolean(args['password-stdin']));
-      await options.withDatabase(args, async (database) => {
-        try {
-          await createUser(database, {
-            username,
-            passwordHash: chosen ? await hashPassword(chosen.password) : null,
-            isSuperuser: Boolean(args.superuser),
-          });
-        } catch (error) {
-          if (error instanceof UserExistsError) throw new CommandError(error.message);
-          throw error;
-        }
-      });
+      const outcome = await options.withDatabase(args, (database) =>
+        createAccount(database, {
+          username,
+          password: chosen?.password ?? null,
+          isSuperuser: Boolean(args.superuser),
+        }),
+      );
+      if (!outcome.ok) throw new CommandError(outcome.problems.join(' '));
       print(`Created ${args.superuser ? 'superuser' : 'user'} ${username}`);
       if (chosen?.generated) print(`Password: ${chosen.password}`);
     },
@@ -112,7 +93,8 @@ export function createUserCommand<A extends ArgsDef>(options: UserCommandOptions
       await options.withDatabase(args, async (database) => {
         const user = await findUserByName(database, username);
         if (!user) throw new CommandError(`No user named '${username}'`);
-        await setUserPassword(database, user.id, await hashPassword(chosen.password));
+        const problems = await changePassword(database, user, chosen.password);
+        if (problems.length > 0) throw new CommandError(problems.join(' '));
       });
       print(`Password of ${username} changed`);
       if (chosen.generated) print(`Password: ${chosen.password}`);

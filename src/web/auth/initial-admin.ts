@@ -1,13 +1,12 @@
 /**
  * The first start: with no account at all, create the superuser `admin` with a random password and
- * log that password once (DESIGN.md decision 5: login is required, so someone must be able to sign in).
+ * log that password once (login is required by default, so someone must be able to sign in).
  */
 import type { Config } from '../../config/schema.ts';
 import type { Database } from '../../db/open-database.ts';
-import { checkPassword } from '../../domain/password-policy.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { hashPassword } from '../../lib/password-hash.ts';
-import { createPassword } from '../../lib/tokens.ts';
+import { generatePassword } from '../../store/accounts/create-account.ts';
 import { countUsers, createUserIfAbsent } from '../../store/users.ts';
 
 export const INITIAL_ADMIN = 'admin';
@@ -25,8 +24,7 @@ export async function ensureInitialAdmin(database: Database, config: Config, log
     );
     return false;
   }
-  let password = createPassword();
-  while ((await checkPassword(password, INITIAL_ADMIN)).length > 0) password = createPassword();
+  const password = await generatePassword(INITIAL_ADMIN);
   const created = await createUserIfAbsent(database, {
     username: INITIAL_ADMIN,
     passwordHash: await hashPassword(password),

@@ -5,20 +5,11 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { checkPassword } from '../../../domain/password-policy.ts';
-import { checkUsername } from '../../../domain/username-policy.ts';
 import { parseId } from '../../../lib/parse-id.ts';
-import { hashPassword } from '../../../lib/password-hash.ts';
 import { sha256Hex } from '../../../lib/tokens.ts';
+import { changePassword, createAccount } from '../../../store/accounts/create-account.ts';
 import { findSessionId } from '../../../store/sessions.ts';
-import {
-  createUser,
-  findUserById,
-  listUsers,
-  setUserActive,
-  setUserPassword,
-  UserExistsError,
-} from '../../../store/users.ts';
+import { findUserById, listUsers, setUserActive } from '../../../store/users.ts';
 import { requireSuperuser } from '../../access/rules.tsx';
 import { readTokenCookie, SESSION_COOKIE } from '../../auth/cookies.ts';
 import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
@@ -48,19 +39,12 @@ userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
   if (!form) return rejectCsrf(c);
   const username = text(form.username).trim();
   const password = text(form.password);
-  const usernameProblem = checkUsername(username);
-  const errors = usernameProblem ? [usernameProblem] : await checkPassword(password, username);
-  if (errors.length > 0) return renderUsers(c, { errors, newUsername: username }, 400);
-  try {
-    await createUser(c.var.database, {
-      username,
-      passwordHash: await hashPassword(password),
-      isSuperuser: text(form.superuser) === '1',
-    });
-  } catch (error) {
-    if (!(error instanceof UserExistsError)) throw error;
-    return renderUsers(c, { errors: [error.message], newUsername: username }, 400);
-  }
+  const created = await createAccount(c.var.database, {
+    username,
+    password,
+    isSuperuser: text(form.superuser) === '1',
+  });
+  if (!created.ok) return renderUsers(c, { errors: created.problems, newUsername: username }, 400);
   c.var.log.info(`User ${JSON.stringify(username)} created by ${JSON.stringify(c.var.user?.username)}`);
   return doneRedirect(c, 'created', username);
 });
@@ -70,12 +54,10 @@ userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, asyn
   if (!form) return rejectCsrf(c);
   const target = await findTarget(c);
   if (!target) return c.notFound();
-  const password = text(form.password);
-  const errors = await checkPassword(password, target.username);
-  if (errors.length > 0) return renderUsers(c, { errors }, 400);
   // Changing one's own password keeps the current session and ends the others.
   const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
-  await setUserPassword(c.var.database, target.id, await hashPassword(password), keep);
+  const errors = await changePassword(c.var.database, target, text(form.password), keep);
+  if (errors.length > 0) return renderUsers(c, { errors }, 400);
   c.var.log.info(
     `Password of ${JSON.stringify(target.username)} set by ${JSON.stringify(c.var.user?.username)}`,
   );

@@ -51,7 +51,9 @@ export function createUnmatchedHandler(app: Hono<AppEnv>) {
       return c.redirect(`${path}/${new URL(c.req.url).search}`, 301);
     }
     const allow = findAllowedMethods(app, path);
-    if (allow) return c.body(null, 405, { Allow: allow });
+    // A handler that found nothing also ends here (c.notFound()): its own method is allowed.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (allow && !allow.split(', ').includes(method)) return c.body(null, 405, { Allow: allow });
     return renderNotFound(c);
   };
 }
