@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
-import { defineCommand, runMain } from 'citty';
+import { defineCommand } from 'citty';
+import { runCli, UsageError } from './cli/run-cli.ts';
 import { createUserCommand } from './cli/user-command.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
@@ -62,7 +63,7 @@ const serve = defineCommand({
   async run({ args }) {
     const extra: Record<string, unknown> = {};
     if (args.host) extra.LISTEN_ADDRESS = args.host;
-    if (args.port) extra.LISTEN_PORT = Number(args.port);
+    if (args.port) extra.LISTEN_PORT = parsePort(args.port);
     if (args.migrate === false) extra.MIGRATE_ON_START = false;
     const config = readConfig(args, extra);
     const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
@@ -104,6 +105,13 @@ const serve = defineCommand({
     process.once('SIGTERM', shutdown);
   },
 });
+
+/** A --port value: a whole number from 0 (any free port) to 65535. */
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port <= 65535)) throw new UsageError(`--port takes a port number from 0 to 65535, not '${text}'`);
+  return port;
+}
 
 const migrateCommand = defineCommand({
   meta: { name: 'migrate', description: 'Create or upgrade the database schema, then exit' },
@@ -168,6 +176,9 @@ export const main = defineCommand({
   subCommands: { serve, migrate: migrateCommand, gc, recount, user, version },
 });
 
-// runMain prints a failed command's error (ConfigError and CommandError print just their message)
-// and exits with 1.
-if (import.meta.main) void runMain(main);
+// runCli prints a failure as one line; a successful `serve` keeps the process alive with its listeners.
+if (import.meta.main) {
+  void runCli(main, process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

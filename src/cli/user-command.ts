@@ -7,6 +7,7 @@ import { type ArgsDef, defineCommand } from 'citty';
 import type { Database } from '../db/open-database.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import { checkUsername } from '../domain/username-policy.ts';
+import { OperatorError } from '../lib/operator-error.ts';
 import { hashPassword } from '../lib/password-hash.ts';
 import { createPassword } from '../lib/tokens.ts';
 import {
@@ -19,12 +20,8 @@ import {
 } from '../store/users.ts';
 
 /** A failure the operator caused and can fix: printed as its message alone, without a stack. */
-export class CommandError extends Error {
+export class CommandError extends OperatorError {
   override name = 'CommandError';
-  // citty's runMain prints errors with console.error, which honours this hook.
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Error: ${this.message}`;
-  }
 }
 
 /** How the user command reaches the database chosen by the common --config/--database flags. */

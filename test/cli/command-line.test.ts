@@ -1,0 +1,114 @@
+/**
+ * `debmonitor-server` as a new user meets it: mistakes on the command line and a missing
+ * configuration file. Every failure is one line on stderr and an exit code.
+ */
+
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'debmonitor-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh, empty working directory. */
+function workDir(name: string): string {
+  const path = join(dir, name);
+  mkdirSync(path);
+  return path;
+}
+
+describe('a misspelled flag stops the command with exit 2, naming the flag and the closest one', () => {
+  const commands = [
+    ['serve'],
+    ['migrate'],
+    ['gc'],
+    ['recount'],
+    ['user', 'add', 'bob'],
+    ['user', 'passwd', 'bob'],
+    ['user', 'list'],
+    ['user', 'remove', 'bob'],
+  ];
+  for (const command of commands) {
+    test(`${command.join(' ')} --databse`, () => {
+      const cwd = workDir(`typo-${command.join('-')}`);
+      const run = runServerCli([...command, '--databse', 'sqlite:x.sqlite'], { cwd });
+      const name = command.filter((word) => word !== 'bob').join(' ');
+      expectOneLineError(run, 2, ["'--databse'", `debmonitor-server ${name}`, "'--database'"]);
+      // Nothing ran: no default database appeared.
+      expect(readdirSync(cwd)).toEqual([]);
+    });
+  }
+
+  test('version takes no options', () => {
+    const run = runServerCli(['version', '--databse', 'x'], { cwd: dir });
+    expectOneLineError(run, 2, ["'--databse'", 'no options']);
+  });
+
+  test('a flag far from every known one lists them', () => {
+    const run = runServerCli(['serve', '--db', 'x'], { cwd: dir });
+    expectOneLineError(run, 2, ["'--db'", '--config', '--database', '--host', '--port', '--[no-]migrate']);
+  });
+
+  test('a flag before the command says where flags go', () => {
+    const run = runServerCli(['--config=x.json', 'serve'], { cwd: dir });
+    expectOneLineError(run, 2, ["'--config'", 'after the command']);
+  });
+
+  test('a flag without its value', () => {
+    for (const args of [
+      ['recount', '--database'],
+      ['recount', '--database='],
+      ['gc', '--config', '--database'],
+    ]) {
+      expectOneLineError(runServerCli(args, { cwd: dir }), 2, ["'--", 'needs a value']);
+    }
+  });
+
+  test('a port that is not a number', () => {
+    expectOneLineError(runServerCli(['serve', '--port', 'abc'], { cwd: dir }), 2, ['--port', "'abc'"]);
+  });
+});
+
+describe('a wrong command or argument stops with exit 2', () => {
+  test('an unknown command suggests the closest', () => {
+    expectOneLineError(runServerCli(['serv'], { cwd: dir }), 2, ["unknown command 'serv'", "'serve'"]);
+    expectOneLineError(runServerCli(['user', 'rm', 'bob'], { cwd: dir }), 2, ["unknown command 'rm'"]);
+  });
+
+  test('no command names the commands', () => {
+    expectOneLineError(runServerCli([], { cwd: dir }), 2, ['needs a command', 'serve', 'migrate']);
+    expectOneLineError(runServerCli(['user'], { cwd: dir }), 2, ['needs a command', 'add', 'remove']);
+  });
+
+  test('a missing or extra argument', () => {
+    expectOneLineError(runServerCli(['user', 'add'], { cwd: dir }), 2, ['user add needs a USERNAME']);
+    expectOneLineError(runServerCli(['user', 'add', 'a', 'b'], { cwd: dir }), 2, ["unexpected argument 'b'"]);
+    expectOneLineError(runServerCli(['version', 'now'], { cwd: dir }), 2, ["unexpected argument 'now'"]);
+  });
+
+  test('--help, -h and --version still answer', () => {
+    expect(runServerCli(['user', 'add', '--help'], { cwd: dir }).stdout).toContain('--password-stdin');
+    expect(runServerCli(['serve', '-h'], { cwd: dir }).stdout).toContain('--database');
+    const version = runServerCli(['--version'], { cwd: dir });
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('a configuration file that does not exist stops with exit 1, naming it', () => {
+  test('--config', () => {
+    const cwd = workDir('config-flag');
+    const run = runServerCli(['serve', '--port', '0', '--config', 'missing.json'], { cwd });
+    expectOneLineError(run, 1, ['missing.json', 'does not exist']);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('DEBMONITOR_CONFIG', () => {
+    const cwd = workDir('config-env');
+    const run = runServerCli(['migrate'], { cwd, env: { DEBMONITOR_CONFIG: join(cwd, 'gone.json') } });
+    expectOneLineError(run, 1, [join(cwd, 'gone.json'), 'does not exist']);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
