@@ -67,21 +67,19 @@ const serve = defineCommand({
     if (args.migrate === false) extra.MIGRATE_ON_START = false;
     const config = readConfig(args, extra);
     const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
-    if (config.MIGRATE_ON_START) {
-      const applied = await migrate(database);
-      if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
-    }
-    await ensureInitialAdmin(database, config, log);
-    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
-    // safe with several instances on one database.
-    const fold = startPackageCountFold(database, { log });
+    // Listen before anything changes the database: a busy port must stop the start before the first
+    // admin is created, or its one-time password would be lost. Requests wait until `ready`.
+    let markReady = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
       port: config.LISTEN_PORT,
       maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+      ready,
     });
-    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
     const tlsServer = config.TLS
       ? await startTlsServer(app, {
           hostname: config.LISTEN_ADDRESS,
@@ -90,8 +88,19 @@ const serve = defineCommand({
           keyPath: config.TLS.KEY,
           caPath: config.TLS.CA,
           maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+          ready,
         })
       : undefined;
+    if (config.MIGRATE_ON_START) {
+      const applied = await migrate(database);
+      if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
+    }
+    await ensureInitialAdmin(database, config, log);
+    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
+    // safe with several instances on one database.
+    const fold = startPackageCountFold(database, { log });
+    markReady();
+    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
     if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
     const shutdown = async () => {
       log.info('Shutting down');

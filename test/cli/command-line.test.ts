@@ -1,13 +1,16 @@
 /**
- * `debmonitor-server` as a new user meets it: mistakes on the command line and a missing
- * configuration file. Every failure is one line on stderr and an exit code.
+ * `debmonitor-server` as a new user meets it: mistakes on the command line, a missing configuration
+ * file and a busy port. Every failure is one line on stderr and an exit code.
  */
 
+import { Database as SqliteClient } from 'bun:sqlite';
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
+import { startServerProcess } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,4 +114,57 @@ describe('a configuration file that does not exist stops with exit 1, naming it'
     expectOneLineError(run, 1, [join(cwd, 'gone.json'), 'does not exist']);
     expect(readdirSync(cwd)).toEqual([]);
   });
+});
+
+/** Accounts in a SQLite file; none when the schema does not exist yet. */
+function countUsers(file: string): number {
+  const client = new SqliteClient(file, { readonly: true });
+  try {
+    const table = client.query("SELECT name FROM sqlite_master WHERE name = 'users'").get();
+    if (!table) return 0;
+    return (client.query('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  } finally {
+    client.close();
+  }
+}
+
+describe('serve that cannot listen', () => {
+  let blocker: Server | undefined;
+  afterAll(() => blocker?.close());
+
+  test('a busy port stops it before it migrates or creates the first admin; the next start prints its password', async () => {
+    const listener = createServer();
+    blocker = listener;
+    const port = await new Promise<number>((resolvePort) =>
+      listener.listen(0, '127.0.0.1', () => resolvePort((listener.address() as { port: number }).port)),
+    );
+    const cwd = workDir('busy-port');
+    const file = join(cwd, 'busy.sqlite');
+    const run = runServerCli(['serve', '--port', String(port), '--database', `sqlite:${file}`], { cwd });
+    expectOneLineError(run, 1, [`127.0.0.1:${port}`, 'already in use']);
+    expect(run.stdout + run.stderr).not.toContain('password');
+    expect(countUsers(file)).toBe(0);
+
+    const server = await startServerProcess({ cwd, args: ['--database', `sqlite:${file}`] });
+    await server.stop();
+    expect(server.output()).toContain("Created the superuser 'admin' with the password");
+    expect(countUsers(file)).toBe(1);
+  });
+});
+
+test('TLS files that do not exist stop it before the first admin, naming the file', () => {
+  const cwd = workDir('tls-files');
+  const file = join(cwd, 'tls.sqlite');
+  writeFileSync(
+    join(cwd, 'config.json'),
+    JSON.stringify({ TLS: { CERT: 'missing.crt', KEY: 'missing.key', CA: 'missing-ca.crt', PORT: 0 } }),
+  );
+  const run = runServerCli(
+    ['serve', '--port', '0', '--config', 'config.json', '--database', `sqlite:${file}`],
+    {
+      cwd,
+    },
+  );
+  expectOneLineError(run, 1, ['TLS.CERT', 'missing.crt', 'No such file or directory']);
+  expect(countUsers(file)).toBe(0);
 });
