@@ -100,18 +100,25 @@ const serve = defineCommand({
     // safe with several instances on one database.
     const fold = startPackageCountFold(database, { log });
     markReady();
-    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
-    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
-    const shutdown = async () => {
-      log.info('Shutting down');
-      await tlsServer?.stop();
-      await server.stop();
-      await fold.stop();
-      await database.close();
+    // A second signal while stopping ends the process at once (the handlers run once).
+    const shutdown = async (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      try {
+        await tlsServer?.stop();
+        await server.stop();
+        await fold.stop();
+        await database.close();
+      } catch (error) {
+        log.error(`Shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      }
       process.exit(0);
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    // Installed before "listening on" is logged: whoever waits for that line may signal at once.
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
   },
 });
 

@@ -1,17 +1,19 @@
 /**
  * `debmonitor-server` as a new user meets it: mistakes on the command line, a missing configuration
- * file and a busy port. Every failure is one line on stderr and an exit code.
+ * file, a busy port, and stopping `npm start`. Every failure is one line on stderr and an exit code.
  */
 
 import { Database as SqliteClient } from 'bun:sqlite';
 import { afterAll, describe, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 
+const ROOT = resolve(import.meta.dir, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -167,4 +169,68 @@ test('TLS files that do not exist stop it before the first admin, naming the fil
   );
   expectOneLineError(run, 1, ['TLS.CERT', 'missing.crt', 'No such file or directory']);
   expect(countUsers(file)).toBe(0);
+});
+
+describe('stopping the server', () => {
+  test('SIGTERM stops serve with exit 0', async () => {
+    const cwd = workDir('sigterm');
+    const server = await startServerProcess({
+      cwd,
+      args: ['--database', `sqlite:${join(cwd, 'db.sqlite')}`],
+    });
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain('SIGTERM: shutting down');
+  });
+
+  /** True while any process of the group lives. */
+  function groupAlive(pgid: number): boolean {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `npm start` in its own process group (as a terminal runs it), resolved once it listens. */
+  async function startNpm(cwd: string): Promise<{ pgid: number; output: () => string }> {
+    const child = spawn(
+      'npm',
+      ['start', '--silent', '--', '--port', '0', '--database', `sqlite:${join(cwd, 'db.sqlite')}`],
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    await new Promise<void>((resolveStart, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start did not listen:\n${output}`)), 20_000);
+      child.stderr?.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('listening on')) {
+          clearTimeout(timer);
+          resolveStart();
+        }
+      });
+    });
+    return { pgid: child.pid ?? 0, output: () => output };
+  }
+
+  for (const [label, signal, target] of [
+    ['Ctrl-C (SIGINT to the process group)', 'SIGINT', 'group'],
+    ['SIGTERM to npm alone', 'SIGTERM', 'npm'],
+  ] as const) {
+    test(`${label} stops npm start and leaves no process behind`, async () => {
+      const npm = await startNpm(workDir(`npm-${signal}`));
+      try {
+        process.kill(target === 'group' ? -npm.pgid : npm.pgid, signal);
+        const deadline = Date.now() + 5000;
+        while (groupAlive(npm.pgid) && Date.now() < deadline) await Bun.sleep(50);
+        expect(groupAlive(npm.pgid)).toBe(false);
+        expect(npm.output()).toContain(`${signal}: shutting down`);
+      } finally {
+        if (groupAlive(npm.pgid)) process.kill(-npm.pgid, 'SIGKILL');
+      }
+    }, 30_000);
+  }
 });
