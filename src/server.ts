@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
-import { defineCommand, runMain } from 'citty';
+import { defineCommand } from 'citty';
+import { runCli, UsageError } from './cli/run-cli.ts';
 import { createUserCommand } from './cli/user-command.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/schema.ts';
@@ -62,25 +63,23 @@ const serve = defineCommand({
   async run({ args }) {
     const extra: Record<string, unknown> = {};
     if (args.host) extra.LISTEN_ADDRESS = args.host;
-    if (args.port) extra.LISTEN_PORT = Number(args.port);
+    if (args.port) extra.LISTEN_PORT = parsePort(args.port);
     if (args.migrate === false) extra.MIGRATE_ON_START = false;
     const config = readConfig(args, extra);
     const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
-    if (config.MIGRATE_ON_START) {
-      const applied = await migrate(database);
-      if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
-    }
-    await ensureInitialAdmin(database, config, log);
-    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
-    // safe with several instances on one database.
-    const fold = startPackageCountFold(database, { log });
+    // Listen before anything changes the database: a busy port must stop the start before the first
+    // admin is created, or its one-time password would be lost. Requests wait until `ready`.
+    let markReady = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
     const app = createApp({ config, database, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
       port: config.LISTEN_PORT,
       maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+      ready,
     });
-    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
     const tlsServer = config.TLS
       ? await startTlsServer(app, {
           hostname: config.LISTEN_ADDRESS,
@@ -89,21 +88,46 @@ const serve = defineCommand({
           keyPath: config.TLS.KEY,
           caPath: config.TLS.CA,
           maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
+          ready,
         })
       : undefined;
-    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
-    const shutdown = async () => {
-      log.info('Shutting down');
-      await tlsServer?.stop();
-      await server.stop();
-      await fold.stop();
-      await database.close();
+    if (config.MIGRATE_ON_START) {
+      const applied = await migrate(database);
+      if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
+    }
+    await ensureInitialAdmin(database, config, log);
+    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
+    // safe with several instances on one database.
+    const fold = startPackageCountFold(database, { log });
+    markReady();
+    // A second signal while stopping ends the process at once (the handlers run once).
+    const shutdown = async (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      try {
+        await tlsServer?.stop();
+        await server.stop();
+        await fold.stop();
+        await database.close();
+      } catch (error) {
+        log.error(`Shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      }
       process.exit(0);
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    // Installed before "listening on" is logged: whoever waits for that line may signal at once.
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
   },
 });
+
+/** A --port value: a whole number from 0 (any free port) to 65535. */
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port <= 65535)) throw new UsageError(`--port takes a port number from 0 to 65535, not '${text}'`);
+  return port;
+}
 
 const migrateCommand = defineCommand({
   meta: { name: 'migrate', description: 'Create or upgrade the database schema, then exit' },
@@ -168,6 +192,9 @@ export const main = defineCommand({
   subCommands: { serve, migrate: migrateCommand, gc, recount, user, version },
 });
 
-// runMain prints a failed command's error (ConfigError and CommandError print just their message)
-// and exits with 1.
-if (import.meta.main) void runMain(main);
+// runCli prints a failure as one line; a successful `serve` keeps the process alive with its listeners.
+if (import.meta.main) {
+  void runCli(main, process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

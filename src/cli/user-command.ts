@@ -3,20 +3,16 @@
  * first superuser, scripts and recovery. Passwords come from standard input (--password-stdin) or
  * are generated and printed, so every subcommand runs unattended.
  */
-
 import { type ArgsDef, defineCommand } from 'citty';
 import type { Database } from '../db/open-database.ts';
 import { checkUsername } from '../domain/username-policy.ts';
+import { OperatorError } from '../lib/operator-error.ts';
 import { changePassword, createAccount, generatePassword } from '../store/accounts/create-account.ts';
 import { deleteUserByName, findUserByName, listUsers } from '../store/users.ts';
 
 /** A failure the operator caused and can fix: printed as its message alone, without a stack. */
-export class CommandError extends Error {
+export class CommandError extends OperatorError {
   override name = 'CommandError';
-  // citty's runMain prints errors with console.error, which honours this hook.
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Error: ${this.message}`;
-  }
 }
 
 /** How the user command reaches the database chosen by the common --config/--database flags. */

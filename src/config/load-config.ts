@@ -5,18 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { OperatorError } from '../lib/operator-error.ts';
 import { type Config, ConfigSchema, type ParsedConfig } from './schema.ts';
 
 export const DEFAULT_SQLITE_PATH = './debmonitor.sqlite';
 
 /** A configuration problem the operator must fix; the message says what and where. */
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = 'ConfigError';
-  // citty's runMain prints a failed command with console.error, which honours this hook: the
-  // operator sees the message, not a stack trace.
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Error: ${this.message}`;
-  }
 }
 
 export interface LoadConfigOptions {

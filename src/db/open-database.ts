@@ -3,12 +3,14 @@
  * module that constructs drivers.
  */
 import { Database as SqliteClient } from 'bun:sqlite';
-import { resolve } from 'node:path';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/bun-sqlite';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
 import { createPool } from 'mysql2/promise';
 import type { Logger } from '../lib/logger.ts';
+import { OperatorError } from '../lib/operator-error.ts';
 import { type Dialect, getDialect } from './dialect.ts';
 import { createGroupCommitter } from './group-commit.ts';
 import * as mysqlTables from './schema/mysql.ts';
@@ -62,13 +64,36 @@ export interface OpenDatabaseOptions {
   log?: Pick<Logger, 'info' | 'warn'>;
 }
 
-/** Opens `url`; throws with a message naming the problem when the URL is not understood. */
+/** The database cannot be opened or reached; the message names it and what to do. */
+export class DatabaseOpenError extends OperatorError {
+  override name = 'DatabaseOpenError';
+}
+
+/**
+ * Opens `url` and checks that it answers; throws a DatabaseOpenError naming the problem when the URL
+ * is not understood, the SQLite file cannot be opened or MySQL refuses the connection.
+ */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options);
+  if (url.startsWith('sqlite:')) return openSqlite(sqliteFileOf(url), options);
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return openMysql(url, options);
-  throw new Error(
+  throw new DatabaseOpenError(
     `Unsupported database URL '${redactUrl(url)}': use sqlite:PATH (for example ${DEFAULT_DATABASE_URL}) or mysql://USER:PASSWORD@HOST:PORT/DATABASE`,
   );
+}
+
+/**
+ * The file of a SQLite URL: `sqlite:PATH` (relative to the working directory, or absolute), or the
+ * URL form `sqlite://PATH`, the same with `//` (so `sqlite:///var/x.sqlite` is absolute and
+ * `sqlite://./x.sqlite` relative). openSqlite refuses a file directly in `/`.
+ */
+export function sqliteFileOf(url: string): string {
+  const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+  if (file === '') {
+    throw new DatabaseOpenError(
+      `The database URL '${url}' names no file: write, for example, ${DEFAULT_DATABASE_URL}`,
+    );
+  }
+  return file;
 }
 
 /** Hides the password of a database URL. */
@@ -89,21 +114,74 @@ const GROUP_MAX_WRITERS = 8;
 /** No writer joins a group that has run this long (ms): bounds the first writer's wait. */
 const GROUP_MAX_MS = 250;
 
-function openSqlite(path: string, options: OpenDatabaseOptions): Database {
-  const file = path.replace(/^\/\/(?=\/)/, '') || './debmonitor.sqlite';
+/** Opens the SQLite file's writer and reader connections, or says in one sentence why not. */
+function openSqliteClients(
+  file: string,
+  busyTimeoutMs: number,
+): { writer: SqliteClient; reader: SqliteClient } {
   const inMemory = file === ':memory:';
-  const writer = new SqliteClient(file, { create: true, readwrite: true, strict: true });
-  writer.exec('PRAGMA journal_mode = WAL');
-  writer.exec('PRAGMA synchronous = NORMAL');
-  writer.exec('PRAGMA foreign_keys = ON');
-  writer.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
-  writer.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  // A second, read-only connection: readers see the last committed state while a report is applied.
-  const reader = inMemory ? writer : new SqliteClient(file, { readonly: true, strict: true });
-  if (!inMemory) {
-    reader.exec('PRAGMA foreign_keys = ON');
-    reader.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  if (!inMemory) checkSqliteFolder(file);
+  let writer: SqliteClient | undefined;
+  try {
+    writer = new SqliteClient(file, { create: true, readwrite: true, strict: true });
+    writer.exec('PRAGMA journal_mode = WAL');
+    writer.exec('PRAGMA synchronous = NORMAL');
+    writer.exec('PRAGMA foreign_keys = ON');
+    writer.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
+    writer.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    // A second, read-only connection: readers see the last committed state while a report is applied.
+    const reader = inMemory ? writer : new SqliteClient(file, { readonly: true, strict: true });
+    if (!inMemory) {
+      reader.exec('PRAGMA foreign_keys = ON');
+      reader.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    }
+    return { writer, reader };
+  } catch (error) {
+    writer?.close();
+    // SQLite's own words: "unable to open database file", "file is not a database"…
+    throw new DatabaseOpenError(`Cannot open the SQLite database ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
+}
+
+/**
+ * SQLite creates the file but not its folder, and its error ("unable to open") names neither. A file
+ * directly in `/` is always a slip, such as SQLAlchemy's `sqlite:///x.sqlite` (relative there).
+ */
+function checkSqliteFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  const problem = (text: string) => new DatabaseOpenError(`Cannot open the SQLite database ${file}: ${text}`);
+  const stats = statOrUndefined(folder);
+  if (!stats) throw problem(`the folder ${folder} does not exist`);
+  if (!stats.isDirectory()) throw problem(`${folder} is not a folder`);
+  const fileStats = statOrUndefined(resolve(file));
+  if (fileStats?.isDirectory()) throw problem('it is a folder, not a file');
+  if (folder === '/') {
+    throw problem(
+      'refusing a file in the root directory: write sqlite:./NAME.sqlite for a file in the working ' +
+        'directory, or a full path such as sqlite:/var/lib/debmonitor/debmonitor.sqlite',
+    );
+  }
+  try {
+    // The file, its -wal and its -shm are created in the folder.
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw problem(`the folder ${folder} is not writable by this user`);
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR: a file where a folder should be.
+  }
+}
+
+function openSqlite(file: string, options: OpenDatabaseOptions): Database {
+  const inMemory = file === ':memory:';
+  const { writer, reader } = openSqliteClients(file, options.busyTimeoutMs ?? 5000);
   const checkpointer = inMemory
     ? undefined
     : createWalCheckpointer(writer, resolve(file), {
@@ -161,15 +239,32 @@ function openSqlite(path: string, options: OpenDatabaseOptions): Database {
 /** Every MySQL connection's isolation level (see openMysql). */
 const SESSION_ISOLATION = 'READ COMMITTED';
 
-function openMysql(url: string, options: OpenDatabaseOptions): Database {
-  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database) throw new Error(`The MySQL URL '${redactUrl(url)}' names no database: add /DATABASE`);
+async function openMysql(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  let parsed: { url: URL; database: string; user: string; password: string };
+  try {
+    const parts = new URL(url.replace(/^mariadb:/, 'mysql:'));
+    parsed = {
+      url: parts,
+      database: decodeURIComponent(parts.pathname.replace(/^\//, '')),
+      user: decodeURIComponent(parts.username) || 'root',
+      password: decodeURIComponent(parts.password),
+    };
+  } catch {
+    throw new DatabaseOpenError(
+      `The MySQL URL '${redactUrl(url)}' is not a valid URL: write mysql://USER:PASSWORD@HOST:PORT/DATABASE, with % and other special characters %-encoded`,
+    );
+  }
+  const { database, user, password } = parsed;
+  if (!database) {
+    throw new DatabaseOpenError(`The MySQL URL '${redactUrl(url)}' names no database: add /DATABASE`);
+  }
+  const host = parsed.url.hostname || '127.0.0.1';
+  const port = parsed.url.port ? Number(parsed.url.port) : 3306;
   const pool = createPool({
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username) || 'root',
-    password: decodeURIComponent(parsed.password),
+    host,
+    port,
+    user,
+    password,
     database,
     charset: 'utf8mb4',
     // Timestamps are UTC on the wire and in the columns.
@@ -188,6 +283,14 @@ function openMysql(url: string, options: OpenDatabaseOptions): Database {
     const core = connection as unknown as { query(text: string, done: (error: unknown) => void): void };
     core.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${SESSION_ISOLATION}`, () => {});
   });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new DatabaseOpenError(describeMysqlFailure(error, { host, port, user, database }), {
+      cause: error,
+    });
+  }
   const db = drizzleMysql({
     client: pool,
     schema: mysqlTables,
@@ -215,4 +318,33 @@ function openMysql(url: string, options: OpenDatabaseOptions): Database {
       await pool.end();
     },
   };
+}
+
+/** Why MySQL refused us, in words that say what to do. */
+function describeMysqlFailure(
+  error: unknown,
+  at: { host: string; port: number; user: string; database: string },
+): string {
+  const server = `MySQL at ${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'ER_BAD_DB_ERROR':
+      return (
+        `The database '${at.database}' does not exist on ${server}: create it with ` +
+        `CREATE DATABASE \`${at.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;`
+      );
+    case 'ER_ACCESS_DENIED_ERROR':
+      return `${server} refused the user '${at.user}' (access denied): check the user and password of the database URL`;
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `The user '${at.user}' may not use the database '${at.database}' on ${server}: an administrator must grant it (GRANT ALL ON \`${at.database}\`.* TO '${at.user}'@'HOST';)`;
+    case 'ECONNREFUSED':
+      return `Cannot connect to ${server}: connection refused (is the server running, on this port?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot connect to ${server}: unknown host '${at.host}'`;
+    case 'ETIMEDOUT':
+      return `Cannot connect to ${server}: no answer (timed out)`;
+    default:
+      return `Cannot connect to ${server}: ${(error as Error | undefined)?.message ?? String(error)}`;
+  }
 }

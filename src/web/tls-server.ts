@@ -11,8 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Hono } from 'hono';
+import { describeFileError } from '../lib/describe-file-error.ts';
+import { OperatorError } from '../lib/operator-error.ts';
 import type { AppEnv, ConnectionInfo } from './env.ts';
-import type { RunningServer } from './start-server.ts';
+import { createReadyGate, ListenError, type RunningServer } from './start-server.ts';
 
 export interface TlsServerOptions {
   hostname: string;
@@ -23,6 +25,8 @@ export interface TlsServerOptions {
   caPath: string;
   /** Largest request body accepted, in bytes. */
   maxRequestBodySize: number;
+  /** Requests wait for this before reaching the app (see StartServerOptions). */
+  ready?: Promise<unknown>;
 }
 
 /** RFC 2253 form of a certificate subject (`CN=h1,O=Acme,C=US`): most specific attribute first. */
@@ -79,9 +83,18 @@ async function sendResponse(response: Response, res: ServerResponse): Promise<vo
   res.end();
 }
 
+function readPem(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new OperatorError(`Cannot read ${key} file ${path}: ${describeFileError(error)}`, { cause: error });
+  }
+}
+
 /** Serves `app` over TLS, handing each request its peer address and client certificate. */
 export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOptions): Promise<RunningServer> {
   const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+  const pending = createReadyGate(options.ready);
   const http = createHttpServer(async (req, res) => {
     const socket = req.socket as TLSSocket;
     const declared = Number(req.headers['content-length'] ?? '0');
@@ -94,6 +107,7 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
       clientCertificate: describePeer(socket),
     };
     try {
+      await pending();
       const response = await app.fetch(toRequest(req, `https://${req.headers.host ?? host}`), info);
       await sendResponse(response, res);
     } catch (error) {
@@ -101,18 +115,25 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
       res.end(`Internal server error: ${(error as Error).message}`);
     }
   });
-  const tls = createTlsServer(
-    {
-      cert: readFileSync(options.certPath),
-      key: readFileSync(options.keyPath),
-      ca: readFileSync(options.caPath),
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    (socket) => http.emit('connection', socket),
-  );
+  let tls: ReturnType<typeof createTlsServer>;
+  try {
+    tls = createTlsServer(
+      {
+        cert: readPem(options.certPath, 'TLS.CERT'),
+        key: readPem(options.keyPath, 'TLS.KEY'),
+        ca: readPem(options.caPath, 'TLS.CA'),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      (socket) => http.emit('connection', socket),
+    );
+  } catch (error) {
+    if (error instanceof OperatorError) throw error;
+    // A file that is not the PEM it should be (OpenSSL's words, e.g. "no start line").
+    throw new OperatorError(`Cannot use the TLS files: ${(error as Error).message}`, { cause: error });
+  }
   await new Promise<void>((resolveListen, reject) => {
-    tls.once('error', reject);
+    tls.once('error', (error) => reject(new ListenError(options.hostname, options.port, error)));
     tls.listen(options.port, options.hostname, () => resolveListen());
   });
   const port = (tls.address() as AddressInfo).port;

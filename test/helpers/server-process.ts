@@ -8,7 +8,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process wrote to stderr so far. */
   output(): string;
-  stop(): Promise<void>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number>;
 }
 
 export interface ServerProcessOptions {
@@ -52,7 +53,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     output: () => output,
     async stop() {
       child.kill('SIGTERM');
-      await child.exited;
+      return child.exited;
     },
   };
 }
