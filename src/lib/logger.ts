@@ -10,11 +10,26 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+let stderrGuarded = false;
+
+/**
+ * Writes a line to stderr, dropping it when nobody reads stderr any more (EPIPE): a server whose log
+ * reader went away (a pipe, a restarted collector) must go on serving.
+ */
+function writeToStderr(line: string): void {
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => {});
+  }
+  try {
+    process.stderr.write(`${line}\n`);
+  } catch {
+    // The stream is gone; the line is lost, the process is not.
+  }
+}
+
 /** Creates a logger that drops messages below `level`; `sink` defaults to stderr. */
-export function createLogger(
-  level: LogLevel = 'info',
-  sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Logger {
+export function createLogger(level: LogLevel = 'info', sink: (line: string) => void = writeToStderr): Logger {
   const emit = (at: LogLevel) => (message: string) => {
     if (ORDER[at] >= ORDER[level]) sink(`${at.toUpperCase()} ${message}`);
   };
