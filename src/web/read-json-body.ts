@@ -2,6 +2,7 @@
  * Reads an API request body as UTF-8 JSON whatever its Content-Type (spec §3.1), capped in size.
  * Every failure becomes a message an operator can act on.
  */
+import { readCappedBody } from './read-capped-body.ts';
 
 export type JsonBodyResult =
   | { ok: true; value: Record<string, unknown> }
@@ -16,10 +17,9 @@ export async function readJsonObject(request: Request, maxBytes: number): Promis
     status: 413,
     message: `Payload too large: the body exceeds ${maxBytes} bytes (MAX_REPORT_BYTES)`,
   } as const;
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return tooLarge;
-  const bytes = await readCapped(request, maxBytes);
-  if (bytes === null) return tooLarge;
+  const body = await readCappedBody(request, maxBytes);
+  if (!body.ok) return tooLarge;
+  const bytes = body.bytes;
   if (bytes.length === 0) {
     const path = new URL(request.url).pathname;
     return { ok: false, status: 400, message: `Empty POST, expected JSON string: ${request.method} ${path}` };
@@ -53,30 +53,4 @@ export async function readJsonObject(request: Request, maxBytes: number): Promis
     };
   }
   return { ok: true, value: value as Record<string, unknown> };
-}
-
-/** The body bytes, or null as soon as they exceed `maxBytes` (a missing Content-Length cannot dodge the cap). */
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

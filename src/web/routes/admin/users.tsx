@@ -22,6 +22,7 @@ import { readTokenCookie, SESSION_COOKIE } from '../../auth/cookies.ts';
 import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import type { AppEnv } from '../../env.ts';
 import { requireSuperuser } from '../../middleware/require-superuser.tsx';
+import { readFormBody } from '../../read-form-body.ts';
 import { UsersPage } from '../../views/users-page.tsx';
 
 /** What a successful action says, by the code in the redirect (never free text from the URL). */
@@ -106,7 +107,7 @@ function text(value: unknown): string {
 
 /** The form, or null when its CSRF token is missing or wrong. */
 async function readCheckedForm(c: Context<AppEnv>): Promise<Form | null> {
-  const form = await c.req.parseBody();
+  const form = await readFormBody(c);
   return isSessionTokenValid(c, readSubmittedToken(c, form)) ? form : null;
 }
 
