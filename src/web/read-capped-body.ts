@@ -3,10 +3,20 @@
  * cannot make a route buffer more than it can use.
  */
 
-export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too-large' };
+export type CappedBody =
+  | { ok: true; bytes: Uint8Array }
+  /** `too-large`: over the cap; `refused`: `inspect` stopped the read. */
+  | { ok: false; reason: 'too-large' | 'refused' };
 
-/** The body's bytes, unless they exceed `maxBytes`: then the rest of the body is never read. */
-export async function readCappedBody(request: Request, maxBytes: number): Promise<CappedBody> {
+/**
+ * The body's bytes, unless they exceed `maxBytes`. `inspect` sees each chunk as it arrives and may
+ * stop the read early by returning false; either way the rest of the body is never read.
+ */
+export async function readCappedBody(
+  request: Request,
+  maxBytes: number,
+  inspect?: (chunk: Uint8Array) => boolean,
+): Promise<CappedBody> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) return { ok: false, reason: 'too-large' };
   if (!request.body) return { ok: true, bytes: new Uint8Array() };
@@ -17,9 +27,10 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBytes) {
+    const refusal = total > maxBytes ? 'too-large' : inspect && !inspect(value) ? 'refused' : null;
+    if (refusal) {
       await reader.cancel().catch(() => {});
-      return { ok: false, reason: 'too-large' };
+      return { ok: false, reason: refusal };
     }
     chunks.push(value);
   }
