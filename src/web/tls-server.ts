@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import type { AddressInfo, Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Hono } from 'hono';
 import type { AppEnv, ConnectionInfo } from './env.ts';
@@ -21,9 +20,14 @@ export interface TlsServerOptions {
   certPath: string;
   keyPath: string;
   caPath: string;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes, declared or chunked. */
   maxRequestBodySize: number;
 }
+
+export const BODY_TOO_LARGE_TEXT = 'Payload too large';
+
+/** After refusing a body, how long the rest of it is read and dropped so the client can see the answer. */
+const LINGER_MS = 2_000;
 
 /** RFC 2253 form of a certificate subject (`CN=h1,O=Acme,C=US`): most specific attribute first. */
 export function formatSubjectDn(subject: string): string {
@@ -48,30 +52,103 @@ function describePeer(socket: TLSSocket): NonNullable<ConnectionInfo['clientCert
   return { verified: false, subjectDn, verifyError: String(socket.authorizationError ?? 'unknown') };
 }
 
-function toRequest(req: IncomingMessage, origin: string): Request {
+/**
+ * Closes a connection at once. Bun's `destroy()` waits for pending writes to flush, which a client
+ * that stopped reading never lets happen (Bun 1.4.5), so a reset is sent instead.
+ */
+function closeNow(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy(); // Node refuses to reset a TLS socket, but its destroy() does not wait.
+  }
+}
+
+/** A request body that the app read past the listener's cap. */
+class BodyTooLargeError extends Error {}
+
+/**
+ * The request body as a web stream that reads from the socket only when the app asks for more, and
+ * fails once more than `maxBytes` arrived: nothing downstream can buffer more than the cap.
+ */
+function streamBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  events: { tooLarge(): void; complete(): void },
+): ReadableStream<Uint8Array> {
+  let received = 0;
+  let listening = false;
+  let finished = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (!listening) {
+          listening = true;
+          req.on('data', (chunk: Buffer) => {
+            if (finished) return;
+            received += chunk.byteLength;
+            if (received > maxBytes) {
+              finished = true;
+              req.pause();
+              controller.error(new BodyTooLargeError(`The body exceeds ${maxBytes} bytes`));
+              events.tooLarge();
+              return;
+            }
+            controller.enqueue(chunk);
+            if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          });
+          req.once('end', () => {
+            if (finished) return;
+            finished = true;
+            controller.close();
+            events.complete();
+          });
+          const abort = () => {
+            if (finished) return;
+            finished = true;
+            controller.error(new Error('The client closed the connection during the body'));
+          };
+          req.once('error', abort);
+          req.once('close', abort);
+        }
+        req.resume();
+      },
+      cancel() {
+        finished = true;
+        req.pause();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function toRequest(
+  req: IncomingMessage,
+  origin: string,
+  body: ReadableStream<Uint8Array> | undefined,
+): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.set(name, value);
   }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
   return new Request(new URL(req.url ?? '/', origin), {
-    method,
+    method: req.method ?? 'GET',
     headers,
-    body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    body,
     // @ts-expect-error: needed by fetch implementations for a streamed request body.
     duplex: 'half',
   });
 }
 
-async function sendResponse(response: Response, res: ServerResponse): Promise<void> {
+async function sendResponse(response: Response, res: ServerResponse, close: boolean): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
+  if (close) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (response.body) {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
@@ -79,24 +156,62 @@ async function sendResponse(response: Response, res: ServerResponse): Promise<vo
   res.end();
 }
 
+/**
+ * Ends a connection whose request body was not read to the end (refused, or ignored by the route)
+ * instead of reading all of it; what arrives meanwhile is dropped, so the client can read the answer.
+ */
+function lingerAndClose(socket: TLSSocket, req: IncomingMessage): void {
+  req.removeAllListeners('data');
+  req.on('data', () => {});
+  req.resume();
+  socket.end();
+  setTimeout(() => closeNow(socket), LINGER_MS).unref?.();
+}
+
 /** Serves `app` over TLS, handing each request its peer address and client certificate. */
 export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOptions): Promise<RunningServer> {
   const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+  const maxBytes = options.maxRequestBodySize;
   const http = createHttpServer(async (req, res) => {
     const socket = req.socket as TLSSocket;
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > options.maxRequestBodySize) {
-      res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Payload too large');
-      return;
-    }
+    const method = req.method ?? 'GET';
+    // A client that goes away mid-body is no error of the server's (the body stream reports it).
+    req.on('error', () => {});
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
+    let bodyComplete = !hasBody;
+    let refused = false;
+    res.once('finish', () => {
+      if (!bodyComplete) lingerAndClose(socket, req);
+    });
+    const refuse = () => {
+      refused = true;
+      if (res.headersSent) closeNow(socket);
+      else res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(BODY_TOO_LARGE_TEXT);
+    };
+    if (Number(req.headers['content-length'] ?? '0') > maxBytes) return refuse();
+    const body =
+      hasBody && method !== 'GET' && method !== 'HEAD'
+        ? streamBody(req, maxBytes, {
+            tooLarge: refuse,
+            complete() {
+              bodyComplete = true;
+            },
+          })
+        : undefined;
     const info: ConnectionInfo = {
       remoteAddress: socket.remoteAddress ?? '',
       clientCertificate: describePeer(socket),
     };
     try {
-      const response = await app.fetch(toRequest(req, `https://${req.headers.host ?? host}`), info);
-      await sendResponse(response, res);
+      const response = await app.fetch(toRequest(req, `https://${req.headers.host ?? host}`, body), info);
+      if (refused) {
+        await response.body?.cancel();
+        return;
+      }
+      await sendResponse(response, res, !bodyComplete);
     } catch (error) {
+      if (refused) return;
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`Internal server error: ${(error as Error).message}`);
     }

@@ -1,74 +1,23 @@
 /** Native TLS with client certificates, with a CA and certificates made by openssl in the test. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../src/web/env.ts';
 import type { RunningServer } from '../../src/web/start-server.ts';
-import { formatSubjectDn, startTlsServer } from '../../src/web/tls-server.ts';
+import { BODY_TOO_LARGE_TEXT, formatSubjectDn, startTlsServer } from '../../src/web/tls-server.ts';
+import { certificateMaker } from '../helpers/certificates.ts';
 import { readOwnerState } from '../helpers/package-state.ts';
+import { millisecondsUntilClosed, openRaw, streamBody, waitForAnswer } from '../helpers/raw-http.ts';
 import { HOSTNAME } from '../helpers/reference-fixture.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-tls-'));
 const file = (name: string) => join(dir, name);
 
-function openssl(...args: string[]): void {
-  const result = Bun.spawnSync(['openssl', ...args], { cwd: dir, stderr: 'pipe' });
-  if (result.exitCode !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr.toString()}`);
-}
-
-/** A key and a certificate for `subject`, signed by `ca` (or self-signed when ca is null). */
-function makeCertificate(name: string, subject: string, ca: string | null, extensions?: string): void {
-  if (!ca) {
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '2',
-      '-subj',
-      subject,
-    );
-    return;
-  }
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    subject,
-  );
-  const extra = extensions ? ['-extfile', `${name}.ext`] : [];
-  if (extensions) writeFileSync(file(`${name}.ext`), extensions);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    ...extra,
-  );
-}
+const makeCertificate = certificateMaker(dir);
 
 function send(
   server: RunningServer,
@@ -103,15 +52,19 @@ function send(
   });
 }
 
+beforeAll(() => {
+  makeCertificate('ca', '/CN=Test CA', null);
+  makeCertificate('server', '/CN=127.0.0.1', 'ca', 'subjectAltName=IP:127.0.0.1\n');
+  makeCertificate('host1', `/C=US/O=Acme/CN=${HOSTNAME}`, 'ca');
+  makeCertificate('rogue-ca', '/CN=Rogue CA', null);
+  makeCertificate('rogue', `/CN=${HOSTNAME}`, 'rogue-ca');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('native TLS server', () => {
   let t: TestApp;
   let server: RunningServer;
   beforeAll(async () => {
-    makeCertificate('ca', '/CN=Test CA', null);
-    makeCertificate('server', '/CN=127.0.0.1', 'ca', 'subjectAltName=IP:127.0.0.1\n');
-    makeCertificate('host1', `/C=US/O=Acme/CN=${HOSTNAME}`, 'ca');
-    makeCertificate('rogue-ca', '/CN=Rogue CA', null);
-    makeCertificate('rogue', `/CN=${HOSTNAME}`, 'rogue-ca');
     t = await createTestApp({ fixture: true, config: { VERIFY_CLIENTS: true } });
     server = await startTlsServer(t.app, {
       hostname: '127.0.0.1',
@@ -125,7 +78,6 @@ describe('native TLS server', () => {
   afterAll(async () => {
     await server?.stop();
     await t?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a certificate from the CA authenticates the host, and its report is applied', async () => {
@@ -187,6 +139,74 @@ describe('native TLS server', () => {
       request.end();
     });
     expect(response).toBe(403);
+  });
+});
+
+/** An app whose route reads a body whole. */
+function createProbeApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // A body cut short fails the route; Hono's default handler would print each such error.
+  app.onError((_error, c) => c.text('route failed', 500));
+  app.get('/ok', (c) => c.text('ok'));
+  // Reads the whole body with no cap of its own, as a careless route would.
+  app.post('/echo', async (c) => c.text(`got ${(await c.req.arrayBuffer()).byteLength}`));
+  return app;
+}
+
+describe('native TLS server: body cap', () => {
+  const CAP = 1024 * 1024;
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTlsServer(createProbeApp(), {
+      hostname: '127.0.0.1',
+      port: 0,
+      certPath: file('server.crt'),
+      keyPath: file('server.key'),
+      caPath: file('ca.crt'),
+      maxRequestBodySize: CAP,
+    });
+  });
+  afterAll(async () => server?.stop());
+
+  test('a chunked body is cut at the cap with 413 even when the route would read it all, and the connection closed', async () => {
+    const connection = await openRaw({ port: server.port, tls: {} });
+    const sent = await streamBody(connection, 'POST /echo HTTP/1.1\r\nHost: x', {
+      totalBytes: 200 * 1024 * 1024,
+      chunked: true,
+    });
+    await waitForAnswer(connection);
+    expect(connection.status()).toBe(413);
+    expect(connection.received()).toContain(BODY_TOO_LARGE_TEXT);
+    expect(connection.received().toLowerCase()).toContain('connection: close');
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    await millisecondsUntilClosed(connection, 5_000);
+  });
+
+  test('a declared body over the cap is refused before it is read', async () => {
+    const connection = await openRaw({ port: server.port, tls: {} });
+    connection.socket.write(`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${CAP + 1}\r\n\r\n`);
+    await waitForAnswer(connection);
+    expect(connection.status()).toBe(413);
+    await millisecondsUntilClosed(connection, 5_000);
+  });
+
+  test('a Content-Length that understates the body does not dodge the cap: the rest is not body', async () => {
+    const connection = await openRaw({ port: server.port, tls: {} });
+    connection.socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789');
+    connection.socket.write(Buffer.alloc(2 * CAP, 'x'));
+    await millisecondsUntilClosed(connection, 5_000);
+    // The route saw 10 bytes, or the parser refused the garbage that followed them first.
+    expect(connection.received()).toMatch(/\r\ngot 10\r\n|^HTTP\/1\.1 400 /);
+  });
+
+  test('a chunked body under the cap reaches the route whole, and the connection stays open', async () => {
+    const connection = await openRaw({ port: server.port, tls: {} });
+    await streamBody(connection, 'POST /echo HTTP/1.1\r\nHost: x', { totalBytes: CAP, chunked: true });
+    await waitForAnswer(connection);
+    expect(connection.status()).toBe(200);
+    expect(connection.received()).toContain(`got ${CAP}`);
+    expect(connection.isClosed()).toBe(false);
+    connection.socket.destroy();
   });
 });
 
