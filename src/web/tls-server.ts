@@ -22,12 +22,39 @@ export interface TlsServerOptions {
   caPath: string;
   /** Largest request body accepted, in bytes, declared or chunked. */
   maxRequestBodySize: number;
+  /** Connection timeouts; `DEFAULT_TLS_TIMEOUTS` fills in what is missing. */
+  timeouts?: Partial<TlsTimeouts>;
 }
+
+/** How long the listener waits for a client, in milliseconds; the server's own work is not timed. */
+export interface TlsTimeouts {
+  /** From the TCP connection until the TLS handshake is done. */
+  handshakeMs: number;
+  /** Until a request's headers are complete, from the handshake or from the previous answer. */
+  headersMs: number;
+  /** Until a request's body is complete, from its headers. */
+  requestMs: number;
+  /** Silence of a client the server waits for (between requests, mid-request), or that leaves an answer unread. */
+  idleMs: number;
+}
+
+export const DEFAULT_TLS_TIMEOUTS: TlsTimeouts = {
+  handshakeMs: 10_000,
+  headersMs: 20_000,
+  requestMs: 120_000,
+  idleMs: 10_000,
+};
 
 export const BODY_TOO_LARGE_TEXT = 'Payload too large';
 
 /** After refusing a body, how long the rest of it is read and dropped so the client can see the answer. */
 const LINGER_MS = 2_000;
+
+/** After closing an idle connection gently, how long its client has to read the rest and close too. */
+const CLOSE_GRACE_MS = 30_000;
+
+/** Largest write of an answer at once (see sendResponse). */
+const WRITE_SLICE = 64 * 1024;
 
 /** RFC 2253 form of a certificate subject (`CN=h1,O=Acme,C=US`): most specific attribute first. */
 export function formatSubjectDn(subject: string): string {
@@ -61,6 +88,70 @@ function closeNow(socket: Socket): void {
     socket.resetAndDestroy();
   } catch {
     socket.destroy(); // Node refuses to reset a TLS socket, but its destroy() does not wait.
+  }
+}
+
+/**
+ * Closes connections whose client is slow or silent. node:http's own timeouts do not apply to
+ * sockets handed over with `emit('connection')` under Bun (checked on Bun 1.4.5), so the listener
+ * keeps them: one deadline (headers, then body) and the socket's idle timeout.
+ */
+class ConnectionGuard {
+  private deadline: ReturnType<typeof setTimeout> | undefined;
+  /** Whether an answer went out and may still be on its way to the client. */
+  private answered = false;
+
+  constructor(
+    private readonly socket: TLSSocket,
+    private readonly timeouts: TlsTimeouts,
+  ) {
+    socket.on('timeout', () => this.expire());
+    socket.once('close', () => clearTimeout(this.deadline));
+    this.arm(timeouts.headersMs);
+  }
+
+  /** An answer went out: the next request's headers are due (keep-alive). */
+  waitForNextRequest(): void {
+    this.answered = true;
+    this.arm(this.timeouts.headersMs);
+  }
+
+  /** A body is due. */
+  waitForBody(): void {
+    this.answered = false;
+    this.arm(this.timeouts.requestMs);
+  }
+
+  /**
+   * The server's turn: it works on a complete request, then answers. Bun's idle timeout counts only
+   * what the client sends, so a stalled answer is timed by sendResponse instead.
+   */
+  serverTurn(): void {
+    clearTimeout(this.deadline);
+    this.socket.setTimeout(0);
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => this.expire(), ms);
+    this.deadline.unref?.();
+    this.socket.setTimeout(this.timeouts.idleMs);
+  }
+
+  /**
+   * Mid-request the client is at fault: reset. After an answer, the end of it may still sit in the
+   * socket buffers of a slow reader, which a reset would drop: close gently, then reset if the
+   * client does not close its side either.
+   */
+  private expire(): void {
+    clearTimeout(this.deadline);
+    this.socket.setTimeout(0);
+    if (!this.answered) {
+      closeNow(this.socket);
+      return;
+    }
+    this.socket.end();
+    setTimeout(() => closeNow(this.socket), CLOSE_GRACE_MS).unref?.();
   }
 }
 
@@ -141,7 +232,17 @@ function toRequest(
   });
 }
 
-async function sendResponse(response: Response, res: ServerResponse, close: boolean): Promise<void> {
+/**
+ * Writes the app's answer in slices of `WRITE_SLICE` bytes, so that a client that reads slowly still
+ * drains a slice within `idleMs`; one that stops reading for that long is disconnected.
+ */
+async function sendResponse(
+  response: Response,
+  res: ServerResponse,
+  socket: TLSSocket,
+  close: boolean,
+  idleMs: number,
+): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
@@ -151,9 +252,37 @@ async function sendResponse(response: Response, res: ServerResponse, close: bool
   if (close) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for (let offset = 0; offset < chunk.byteLength; offset += WRITE_SLICE) {
+        if (res.destroyed) return;
+        if (!res.write(chunk.subarray(offset, offset + WRITE_SLICE)) && !(await drained(res, idleMs))) {
+          closeNow(socket);
+          return;
+        }
+      }
+    }
   }
   res.end();
+}
+
+/**
+ * Whether the client read enough of the answer for writing to go on within `ms`. Bun's socket idle
+ * timeout does not fire while a write waits (Bun 1.4.5), so the wait is timed here.
+ */
+function drained(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolveDrain) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolveDrain(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(onClose, ms);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }
 
 /**
@@ -171,9 +300,21 @@ function lingerAndClose(socket: TLSSocket, req: IncomingMessage): void {
 /** Serves `app` over TLS, handing each request its peer address and client certificate. */
 export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOptions): Promise<RunningServer> {
   const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+  const timeouts = { ...DEFAULT_TLS_TIMEOUTS, ...options.timeouts };
   const maxBytes = options.maxRequestBodySize;
+  const guards = new WeakMap<object, ConnectionGuard>();
+  const guardOf = (socket: TLSSocket) => {
+    let guard = guards.get(socket);
+    if (!guard) {
+      guard = new ConnectionGuard(socket, timeouts);
+      guards.set(socket, guard);
+    }
+    return guard;
+  };
+
   const http = createHttpServer(async (req, res) => {
     const socket = req.socket as TLSSocket;
+    const guard = guardOf(socket);
     const method = req.method ?? 'GET';
     // A client that goes away mid-body is no error of the server's (the body stream reports it).
     req.on('error', () => {});
@@ -182,7 +323,8 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
     let bodyComplete = !hasBody;
     let refused = false;
     res.once('finish', () => {
-      if (!bodyComplete) lingerAndClose(socket, req);
+      if (bodyComplete) guard.waitForNextRequest();
+      else lingerAndClose(socket, req);
     });
     const refuse = () => {
       refused = true;
@@ -190,12 +332,15 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
       else res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' }).end(BODY_TOO_LARGE_TEXT);
     };
     if (Number(req.headers['content-length'] ?? '0') > maxBytes) return refuse();
+    if (hasBody) guard.waitForBody();
+    else guard.serverTurn();
     const body =
       hasBody && method !== 'GET' && method !== 'HEAD'
         ? streamBody(req, maxBytes, {
             tooLarge: refuse,
             complete() {
               bodyComplete = true;
+              guard.serverTurn();
             },
           })
         : undefined;
@@ -209,13 +354,15 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
         await response.body?.cancel();
         return;
       }
-      await sendResponse(response, res, !bodyComplete);
+      await sendResponse(response, res, socket, !bodyComplete, timeouts.idleMs);
     } catch (error) {
       if (refused) return;
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`Internal server error: ${(error as Error).message}`);
     }
   });
+  // Only what the Keep-Alive header announces: the guard does the closing.
+  http.keepAliveTimeout = timeouts.idleMs;
   const tls = createTlsServer(
     {
       cert: readFileSync(options.certPath),
@@ -223,9 +370,15 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
       ca: readFileSync(options.caPath),
       requestCert: true,
       rejectUnauthorized: false,
+      handshakeTimeout: timeouts.handshakeMs,
     },
-    (socket) => http.emit('connection', socket),
+    (socket) => {
+      guardOf(socket);
+      http.emit('connection', socket);
+    },
   );
+  // A failed or timed-out handshake: Node closes the socket itself, Bun only reports it.
+  tls.on('tlsClientError', (_error, socket) => closeNow(socket));
   await new Promise<void>((resolveListen, reject) => {
     tls.once('error', reject);
     tls.listen(options.port, options.hostname, () => resolveListen());
