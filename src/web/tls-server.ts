@@ -50,9 +50,6 @@ export const BODY_TOO_LARGE_TEXT = 'Payload too large';
 /** After refusing a body, how long the rest of it is read and dropped so the client can see the answer. */
 const LINGER_MS = 2_000;
 
-/** After closing an idle connection gently, how long its client has to read the rest and close too. */
-const CLOSE_GRACE_MS = 30_000;
-
 /** Largest write of an answer at once (see sendResponse). */
 const WRITE_SLICE = 64 * 1024;
 
@@ -141,7 +138,7 @@ class ConnectionGuard {
   /**
    * Mid-request the client is at fault: reset. After an answer, the end of it may still sit in the
    * socket buffers of a slow reader, which a reset would drop: close gently, then reset if the
-   * client does not close its side either.
+   * client has not closed its side either `idleMs` later (one that never reads never sees the end).
    */
   private expire(): void {
     clearTimeout(this.deadline);
@@ -151,7 +148,7 @@ class ConnectionGuard {
       return;
     }
     this.socket.end();
-    setTimeout(() => closeNow(this.socket), CLOSE_GRACE_MS).unref?.();
+    setTimeout(() => closeNow(this.socket), this.timeouts.idleMs).unref?.();
   }
 }
 

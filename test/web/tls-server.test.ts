@@ -306,6 +306,13 @@ describe('native TLS server: timeouts', () => {
     await expectClosedAfter(connection, TIMEOUTS.idleMs);
   });
 
+  test('a keep-alive client that never reads its answer is closed idleMs after the gentle close', async () => {
+    const connection = await openRaw({ port: server.port, tls: {} });
+    connection.socket.pause();
+    connection.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    await expectClosedAfter(connection, 2 * TIMEOUTS.idleMs);
+  });
+
   test('a body that stops halfway is cut after idleMs', async () => {
     const connection = await openRaw({ port: server.port, tls: {} });
     connection.socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
