@@ -14,6 +14,7 @@ import { requireSuperuser } from '../../access/rules.tsx';
 import { readTokenCookie, SESSION_COOKIE } from '../../auth/cookies.ts';
 import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import type { AppEnv } from '../../env.ts';
+import { readFormBody } from '../../read-form-body.ts';
 import { UsersPage } from '../../views/users-page.tsx';
 
 /** What a successful action says, by the code in the redirect (never free text from the URL). */
@@ -92,7 +93,7 @@ function text(value: unknown): string {
 
 /** The form, or null when its CSRF token is missing or wrong. */
 async function readCheckedForm(c: Context<AppEnv>): Promise<Form | null> {
-  const form = await c.req.parseBody();
+  const form = await readFormBody(c);
   return isSessionTokenValid(c, readSubmittedToken(c, form)) ? form : null;
 }
 

@@ -23,6 +23,7 @@ import { openSession } from '../../auth/sessions.ts';
 import type { CasClient } from '../../cas/cas-client.ts';
 import type { AppEnv } from '../../env.ts';
 import { clientAddress, publicOrigin } from '../../http/request-origin.ts';
+import { readFormBody } from '../../read-form-body.ts';
 import { LoginPage } from '../../views/login-page.tsx';
 import { MessagePage } from '../../views/message-page.tsx';
 
@@ -48,7 +49,7 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
 
   routes.post('/login/', allowAnyone, async (c) => {
     if (cas) return c.text('Sign-in goes through CAS: open /login/ in a browser.', 405, { Allow: 'GET' });
-    const form = await c.req.parseBody();
+    const form = await readFormBody(c);
     if (!isLoginFormTokenValid(c, readSubmittedToken(c, form))) return rejectCsrf(c);
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
