@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-/** The fleet agent, flag-compatible with debmonitor-client (spec/agent.md). See docs/agent.md. */
+/** The fleet agent, flag-compatible with debmonitor-client. See docs/agent.md. */
 import { runCommand } from 'citty';
 import { agentCommand } from './agent/cli/command.ts';
 

@@ -1,6 +1,6 @@
 /**
  * `--check`: what the agent would send and whether each server accepts its certificate, in one command
- * (spec/agent.md §9 item 5), so a 403 or 400 can be understood without reading server logs.
+ * (docs/agent.md, "Troubleshooting"), so a 403 or 400 can be understood without reading server logs.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The two ways a run can fail, each with its exit code (spec/agent.md §1.4).
+ * The two ways a run can fail, each with its exit code (docs/agent.md, "Exit codes and logs").
  * Only `run-cli.ts` turns them into output and an exit code.
  */
 

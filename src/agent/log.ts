@@ -1,6 +1,6 @@
 /**
  * Log lines in legacy's format, `LEVEL:debmonitor:message`, always on stderr: stdout is reserved for the
- * dry-run payload (spec/agent.md §4.3, §4.7), and operators grep apt output for these lines.
+ * dry-run payload (docs/agent.md, "Exit codes and logs"), and operators grep apt output for these lines.
  */
 
 import type { Logger } from '../lib/logger.ts';

@@ -51,7 +51,7 @@ export function createSystemFacts(): SystemFacts {
   };
 }
 
-/** The User-Agent legacy sent, with this agent's version (spec §4.3). */
+/** The User-Agent legacy sent, with this agent's version (docs/protocol.md, "Client behaviour"). */
 export const USER_AGENT = `debmonitor-client/${VERSION} +https://wikitech.wikimedia.org/wiki/Debmonitor`;
 
 /** Runs the agent; returns the exit code, or throws AgentError for a runtime failure (exit 1). */
@@ -149,7 +149,7 @@ async function removeInterruptedUpdates(logger: AgentLogger): Promise<void> {
   }
 }
 
-/** The request policy of this run; TLS files are read here, at send time (spec §1.3). */
+/** The request policy of this run; TLS files are read here, at send time. */
 function createPolicy(options: AgentOptions, logger: AgentLogger): RequestPolicy {
   return {
     tls: loadTlsSettings({ cert: options.cert, key: options.key, ca: options.ca }),

@@ -1,11 +1,11 @@
 /**
- * `debmonitor --update` (DESIGN.md decision 1): after a full report, ask the server which agent it
- * offers with one HEAD request; when that is newer (or is the pinned version), download it to a
- * temporary file beside the running executable while hashing it, verify the SHA-256 the server
- * announced, check that it is an ELF executable for this machine that answers the agent's self-test
- * for that version, and rename it over the running binary with the same mode and owner. Any failure
- * is logged and the old binary stays; runSelfUpdate never throws, so an update can never change the
- * report's exit code. Never call it from the `-u` or `-g` hook modes.
+ * `debmonitor --update` (docs/protocol.md, "Agent downloads"): after a full report, ask the server which
+ * agent it offers with one HEAD request; when that is newer (or is the pinned version), download it to a
+ * temporary file beside the running executable while hashing it, verify the SHA-256 the server announced,
+ * check that it is an ELF executable for this machine that answers the agent's self-test for that
+ * version, and rename it over the running binary with the same mode and owner. Any failure is logged and
+ * the old binary stays; runSelfUpdate never throws, so an update can never change the report's exit code.
+ * Never call it from the `-u` or `-g` hook modes.
  */
 import { open, realpath } from 'node:fs/promises';
 import { decideUpdate } from '../domain/update-decision.ts';

@@ -1,5 +1,5 @@
 /**
- * The server configuration: upstream DebMonitor's config.json keys (spec/server.md §5), so an
+ * The server configuration (README.md, "Configuration"): upstream DebMonitor's config.json keys, so an
  * existing installation can switch, plus our own keys. Validated once at start.
  */
 import * as v from 'valibot';
@@ -47,7 +47,10 @@ export const ConfigSchema = v.object({
   VERIFY_CLIENTS: v.optional(Flag, true),
   PROXY_HOSTS: v.optional(StringList, []),
   PROXY_IMAGES: v.optional(StringList, []),
-  /** Project decision 5: login is required unless this is false. */
+  /**
+   * Login is required unless this is false (upstream defaulted to false; docs/protocol.md,
+   * "Differences from upstream").
+   */
   REQUIRE_LOGIN: v.optional(Flag, true),
   HOST_EXTERNAL_LINKS: v.optional(LinkTemplates, {}),
   IMAGE_EXTERNAL_LINKS: v.optional(LinkTemplates, {}),
@@ -75,7 +78,10 @@ export const ConfigSchema = v.object({
   MIGRATE_ON_START: v.optional(Flag, true),
   /** Largest accepted report body, in bytes (a 10,000-package host sends about 1.5 MB). */
   MAX_REPORT_BYTES: v.optional(PositiveInt, 32 * 1024 * 1024),
-  /** Project decision 4: /kubernetes/update needs a CN in PROXY_IMAGES unless this is false. */
+  /**
+   * /kubernetes/update needs a CN in PROXY_IMAGES unless this is false (upstream accepted any verified
+   * certificate; docs/protocol.md, "Client certificates").
+   */
   KUBERNETES_REQUIRE_PROXY: v.optional(Flag, true),
   /** GC: hosts not updated for this many days are deleted (0 = never). */
   GC_HOST_MAX_AGE_DAYS: v.optional(NonNegativeInt, 15),

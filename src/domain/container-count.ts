@@ -1,4 +1,4 @@
-/** Container counts of Kubernetes reports (spec/server.md §3.4.6 item 8). */
+/** Container counts of Kubernetes reports (docs/protocol.md, "Kubernetes reports"). */
 
 /** Largest count the unsigned column holds. */
 const MAX_CONTAINERS = 4_294_967_295;

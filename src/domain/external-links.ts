@@ -1,4 +1,4 @@
-/** The "External resources" links of host and image pages (spec §3.5 items 3 and 11, §5). */
+/** The "External resources" links of host and image pages (docs/architecture.md, "Web pages"). */
 import { fillUrlTemplate } from '../lib/url-template.ts';
 
 /** `registry.example.com/component/image-name:1.2.3-1` → `component/image-name`; a name without `/` keeps its path. */

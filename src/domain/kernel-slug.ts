@@ -1,4 +1,4 @@
-/** Kernel URL slugs (spec/server.md §2.6): Django 3.2 `slugify` of the kernel name. */
+/** Kernel URL slugs (docs/architecture.md, "Web pages"): Django 3.2 `slugify` of the kernel name. */
 
 /** Computes the slug upstream stores for a kernel name (`6.1.0-18-amd64` → `610-18-amd64`). */
 export function slugifyKernelName(name: string): string {

@@ -1,4 +1,4 @@
-/** OS labels (spec/server.md §2.2): validated only when a report would create a new OS row. */
+/** OS labels (docs/protocol.md, "Host reports"): validated only when a report would create a new OS row. */
 
 const OS_NAME_PATTERN = /^(Debian( \d\d)?|Ubuntu( \d\d\.\d\d)?)$/;
 export const MAX_OS_NAME_LENGTH = 32;

@@ -1,6 +1,7 @@
 /**
- * The package part of a host or image report (spec/server.md §3.4.1), as a pure function: given the
- * rows recorded for the host and the report's lists, it returns the rows to write and to delete.
+ * The package part of a host or image report (docs/protocol.md, "What a report does"), as a pure
+ * function: given the rows recorded for the host and the report's lists, it returns the rows to write
+ * and to delete.
  * Versions are plain strings here; the store turns them into ids.
  */
 
@@ -67,7 +68,7 @@ export interface ReportDiff {
   totals: { packages: number; upgrades: number; security: number };
 }
 
-/** The upgrade type that marks a security upgrade (spec §7). */
+/** The upgrade type that marks a security upgrade. */
 export const SECURITY_UPGRADE = 'security';
 
 interface WorkingRow extends DesiredPackage {
@@ -76,11 +77,13 @@ interface WorkingRow extends DesiredPackage {
 }
 
 /**
- * Computes the resulting state of §3.4.1, with the recommended fixes: duplicates in `upgradable`
- * let the last one win; a name in `uninstalled` ends absent even if `installed` or `upgradable` also
- * name it; a full report that changes the OS cleans up like any other; a candidate equal to the
- * installed version means no upgrade. Upstream quirk (a) is settled as "keep": after a full report
- * the host has exactly the packages named in `installed` or `upgradable` (minus `uninstalled`).
+ * Computes the resulting state, with upstream's bugs fixed (docs/protocol.md, "Differences from
+ * upstream"): duplicates in `upgradable` let the last one win; a name in `uninstalled` ends absent
+ * even if `installed` or `upgradable` also name it; a full report that changes the OS cleans up like
+ * any other; a candidate equal to the installed version means no upgrade. A recorded package that a
+ * full report lists only in `upgradable` is kept (upstream kept or deleted it depending on whether its
+ * candidate changed): after a full report the host has exactly the packages named in `installed` or
+ * `upgradable` (minus `uninstalled`).
  *
  * `recorded` may hold only the rows the report names (a partial report cannot touch others); the
  * totals then cover those rows only (see countTotals for the counters' delta). Linear in the report

@@ -1,7 +1,7 @@
 /**
- * The source version of a binary package version (spec/server.md §2.4, §9 item 2). Reports carry no
- * source version, so upstream records the binary's own version string as its source version (binNMUs
- * such as `1.2-3+b1` thus create source versions that do not exist in Debian). Kept for
+ * The source version of a binary package version (docs/protocol.md, "Host reports"). Reports carry
+ * no source version, so upstream records the binary's own version string as its source version
+ * (binNMUs such as `1.2-3+b1` thus create source versions that do not exist in Debian). Kept for
  * compatibility, in this one place.
  */
 export function sourceVersionOf(binaryVersion: string): string {

@@ -1,4 +1,4 @@
-/** Client-certificate subjects (spec/server.md §4.1 step 3). */
+/** Client-certificate subjects (docs/protocol.md, "The CN"). */
 
 const CN_PATTERN = /(^|,)CN=([^,]+)(,|$)/i;
 

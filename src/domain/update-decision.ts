@@ -1,7 +1,7 @@
 /**
- * Whether an agent should replace itself with the build a server offers (DESIGN.md decision 1):
- * only for a newer semantic version, never a downgrade, unless a version is pinned, in which case
- * exactly that version is installed, older or newer.
+ * Whether an agent should replace itself with the build a server offers (docs/protocol.md, "Agent
+ * downloads"): only for a newer semantic version, never a downgrade, unless a version is pinned, in
+ * which case exactly that version is installed, older or newer.
  */
 import { compareSemver, isSemver } from './semver.ts';
 

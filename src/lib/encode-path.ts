@@ -1,7 +1,7 @@
 /**
- * Link building (spec/server.md §3.1): percent-encode a path, keeping `/ : @ ~` and the RFC 3986
- * sub-delimiters (`! $ & ' ( ) * + , ; =`) literal, so `libstdc++6` stays readable and image names
- * keep their slashes and colons.
+ * Link building (docs/protocol.md, "URLs and names"): percent-encode a path, keeping `/ : @ ~` and the
+ * RFC 3986 sub-delimiters (`! $ & ' ( ) * + , ; =`) literal, so `libstdc++6` stays readable and image
+ * names keep their slashes and colons.
  */
 
 const KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;

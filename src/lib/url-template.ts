@@ -2,7 +2,7 @@
 
 /**
  * Replaces each `{name}` whose name is in `values`; unknown placeholders stay as they are (upstream
- * answered 500 for them, spec §5).
+ * answered 500 for them).
  */
 export function fillUrlTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>

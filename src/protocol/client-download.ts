@@ -1,4 +1,7 @@
-/** The `/client` contract between the server and a self-updating agent (DESIGN.md decision 1). */
+/**
+ * The `/client` contract between the server and a self-updating agent (docs/protocol.md,
+ * "Agent downloads").
+ */
 
 /** The version of the agent binary the server offers (semantic version). */
 export const CLIENT_VERSION_HEADER = 'X-Debmonitor-Client-Version';

@@ -1,5 +1,5 @@
 /**
- * The agent <-> server JSON contract (spec/server.md §3.4, spec/agent.md §4).
+ * The agent <-> server JSON contract (docs/protocol.md).
  * Shared by both programs: the agent builds these objects, the server validates them.
  */
 import * as v from 'valibot';
@@ -12,7 +12,8 @@ export const MAX_OS_LENGTH = 32;
  * Whether both databases keep `text` apart from every other text. MariaDB's collations ignore
  * trailing spaces ('foo' and 'foo ' are one key of a unique index), and an unpaired surrogate (a
  * `\ud800` escape is valid JSON) has no UTF-8 form, so it is stored as U+FFFD: two names the report
- * tells apart would become one row, and the report could not be applied (spec: 400, not 500).
+ * tells apart would become one row, and the report could not be applied. Such names are refused with
+ * 400 (docs/protocol.md, "Limits").
  */
 export function isStorableText(text: string): boolean {
   return !text.endsWith(' ') && text.isWellFormed();
@@ -48,7 +49,10 @@ export const UpgradableItemSchema = v.object({
   version_from: VersionSchema,
   version_to: VersionSchema,
   source: NameSchema,
-  /** `security` marks a security upgrade; empty or missing means an ordinary one (DESIGN.md decision 2). */
+  /**
+   * `security` marks a security upgrade; empty or missing means an ordinary one (docs/protocol.md,
+   * "Our extensions").
+   */
   type: v.optional(v.nullable(v.pipe(StoredString, v.maxLength(MAX_NAME_LENGTH)))),
 });
 export type UpgradableItem = v.InferOutput<typeof UpgradableItemSchema>;

@@ -1,8 +1,8 @@
 /**
- * Get-or-create of catalog rows in bulk (spec/server.md §2.4): OS, kernels, package names, source
- * names, source versions and package versions. One SELECT per kind for everything a report needs
- * that the cache does not know, and one batched insert of what is missing. Inserts are sorted, so
- * that concurrent reports take row locks in the same order.
+ * Get-or-create of catalog rows in bulk (docs/architecture.md, "A report's path"): OS, kernels,
+ * package names, source names, source versions and package versions. One SELECT per kind for
+ * everything a report needs that the cache does not know, and one batched insert of what is missing.
+ * Inserts are sorted, so that concurrent reports take row locks in the same order.
  */
 
 import { and, eq } from 'drizzle-orm';
@@ -44,7 +44,7 @@ export function findPackageIds(
   return lookUpNames(tx, database, cache, 'package', [...names]);
 }
 
-/** The id of the OS named `name`, creating it if the name is valid (spec §2.2). */
+/** The id of the OS named `name`, creating it if the name is valid (docs/protocol.md, "Host reports"). */
 export async function resolveOs(
   tx: AppDb,
   database: Database,

@@ -1,10 +1,10 @@
 /**
- * Garbage collection (spec/server.md §6): stale hosts and images, then every catalog row nothing
- * refers to any more. Each step is one set-based DELETE in its own transaction, printing upstream's
- * line; deleting hosts and images first takes their rows off the packages' counts. A report creates
- * and links its versions in one transaction, so GC never sees a version that was created but not
- * yet linked; a report that reuses a version GC deletes at that very moment fails its foreign-key
- * check and retries with a fresh cache (see report-runner.ts).
+ * Garbage collection (README.md, "Garbage collection"): stale hosts and images, then every catalog
+ * row nothing refers to any more. Each step is one set-based DELETE in its own transaction, printing
+ * upstream's line; deleting hosts and images first takes their rows off the packages' counts. A
+ * report creates and links its versions in one transaction, so GC never sees a version that was
+ * created but not yet linked; a report that reuses a version GC deletes at that very moment fails its
+ * foreign-key check and retries with a fresh cache (see report-runner.ts).
  */
 import { inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { batchRows } from '../db/dialect.ts';

@@ -1,4 +1,4 @@
-/** Host reports and host deletion (spec/server.md §3.4.1, §3.4.2). */
+/** Host reports and host deletion (docs/protocol.md, "Host reports" and "Host deletion"). */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import type { ReportDiff } from '../domain/report-diff.ts';

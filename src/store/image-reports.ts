@@ -1,4 +1,7 @@
-/** Image reports, the image JSON detail and image deletion (spec/server.md §3.4.3–3.4.5). */
+/**
+ * Image reports, the image JSON detail and image deletion (docs/protocol.md, "Image reports" and
+ * "Image lookup and deletion").
+ */
 import { count, eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import { type ImageReport, isStorableText } from '../protocol/report.ts';

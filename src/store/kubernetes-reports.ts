@@ -1,4 +1,7 @@
-/** Kubernetes cluster reports (spec/server.md §3.4.6): each report replaces its cluster's rows. */
+/**
+ * Kubernetes cluster reports: each report replaces its cluster's rows (docs/protocol.md,
+ * "Kubernetes reports").
+ */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { batchRows } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';

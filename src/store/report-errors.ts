@@ -5,7 +5,7 @@ export class InvalidReportError extends Error {
   override name = 'InvalidReportError';
 }
 
-/** The report names an OS that does not exist and may not be created (spec §2.2). */
+/** The report names an OS that does not exist and may not be created (docs/protocol.md, "Host reports"). */
 export class InvalidOsNameError extends Error {
   override name = 'InvalidOsNameError';
   constructor(

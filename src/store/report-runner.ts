@@ -1,9 +1,9 @@
 /**
- * Runs one report's transaction with the guarantees of DESIGN.md "Ingesting a report": reports for
- * the same host (or image, or cluster) never interleave in this process (a keyed mutex) nor across
- * processes (the transaction locks the owner's row); deadlocks and lock timeouts are retried; a
- * foreign-key failure (a cached row deleted by GC, possibly on another instance) clears the cache
- * and retries once.
+ * Runs one report's transaction with the guarantees of docs/architecture.md, "A report's path"
+ * (step 8): reports for the same host (or image, or cluster) never interleave in this process (a keyed
+ * mutex) nor across processes (the transaction locks the owner's row); deadlocks and lock timeouts are
+ * retried; a foreign-key failure (a cached row deleted by GC, possibly on another instance) clears the
+ * cache and retries once.
  */
 import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';

@@ -1,4 +1,7 @@
-/** Responses of the agent API: `text/plain` without a charset (spec §3.4.9), 405 with `Allow`. */
+/**
+ * Responses of the agent API: `text/plain` without a charset, 405 with `Allow` (docs/protocol.md,
+ * "Requests and responses").
+ */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
@@ -17,7 +20,7 @@ export function emptyText(
   return c.body(null, status, { 'Content-Type': 'text/plain', ...headers });
 }
 
-/** 405 with the methods the path accepts and an empty body (spec §3.1). */
+/** 405 with the methods the path accepts and an empty body (docs/protocol.md, "URLs and names"). */
 export function methodNotAllowed(c: Context<AppEnv>, allow: string): Response {
   return emptyText(c, 405, { Allow: allow });
 }

@@ -1,4 +1,4 @@
-/** The help text, rendered by citty from the option table (spec/agent.md §1.1). */
+/** The help text, rendered by citty from the option table. */
 import { type ArgsDef, type CommandMeta, renderUsage } from 'citty';
 import { VERSION } from '../../lib/version.ts';
 import { OPTION_TABLE } from './option-table.ts';

@@ -1,6 +1,6 @@
 /**
- * The command-line options of the agent (spec/agent.md §1.2), in one table that drives the argv parser,
- * the config-file keys and the help text, so the three never drift apart.
+ * The command-line options of the agent, in one table that drives the argv parser, the config-file keys
+ * and the help text, so the three never drift apart.
  */
 
 /** How an option takes its value. `servers` takes one or more values; `action` ends parsing (help, version). */
@@ -152,7 +152,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { dest: 'version', long: 'version', kind: 'action', cliOnly: true, help: 'Print the version and exit.' },
 ];
 
-/** Config-file keys that have no command-line option (spec/agent.md §1.5 allows new keys). */
+/** Config-file keys that have no command-line option. */
 export const CONFIG_ONLY_KEYS = ['hostname', 'os', 'spool_dir'] as const;
 
 /** Returns the option as argparse names it in messages: `-p/--port` or `--ca`. */

@@ -1,7 +1,7 @@
 /**
- * An argparse-compatible command-line parser (spec/agent.md §1.1): `--opt value`, `--opt=value`, `-p8443`,
- * bundled short flags (`-ns host`), unique prefixes of long options (`--dpkg`), several values after one `-s`.
- * citty's own parser knows none of these forms, and existing hook lines and cron jobs rely on them.
+ * An argparse-compatible command-line parser: `--opt value`, `--opt=value`, `-p8443`, bundled short flags
+ * (`-ns host`), unique prefixes of long options (`--dpkg`), several values after one `-s`. citty's own
+ * parser knows none of these forms, and existing hook lines and cron jobs rely on them.
  */
 import { UsageError } from '../errors.ts';
 import { formatOptionName, OPTION_TABLE, type OptionSpec } from './option-table.ts';
@@ -32,7 +32,7 @@ export function parseArgv(argv: readonly string[], table: readonly OptionSpec[] 
       if (collected.length === 0) {
         throw new UsageError(`argument ${formatOptionName(spec)}: expected at least one argument`);
       }
-      // Repeating -s adds servers (spec §1.6: legacy kept only the last list, which nobody meant).
+      // Repeating -s adds servers (legacy kept only the last list, which nobody meant).
       const previous = values.get(spec.dest);
       values.set(spec.dest, [...(Array.isArray(previous) ? previous : []), ...collected]);
       return;

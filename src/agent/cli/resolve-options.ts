@@ -1,7 +1,7 @@
 /**
  * Turns the parsed command line and the config file into one typed, validated options object, applying
- * the checks of spec/agent.md §1.3 in their order. Command line wins over the config, which wins over
- * the built-in defaults. Certificate, key and CA files are only paths here: they are read when sending.
+ * legacy's checks in their order. Command line wins over the config, which wins over the built-in
+ * defaults. Certificate, key and CA files are only paths here: they are read when sending.
  */
 import { readFileSync } from 'node:fs';
 import { describeFileError } from '../../lib/describe-file-error.ts';
@@ -42,7 +42,10 @@ export interface AgentOptions {
   hostname?: string;
   os?: string;
   spoolDir: string;
-  /** True when -g or -u runs with no server configured: the run ends quietly (spec §8.5 item 75). */
+  /**
+   * True when -g or -u runs with no server configured: the run ends quietly (docs/agent.md, "APT and
+   * dpkg hooks").
+   */
   unconfiguredHook: boolean;
   /** Config keys this agent does not know, for a warning. */
   unknownConfigKeys: string[];
@@ -157,7 +160,7 @@ function readInteger(dest: string, value: RawOptionValue | undefined, fallback: 
   return number;
 }
 
-/** A flag is on when given on the command line, or when the config says yes/true/on/1 (spec §1.5). */
+/** A flag is on when given on the command line, or when the config says yes/true/on/1. */
 function readBoolean(dest: string, cli: Map<string, RawOptionValue>, config: ConfigValues): boolean {
   if (cli.get(dest) === true) return true;
   const value = config.get(dest);

@@ -1,6 +1,7 @@
 /**
  * The only place that decides how a run ends (citty's `runMain` exits with 1 on every error, while the
- * agent must exit 2 on usage errors): parse, resolve, run, and map failures to exit codes (spec §1.4).
+ * agent must exit 2 on usage errors): parse, resolve, run, and map failures to exit codes
+ * (docs/agent.md, "Exit codes and logs").
  */
 import { VERSION } from '../../lib/version.ts';
 import { AgentError, UsageError } from '../errors.ts';

@@ -1,6 +1,6 @@
 /**
- * Source names of candidate versions (spec/agent.md §3.3: an upgrade is reported with the source of its
- * candidate), fetched for all upgrades with one `apt-cache show` call.
+ * Source names of candidate versions (an upgrade is reported with the source of its candidate;
+ * docs/protocol.md, "What the agent sends"), fetched for all upgrades with one `apt-cache show` call.
  */
 import { parseSourceName, stripArchitecture } from './package-name.ts';
 import { parseControlStanzas } from './parse-control-stanzas.ts';

@@ -1,13 +1,14 @@
 /**
- * Pending upgrades from `apt-get -s dist-upgrade` (spec/agent.md §3.4): APT's own resolver decides, so
- * pinning, holds, phased updates and kept-back packages count exactly as they do for the operator.
+ * Pending upgrades from `apt-get -s dist-upgrade` (docs/protocol.md, "What the agent sends"): APT's own
+ * resolver decides, so pinning, holds, phased updates and kept-back packages count exactly as they do for
+ * the operator.
  */
 import { AgentError } from '../errors.ts';
 import { runCommand, summarizeOutput } from './run-command.ts';
 
 /** One upgrade of an installed package, as an `Inst` line of the simulation shows it. */
 export interface SimulatedUpgrade {
-  /** Pretty name (§3.2), e.g. `libc6` or `libc6:i386`. */
+  /** Pretty name, e.g. `libc6` or `libc6:i386`. */
   name: string;
   installedVersion: string;
   candidateVersion: string;
@@ -52,8 +53,9 @@ export function parseInstLines(output: string): SimulatedUpgrade[] {
 }
 
 /**
- * True when a release providing the candidate is a security archive (§3.5): its archive or suite ends in
- * `-security` (`stable-security`, `jammy-security`) or its label does (`Debian-Security`).
+ * True when a release providing the candidate is a security archive (docs/protocol.md, "What the agent
+ * sends"): its archive or suite ends in `-security` (`stable-security`, `jammy-security`) or its label
+ * does (`Debian-Security`).
  */
 export function isSecurityRelease(release: string): boolean {
   const lower = release.toLowerCase();

@@ -1,6 +1,6 @@
 /**
- * The package lists of a full or upgradable report (spec/agent.md §2.2, §2.3): installed packages from
- * dpkg's status file, upgrades from APT's resolver with the source of each candidate.
+ * The package lists of a full or upgradable report (docs/protocol.md, "What the agent sends"): installed
+ * packages from dpkg's status file, upgrades from APT's resolver with the source of each candidate.
  */
 import { describeFileError } from '../../lib/describe-file-error.ts';
 import type { InstalledItem, UpgradableItem } from '../../protocol/report.ts';
@@ -30,7 +30,7 @@ function byName(left: { name: string }, right: { name: string }): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
 
-/** Turns installed dpkg packages into report items, named per §3.2 and sorted by name. */
+/** Turns installed dpkg packages into report items, named as APT prints them and sorted by name. */
 export function toInstalledItems(
   packages: readonly DpkgPackage[],
   nativeArchitecture: string,

@@ -1,6 +1,6 @@
 /**
- * Installed packages from dpkg's status file (spec/agent.md §3.1), read directly so the agent needs no
- * python-apt and no dpkg-query process.
+ * Installed packages from dpkg's status file (docs/protocol.md, "What the agent sends"), read directly so
+ * the agent needs no python-apt and no dpkg-query process.
  */
 import { readFileSync } from 'node:fs';
 import { parseSourceName } from './package-name.ts';
@@ -15,7 +15,7 @@ export interface DpkgPackage {
   name: string;
   architecture: string;
   version: string;
-  /** Source package name (§3.3): the `Source:` field without version, else the binary name. */
+  /** Source package name: the `Source:` field without version, else the binary name. */
   source: string;
   /** The third word of `Status:`, e.g. `installed`, `config-files`, `half-configured`. */
   state: string;
@@ -23,7 +23,7 @@ export interface DpkgPackage {
 
 const STATUS_FIELDS = new Set(['Package', 'Architecture', 'Version', 'Source', 'Status']);
 
-/** States in which APT gives a package no current version, so it is not installed (§3.1). */
+/** States in which APT gives a package no current version, so it is not installed. */
 const NOT_INSTALLED_STATES = new Set(['not-installed', 'config-files']);
 
 /** Parses the text of a dpkg status file into every package stanza it holds. */

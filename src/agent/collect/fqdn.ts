@@ -1,7 +1,7 @@
 /**
- * The host name of a host report (spec/agent.md §3.8). It must equal the CN of the client certificate,
- * so it follows Python's `socket.getfqdn()`: resolve the host name, then take the name its address
- * resolves back to (through NSS, so /etc/hosts counts), if that one is fully qualified.
+ * The host name of a host report (docs/protocol.md, "What the agent sends"). It must equal the CN of the
+ * client certificate, so it follows Python's `socket.getfqdn()`: resolve the host name, then take the
+ * name its address resolves back to (through NSS, so /etc/hosts counts), if that one is fully qualified.
  */
 import { lookup, lookupService } from 'node:dns/promises';
 import { hostname } from 'node:os';

@@ -1,4 +1,4 @@
-/** The running kernel of a host report (spec/agent.md §3.7). */
+/** The running kernel of a host report (docs/protocol.md, "What the agent sends"). */
 import { release, version } from 'node:os';
 import type { RunningKernel } from '../../protocol/report.ts';
 

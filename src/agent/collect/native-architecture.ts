@@ -1,4 +1,4 @@
-/** The native dpkg architecture, which decides whether a package name carries `:arch` (§3.2). */
+/** The native dpkg architecture, which decides whether a package name carries `:arch`. */
 import { AgentError } from '../errors.ts';
 import { runCommand, summarizeOutput } from './run-command.ts';
 

@@ -1,6 +1,6 @@
 /**
- * The `os` string of a report, `<Id> <VERSION_ID>` (spec/agent.md §3.6), from os-release(5) with
- * shell-style unquoting, falling back to /usr/lib/os-release as the man page says.
+ * The `os` string of a report, `<Id> <VERSION_ID>` (docs/protocol.md, "What the agent sends"), from
+ * os-release(5) with shell-style unquoting, falling back to /usr/lib/os-release as the man page says.
  */
 import { readFileSync } from 'node:fs';
 import { checkOsName } from '../../domain/os-name.ts';

@@ -1,6 +1,6 @@
 /**
- * Package and source naming as APT prints them (spec/agent.md §3.2, §3.3). The server keys a host's
- * packages by name, so any difference from legacy would churn its records.
+ * Package and source naming as APT prints them (docs/protocol.md, "What the agent sends"). The server
+ * keys a host's packages by name, so any difference from legacy would churn its records.
  */
 
 /** APT's "pretty" name: bare for native and `all` packages, `name:arch` for foreign ones (`libc6:i386`). */

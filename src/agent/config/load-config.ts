@@ -1,6 +1,6 @@
 /**
- * Reads the `[DEFAULT]` section of `/etc/debmonitor.conf` (spec/agent.md §1.5). Values stay strings here:
- * they are converted by the same code as command-line values, so both give the same messages.
+ * Reads the `[DEFAULT]` section of `/etc/debmonitor.conf`. Values stay strings here: they are converted
+ * by the same code as command-line values, so both give the same messages.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';

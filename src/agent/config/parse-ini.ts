@@ -1,8 +1,8 @@
 /**
  * An INI reader with the rules of Python's `configparser` in its default settings, because
- * `/etc/debmonitor.conf` files were written for it (spec/agent.md §1.5): full-line `#`/`;` comments only,
- * `key=value` or `key: value`, lower-cased keys, indented continuation lines, no interpolation,
- * and errors for a missing section header or a key repeated inside one section.
+ * `/etc/debmonitor.conf` files were written for it: full-line `#`/`;` comments only, `key=value` or
+ * `key: value`, lower-cased keys, indented continuation lines, no interpolation, and errors for a missing
+ * section header or a key repeated inside one section.
  */
 
 /** The sections of an INI file, each a map of lower-cased key to value. */

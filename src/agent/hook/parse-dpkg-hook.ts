@@ -1,5 +1,5 @@
 /**
- * The parser of the `DPkg::Pre-Install-Pkgs` feed, protocol versions 2 and 3 (spec/agent.md §2.4).
+ * The parser of the `DPkg::Pre-Install-Pkgs` feed, protocol versions 2 and 3.
  * Pure: it says which packages are installed, upgraded, downgraded or removed; names and sources are
  * resolved afterwards against dpkg and APT (resolve-hook-changes.ts).
  */
@@ -26,7 +26,7 @@ export interface HookFeed {
   protocolVersion: 2 | 3;
   /** `APT::Architecture` from the configuration dump, when APT sent it. */
   nativeArchitecture?: string;
-  /** Changes in feed order; a package listed twice keeps only its last action (§9 item 19). */
+  /** Changes in feed order; a package listed twice keeps only its last action. */
   changes: HookChange[];
 }
 

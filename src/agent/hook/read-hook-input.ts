@@ -1,7 +1,7 @@
 /**
  * Reads the dpkg hook feed. APT writes it to stdin, or to the descriptor named by APT_HOOK_INFO_FD when
- * `DPkg::Tools::Options::<cmd>::InfoFD` is set (spec/agent.md §2.4.1). The whole input is always read,
- * even when the run is going to fail, so APT's writer never blocks on a full pipe (§9 item 21).
+ * `DPkg::Tools::Options::<cmd>::InfoFD` is set. The whole input is always read, even when the run is
+ * going to fail, so APT's writer never blocks on a full pipe.
  */
 import { createReadStream } from 'node:fs';
 

@@ -1,7 +1,8 @@
 /**
- * Turns the changes of a dpkg hook feed into report items: the name follows the multi-arch rule (§3.2)
- * and the source comes, in order, from the `.deb` control data, dpkg's status file, APT's metadata and
- * finally the package name (spec/agent.md §2.4.3). It never fails on a version APT does not know.
+ * Turns the changes of a dpkg hook feed into report items (docs/protocol.md, "What the agent sends"): the
+ * name follows the multi-arch rule and the source comes, in order, from the `.deb` control data, dpkg's
+ * status file, APT's metadata and finally the package name. It never fails on a version APT does not
+ * know.
  */
 import type { InstalledItem, UninstalledItem } from '../../protocol/report.ts';
 import { findSource, lookUpSources, type VersionQuery } from '../collect/apt-cache-sources.ts';

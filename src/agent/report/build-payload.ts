@@ -1,4 +1,7 @@
-/** The JSON payload of a report (spec/agent.md §4.2), with its keys in legacy's order. */
+/**
+ * The JSON payload of a report, with its keys in legacy's order (docs/protocol.md, "What the agent
+ * sends").
+ */
 import type {
   HostReport,
   ImageReport,

@@ -1,6 +1,7 @@
 /**
- * Builds the one report a run sends (spec/agent.md §2.1): a prepared `-f` file unchanged, or a full,
- * upgradable or dpkg-hook report about this host or, with `-i`, about the image the agent runs in.
+ * Builds the one report a run sends (docs/protocol.md, "What the agent sends"): a prepared `-f` file
+ * unchanged, or a full, upgradable or dpkg-hook report about this host or, with `-i`, about the image the
+ * agent runs in.
  */
 import type { AgentOptions } from '../cli/resolve-options.ts';
 import type { PackageSources } from '../collect/collect-packages.ts';
@@ -29,8 +30,8 @@ export interface SystemFacts extends PackageSources {
 }
 
 /**
- * Builds the report of this run, or undefined when a dpkg hook feed announces no change (nothing is sent,
- * spec §2.4.3 step 4). `hookFeed` is the text read from APT in `-g` mode.
+ * Builds the report of this run, or undefined when a dpkg hook feed announces no change (nothing is
+ * sent). `hookFeed` is the text read from APT in `-g` mode.
  */
 export async function buildReport(
   options: AgentOptions,
@@ -93,7 +94,10 @@ export async function buildReport(
   };
 }
 
-/** The `-f` payload, sent unchanged to the endpoint of its `image_name` (spec §5.1). */
+/**
+ * The `-f` payload, sent unchanged to the endpoint of its `image_name` (docs/agent.md, "Container
+ * images").
+ */
 function buildFileReport(options: AgentOptions, collectedAt: number): Report {
   const payload = options.imagePayload as Record<string, unknown>;
   const imageName = typeof payload === 'object' && payload !== null ? payload.image_name : undefined;

@@ -1,7 +1,7 @@
 /**
  * A lock that serializes runs, so the cron full run and the apt hooks never interleave their reports
- * (spec/agent.md §9 item 8). It is a flock(2) on a file: the kernel releases it when the process dies,
- * so there are no stale locks. Bun has no flock API, hence the libc call through bun:ffi.
+ * (docs/agent.md, "The spool and the lock"). It is a flock(2) on a file: the kernel releases it when the
+ * process dies, so there are no stale locks. Bun has no flock API, hence the libc call through bun:ffi.
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,7 +1,7 @@
 /**
- * The spool of failed reports (spec/agent.md §9 item 9): one JSON file per report and server, written to
- * a temporary name and renamed so a crash never leaves half a file, replayed in order on the next run,
- * and bounded by age and count so a long outage cannot fill the disk.
+ * The spool of failed reports (docs/agent.md, "The spool and the lock"): one JSON file per report and
+ * server, written to a temporary name and renamed so a crash never leaves half a file, replayed in order
+ * on the next run, and bounded by age and count so a long outage cannot fill the disk.
  */
 
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,8 @@
 /**
- * Delivers a report to every server independently (spec/agent.md §1.6, §9 item 11): spooled reports go
- * first, in order; a failure is spooled for the next run and never stops the other servers; a full report
- * that arrives replaces the older spooled reports about the same host or image.
+ * Delivers a report to every server independently (docs/protocol.md, "Client behaviour";
+ * docs/agent.md, "The spool and the lock"): spooled reports go first, in order; a failure is spooled
+ * for the next run and never stops the other servers; a full report that arrives replaces the older
+ * spooled reports about the same host or image.
  */
 import type { AgentLogger } from '../log.ts';
 import type { Report } from '../report/build-report.ts';

@@ -1,5 +1,5 @@
 /**
- * Turns a failed answer into a message a sysadmin can act on (spec/agent.md §4.6, §9 item 13): the
+ * Turns a failed answer into a message a sysadmin can act on (docs/agent.md, "Troubleshooting"): the
  * status, the server's own words, shortened, and a hint for the known causes.
  */
 import type { HttpOutcome } from './post-json.ts';

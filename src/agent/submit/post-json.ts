@@ -1,6 +1,7 @@
 /**
- * One HTTPS request with legacy's timeouts and retries (spec/agent.md §4.5), and an optional total
- * deadline so a hook never holds apt for long (§9 item 10). Redirects are not followed (§8.5 item 66).
+ * One HTTPS request with legacy's timeouts and retries, not following redirects (docs/protocol.md,
+ * "Client behaviour"), and an optional total deadline so a hook never holds apt for long
+ * (docs/agent.md, "APT and dpkg hooks").
  */
 import type { AgentLogger } from '../log.ts';
 import { computeBackoffSeconds, parseRetryAfter, RETRYABLE_STATUSES } from './retry-policy.ts';

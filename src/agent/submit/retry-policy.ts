@@ -1,6 +1,6 @@
 /**
- * Legacy's retry policy (urllib3 `Retry`, spec/agent.md §4.5): which answers are retried and how long to
- * wait before each retry.
+ * Legacy's retry policy (urllib3 `Retry`; docs/protocol.md, "Client behaviour"): which answers are
+ * retried and how long to wait before each retry.
  */
 
 /** Statuses worth another try: overload and gateway errors. */

@@ -1,6 +1,6 @@
 /**
- * Where a server is reached (spec/agent.md §4.1): `HOST`, `HOST:PORT`, `[IPv6]:PORT`, a bare IPv6
- * literal or `https://HOST[:PORT][/prefix]`. Legacy accepted only `HOST` with the shared `-p` port.
+ * Where a server is reached: `HOST`, `HOST:PORT`, `[IPv6]:PORT`, a bare IPv6 literal or
+ * `https://HOST[:PORT][/prefix]`. Legacy accepted only `HOST` with the shared `-p` port.
  */
 
 /** A server's HTTPS base URL (no trailing slash) and a file-name-safe key for its spool folder. */

@@ -1,6 +1,7 @@
 /**
- * The TLS material of a run (spec/agent.md §4.4): the client certificate and key for mutual TLS, and the
- * trust anchors. Files are read only when something is sent, never during option parsing (§1.3).
+ * The TLS material of a run (docs/protocol.md, "Client certificates"): the client certificate and key
+ * for mutual TLS, and the trust anchors. Files are read only when something is sent, never during
+ * option parsing.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ function readPem(path: string, role: string): string {
   }
 }
 
-/** Reads the CA certificates of a bundle file, or of every file in a directory (§9 item 15). */
+/** Reads the CA certificates of a bundle file, or of every file in a directory. */
 function readCaCertificates(path: string): string[] {
   let files = [path];
   try {

@@ -1,7 +1,7 @@
 /**
- * The data model (spec/server.md §2) for MySQL/MariaDB. Mirror of ./sqlite.ts: identical export,
- * table and column names. Identifier columns use a binary collation so that they compare
- * case-sensitively, as on SQLite (Debian versions and package names differ by case).
+ * The data model for MySQL/MariaDB (docs/architecture.md, "The database seam"). Mirror of ./sqlite.ts:
+ * identical export, table and column names. Identifier columns use a binary collation so that they
+ * compare case-sensitively, as on SQLite (Debian versions and package names differ by case).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -138,8 +138,7 @@ const packageCounters = () => ({
 });
 
 /**
- * The columns host and image package rows share: the installed version and the pending upgrade
- * (spec §2.2 "Host package", "Image package").
+ * The columns host and image package rows share: the installed version and the pending upgrade.
  */
 const packageRowColumns = () => ({
   packageId: ref('package_id').notNull(),
@@ -261,11 +260,12 @@ export const imagePackages = mysqlTable(
 );
 
 /**
- * Per-package counts over host rows plus image rows (spec §3.5 item 6): installed, upgrades pending
- * to the package, and of those the security ones. The folded base: only the fold
- * (src/store/package-counts.ts) writes it, adding the deltas of package_count_deltas; the exact
- * counts are this row plus the package's pending deltas. A table of its own, so that reports, which
- * lock `packages` rows in the catalog upsert, never contend with the fold.
+ * Per-package counts over host rows plus image rows (docs/architecture.md, "Package counts"):
+ * installed, upgrades pending to the package, and of those the security ones. The folded base: on
+ * MySQL reports append their changes to package_count_deltas, and the fold
+ * (src/store/package-count-fold.ts) adds them here (on SQLite reports add here in place, ./sqlite.ts);
+ * the exact counts are this row plus the package's pending deltas. A table of its own, so that
+ * reports, which lock `packages` rows in the catalog upsert, never contend with the fold.
  */
 export const packageCounts = mysqlTable(
   'package_counts',

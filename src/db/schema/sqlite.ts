@@ -1,6 +1,6 @@
 /**
- * The data model (spec/server.md §2) for SQLite. Mirrored by ./mysql.ts with identical export, table
- * and column names; test/db/schema-parity.test.ts keeps the two in step.
+ * The data model for SQLite (docs/architecture.md, "The database seam"). Mirrored by ./mysql.ts with
+ * identical export, table and column names; test/db/schema-parity.test.ts keeps the two in step.
  * Timestamps are UTC milliseconds; text compares case-sensitively (BINARY), as Debian versions need.
  */
 import { sql } from 'drizzle-orm';
@@ -105,8 +105,7 @@ const packageCounters = () => ({
 });
 
 /**
- * The columns host and image package rows share: the installed version and the pending upgrade
- * (spec §2.2 "Host package", "Image package").
+ * The columns host and image package rows share: the installed version and the pending upgrade.
  */
 const packageRowColumns = () => ({
   packageId: integer('package_id')
@@ -215,11 +214,11 @@ export const imagePackages = sqliteTable(
 );
 
 /**
- * Per-package counts over host rows plus image rows (spec §3.5 item 6): installed, upgrades pending
- * to the package, and of those the security ones. The folded base: only the fold
- * (src/store/package-counts.ts) writes it, adding the deltas of package_count_deltas; the exact
- * counts are this row plus the package's pending deltas. A table of its own, so that reports, which
- * lock `packages` rows in the catalog upsert, never contend with the fold.
+ * Per-package counts over host rows plus image rows (docs/architecture.md, "Package counts"):
+ * installed, upgrades pending to the package, and of those the security ones. On SQLite, where writers
+ * never run concurrently, each report adds its changes here in place (src/store/package-count-deltas.ts);
+ * the fold (src/store/package-count-fold.ts) only adds delta rows an older version left. A table of
+ * its own, as in ./mysql.ts, where reports must not contend with the fold.
  */
 export const packageCounts = sqliteTable('package_counts', {
   packageId: integer('package_id')
@@ -231,10 +230,10 @@ export const packageCounts = sqliteTable('package_counts', {
 });
 
 /**
- * Append-only changes to package_counts: every write path inserts one row per package it moved, in
- * its own transaction (pure inserts, so concurrent reports never wait on each other's counters); the
- * fold adds them to package_counts and deletes them. The cascade drops the pending deltas of a
- * deleted package, so that they never land on a later package that reuses its id (SQLite).
+ * Append-only changes to package_counts, written where writers run concurrently (MySQL, ./mysql.ts);
+ * on SQLite reports add to package_counts in place and write none. The fold adds them to package_counts
+ * and deletes them. The cascade drops the pending deltas of a deleted package, so that they never land
+ * on a later package that reuses its id (SQLite).
  */
 export const packageCountDeltas = sqliteTable('package_count_deltas', {
   id: id(),

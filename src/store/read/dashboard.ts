@@ -1,8 +1,8 @@
 /**
- * The dashboard figures (spec §3.5 item 1, checklist item 72). Host and image figures come from the
- * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only,
- * as the checklist counts them; `security` by equality everywhere, spec §9 item 18) come from the
- * host upgrade summary, built in the background (./package-index.ts), so they may lag by up to a minute.
+ * The dashboard figures (docs/architecture.md, "Package counts"). Host and image figures come from the
+ * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only, as
+ * upstream's dashboard counts them; `security` by equality everywhere) come from the host upgrade
+ * summary, built in the background (./package-index.ts), so they may lag by up to a minute.
  */
 import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';

@@ -1,7 +1,7 @@
 /**
- * Exact per-package counts (host rows plus image rows, spec §3.5 item 6): the folded base
- * (package_counts) plus the deltas not folded yet (package_count_deltas), summed in one statement,
- * so that it reads one snapshot in which a fold has either committed or not
+ * Exact per-package counts (host rows plus image rows; docs/architecture.md, "Package counts"): the
+ * folded base (package_counts) plus the deltas not folded yet (package_count_deltas), summed in one
+ * statement, so that it reads one snapshot in which a fold has either committed or not
  * (../package-count-fold.ts). The pending deltas are few (a fold runs about every second), so the
  * cost does not grow with the fleet.
  */

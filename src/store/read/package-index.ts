@@ -7,11 +7,11 @@
  *   number of versions, for the packages list's count sorts and upgrade filters. Cheap, so it is
  *   kept PACKAGE_INDEX_MAX_AGE_MS (5 s): the list's order and filters may lag behind by that much
  *   plus one refresh; the counts a page shows are read exactly for its own rows.
- * - The dashboard's fleet-wide "packages/versions with upgrades" figures over HOST rows only
- *   (checklist item 72): distinct counts over host_packages (15 million rows at 10,000 hosts ×
- *   1,500 packages) that the per-package counts cannot give, computed in chunks of package ids over
- *   the (upgradable_package_id, upgrade_type) index (the event loop stays free between chunks) and
- *   kept HOST_UPGRADES_MAX_AGE_MS (a minute).
+ * - The dashboard's fleet-wide "packages/versions with upgrades" figures over HOST rows only (as
+ *   upstream's dashboard counts them; docs/architecture.md, "Package counts"): distinct counts over
+ *   host_packages (15 million rows at 10,000 hosts × 1,500 packages) that the per-package counts
+ *   cannot give, computed in chunks of package ids over the (upgradable_package_id, upgrade_type)
+ *   index (the event loop stays free between chunks) and kept HOST_UPGRADES_MAX_AGE_MS (a minute).
  *
  * A stale snapshot is served while its refresh runs, unless it is older than
  * PACKAGE_INDEX_WAIT_AFTER_MS (after an idle spell): then the caller waits for the fresh one.

@@ -1,5 +1,5 @@
 /**
- * The Host-header check (spec §3.1, `ALLOWED_HOSTS`): an empty list accepts any Host; otherwise the
+ * The Host-header check (`ALLOWED_HOSTS`): an empty list accepts any Host; otherwise the
  * host (without port) must equal an entry, or be a subdomain of an entry written `.example.com`, or
  * an entry is `*`. Anything else gets 400, as Django does.
  */

@@ -1,8 +1,8 @@
 /**
- * Security headers of spec §4.5 on every response, with a strict Content-Security-Policy: scripts
- * and styles from this origin only, no inline code and no nonces (pages carry none). Deviations from
- * upstream: no `block-all-mixed-content` (deprecated; `upgrade-insecure-requests` covers it),
- * `form-action 'self'` added, and no HSTS (as upstream).
+ * Security headers on every response (docs/architecture.md, "Web pages"), with a strict
+ * Content-Security-Policy: scripts and styles from this origin only, no inline code and no nonces
+ * (pages carry none). Deviations from upstream: no `block-all-mixed-content` (deprecated;
+ * `upgrade-insecure-requests` covers it), `form-action 'self'` added, and no HSTS (as upstream).
  */
 import { secureHeaders } from 'hono/secure-headers';
 

@@ -1,7 +1,7 @@
 /**
- * Pipeline step 2 (spec §3.2): loads the signed-in user from the session cookie into c.var.user and
- * the session's CSRF token into c.var.csrfToken. Marks the session used at most once a minute, so a
- * page with many requests does not write each time.
+ * Loads the signed-in user from the session cookie into c.var.user and the session's CSRF token into
+ * c.var.csrfToken (docs/architecture.md, "Sign-in"). Marks the session used at most once a minute, so
+ * a page with many requests does not write each time.
  */
 import type { MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../lib/tokens.ts';

@@ -1,9 +1,9 @@
 /**
  * `GET|HEAD /client` and `/client/<arch>` (or `?arch=`): the agent binary for an architecture, for
- * downloads and self-update (DESIGN.md decision 1). Headers: X-Debmonitor-Client-Version,
- * X-Debmonitor-Client-Checksum (SHA-256 hex of the binary, whatever the transfer encoding), ETag;
- * gzip when the client accepts it. Exempt from sign-in and from the client-certificate check: the
- * binary holds no secret, and a new host fetches it before it is set up.
+ * downloads and self-update (docs/protocol.md, "Agent downloads"). Headers:
+ * X-Debmonitor-Client-Version, X-Debmonitor-Client-Checksum (SHA-256 hex of the binary, whatever the
+ * transfer encoding), ETag; gzip when the client accepts it. Exempt from sign-in and from the
+ * client-certificate check: the binary holds no secret, and a new host fetches it before it is set up.
  */
 import { type Context, Hono } from 'hono';
 import { acceptsEncoding } from '../../lib/accept-encoding.ts';

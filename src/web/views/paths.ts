@@ -1,4 +1,4 @@
-/** URLs of the detail pages, with names percent-encoded as spec §3.1 asks. */
+/** URLs of the detail pages, with names percent-encoded (docs/protocol.md, "URLs and names"). */
 import { kernelUrlSlug } from '../../domain/kernel-slug.ts';
 import { encodePath, encodePathSegment } from '../../lib/encode-path.ts';
 
@@ -10,6 +10,6 @@ export const imagePath = (name: string) => `/images/${encodePath(name)}`;
 export const packagePath = (name: string) => `/packages/${encodePathSegment(name)}`;
 /** `/source-packages/<name>`. */
 export const sourcePackagePath = (name: string) => `/source-packages/${encodePathSegment(name)}`;
-/** `/kernels/<os_id>_<slug>`, with `kernel-<id>` for an empty slug (spec §9 item 14). */
+/** `/kernels/<os_id>_<slug>`, with `kernel-<id>` for an empty slug (docs/architecture.md, "Web pages"). */
 export const kernelPath = (kernel: { id: number; osId: number; slug: string }) =>
   `/kernels/${kernel.osId}_${kernelUrlSlug(kernel.id, kernel.slug)}`;

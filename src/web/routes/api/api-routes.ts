@@ -1,4 +1,7 @@
-/** The agent-facing API (spec §3.4); mounted before the HTML pages, which some of its routes fall through to. */
+/**
+ * The agent-facing API (docs/protocol.md); mounted before the HTML pages, which some of its routes fall
+ * through to.
+ */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { authCheckRoutes } from './auth-check.ts';

@@ -1,4 +1,7 @@
-/** `POST /hosts/<name>/update` and `DELETE /hosts/<name>` (spec §3.4.1, §3.4.2). */
+/**
+ * `POST /hosts/<name>/update` and `DELETE /hosts/<name>` (docs/protocol.md, "Host reports" and
+ * "Host deletion").
+ */
 import { type Context, Hono } from 'hono';
 import { parseHostReport } from '../../../protocol/parse-host-report.ts';
 import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';

@@ -1,7 +1,8 @@
 /**
- * The image API under `/images/<name…>` (spec §3.4.3–3.4.5): one route, because image names contain
- * slashes and `/images/<X>/update` must always mean the update endpoint. A GET or HEAD that is not
- * asking for JSON falls through to the HTML page registered after this route.
+ * The image API under `/images/<name…>` (docs/protocol.md, "Image reports" and "Image lookup and
+ * deletion"): one route, because image names contain slashes and `/images/<X>/update` must always mean
+ * the update endpoint. A GET or HEAD that is not asking for JSON falls through to the HTML page
+ * registered after this route.
  */
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';

@@ -88,7 +88,8 @@ async function hostPage(c: Context<AppEnv>) {
 async function imagePage(c: Context<AppEnv>, next: Next) {
   const name = c.req.param('name') ?? '';
   // `/images/<X>/update` is always the report endpoint, and an exact JSON Accept asks the agent API
-  // for the image (spec §3.3, §3.4.4): both belong to other routes.
+  // for the image: both belong to other routes (docs/protocol.md, "URLs and names" and "Image lookup
+  // and deletion").
   if (name.endsWith('/update') || c.req.header('Accept') === 'application/json') return next();
   const image = await findImage(c.var.database, name);
   if (!image) return renderNotFound(c);

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** Count badges (installed blue, upgrades amber, security red) and the upgrade cell of spec §3.5. */
+/** Count badges (installed blue, upgrades amber, security red) and the upgrade cell of package rows. */
 
 export interface CountBadgesProps {
   installed?: number;

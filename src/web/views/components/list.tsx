@@ -156,7 +156,7 @@ export function SortHeader(props: {
   );
 }
 
-/** The three count-sort buttons of the hosts, images and packages lists (spec §3.5). */
+/** The three count-sort buttons of the hosts, images and packages lists. */
 export function SortBadges(props: { list: ListView; installedKey: string }) {
   const item = (key: string, kind: string, label: string) => {
     const active = props.list.state.sort === key;

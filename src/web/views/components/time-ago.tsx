@@ -9,7 +9,7 @@ export interface Clock {
   timeZone: string;
 }
 
-/** Renders `<time>`; nothing when there is no date (upstream printed a lone " ago", spec §9 item 22). */
+/** Renders `<time>`; nothing when there is no date (upstream printed a lone " ago"). */
 export function TimeAgo(props: { date: Date | null; clock: Clock }) {
   if (!props.date) return null;
   return (

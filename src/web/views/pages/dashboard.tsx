@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/`: the fleet at a glance (spec §3.5 item 1). */
+/** `/`: the fleet at a glance. */
 import type { Child } from 'hono/jsx';
 import type { Dashboard } from '../../../store/read/dashboard.ts';
 import { Badge } from '../components/badges.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** Error page bodies, shown inside the layout with an empty title (spec §3.1). */
+/** Error page bodies, shown inside the layout with an empty title. */
 
 /** The 404 body. */
 export function NotFoundPage() {

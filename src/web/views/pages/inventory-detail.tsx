@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages (spec §3.5 items 3, 11). */
+/** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages. */
 import { UpgradeCell } from '../components/badges.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/hosts/` and `/images/`: one row per host or image with its package counts (spec §3.5 items 2, 10). */
+/** `/hosts/` and `/images/`: one row per host or image with its package counts. */
 
 import type { InventoryRow } from '../../../store/read/inventory-list.ts';
 import { CountBadges } from '../components/badges.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/kernels/` and one kernel's hosts (spec §3.5 items 4, 5). */
+/** `/kernels/` and one kernel's hosts. */
 
 import type { KernelRow } from '../../../store/read/kernels.ts';
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/kubernetes/`: live images by cluster and namespace (spec §3.5 item 12). */
+/** `/kubernetes/`: live images by cluster and namespace. */
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { imagePath } from '../paths.ts';
 

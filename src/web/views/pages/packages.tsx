@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/packages/` and `/packages/<name>` (spec §3.5 items 6, 7). */
+/** `/packages/` and `/packages/<name>`. */
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
 import {
   EmptyText,

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/search?q=…`: hits in seven groups (spec §3.5 item 13). */
+/** `/search?q=…`: hits in seven groups. */
 
 import type { SearchHit } from '../../../store/read/search.ts';
 import { DownloadLinks, ListTable, type ListView } from '../components/list.tsx';

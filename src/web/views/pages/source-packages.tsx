@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** `/source-packages/` and `/source-packages/<name>` (spec §3.5 items 8, 9). */
+/** `/source-packages/` and `/source-packages/<name>`. */
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
 
