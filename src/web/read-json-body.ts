@@ -1,5 +1,6 @@
 /**
- * Reads an API request body as UTF-8 JSON whatever its Content-Type (spec §3.1), capped in size.
+ * Reads an API request body as UTF-8 JSON whatever its Content-Type, capped in size
+ * (docs/protocol.md, "Requests and responses").
  * Every failure becomes a message an operator can act on.
  */
 import { readCappedBody } from './read-capped-body.ts';

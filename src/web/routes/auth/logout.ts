@@ -1,7 +1,7 @@
 /**
  * `/logout/`: ends the session and goes to the sign-in page (with CAS, through the CAS logout).
  * POST is what the user menu sends, with the session's CSRF token. GET also signs out, as upstream
- * does (spec §3.3, checklist item 82): the session cookie is SameSite=Lax, so another site can only
+ * does: the session cookie is SameSite=Lax, so another site can only
  * trigger it through a top-level link the user follows, and the worst it does is sign them out.
  */
 import type { Context } from 'hono';
