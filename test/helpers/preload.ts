@@ -1,0 +1,7 @@
+/** Loaded before every test file (bunfig.toml's [test] preload); `bun test` only. */
+import { lowerPasswordHashCostForTests } from '../../src/lib/password-hash.ts';
+
+// argon2id at Bun's default cost takes about half a second a hash or check on a busy machine, and
+// the suite creates accounts and signs in hundreds of times. The production cost stays as it is
+// (test/lib/password-hash.test.ts checks it in a process without this preload).
+lowerPasswordHashCostForTests({ memoryCost: 256, timeCost: 1 });
