@@ -159,3 +159,44 @@ export async function createTestDatabase(kind: DialectName): Promise<TestDatabas
     },
   };
 }
+
+/** The next AUTO_INCREMENT value of each table of a MariaDB database that has one. */
+export async function readAutoIncrements(url: string): Promise<Map<string, number>> {
+  const conn = await createConnection(url);
+  try {
+    const [rows] = await conn.query(
+      `SELECT table_name AS name, auto_increment AS next FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL`,
+    );
+    return new Map((rows as { name: string; next: number }[]).map((row) => [row.name, Number(row.next)]));
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Empties a MariaDB test database made by createTestDatabase: every row but the template's (the
+ * migration records) deleted in one transaction, and each AUTO_INCREMENT counter that is not at
+ * `counters` (readAutoIncrements after the test's setup) started over, so that refilling it hands
+ * out the ids a fresh database would. Close the handles that used it first: their caches are stale.
+ */
+export async function emptyMysqlTestDatabase(url: string, counters: Map<string, number>): Promise<void> {
+  const keep = new Set((await mysqlTemplate)?.tablesWithRows);
+  const moved = [...(await readAutoIncrements(url))].filter(([table, next]) => counters.get(table) !== next);
+  const conn = await createConnection(url);
+  try {
+    const [rows] = await conn.query(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'`,
+    );
+    await conn.query('SET foreign_key_checks = 0');
+    await conn.query('START TRANSACTION');
+    for (const { name } of rows as { name: string }[])
+      if (!keep.has(name)) await conn.query(`DELETE FROM \`${name}\``);
+    await conn.query('COMMIT');
+    // InnoDB takes 1 as "the largest id in the table plus one": the table is empty.
+    for (const [table] of moved) await conn.query(`ALTER TABLE \`${table}\` AUTO_INCREMENT = 1`);
+  } finally {
+    await conn.end();
+  }
+}
