@@ -13,12 +13,13 @@ let testCost: { memoryCost: number; timeCost: number } | undefined;
  * `bun test`. Hashes already made keep their own cost: verification reads it from the hash.
  */
 export function lowerPasswordHashCostForTests(cost: { memoryCost: number; timeCost: number }): void {
-  if (process.env.NODE_ENV !== 'test') throw new Error('lowerPasswordHashCostForTests: only under bun test');
+  if (process.env.NODE_ENV !== 'test')
+    throw new Error('lowerPasswordHashCostForTests: only under bun test (NODE_ENV=test)');
   testCost = cost;
   decoyHash = undefined;
 }
 
-/** Hashes a password with argon2id and Bun's default cost (64 MiB, 2 passes). */
+/** Hashes a password with argon2id and Bun's default cost (64 MiB, 2 passes; lower in tests, above). */
 export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: 'argon2id', ...testCost });
 }

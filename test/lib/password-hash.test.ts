@@ -1,6 +1,6 @@
 /** argon2id hashes: Bun's default cost in production; tests lower it only under `bun test`. */
 import { describe, expect, test } from 'bun:test';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hashPassword, verifyDecoy, verifyPassword } from '../../src/lib/password-hash.ts';
 
 const ROOT = resolve(import.meta.dir, '../..');
@@ -16,6 +16,19 @@ describe('password hashes', () => {
 
   test('are cheap under bun test (the preload lowers the cost)', async () => {
     expect(await hashPassword('x')).toStartWith('$argon2id$v=19$m=256,t=1,p=1$');
+  });
+
+  test('nothing in src/ lowers the cost: only the test preload does', async () => {
+    const callers: string[] = [];
+    for await (const file of new Bun.Glob('{src,test}/**/*.ts').scan({ cwd: ROOT })) {
+      const text = await Bun.file(join(ROOT, file)).text();
+      if (/lowerPasswordHashCostForTests\(/.test(text)) callers.push(file);
+    }
+    expect(callers.sort()).toEqual([
+      'src/lib/password-hash.ts',
+      'test/helpers/preload.ts',
+      'test/lib/password-hash.test.ts',
+    ]);
   });
 
   test("outside bun test they cost Bun's default, and the cost cannot be lowered", () => {
@@ -34,7 +47,7 @@ describe('password hashes', () => {
     const { NODE_ENV: _, ...env } = process.env;
     expect(run(env)).toEqual([
       expect.stringMatching(/^\$argon2id\$v=19\$m=65536,t=2,p=1\$/),
-      'lowerPasswordHashCostForTests: only under bun test',
+      'lowerPasswordHashCostForTests: only under bun test (NODE_ENV=test)',
     ]);
     // NODE_ENV=test alone lowers nothing: only the preload's call does.
     expect(run({ ...env, NODE_ENV: 'test' })[0]).toMatch(/^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
