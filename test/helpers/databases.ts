@@ -9,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { migrate } from '../../src/db/migrate.ts';
 import { type Database, openDatabase } from '../../src/db/open-database.ts';
 import type { DialectName } from '../../src/db/types.ts';
+import { atEndOfRun } from './end-of-run.ts';
 
 export const MYSQL_SERVER_URL = process.env.DEBMONITOR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const DIALECTS: DialectName[] = ['sqlite', 'mysql'];
@@ -63,6 +64,15 @@ interface MysqlTemplate {
 
 let mysqlTemplate: Promise<MysqlTemplate> | undefined;
 
+/** The template, made on first use (and dropped at the end of the run). */
+function useMysqlTemplate(): Promise<MysqlTemplate> {
+  if (!mysqlTemplate) {
+    mysqlTemplate = createMysqlTemplate();
+    atEndOfRun(dropDatabaseTemplates);
+  }
+  return mysqlTemplate;
+}
+
 /**
  * Migrates the template: about 65 DDL statements, 21 of them ALTER TABLE … ADD FOREIGN KEY that copy
  * their table, take seconds on a busy MariaDB; creating the 18 tables from the template's SHOW CREATE
@@ -106,12 +116,11 @@ async function createMysqlTemplate(): Promise<MysqlTemplate> {
 
 /** The URL of the MariaDB template (migrated by migrate(); test/helpers/databases.db.test.ts reads it). */
 export async function mysqlTemplateUrl(): Promise<string> {
-  mysqlTemplate ??= createMysqlTemplate();
-  return `${MYSQL_SERVER_URL}/${(await mysqlTemplate).name}`;
+  return `${MYSQL_SERVER_URL}/${(await useMysqlTemplate()).name}`;
 }
 
-/** Drops the template database, if this process made one (the test preload, after every file). */
-export async function dropDatabaseTemplates(): Promise<void> {
+/** Drops the template database, if this process made one (at the end of the run). */
+async function dropDatabaseTemplates(): Promise<void> {
   const template = mysqlTemplate;
   mysqlTemplate = undefined;
   await (await template?.catch(() => undefined))?.drop();
@@ -119,8 +128,7 @@ export async function dropDatabaseTemplates(): Promise<void> {
 
 /** Creates an empty MariaDB database with the template's tables and rows: a migrated database. */
 async function copyMysqlTemplate(): Promise<{ url: string; drop(): Promise<void> }> {
-  mysqlTemplate ??= createMysqlTemplate();
-  const template = await mysqlTemplate;
+  const template = await useMysqlTemplate();
   const empty = await createEmptyDatabase('mysql');
   try {
     const conn = await createConnection(empty.url);
