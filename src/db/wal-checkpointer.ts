@@ -48,6 +48,8 @@ export interface WalCheckpointerOptions {
   workerNiceness?: number;
   /** Told when the worker is running. */
   onStart?: () => void;
+  /** Told when the worker thread is created, before it is running (tests). */
+  onSpawn?: () => void;
   /** Told once when the worker cannot start or fails (the writer then checkpoints by itself). */
   onFailure?: (message: string) => void;
 }
@@ -164,6 +166,7 @@ export function createWalCheckpointer(
       fail(`WAL checkpoint worker did not start: ${(error as Error).message}`);
       return;
     }
+    options.onSpawn?.();
     // Bun's Worker: the thread does not keep the process alive.
     (worker as unknown as { unref(): void }).unref();
     worker.onmessage = (event: MessageEvent<CheckpointerReply>) => onReply(event.data);

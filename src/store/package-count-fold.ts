@@ -153,6 +153,18 @@ export interface PackageCountFoldOptions {
   /** Delta rows per fold. */
   limit?: number;
   log: Logger;
+  /**
+   * Runs `callback` after `delayMs` unless cancelled. By default a timer that does not keep the
+   * process alive; tests drive the loop by hand with their own.
+   */
+  schedule?: (callback: () => void, delayMs: number) => { cancel(): void };
+}
+
+/** setTimeout, without keeping the process alive. */
+function scheduleTimer(callback: () => void, delayMs: number): { cancel(): void } {
+  const timer = setTimeout(callback, delayMs);
+  timer.unref();
+  return { cancel: () => clearTimeout(timer) };
 }
 
 /** A running fold loop. */
@@ -171,18 +183,18 @@ export function startPackageCountFold(
   options: PackageCountFoldOptions,
 ): PackageCountFold {
   const intervalMs = options.intervalMs ?? 1000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleNext = options.schedule ?? scheduleTimer;
+  let timer: { cancel(): void } | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
   const schedule = (delayMs: number) => {
     if (stopped) return;
-    timer = setTimeout(() => {
+    timer = scheduleNext(() => {
       timer = undefined;
       running = tick().finally(() => {
         running = undefined;
       });
     }, delayMs);
-    timer.unref();
   };
   const tick = async () => {
     let delayMs = intervalMs;
@@ -200,7 +212,7 @@ export function startPackageCountFold(
   return {
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       timer = undefined;
       await running;
     },

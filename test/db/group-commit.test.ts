@@ -112,7 +112,7 @@ describe('group commit', () => {
       insert('early');
       // Queued while the group runs (a real await in a writer lets requests in): it joins the group.
       late = writers.run(async () => insert('joined'));
-      await Bun.sleep(1);
+      await new Promise((resolve) => setImmediate(resolve));
     });
     await late;
     await writers.run(async () => insert('after'));
@@ -149,15 +149,27 @@ describe('group commit', () => {
   test('a hook before each group can hold the writers back', async () => {
     let release: () => void = () => {};
     let held = true;
+    let hookCalled: () => void = () => {};
+    const called = new Promise<void>((resolve) => (hookCalled = resolve));
     const writers = committer({
-      beforeGroup: () => (held ? new Promise<void>((resolve) => (release = resolve)) : undefined),
+      beforeGroup: () => {
+        hookCalled();
+        return held ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+      },
     });
-    const pending = writers.run(async () => insert('held'));
-    await Bun.sleep(20);
+    let ran = false;
+    const pending = writers.run(async () => {
+      ran = true;
+      insert('held');
+    });
+    // The group waits on the hook's promise, so the writer cannot have run.
+    await called;
+    expect(ran).toBe(false);
     expect(committedNames()).toEqual([]);
     held = false;
     release();
     await pending;
+    expect(ran).toBe(true);
     expect(committedNames()).toEqual(['held']);
   });
 });

@@ -34,6 +34,14 @@ function bytes(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
+/** A promise and the function that settles it, for the checkpointer's hooks. */
+function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/** Polls for what has no event of its own (file sizes, the WAL starting over). */
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !condition(); waited += 10) {
     if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
@@ -52,7 +60,8 @@ const OPTIONS: WalCheckpointerOptions = {
 describe('WAL checkpointer', () => {
   test('the worker copies the WAL back and the WAL starts over, so the file stops growing', async () => {
     const writer = openWriter();
-    const checkpointer = createWalCheckpointer(writer, file, OPTIONS);
+    const started = signal();
+    const checkpointer = createWalCheckpointer(writer, file, { ...OPTIONS, onStart: started.resolve });
     const insert = writer.query('INSERT INTO blobs (data) VALUES (?)');
     const write = async (round: number) => {
       await checkpointer.beforeWrite();
@@ -62,7 +71,8 @@ describe('WAL checkpointer', () => {
       checkpointer.committed();
     };
     await write(0);
-    await until(() => checkpointer.stats().running, 'the worker to start');
+    await started.promise;
+    expect(checkpointer.stats().running).toBe(true);
     expect(Number(writer.query('PRAGMA wal_autocheckpoint').values()[0]?.[0])).toBe(64 * 2);
     for (let round = 1; round <= 300; round++) {
       await write(round);
@@ -85,10 +95,15 @@ describe('WAL checkpointer', () => {
   test('only the worker thread runs nicer, by workerNiceness', async () => {
     const server = getPriority(0);
     const writer = openWriter();
-    const checkpointer = createWalCheckpointer(writer, file, { ...OPTIONS, workerNiceness: 5 });
+    const started = signal();
+    const checkpointer = createWalCheckpointer(writer, file, {
+      ...OPTIONS,
+      workerNiceness: 5,
+      onStart: started.resolve,
+    });
     writer.query('INSERT INTO blobs (data) VALUES (?)').run(new Uint8Array(100));
     checkpointer.committed();
-    await until(() => checkpointer.stats().running, 'the worker to start');
+    await started.promise;
     expect(checkpointer.stats().workerNiceness).toBe(Math.min(19, server + 5));
     // Linux: niceness is per thread, so the writer's thread (this one) keeps its own.
     expect(getPriority(0)).toBe(server);
@@ -98,34 +113,43 @@ describe('WAL checkpointer', () => {
 
   test('the worker starts only once the WAL passes startAfterBytes', async () => {
     const writer = openWriter();
-    const checkpointer = createWalCheckpointer(writer, file, { ...OPTIONS, startAfterBytes: 64 * PAGE });
+    let spawned = 0;
+    const started = signal();
+    const checkpointer = createWalCheckpointer(writer, file, {
+      ...OPTIONS,
+      startAfterBytes: 64 * PAGE,
+      onSpawn: () => spawned++,
+      onStart: started.resolve,
+    });
     const insert = writer.query('INSERT INTO blobs (data) VALUES (?)');
+    // committed() decides at once whether to start the worker (the crossing commit below shows it).
     insert.run(new Uint8Array(100));
     checkpointer.committed();
-    await Bun.sleep(50);
+    expect(spawned).toBe(0);
     expect(checkpointer.stats().running).toBe(false);
     expect(Number(writer.query('PRAGMA wal_autocheckpoint').values()[0]?.[0])).toBe(100_000);
     for (let i = 0; i < 80; i++) insert.run(new Uint8Array(4000));
     checkpointer.committed();
-    await until(() => checkpointer.stats().running, 'the worker to start');
+    expect(spawned).toBe(1);
+    await started.promise;
+    expect(checkpointer.stats().running).toBe(true);
     await checkpointer.close();
     writer.close();
   });
 
   test('a worker that fails hands checkpoints back to the writer and says so', async () => {
     const writer = openWriter();
-    const failures: string[] = [];
+    const failed = signal<string>();
     // The worker cannot open a file that does not exist.
     const checkpointer = createWalCheckpointer(writer, join(dir, 'missing.sqlite'), {
       ...OPTIONS,
       startAfterBytes: -1,
       fallbackAutocheckpoint: 1234,
-      onFailure: (message) => failures.push(message),
+      onFailure: failed.resolve,
     });
     writer.query('INSERT INTO blobs (data) VALUES (?)').run(new Uint8Array(100));
     checkpointer.committed();
-    await until(() => failures.length > 0, 'the failure');
-    expect(failures[0]).toContain('WAL checkpoint');
+    expect(await failed.promise).toContain('WAL checkpoint');
     expect(checkpointer.stats().running).toBe(false);
     expect(Number(writer.query('PRAGMA wal_autocheckpoint').values()[0]?.[0])).toBe(1234);
     await checkpointer.close();

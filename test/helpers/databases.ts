@@ -9,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { migrate } from '../../src/db/migrate.ts';
 import { type Database, openDatabase } from '../../src/db/open-database.ts';
 import type { DialectName } from '../../src/db/types.ts';
+import { atEndOfRun } from './end-of-run.ts';
 
 export const MYSQL_SERVER_URL = process.env.DEBMONITOR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const DIALECTS: DialectName[] = ['sqlite', 'mysql'];
@@ -51,11 +52,112 @@ export async function createEmptyDatabase(
   };
 }
 
-/** Creates, opens and migrates a fresh database. */
-export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
-  const empty = await createEmptyDatabase(kind);
+/** A MariaDB database migrated once per test process, that fresh test databases copy. */
+interface MysqlTemplate {
+  name: string;
+  /** SHOW CREATE TABLE of every table (foreign keys inline, so the order does not matter). */
+  createTables: string[];
+  /** Tables the migrations left rows in (debmonitor_migrations at least). */
+  tablesWithRows: string[];
+  drop(): Promise<void>;
+}
+
+let mysqlTemplate: Promise<MysqlTemplate> | undefined;
+
+/** The template, made on first use (and dropped at the end of the run). */
+function useMysqlTemplate(): Promise<MysqlTemplate> {
+  if (!mysqlTemplate) {
+    mysqlTemplate = createMysqlTemplate();
+    atEndOfRun(dropDatabaseTemplates);
+  }
+  return mysqlTemplate;
+}
+
+/**
+ * Migrates the template: about 65 DDL statements, 21 of them ALTER TABLE … ADD FOREIGN KEY that copy
+ * their table, take seconds on a busy MariaDB; creating the 18 tables from the template's SHOW CREATE
+ * TABLE takes a few dozen milliseconds (test/helpers/databases.db.test.ts checks the copy is alike).
+ */
+async function createMysqlTemplate(): Promise<MysqlTemplate> {
+  const empty = await createEmptyDatabase('mysql');
   const database = await openDatabase(empty.url);
-  await migrate(database);
+  try {
+    await migrate(database);
+  } finally {
+    await database.close();
+  }
+  const name = new URL(empty.url).pathname.slice(1);
+  const conn = await createConnection(empty.url);
+  try {
+    const [others] = await conn.query(
+      `SELECT (SELECT count(*) FROM information_schema.views WHERE table_schema = DATABASE())
+            + (SELECT count(*) FROM information_schema.triggers WHERE trigger_schema = DATABASE())
+            + (SELECT count(*) FROM information_schema.routines WHERE routine_schema = DATABASE()) AS n`,
+    );
+    if (Number((others as { n: number }[])[0]?.n) !== 0)
+      throw new Error('the migrations create views, triggers or routines: copy them in createTestDatabase');
+    const [tables] = await conn.query(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    const createTables: string[] = [];
+    const tablesWithRows: string[] = [];
+    for (const { name: table } of tables as { name: string }[]) {
+      const [shown] = await conn.query(`SHOW CREATE TABLE \`${table}\``);
+      createTables.push((shown as Record<string, string>[])[0]?.['Create Table'] as string);
+      const [rows] = await conn.query(`SELECT 1 FROM \`${table}\` LIMIT 1`);
+      if ((rows as unknown[]).length > 0) tablesWithRows.push(table);
+    }
+    return { name, createTables, tablesWithRows, drop: empty.drop };
+  } finally {
+    await conn.end();
+  }
+}
+
+/** The URL of the MariaDB template (migrated by migrate(); test/helpers/databases.db.test.ts reads it). */
+export async function mysqlTemplateUrl(): Promise<string> {
+  return `${MYSQL_SERVER_URL}/${(await useMysqlTemplate()).name}`;
+}
+
+/** Drops the template database, if this process made one (at the end of the run). */
+async function dropDatabaseTemplates(): Promise<void> {
+  const template = mysqlTemplate;
+  mysqlTemplate = undefined;
+  await (await template?.catch(() => undefined))?.drop();
+}
+
+/** Creates an empty MariaDB database with the template's tables and rows: a migrated database. */
+async function copyMysqlTemplate(): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = await useMysqlTemplate();
+  const empty = await createEmptyDatabase('mysql');
+  try {
+    const conn = await createConnection(empty.url);
+    try {
+      await conn.query('SET foreign_key_checks = 0');
+      for (const statement of template.createTables) await conn.query(statement);
+      for (const table of template.tablesWithRows)
+        await conn.query(`INSERT INTO \`${table}\` SELECT * FROM \`${template.name}\`.\`${table}\``);
+    } finally {
+      await conn.end();
+    }
+  } catch (error) {
+    await empty.drop();
+    throw error;
+  }
+  return empty;
+}
+
+/**
+ * Creates, opens and migrates a fresh database. On MariaDB it is a copy of a template migrated once
+ * per test process (migrating takes seconds there); tests of the migrations themselves migrate an
+ * empty database (createEmptyDatabase).
+ */
+export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
+  const empty = kind === 'mysql' ? await copyMysqlTemplate() : await createEmptyDatabase(kind);
+  const database = await openDatabase(empty.url);
+  // Not migrate() on a copy: it would wait for MariaDB's server-wide migration lock, which every
+  // test process on the server takes (test/helpers/databases.db.test.ts checks the copy's records).
+  if (kind !== 'mysql') await migrate(database);
   return {
     url: empty.url,
     database,
@@ -64,4 +166,45 @@ export async function createTestDatabase(kind: DialectName): Promise<TestDatabas
       await empty.drop();
     },
   };
+}
+
+/** The next AUTO_INCREMENT value of each table of a MariaDB database that has one. */
+export async function readAutoIncrements(url: string): Promise<Map<string, number>> {
+  const conn = await createConnection(url);
+  try {
+    const [rows] = await conn.query(
+      `SELECT table_name AS name, auto_increment AS next FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL`,
+    );
+    return new Map((rows as { name: string; next: number }[]).map((row) => [row.name, Number(row.next)]));
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Empties a MariaDB test database made by createTestDatabase: every row but the template's (the
+ * migration records) deleted in one transaction, and each AUTO_INCREMENT counter that is not at
+ * `counters` (readAutoIncrements after the test's setup) started over, so that refilling it hands
+ * out the ids a fresh database would. Close the handles that used it first: their caches are stale.
+ */
+export async function emptyMysqlTestDatabase(url: string, counters: Map<string, number>): Promise<void> {
+  const keep = new Set((await mysqlTemplate)?.tablesWithRows);
+  const moved = [...(await readAutoIncrements(url))].filter(([table, next]) => counters.get(table) !== next);
+  const conn = await createConnection(url);
+  try {
+    const [rows] = await conn.query(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'`,
+    );
+    await conn.query('SET foreign_key_checks = 0');
+    await conn.query('START TRANSACTION');
+    for (const { name } of rows as { name: string }[])
+      if (!keep.has(name)) await conn.query(`DELETE FROM \`${name}\``);
+    await conn.query('COMMIT');
+    // InnoDB takes 1 as "the largest id in the table plus one": the table is empty.
+    for (const [table] of moved) await conn.query(`ALTER TABLE \`${table}\` AUTO_INCREMENT = 1`);
+  } finally {
+    await conn.end();
+  }
 }

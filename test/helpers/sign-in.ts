@@ -11,7 +11,7 @@ export type RequestFn = (
   connection?: Partial<ConnectionInfo>,
 ) => Promise<Response>;
 
-/** Creates an account with a password (argon2id, as in production). */
+/** Creates an account with a password (argon2id, at the low cost of test/helpers/preload.ts). */
 export async function addUser(
   database: Database,
   username: string,

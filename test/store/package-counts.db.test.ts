@@ -222,7 +222,7 @@ for (const kind of DIALECTS) {
       }
     });
 
-    test('the background fold folds what reports append and stops cleanly', async () => {
+    test('the background fold folds what reports append, on its own timer', async () => {
       const log = createMemoryLogger();
       const fold = startPackageCountFold(t.database, { intervalMs: 5, log });
       try {
@@ -235,16 +235,90 @@ for (const kind of DIALECTS) {
       } finally {
         await fold.stop();
       }
+      expect(log.lines).toEqual([]);
+    });
+
+    test('stop cancels the next fold or waits for the one running, and nothing is scheduled after it', async () => {
+      const log = createMemoryLogger();
+      /** Every fold the loop asked for, on a clock driven by hand. */
+      const timers: { run: () => void; delayMs: number; state: 'pending' | 'ran' | 'cancelled' }[] = [];
+      let onSchedule: () => void = () => {};
+      const schedule = (callback: () => void, delayMs: number) => {
+        const timer = { run: callback, delayMs, state: 'pending' as 'pending' | 'ran' | 'cancelled' };
+        timers.push(timer);
+        onSchedule();
+        return {
+          cancel: () => {
+            if (timer.state === 'pending') timer.state = 'cancelled';
+          },
+        };
+      };
+      const pendingTimers = () => timers.filter((timer) => timer.state === 'pending');
+      /** Runs the one pending timer's fold; `settle` waits until the loop asks for its next one. */
+      const fire = () => {
+        const [timer, ...others] = pendingTimers();
+        expect(others).toEqual([]);
+        const scheduled = new Promise<void>((resolve) => (onSchedule = resolve));
+        (timer as (typeof timers)[number]).state = 'ran';
+        (timer as (typeof timers)[number]).run();
+        return { settle: () => scheduled };
+      };
+
+      // Stopped while it waits: the timer is cancelled.
+      const idle = startPackageCountFold(t.database, { intervalMs: 1000, limit: 5, log, schedule });
+      expect(pendingTimers().map((timer) => timer.delayMs)).toEqual([1000]);
+      await idle.stop();
+      expect(pendingTimers()).toEqual([]);
+      expect(timers.map((timer) => timer.state)).toEqual(['cancelled']);
+
+      // Running: a full batch asks for the next fold at once, the last one after intervalMs.
+      timers.length = 0;
+      const transactions = { started: 0, open: 0 };
+      const watched: Database = {
+        ...t.database,
+        transaction: async (work, options) => {
+          transactions.started++;
+          transactions.open++;
+          try {
+            return await t.database.transaction(work, options);
+          } finally {
+            transactions.open--;
+          }
+        },
+      };
+      const fold = startPackageCountFold(watched, { intervalMs: 1000, limit: 5, log, schedule });
+      await applyHostReport(t.database, randomReport(createRandom(51), 'stop1.example.com'));
+      await leavePending();
+      expect(await countPendingDeltas(t.database)).toBeGreaterThan(5);
+      for (let round = 0; round < 1000 && (await countPendingDeltas(t.database)) > 0; round++)
+        await fire().settle();
+      expect(await countPendingDeltas(t.database)).toBe(0);
+      await fire().settle();
+      const delays = timers.map((timer) => timer.delayMs);
+      expect(delays[0]).toBe(1000);
+      expect(delays.slice(1, -1)).toContain(0);
+      expect(delays.at(-1)).toBe(1000);
+
+      // Stopped during a fold: stop waits for its transaction to end, and it schedules nothing more.
+      await applyHostReport(t.database, randomReport(createRandom(53), 'stop2.example.com'));
+      await leavePending();
+      const asked = timers.length;
+      const before = transactions.started;
+      fire();
+      await fold.stop();
+      expect(transactions).toEqual({ started: before + 1, open: 0 });
+      expect(timers.length).toBe(asked);
+      expect(pendingTimers()).toEqual([]);
+
+      // With nothing left to run, what reports append stays pending.
       await applyHostReport(t.database, {
-        ...randomReport(createRandom(43), 'timer2.example.com'),
+        ...randomReport(createRandom(57), 'stop3.example.com'),
         update_type: 'full',
       });
       await leavePending();
-      await Bun.sleep(50);
-      // Stopped: nothing folds any more.
       expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+      expect(pendingTimers()).toEqual([]);
       expect(log.lines).toEqual([]);
-      expect(await readFoldedCounts(t.database)).not.toEqual(await recountByName(t.database));
       expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
     });
 

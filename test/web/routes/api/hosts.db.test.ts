@@ -1,10 +1,10 @@
 /** The host report API (spec §3.4.1, §3.4.2; checklist §8.3, §8.4) on both dialects. */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { beforeEach, describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { DIALECTS } from '../../../helpers/databases.ts';
 import { countAllRows, type PackageTuple, readOwnerState } from '../../../helpers/package-state.ts';
 import { HOSTNAME, HOSTS_MODIFIED } from '../../../helpers/reference-fixture.ts';
-import { createTestApp, type TestApp } from '../../../helpers/test-app.ts';
+import { createTestApp, type TestApp, useFreshTestApp } from '../../../helpers/test-app.ts';
 
 const uuid = () => crypto.randomUUID().slice(0, 8);
 
@@ -40,10 +40,10 @@ const FIXTURE_HOST1: PackageTuple[] = [
 for (const kind of DIALECTS) {
   describe(`host API on ${kind}`, () => {
     let t: TestApp;
-    beforeEach(async () => {
-      t = await createTestApp({ kind, fixture: true });
+    const freshApp = useFreshTestApp({ kind, fixture: true });
+    beforeEach(() => {
+      t = freshApp();
     });
-    afterEach(async () => t?.drop());
 
     const host1 = () => readOwnerState(t.database, 'host', HOSTNAME);
 

@@ -1,9 +1,9 @@
 /** The image and Kubernetes APIs (spec §3.4.3–3.4.6; checklist §8.5, §8.6) on both dialects. */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { beforeEach, describe, expect, test } from 'bun:test';
 import { DIALECTS } from '../../../helpers/databases.ts';
 import { countAllRows, readOwnerState } from '../../../helpers/package-state.ts';
 import { DEPLOYED_IMAGE, IMAGENAME } from '../../../helpers/reference-fixture.ts';
-import { createTestApp, type TestApp } from '../../../helpers/test-app.ts';
+import { type TestApp, useFreshTestApp } from '../../../helpers/test-app.ts';
 
 const uuid = () => crypto.randomUUID().slice(0, 8);
 
@@ -14,10 +14,10 @@ function post(t: TestApp, path: string, body: unknown): Promise<Response> {
 for (const kind of DIALECTS) {
   describe(`image API on ${kind}`, () => {
     let t: TestApp;
-    beforeEach(async () => {
-      t = await createTestApp({ kind, fixture: true });
+    const freshApp = useFreshTestApp({ kind, fixture: true });
+    beforeEach(() => {
+      t = freshApp();
     });
-    afterEach(async () => t?.drop());
 
     test('refuses bad reports with 400 and writes nothing (51, 53, 57)', async () => {
       const before = await countAllRows(t.database);
@@ -183,10 +183,10 @@ for (const kind of DIALECTS) {
 
   describe(`Kubernetes API on ${kind}`, () => {
     let t: TestApp;
-    beforeEach(async () => {
-      t = await createTestApp({ kind, fixture: true });
+    const freshApp = useFreshTestApp({ kind, fixture: true });
+    beforeEach(() => {
+      t = freshApp();
     });
-    afterEach(async () => t?.drop());
 
     const k8sRows = async () =>
       (await t.database.db.select().from(t.database.tables.kubernetesImages))

@@ -6,11 +6,11 @@
  * and that recur across reports so that they meet rows already stored. Every report is accepted or
  * refused with 400, and a refused one changes nothing.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { beforeEach, describe, expect, test } from 'bun:test';
 import { DIALECTS } from '../../../helpers/databases.ts';
 import { countAllRows } from '../../../helpers/package-state.ts';
 import { createRandom, type Random } from '../../../helpers/random-reports.ts';
-import { createTestApp, type TestApp } from '../../../helpers/test-app.ts';
+import { type TestApp, useFreshTestApp } from '../../../helpers/test-app.ts';
 
 /** Names the databases may confuse with each other, but must keep apart and accept. */
 const STORABLE = [
@@ -93,10 +93,10 @@ function randomRequest(random: Random): { path: string; body: string; allowed: n
 for (const kind of DIALECTS) {
   describe(`report API with nasty names on ${kind}`, () => {
     let t: TestApp;
-    beforeEach(async () => {
-      t = await createTestApp({ kind });
+    const freshApp = useFreshTestApp({ kind });
+    beforeEach(() => {
+      t = freshApp();
     });
-    afterEach(async () => t?.drop());
 
     test('every report is accepted or refused with 400, and a refused one changes nothing', async () => {
       const random = createRandom(20261127);

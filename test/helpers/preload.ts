@@ -1,0 +1,13 @@
+/** Loaded before every test file (bunfig.toml's [test] preload); `bun test` only. */
+import { afterAll } from 'bun:test';
+import { lowerPasswordHashCostForTests } from '../../src/lib/password-hash.ts';
+import { runEndOfRun } from './end-of-run.ts';
+
+// argon2id at Bun's default cost takes about half a second a hash or check on a busy machine, and
+// the suite creates accounts and signs in hundreds of times. The production cost stays as it is
+// (test/lib/password-hash.test.ts checks it in a process without this preload).
+lowerPasswordHashCostForTests({ memoryCost: 256, timeCost: 1 });
+
+// A preload's afterAll runs once, after every file: what helpers made once per run (the MariaDB
+// template of createTestDatabase).
+afterAll(() => runEndOfRun());
