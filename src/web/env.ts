@@ -41,6 +41,8 @@ export type AppVariables = AppDeps & {
   user?: SessionUser | null;
   /** The CSRF token forms of this session must carry. */
   csrfToken?: string;
+  /** The posted form, once requireCheckedForm has read it and checked its CSRF token. */
+  form?: Record<string, string | File | (string | File)[]>;
 };
 
 export type AppEnv = {

@@ -12,9 +12,8 @@ import { findSessionId } from '../../../store/sessions.ts';
 import { findUserById, listUsers, setUserActive } from '../../../store/users.ts';
 import { requireSuperuser } from '../../access/rules.tsx';
 import { readTokenCookie, SESSION_COOKIE } from '../../auth/cookies.ts';
-import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import type { AppEnv } from '../../env.ts';
-import { readFormBody } from '../../read-form-body.ts';
+import { requireCheckedForm } from '../../middleware/checked-form.ts';
 import { UsersPage } from '../../views/users-page.tsx';
 
 /** What a successful action says, by the code in the redirect (never free text from the URL). */
@@ -35,9 +34,8 @@ userAdminRoutes.get('/admin/users', requireSuperuser, (c) => {
   return renderUsers(c, { notice: notice ? notice(c.req.query('user') ?? '') : undefined });
 });
 
-userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
-  const form = await readCheckedForm(c);
-  if (!form) return rejectCsrf(c);
+userAdminRoutes.post('/admin/users', requireSuperuser, requireCheckedForm('session'), async (c) => {
+  const form = c.var.form ?? {};
   const username = text(form.username).trim();
   const password = text(form.password);
   const created = await createAccount(c.var.database, {
@@ -50,36 +48,44 @@ userAdminRoutes.post('/admin/users', requireSuperuser, async (c) => {
   return doneRedirect(c, 'created', username);
 });
 
-userAdminRoutes.post('/admin/users/:id{[0-9]+}/password', requireSuperuser, async (c) => {
-  const form = await readCheckedForm(c);
-  if (!form) return rejectCsrf(c);
-  const target = await findTarget(c);
-  if (!target) return c.notFound();
-  // Changing one's own password keeps the current session and ends the others.
-  const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
-  const errors = await changePassword(c.var.database, target, text(form.password), keep);
-  if (errors.length > 0) return renderUsers(c, { errors }, 400);
-  c.var.log.info(
-    `Password of ${JSON.stringify(target.username)} set by ${JSON.stringify(c.var.user?.username)}`,
-  );
-  return doneRedirect(c, 'password', target.username);
-});
+userAdminRoutes.post(
+  '/admin/users/:id{[0-9]+}/password',
+  requireSuperuser,
+  requireCheckedForm('session'),
+  async (c) => {
+    const form = c.var.form ?? {};
+    const target = await findTarget(c);
+    if (!target) return c.notFound();
+    // Changing one's own password keeps the current session and ends the others.
+    const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
+    const errors = await changePassword(c.var.database, target, text(form.password), keep);
+    if (errors.length > 0) return renderUsers(c, { errors }, 400);
+    c.var.log.info(
+      `Password of ${JSON.stringify(target.username)} set by ${JSON.stringify(c.var.user?.username)}`,
+    );
+    return doneRedirect(c, 'password', target.username);
+  },
+);
 
-userAdminRoutes.post('/admin/users/:id{[0-9]+}/active', requireSuperuser, async (c) => {
-  const form = await readCheckedForm(c);
-  if (!form) return rejectCsrf(c);
-  const target = await findTarget(c);
-  if (!target) return c.notFound();
-  if (target.id === c.var.user?.id) {
-    return renderUsers(c, { errors: ['You cannot disable your own account.'] }, 400);
-  }
-  const active = text(form.active) === '1';
-  await setUserActive(c.var.database, target.id, active);
-  c.var.log.info(
-    `User ${JSON.stringify(target.username)} ${active ? 'enabled' : 'disabled'} by ${JSON.stringify(c.var.user?.username)}`,
-  );
-  return doneRedirect(c, active ? 'enabled' : 'disabled', target.username);
-});
+userAdminRoutes.post(
+  '/admin/users/:id{[0-9]+}/active',
+  requireSuperuser,
+  requireCheckedForm('session'),
+  async (c) => {
+    const form = c.var.form ?? {};
+    const target = await findTarget(c);
+    if (!target) return c.notFound();
+    if (target.id === c.var.user?.id) {
+      return renderUsers(c, { errors: ['You cannot disable your own account.'] }, 400);
+    }
+    const active = text(form.active) === '1';
+    await setUserActive(c.var.database, target.id, active);
+    c.var.log.info(
+      `User ${JSON.stringify(target.username)} ${active ? 'enabled' : 'disabled'} by ${JSON.stringify(c.var.user?.username)}`,
+    );
+    return doneRedirect(c, active ? 'enabled' : 'disabled', target.username);
+  },
+);
 
 /** The account named by the path's `:id`; null when there is none or the id is malformed. */
 async function findTarget(c: Context<AppEnv>) {
@@ -89,12 +95,6 @@ async function findTarget(c: Context<AppEnv>) {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-/** The form, or null when its CSRF token is missing or wrong. */
-async function readCheckedForm(c: Context<AppEnv>): Promise<Form | null> {
-  const form = await readFormBody(c);
-  return isSessionTokenValid(c, readSubmittedToken(c, form)) ? form : null;
 }
 
 async function currentSessionId(c: Context<AppEnv>): Promise<number | undefined> {

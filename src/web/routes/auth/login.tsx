@@ -9,12 +9,7 @@ import { sha256Hex } from '../../../lib/tokens.ts';
 import { claimTicket } from '../../../store/used-tickets.ts';
 import { createUser, findUserByName, UserExistsError } from '../../../store/users.ts';
 import { allowAnyone } from '../../access/rules.tsx';
-import {
-  isLoginFormTokenValid,
-  issueLoginFormToken,
-  readSubmittedToken,
-  rejectCsrf,
-} from '../../auth/csrf.ts';
+import { issueLoginFormToken } from '../../auth/csrf.ts';
 import { readDeviceCookie, writeDeviceCookie } from '../../auth/device-cookie.ts';
 import { signInLocally } from '../../auth/local-sign-in.ts';
 import { THROTTLED_TEXT } from '../../auth/login-throttle.ts';
@@ -23,7 +18,7 @@ import { openSession } from '../../auth/sessions.ts';
 import type { CasClient } from '../../cas/cas-client.ts';
 import type { AppEnv } from '../../env.ts';
 import { clientAddress, publicOrigin } from '../../http/request-origin.ts';
-import { readFormBody } from '../../read-form-body.ts';
+import { requireCheckedForm } from '../../middleware/checked-form.ts';
 import { LoginPage } from '../../views/login-page.tsx';
 import { MessagePage } from '../../views/message-page.tsx';
 
@@ -47,10 +42,15 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
     return renderForm(c, { next });
   });
 
-  routes.post('/login/', allowAnyone, async (c) => {
-    if (cas) return c.text('Sign-in goes through CAS: open /login/ in a browser.', 405, { Allow: 'GET' });
-    const form = await readFormBody(c);
-    if (!isLoginFormTokenValid(c, readSubmittedToken(c, form))) return rejectCsrf(c);
+  if (cas) {
+    routes.post('/login/', allowAnyone, (c) =>
+      c.text('Sign-in goes through CAS: open /login/ in a browser.', 405, { Allow: 'GET' }),
+    );
+    return routes;
+  }
+
+  routes.post('/login/', allowAnyone, requireCheckedForm('sign-in'), async (c) => {
+    const form = c.var.form ?? {};
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     const password = typeof form.password === 'string' ? form.password : '';
     const next = sanitizeNext(typeof form.next === 'string' ? form.next : c.req.query('next'));

@@ -7,22 +7,17 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { allowAnyone } from '../../access/rules.tsx';
-import { isSessionTokenValid, readSubmittedToken, rejectCsrf } from '../../auth/csrf.ts';
 import { closeSession } from '../../auth/sessions.ts';
 import type { CasClient } from '../../cas/cas-client.ts';
 import type { AppEnv } from '../../env.ts';
 import { publicOrigin } from '../../http/request-origin.ts';
-import { readFormBody } from '../../read-form-body.ts';
+import { requireCheckedForm } from '../../middleware/checked-form.ts';
 
 /** Creates the `/logout/` routes; with `cas`, signing out continues at the CAS server. */
 export function createLogoutRoutes(cas: CasClient | null): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.get('/logout/', allowAnyone, (c) => signOut(c, cas));
-  routes.post('/logout/', allowAnyone, async (c) => {
-    const form = await readFormBody(c);
-    if (c.var.user && !isSessionTokenValid(c, readSubmittedToken(c, form))) return rejectCsrf(c);
-    return signOut(c, cas);
-  });
+  routes.post('/logout/', allowAnyone, requireCheckedForm('session-if-signed-in'), (c) => signOut(c, cas));
   return routes;
 }
 
