@@ -10,6 +10,7 @@ import { inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { batchRows } from '../db/dialect.ts';
 import type { Database } from '../db/open-database.ts';
 import { subtractOwnerRows } from './package-count-deltas.ts';
+import { withRetries } from './retry.ts';
 
 export interface GcOptions {
   /** Hosts not updated for this many days are deleted; 0 = never. */
@@ -95,7 +96,7 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
 function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): Promise<number> {
   const { dialect } = database;
   const table = kind === 'host' ? database.tables.hosts : database.tables.images;
-  return withRetry(() =>
+  return withRetry(database, () =>
     database.transaction(
       async (tx) => {
         const rows = await dialect.selectRows<{ id: number }>(
@@ -122,17 +123,22 @@ function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): P
  * makes the DELETE fail on its foreign key (MySQL); the step then starts over.
  */
 function deleteWithRetry(database: Database, query: SQL): Promise<number> {
-  return withRetry(() => database.transaction((tx) => database.dialect.executeCount(tx, query)));
+  return withRetry(database, () => database.transaction((tx) => database.dialect.executeCount(tx, query)));
 }
 
-/** Runs `work` (one transaction) again after a failure, up to ATTEMPTS times in all. */
-async function withRetry<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= ATTEMPTS) throw error;
-      await Bun.sleep(100 * attempt);
-    }
-  }
+/**
+ * Runs `work` (one transaction) again after a transient failure, or after the foreign-key failure
+ * of a report linking a row at the same moment, up to ATTEMPTS times in all; any other error ends
+ * the run at once.
+ */
+function withRetry<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  return withRetries(
+    database,
+    {
+      attempts: ATTEMPTS,
+      pauseMs: (attempt) => 100 * attempt,
+      alsoRetry: (error) => database.dialect.isForeignKeyViolation(error),
+    },
+    work,
+  );
 }

@@ -9,7 +9,7 @@ import type { Database } from '../db/open-database.ts';
 import type { AppDb } from '../db/types.ts';
 import { createKeyedMutex, type KeyedMutex } from '../lib/mutex.ts';
 import { type CatalogCache, type CatalogScope, createCatalogCache } from './catalog-cache.ts';
-import { TransientConflictError } from './report-errors.ts';
+import { type RetryOptions, withRetries } from './retry.ts';
 
 const MAX_ATTEMPTS = 6;
 
@@ -44,27 +44,23 @@ export function runReport<T>(
   work: (tx: AppDb, cache: CatalogScope) => Promise<T>,
 ): Promise<T> {
   const state = stateOf(database);
-  return state.locks.run(key, async () => {
-    let clearedCache = false;
-    for (let attempt = 1; ; attempt++) {
+  let clearedCache = false;
+  const options: RetryOptions = {
+    attempts: MAX_ATTEMPTS,
+    pauseMs: (attempt) => attempt * 10 + Math.random() * 20,
+    recover(error) {
+      if (!database.dialect.isForeignKeyViolation(error) || clearedCache) return false;
+      state.cache.clear();
+      clearedCache = true;
+      return true;
+    },
+  };
+  return state.locks.run(key, () =>
+    withRetries(database, options, async () => {
       const scope = state.cache.begin();
-      try {
-        const result = await database.transaction((tx) => work(tx, scope), { isolation: 'read committed' });
-        scope.commit();
-        return result;
-      } catch (error) {
-        if (database.dialect.isForeignKeyViolation(error) && !clearedCache) {
-          state.cache.clear();
-          clearedCache = true;
-          continue;
-        }
-        const retryable = database.dialect.isRetryable(error) || error instanceof TransientConflictError;
-        if (retryable && attempt < MAX_ATTEMPTS) {
-          await Bun.sleep(attempt * 10 + Math.random() * 20);
-          continue;
-        }
-        throw error;
-      }
-    }
-  });
+      const result = await database.transaction((tx) => work(tx, scope), { isolation: 'read committed' });
+      scope.commit();
+      return result;
+    }),
+  );
 }
