@@ -48,19 +48,20 @@ export function findUserById(database: Database, id: number): Promise<UserRecord
   return findUserWhere(database, eq(database.tables.users.id, id));
 }
 
+/** The columns every account query reads. */
+function accountColumns(users: Database['tables']['users']) {
+  return {
+    id: users.id,
+    username: users.username,
+    passwordHash: users.passwordHash,
+    isActive: users.isActive,
+    isSuperuser: users.isSuperuser,
+  };
+}
+
 async function findUserWhere(database: Database, condition: SQL): Promise<UserRecord | null> {
   const { users } = database.tables;
-  const [row] = await database.db
-    .select({
-      id: users.id,
-      username: users.username,
-      passwordHash: users.passwordHash,
-      isActive: users.isActive,
-      isSuperuser: users.isSuperuser,
-    })
-    .from(users)
-    .where(condition)
-    .limit(1);
+  const [row] = await database.db.select(accountColumns(users)).from(users).where(condition).limit(1);
   return row ? { ...row, isActive: Boolean(row.isActive), isSuperuser: Boolean(row.isSuperuser) } : null;
 }
 
@@ -69,11 +70,7 @@ export async function listUsers(database: Database): Promise<UserSummary[]> {
   const { users } = database.tables;
   const rows = await database.db
     .select({
-      id: users.id,
-      username: users.username,
-      passwordHash: users.passwordHash,
-      isActive: users.isActive,
-      isSuperuser: users.isSuperuser,
+      ...accountColumns(users),
       lastLogin: users.lastLogin,
       created: users.created,
     })

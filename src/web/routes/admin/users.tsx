@@ -48,50 +48,43 @@ userAdminRoutes.post('/admin/users', requireSuperuser, requireCheckedForm('sessi
   return doneRedirect(c, 'created', username);
 });
 
-userAdminRoutes.post(
-  '/admin/users/:id{[0-9]+}/password',
-  requireSuperuser,
-  requireCheckedForm('session'),
-  async (c) => {
-    const form = c.var.form ?? {};
-    const target = await findTarget(c);
+/** An action on the account the path's `:id` names, with its checked form; 404 when there is none. */
+function onAccount(
+  path: string,
+  action: (c: Context<AppEnv>, form: Form, target: AccountTarget) => Promise<Response>,
+) {
+  userAdminRoutes.post(path, requireSuperuser, requireCheckedForm('session'), async (c) => {
+    const id = parseId(c.req.param('id'));
+    const target = id === null ? null : await findUserById(c.var.database, id);
     if (!target) return c.notFound();
-    // Changing one's own password keeps the current session and ends the others.
-    const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
-    const errors = await changePassword(c.var.database, target, text(form.password), keep);
-    if (errors.length > 0) return renderUsers(c, { errors }, 400);
-    c.var.log.info(
-      `Password of ${JSON.stringify(target.username)} set by ${JSON.stringify(c.var.user?.username)}`,
-    );
-    return doneRedirect(c, 'password', target.username);
-  },
-);
-
-userAdminRoutes.post(
-  '/admin/users/:id{[0-9]+}/active',
-  requireSuperuser,
-  requireCheckedForm('session'),
-  async (c) => {
-    const form = c.var.form ?? {};
-    const target = await findTarget(c);
-    if (!target) return c.notFound();
-    if (target.id === c.var.user?.id) {
-      return renderUsers(c, { errors: ['You cannot disable your own account.'] }, 400);
-    }
-    const active = text(form.active) === '1';
-    await setUserActive(c.var.database, target.id, active);
-    c.var.log.info(
-      `User ${JSON.stringify(target.username)} ${active ? 'enabled' : 'disabled'} by ${JSON.stringify(c.var.user?.username)}`,
-    );
-    return doneRedirect(c, active ? 'enabled' : 'disabled', target.username);
-  },
-);
-
-/** The account named by the path's `:id`; null when there is none or the id is malformed. */
-async function findTarget(c: Context<AppEnv>) {
-  const id = parseId(c.req.param('id'));
-  return id === null ? null : findUserById(c.var.database, id);
+    return action(c, c.var.form ?? {}, target);
+  });
 }
+
+type AccountTarget = { id: number; username: string };
+
+onAccount('/admin/users/:id{[0-9]+}/password', async (c, form, target) => {
+  // Changing one's own password keeps the current session and ends the others.
+  const keep = target.id === c.var.user?.id ? await currentSessionId(c) : undefined;
+  const errors = await changePassword(c.var.database, target, text(form.password), keep);
+  if (errors.length > 0) return renderUsers(c, { errors }, 400);
+  c.var.log.info(
+    `Password of ${JSON.stringify(target.username)} set by ${JSON.stringify(c.var.user?.username)}`,
+  );
+  return doneRedirect(c, 'password', target.username);
+});
+
+onAccount('/admin/users/:id{[0-9]+}/active', async (c, form, target) => {
+  if (target.id === c.var.user?.id) {
+    return renderUsers(c, { errors: ['You cannot disable your own account.'] }, 400);
+  }
+  const active = text(form.active) === '1';
+  await setUserActive(c.var.database, target.id, active);
+  c.var.log.info(
+    `User ${JSON.stringify(target.username)} ${active ? 'enabled' : 'disabled'} by ${JSON.stringify(c.var.user?.username)}`,
+  );
+  return doneRedirect(c, active ? 'enabled' : 'disabled', target.username);
+});
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
