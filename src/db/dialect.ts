@@ -54,6 +54,11 @@ export interface Dialect {
    */
   readonly joinInOrder: SQL;
   /**
+   * Written after a table's alias: read it through `index` (`FORCE INDEX` on MySQL, `INDEXED BY` on
+   * SQLite). For joins whose plan must not depend on statistics (stale right after a bulk load).
+   */
+  forceIndex(index: string): SQL;
+  /**
    * True when the planner answers `a = ? AND b = ?` from two single-key indexes by intersecting
    * them, without reading rows (MySQL's index merge); SQLite reads one index and then the rows.
    */
@@ -151,6 +156,7 @@ const sqliteDialect: Dialect = {
   forUpdate: sql``,
   forUpdateClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
+  forceIndex: (index) => sql.raw(`INDEXED BY ${index}`),
   intersectsIndexes: false,
   serialWriters: true,
   async insertIgnore(db, table, rows) {
@@ -216,6 +222,7 @@ const mysqlDialect: Dialect = {
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
+  forceIndex: (index) => sql.raw(`FORCE INDEX (${index})`),
   intersectsIndexes: true,
   serialWriters: false,
   async insertIgnore(db, table, rows) {

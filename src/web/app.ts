@@ -27,6 +27,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('config', deps.config);
     c.set('database', deps.database);
     c.set('log', deps.log);
+    c.set('exportPageRows', deps.exportPageRows);
     await next();
   });
   // 0. Upstream's APPEND_SLASH: `/hosts` → 301 `/hosts/` when only the latter is a route.

@@ -23,6 +23,8 @@ export interface TestAppOptions {
   config?: Record<string, unknown>;
   /** Load the reference fixture of spec §2.5. */
   fixture?: boolean;
+  /** Rows per page of an export. */
+  exportPageRows?: number;
 }
 
 /** Creates a migrated database (optionally with the fixture) and an app on it. */
@@ -31,7 +33,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.fixture) await loadReferenceFixture(testDatabase.database);
   const config = parseConfig({ VERIFY_CLIENTS: false, REQUIRE_LOGIN: false, ...options.config }, () => {});
   const log = createMemoryLogger();
-  const app = createApp({ config, database: testDatabase.database, log });
+  const app = createApp({
+    config,
+    database: testDatabase.database,
+    log,
+    exportPageRows: options.exportPageRows,
+  });
   return {
     ...testDatabase,
     app,

@@ -1,0 +1,26 @@
+/**
+ * Cooperative multitasking for long jobs on the event loop: between two awaits that resolve at once
+ * (a bun:sqlite query is synchronous), no socket is read, so other requests wait however many
+ * microtasks pass. A macrotask turn lets them in.
+ */
+
+/** Resolves on the next turn of the event loop, after pending I/O. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A clock for time slices: `due()` is true once `sliceMs` have passed since the last yield. */
+export function createTimeSlice(sliceMs: number) {
+  let since = performance.now();
+  return {
+    due(): boolean {
+      return performance.now() - since >= sliceMs;
+    },
+    /** Yields if the slice is used up. */
+    async pause(): Promise<void> {
+      if (performance.now() - since < sliceMs) return;
+      await yieldToEventLoop();
+      since = performance.now();
+    },
+  };
+}
