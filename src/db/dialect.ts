@@ -5,6 +5,7 @@
 import type { Database as SqliteClient, Statement } from 'bun:sqlite';
 import { type AnyColumn, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { pauseIfBusy } from '../lib/yield.ts';
 import type { AppDb, DialectName } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -187,13 +188,20 @@ const sqliteDialect: Dialect = {
   async executeCount(db, query) {
     return (db.run(query) as unknown as { changes?: number }).changes ?? 0;
   },
+  // Each statement blocks the event loop; a report of tens of thousands of packages runs hundreds
+  // of them in a row, so they let other requests in every 20 ms (even inside a transaction: the
+  // group committer awaits the writer's work, and readers use their own connection, except on a
+  // `:memory:` database).
   async selectRaw<T extends Row>(db: AppDb, text: string, params: readonly unknown[]) {
+    await pauseIfBusy();
     return prepareCached(db, text).all(...(params as SqliteParam[])) as T[];
   },
   async selectValuesRaw(db, text, params) {
+    await pauseIfBusy();
     return prepareCached(db, text).values(...(params as SqliteParam[])) as unknown[][];
   },
   async runRaw(db, text, params) {
+    await pauseIfBusy();
     return prepareCached(db, text).run(...(params as SqliteParam[])).changes;
   },
   timestampParam: (date) => date.getTime(),

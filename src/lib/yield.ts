@@ -24,3 +24,28 @@ export function createTimeSlice(sliceMs: number) {
     },
   };
 }
+
+/** When the event loop last turned, as far as pauseIfBusy knows, and whether it is watching. */
+let busySince = 0;
+let watching = false;
+
+function loopTurned(): void {
+  busySince = performance.now();
+  watching = false;
+}
+
+/**
+ * Yields if the event loop has not turned for `sliceMs`, for long runs of synchronous work split
+ * into steps (bun:sqlite statements). The first call of a run arms an immediate that notes when
+ * the loop turns on its own (I/O), so steps that already wait for something never pause.
+ */
+export async function pauseIfBusy(sliceMs = 20): Promise<void> {
+  if (!watching) {
+    watching = true;
+    busySince = performance.now();
+    setImmediate(loopTurned);
+    return;
+  }
+  if (performance.now() - busySince < sliceMs) return;
+  await yieldToEventLoop();
+}
