@@ -18,6 +18,7 @@ import {
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
 import type { VersionInstallCounts } from './package-installations.ts';
+import { countVersionsByOs } from './version-oses.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
@@ -143,16 +144,8 @@ async function readVersionOses(
   database: Database,
   ids: number[],
 ): Promise<Map<number, { count: number; oses: string[] }>> {
-  const { db, tables: t } = database;
   const result = new Map<number, { count: number; oses: string[] }>();
-  if (ids.length === 0) return result;
-  const rows = await db
-    .select({ id: t.packageVersions.packageId, os: t.operatingSystems.name, n: count() })
-    .from(t.packageVersions)
-    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.packageVersions.osId))
-    .where(inArray(t.packageVersions.packageId, ids))
-    .groupBy(t.packageVersions.packageId, t.operatingSystems.name);
-  for (const row of rows) {
+  for (const row of await countVersionsByOs(database, 'package', ids)) {
     const entry = result.get(row.id) ?? { count: 0, oses: [] };
     entry.count += row.n;
     entry.oses.push(row.os);

@@ -5,6 +5,7 @@ import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
 import { indexBound, keysetPages, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
 import { compareBinary, type ExportOptions, type ListOptions, type Page } from './list-options.ts';
+import { countVersionsByOs } from './version-oses.ts';
 
 export const SOURCE_PACKAGE_SORTS = ['name', 'versions'] as const;
 export type SourcePackageSort = (typeof SOURCE_PACKAGE_SORTS)[number];
@@ -108,19 +109,12 @@ async function withVersions(
   database: Database,
   page: { id: number; name: string }[],
 ): Promise<SourcePackageRow[]> {
-  const { db, tables: t } = database;
-  const spv = t.srcPackageVersions;
-  const ids = page.map((row) => row.id);
-  const pairs =
-    ids.length === 0
-      ? []
-      : await db
-          .select({ id: spv.srcPackageId, os: t.operatingSystems.name, versions: count() })
-          .from(spv)
-          .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, spv.osId))
-          .where(inArray(spv.srcPackageId, ids))
-          .groupBy(spv.srcPackageId, t.operatingSystems.name);
-  const byId = new Map<number, { id: number; os: string; versions: number }[]>();
+  const pairs = await countVersionsByOs(
+    database,
+    'source',
+    page.map((row) => row.id),
+  );
+  const byId = new Map<number, { id: number; os: string; n: number }[]>();
   for (const pair of pairs) {
     const list = byId.get(pair.id);
     if (list) list.push(pair);
@@ -131,7 +125,7 @@ async function withVersions(
     return {
       id,
       name,
-      versionCount: mine.reduce((sum, pair) => sum + pair.versions, 0),
+      versionCount: mine.reduce((sum, pair) => sum + pair.n, 0),
       oses: mine.map((pair) => pair.os).sort(compareBinary),
     };
   });
