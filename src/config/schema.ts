@@ -79,6 +79,12 @@ export const ConfigSchema = v.object({
   /** Largest accepted report body, in bytes (a 10,000-package host sends about 1.5 MB). */
   MAX_REPORT_BYTES: v.optional(PositiveInt, 32 * 1024 * 1024),
   /**
+   * Most packages a host or image report may list (installed, upgradable and uninstalled items
+   * together), and most packages a report may leave a host or image with. Real hosts have 300 to
+   * 6,000; one report of 300,000 held every other request for seconds.
+   */
+  MAX_REPORT_PACKAGES: v.optional(PositiveInt, 50_000),
+  /**
    * /kubernetes/update needs a CN in PROXY_IMAGES unless this is false (upstream accepted any verified
    * certificate; docs/protocol.md, "Client certificates").
    */

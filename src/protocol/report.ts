@@ -91,6 +91,14 @@ export const ImageReportSchema = v.object({
 });
 export type ImageReport = v.InferOutput<typeof ImageReportSchema>;
 
+/** How many items a decoded report body lists (installed, upgradable, uninstalled), before validation. */
+export function countListedPackages(body: Record<string, unknown>): number {
+  let total = 0;
+  for (const key of ['installed', 'upgradable', 'uninstalled'])
+    if (Array.isArray(body[key])) total += (body[key] as unknown[]).length;
+  return total;
+}
+
 /** The package lists a host or image report carries. */
 export type PackageLists = Pick<HostReport, 'installed' | 'uninstalled' | 'upgradable'>;
 

@@ -19,6 +19,13 @@ export interface ReportOutcome {
   packages: number;
 }
 
+/** When a report is applied, and what it may not do. */
+export interface ReportOptions {
+  now?: Date;
+  /** Most packages the report may leave the host or image with (MAX_REPORT_PACKAGES). */
+  maxPackages?: number;
+}
+
 /**
  * Applies a validated host report in one transaction: OS, kernel, host row, package rows and
  * counters. Throws InvalidOsNameError / InvalidReportError (nothing written) for input to fix.
@@ -26,7 +33,7 @@ export interface ReportOutcome {
 export function applyHostReport(
   database: Database,
   report: HostReport,
-  now = new Date(),
+  { now = new Date(), maxPackages }: ReportOptions = {},
 ): Promise<ReportOutcome> {
   const name = report.hostname;
   return runReport(database, `host:${name}`, async (tx, cache) => {
@@ -38,7 +45,8 @@ export function applyHostReport(
       created: now,
       modified: now,
     });
-    const { diff, counts } = await applyPackageLists(tx, database, cache, 'host', host, osId, report, now);
+    const lists = { kind: 'host', owner: host, osId, report, now, maxPackages } as const;
+    const { diff, counts } = await applyPackageLists(tx, database, cache, lists);
     await database.dialect.runRaw(
       tx,
       `UPDATE hosts SET os_id = ?, kernel_id = ?, package_count = ?, upgrade_count = ?, security_count = ?,

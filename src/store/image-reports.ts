@@ -6,7 +6,7 @@ import { count, eq } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import { type ImageReport, isStorableText } from '../protocol/report.ts';
 import { resolveOs } from './catalog.ts';
-import { type ReportOutcome, summarize } from './host-reports.ts';
+import { type ReportOptions, type ReportOutcome, summarize } from './host-reports.ts';
 import { lockOwnerRow } from './owner-rows.ts';
 import { subtractOwnerRows } from './package-count-deltas.ts';
 import { applyPackageLists } from './package-report.ts';
@@ -19,13 +19,14 @@ import { runReport } from './report-runner.ts';
 export function applyImageReport(
   database: Database,
   report: ImageReport,
-  now = new Date(),
+  { now = new Date(), maxPackages }: ReportOptions = {},
 ): Promise<ReportOutcome> {
   const name = report.image_name;
   return runReport(database, `image:${name}`, async (tx, cache) => {
     const osId = await resolveOs(tx, database, cache, report.os);
     const image = await lockOwnerRow(tx, database, 'image', name, { osId, created: now, modified: now });
-    const { diff, counts } = await applyPackageLists(tx, database, cache, 'image', image, osId, report, now);
+    const lists = { kind: 'image', owner: image, osId, report, now, maxPackages } as const;
+    const { diff, counts } = await applyPackageLists(tx, database, cache, lists);
     const { images } = database.tables;
     await tx
       .update(images)

@@ -18,6 +18,7 @@ import {
   type PackageOwner,
   writePackageDiff,
 } from './package-rows.ts';
+import { InvalidReportError } from './report-errors.ts';
 
 /** The diff that was written and the owner's counters after it. */
 export interface PackageReportResult {
@@ -25,16 +26,31 @@ export interface PackageReportResult {
   counts: ReportDiff['totals'];
 }
 
-/** Applies `lists` to the rows of `locked` (already locked by the caller) on `osId`. */
+/** What applyPackageLists applies, and to what. */
+export interface PackageListsInput {
+  kind: PackageOwner['kind'];
+  /** The host or image row, already locked by the caller. */
+  owner: LockedOwner;
+  osId: number;
+  report: PackageLists & { update_type: string };
+  now: Date;
+  /** Most packages the owner may have after the report, unless it had more before. */
+  maxPackages?: number;
+}
+
+/** Applies a report's package lists to the rows of its (locked) owner on `osId`. */
 export async function applyPackageLists(
   tx: AppDb,
   database: Database,
   cache: CatalogScope,
-  kind: PackageOwner['kind'],
-  locked: LockedOwner,
-  osId: number,
-  lists: PackageLists & { update_type: string },
-  now: Date,
+  {
+    kind,
+    owner: locked,
+    osId,
+    report: lists,
+    now,
+    maxPackages = Number.POSITIVE_INFINITY,
+  }: PackageListsInput,
 ): Promise<PackageReportResult> {
   const owner: PackageOwner = { kind, id: locked.id };
   const full = lists.update_type === 'full';
@@ -46,16 +62,28 @@ export async function applyPackageLists(
   const recorded = await loadRecordedRows(tx, database, cache, owner, packageIds);
   if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
   const diff = diffReport(recorded, lists, { full, osChanged });
+  const counts = partial
+    ? movedCounts(locked.counts, countTotals(recorded.values()), diff.totals)
+    : diff.totals;
+  // Partial reports could otherwise grow a host past the cap a report at a time.
+  if (counts.packages > maxPackages && counts.packages > locked.counts.packages)
+    throw new InvalidReportError(
+      `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
+    );
   await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
-  if (!partial) return { diff, counts: diff.totals };
-  const before = countTotals(recorded.values());
+  return { diff, counts };
+}
+
+/** The owner's counters after a partial report moved the rows it named from `before` to `after`. */
+function movedCounts(
+  owner: ReportDiff['totals'],
+  before: ReportDiff['totals'],
+  after: ReportDiff['totals'],
+): ReportDiff['totals'] {
   return {
-    diff,
-    counts: {
-      packages: locked.counts.packages + diff.totals.packages - before.packages,
-      upgrades: locked.counts.upgrades + diff.totals.upgrades - before.upgrades,
-      security: locked.counts.security + diff.totals.security - before.security,
-    },
+    packages: owner.packages + after.packages - before.packages,
+    upgrades: owner.upgrades + after.upgrades - before.upgrades,
+    security: owner.security + after.security - before.security,
   };
 }
 

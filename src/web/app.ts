@@ -29,6 +29,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('config', deps.config);
     c.set('database', deps.database);
     c.set('log', deps.log);
+    c.set('exportPageRows', deps.exportPageRows);
     await next();
   });
   // 1. Security headers and CSP (web), and the Host-header check (ALLOWED_HOSTS).

@@ -17,6 +17,8 @@ export interface AppDeps {
   config: Config;
   database: Database;
   log: Logger;
+  /** Rows per page of an export (tests make it small; the default suits production). */
+  exportPageRows?: number;
 }
 
 /** A host authenticated by its client certificate; the CN may be missing. */

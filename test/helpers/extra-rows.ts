@@ -78,3 +78,34 @@ export async function addPackageOnHost1(
   });
   return id;
 }
+
+/**
+ * Adds host `name` (Debian 11, kernel 1) with `count` packages of its own, made by set-based
+ * INSERT … SELECT (seconds for 100,000 rows): package `bigpkg-<i>` version `1.<i>-1` from source
+ * `bigsrc-<i>`, ids from 100,000 up, no upgrades. Counts are not kept.
+ */
+export async function addBigHost(database: Database, name: string, count: number): Promise<void> {
+  const { dialect } = database;
+  const sqlite = dialect.name === 'sqlite';
+  const stamp = sqlite ? String(STAMP.getTime()) : `'2024-01-02 03:04:05.000'`;
+  // 0 … count - 1 from six digits (MariaDB stops recursive CTEs at 1,000 rows by default).
+  const digits = Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS x`).join(' UNION ALL ');
+  const numbers = `WITH d AS (${digits}), n AS (SELECT a.x + 10 * b.x + 100 * c.x + 1000 * e.x + 10000 * f.x
+    + 100000 * g.x AS i FROM d a, d b, d c, d e, d f, d g) `;
+  const base = 100_000;
+  const statements = [
+    `INSERT INTO hosts (id, name, os_id, kernel_id, package_count, upgrade_count, security_count, created, modified)
+     VALUES (${base}, '${name.replaceAll("'", "''")}', 1, 1, ${count}, 0, 0, ${stamp}, ${stamp})`,
+    `INSERT INTO src_packages (id, name) ${numbers} SELECT ${base} + i, CONCAT('bigsrc-', i) FROM n WHERE i < ${count}`,
+    `INSERT INTO src_package_versions (id, src_package_id, version, os_id, created, modified)
+     ${numbers} SELECT ${base} + i, ${base} + i, CONCAT('1.', i, '-1'), 1, ${stamp}, ${stamp} FROM n WHERE i < ${count}`,
+    `INSERT INTO packages (id, name) ${numbers} SELECT ${base} + i, CONCAT('bigpkg-', i) FROM n WHERE i < ${count}`,
+    `INSERT INTO package_versions (id, package_id, version, os_id, src_package_version_id, created, modified)
+     ${numbers} SELECT ${base} + i, ${base} + i, CONCAT('1.', i, '-1'), 1, ${base} + i, ${stamp}, ${stamp} FROM n WHERE i < ${count}`,
+    `INSERT INTO host_packages (host_id, package_id, package_version_id, created, modified)
+     ${numbers} SELECT ${base}, ${base} + i, ${base} + i, ${stamp}, ${stamp} FROM n WHERE i < ${count}`,
+  ];
+  await database.transaction(async (tx) => {
+    for (const text of statements) await dialect.runRaw(tx, text, []);
+  });
+}

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   config?: Record<string, unknown>;
   /** Load the reference fixture of spec §2.5. */
   fixture?: boolean;
+  /** Rows per page of an export. */
+  exportPageRows?: number;
 }
 
 /** Creates a migrated database (optionally with the fixture) and an app on it. */
@@ -84,7 +86,12 @@ export function useFreshTestApp(options: TestAppOptions = {}): () => TestApp {
 function appOn(testDatabase: TestDatabase, options: TestAppOptions): TestApp {
   const config = parseConfig({ VERIFY_CLIENTS: false, REQUIRE_LOGIN: false, ...options.config }, () => {});
   const log = createMemoryLogger();
-  const app = createApp({ config, database: testDatabase.database, log });
+  const app = createApp({
+    config,
+    database: testDatabase.database,
+    log,
+    exportPageRows: options.exportPageRows,
+  });
   return {
     ...testDatabase,
     app,

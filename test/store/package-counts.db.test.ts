@@ -49,8 +49,12 @@ async function randomWrite(database: Database, random: Random, owners: string[])
   }
   if (roll === 2) {
     // Reports dated long ago make their owners stale, so that GC deletes them.
-    await applyHostReport(database, { ...randomReport(random, `old-${name}`), update_type: 'full' }, OLD);
-    await applyImageReport(database, imageReportOf(randomReport(random, 'x'), `old/${name}`), OLD);
+    await applyHostReport(
+      database,
+      { ...randomReport(random, `old-${name}`), update_type: 'full' },
+      { now: OLD },
+    );
+    await applyImageReport(database, imageReportOf(randomReport(random, 'x'), `old/${name}`), { now: OLD });
     await collectGarbage(database, { hostMaxAgeDays: 30, imageMaxAgeDays: 30 });
     return 'gc';
   }

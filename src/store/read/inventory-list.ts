@@ -2,9 +2,10 @@
  * The hosts and images lists: both tables carry package counters kept by ingest, so a page sorts,
  * filters and counts on indexed columns without touching the millions of package rows.
  */
-import { and, asc, count, desc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import type { ListOptions, Page } from './list-options.ts';
+import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const INVENTORY_SORTS = [
   'default',
@@ -34,6 +35,41 @@ export async function listInventory(
   kind: 'hosts' | 'images',
   options: ListOptions<InventorySort>,
 ): Promise<Page<InventoryRow>> {
+  const { db } = database;
+  const query = inventoryQuery(database, kind, options);
+  const [rows, totals] = await Promise.all([
+    query
+      .select(query.where)
+      .orderBy(...orderOf(query.keys))
+      .limit(options.limit)
+      .offset(options.offset),
+    db
+      .select({ total: count() })
+      .from(query.table)
+      .innerJoin(query.os, eq(query.os.id, query.table.osId))
+      .where(query.where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Every host or image of the list in its order, `pageRows` at a time (exports). */
+export function pageInventory(
+  database: Database,
+  kind: 'hosts' | 'images',
+  options: ExportOptions<InventorySort>,
+  pageRows: number,
+): AsyncGenerator<InventoryRow[]> {
+  const query = inventoryQuery(database, kind, options);
+  return keysetPages(query.keys, pageRows, (position, limit) =>
+    query
+      .select(and(query.where, position))
+      .orderBy(...orderOf(query.keys))
+      .limit(limit),
+  );
+}
+
+/** The list's filters and its sort keys, which end with the (unique) name. */
+function inventoryQuery(database: Database, kind: 'hosts' | 'images', options: ExportOptions<InventorySort>) {
   const { db, tables, dialect } = database;
   const table = kind === 'hosts' ? tables.hosts : tables.images;
   const os = tables.operatingSystems;
@@ -49,40 +85,44 @@ export async function listInventory(
   if (options.filter === 'security') conditions.push(gt(table.securityCount, 0));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
 
-  const direction = options.descending ? desc : asc;
-  const columns = {
-    name: table.name,
-    os: os.name,
-    modified: table.modified,
-    packages: table.packageCount,
-    upgrades: table.upgradeCount,
-    security: table.securityCount,
+  const descending = options.descending;
+  const byName: SortKey<InventoryRow> = { column: table.name, of: (row) => row.name };
+  const columns: Record<Exclude<InventorySort, 'default' | 'name'>, SortKey<InventoryRow>> = {
+    os: { column: os.name, descending, of: (row) => row.os },
+    modified: { column: table.modified, descending, of: (row) => row.modified },
+    packages: { column: table.packageCount, descending, of: (row) => row.packageCount },
+    upgrades: { column: table.upgradeCount, descending, of: (row) => row.upgradeCount },
+    security: { column: table.securityCount, descending, of: (row) => row.securityCount },
   };
-  const order =
+  const keys: SortKey<InventoryRow>[] =
     options.sort === 'default'
-      ? [desc(table.securityCount), desc(table.upgradeCount), desc(table.packageCount), asc(table.name)]
+      ? [
+          { ...columns.security, descending: true },
+          { ...columns.upgrades, descending: true },
+          { ...columns.packages, descending: true },
+          byName,
+        ]
       : options.sort === 'name'
-        ? [direction(table.name)]
-        : [direction(columns[options.sort]), asc(table.name)];
-
-  const [rows, totals] = await Promise.all([
-    db
-      .select({
-        id: table.id,
-        name: table.name,
-        os: os.name,
-        packageCount: table.packageCount,
-        upgradeCount: table.upgradeCount,
-        securityCount: table.securityCount,
-        modified: table.modified,
-      })
-      .from(table)
-      .innerJoin(os, eq(os.id, table.osId))
-      .where(where)
-      .orderBy(...order)
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(table).innerJoin(os, eq(os.id, table.osId)).where(where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+        ? [{ ...byName, descending }]
+        : [columns[options.sort], byName];
+  return {
+    table,
+    os,
+    where,
+    keys,
+    select: (condition: SQL | undefined) =>
+      db
+        .select({
+          id: table.id,
+          name: table.name,
+          os: os.name,
+          packageCount: table.packageCount,
+          upgradeCount: table.upgradeCount,
+          securityCount: table.securityCount,
+          modified: table.modified,
+        })
+        .from(table)
+        .innerJoin(os, eq(os.id, table.osId))
+        .where(condition),
+  };
 }

@@ -1,14 +1,22 @@
 /**
- * The package rows of one host or one image, for their detail pages. A host has a few thousand rows
- * at most, so they are read in one indexed query and sorted in memory: Debian version order cannot
- * be expressed in SQL.
+ * The package rows of one host or one image, for their detail pages and exports. A host has a few
+ * thousand rows (MAX_REPORT_PACKAGES bounds what reports give it), so they are read whole and sorted
+ * in memory: Debian version order cannot be expressed in SQL.
  */
 
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
-import { containsIgnoringCase, type ListOptions, type Page, slicePage } from './list-options.ts';
+import { sortYielding } from '../../lib/yielding-sort.ts';
+import { keysetPages, type SortKey, slices } from './keyset.ts';
+import {
+  containsIgnoringCase,
+  type ExportOptions,
+  type ListOptions,
+  type Page,
+  slicePage,
+} from './list-options.ts';
 
 export const INVENTORY_PACKAGE_SORTS = ['default', 'name', 'version', 'upgrade'] as const;
 export type InventoryPackageSort = (typeof INVENTORY_PACKAGE_SORTS)[number];
@@ -55,6 +63,27 @@ export async function listInventoryPackages(
   ownerId: number,
   options: ListOptions<InventoryPackageSort>,
 ): Promise<Page<InventoryPackageRow>> {
+  return slicePage(await sortInventoryPackages(database, kind, ownerId, options), options);
+}
+
+/** Every package row of one host or image in the list's order, `pageRows` at a time (exports). */
+export async function* pageInventoryPackages(
+  database: Database,
+  kind: 'hosts' | 'images',
+  ownerId: number,
+  options: ExportOptions<InventoryPackageSort>,
+  pageRows: number,
+): AsyncGenerator<InventoryPackageRow[]> {
+  yield* slices(await sortInventoryPackages(database, kind, ownerId, options), pageRows);
+}
+
+/** The rows of the list, filtered and sorted; the event loop turns between reads and sort slices. */
+async function sortInventoryPackages(
+  database: Database,
+  kind: 'hosts' | 'images',
+  ownerId: number,
+  options: ExportOptions<InventoryPackageSort>,
+): Promise<InventoryPackageRow[]> {
   const rows = (await readInventoryPackages(database, kind, ownerId)).filter(
     (row) =>
       (!options.q || containsIgnoringCase(row.packageName, options.q)) &&
@@ -63,11 +92,20 @@ export async function listInventoryPackages(
           (options.filter === 'upgradable' || row.upgradeType === 'security'))),
   );
   const compare = comparators[options.sort];
-  rows.sort(options.descending && options.sort !== 'default' ? (a, b) => compare(b, a) : compare);
-  return slicePage(rows, options);
+  return sortYielding(
+    rows,
+    options.descending && options.sort !== 'default' ? (a, b) => compare(b, a) : compare,
+  );
 }
 
-/** Every package row of one host or image, unsorted. */
+/** Rows per query while reading one owner's package rows. */
+const READ_ROWS = 2000;
+
+/**
+ * Every package row of one host or image, unsorted: in pages on the (owner, package) index, so
+ * that a host of many packages is not read in one long query. The owner's rows come first
+ * whatever the statistics say (a page must not start from the packages).
+ */
 export async function readInventoryPackages(
   database: Database,
   kind: 'hosts' | 'images',
@@ -75,15 +113,25 @@ export async function readInventoryPackages(
 ): Promise<InventoryPackageRow[]> {
   const t = database.tables;
   const table = kind === 'hosts' ? t.hostPackages : t.imagePackages;
-  const owner: SQL = kind === 'hosts' ? sql`${t.hostPackages.hostId}` : sql`${t.imagePackages.imageId}`;
-  return database.dialect.selectRows<InventoryPackageRow & Record<string, unknown>>(
-    database.db,
-    sql`SELECT p.name AS packageName, v.version AS version, u.version AS upgradableVersion,
-          ${table.upgradeType} AS upgradeType
-        FROM ${table}
-        JOIN ${t.packages} p ON p.id = ${table.packageId}
-        JOIN ${t.packageVersions} v ON v.id = ${table.packageVersionId}
-        LEFT JOIN ${t.packageVersions} u ON u.id = ${table.upgradableVersionId}
-        WHERE ${owner} = ${ownerId}`,
+  const owner = sql.raw(kind === 'hosts' ? 'host_id' : 'image_id');
+  type Read = InventoryPackageRow & { packageId: number } & Record<string, unknown>;
+  const rows: InventoryPackageRow[] = [];
+  const keys: SortKey<Read>[] = [{ column: sql`x.package_id`, of: (row) => row.packageId }];
+  const pages = keysetPages(keys, READ_ROWS, (position, limit) =>
+    database.dialect.selectRows<Read>(
+      database.db,
+      sql`SELECT x.package_id AS packageId, p.name AS packageName, v.version AS version,
+            u.version AS upgradableVersion, x.upgrade_type AS upgradeType
+          FROM ${table} x
+          ${database.dialect.joinInOrder} ${t.packages} p ON p.id = x.package_id
+          ${database.dialect.joinInOrder} ${t.packageVersions} v ON v.id = x.package_version_id
+          LEFT JOIN ${t.packageVersions} u ON u.id = x.upgradable_version_id
+          WHERE x.${owner} = ${ownerId}${position ? sql` AND ${position}` : sql``}
+          ORDER BY x.package_id LIMIT ${limit}`,
+    ),
   );
+  for await (const page of pages)
+    for (const { packageName, version, upgradableVersion, upgradeType } of page)
+      rows.push({ packageName, version, upgradableVersion, upgradeType });
+  return rows;
 }

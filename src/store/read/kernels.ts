@@ -1,8 +1,9 @@
 /** Kernels: the list with host counts, lookups by URL slug or id, and the hosts running one. */
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { parseId } from '../../lib/parse-id.ts';
-import type { ListOptions, Page } from './list-options.ts';
+import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const KERNEL_SORTS = ['default', 'name', 'hosts'] as const;
 export type KernelSort = (typeof KERNEL_SORTS)[number];
@@ -22,45 +23,80 @@ export async function listKernels(
   database: Database,
   options: ListOptions<KernelSort>,
 ): Promise<Page<KernelRow>> {
+  const { db, tables: t } = database;
+  const query = kernelsQuery(database, options);
+  const [rows, totals] = await Promise.all([
+    query
+      .select(undefined)
+      .orderBy(...orderOf(query.keys))
+      .limit(options.limit)
+      .offset(options.offset),
+    db.select({ total: count() }).from(t.kernels).where(query.where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Every kernel of the list in its order, `pageRows` at a time (exports). */
+export function pageKernels(
+  database: Database,
+  options: ExportOptions<KernelSort>,
+  pageRows: number,
+): AsyncGenerator<KernelRow[]> {
+  const query = kernelsQuery(database, options);
+  return keysetPages(query.keys, pageRows, (position, limit) =>
+    query
+      .select(position)
+      .orderBy(...orderOf(query.keys))
+      .limit(limit),
+  );
+}
+
+/**
+ * The list's query; its sort keys end with the OS and kernel names (unique together). A page's
+ * position goes into HAVING, as the host count is an aggregate: kernels are few, so each page may
+ * count them all.
+ */
+function kernelsQuery(database: Database, options: ExportOptions<KernelSort>) {
   const { db, tables: t, dialect } = database;
   const where = options.q ? dialect.containsIgnoringCase(t.kernels.name, options.q) : undefined;
   const hostCount = count(t.hosts.id);
-  const direction = options.descending ? desc : asc;
-  const order =
+  const descending = options.descending;
+  const byOs: SortKey<KernelRow> = { column: t.operatingSystems.name, of: (row) => row.os };
+  const byName: SortKey<KernelRow> = { column: t.kernels.name, of: (row) => row.name };
+  const keys: SortKey<KernelRow>[] =
     options.sort === 'hosts'
-      ? [direction(hostCount), asc(t.operatingSystems.name), asc(t.kernels.name)]
+      ? [{ column: hostCount, descending, of: (row) => row.hostCount }, byOs, byName]
       : options.sort === 'name'
-        ? [direction(t.kernels.name), asc(t.operatingSystems.name)]
-        : [asc(t.operatingSystems.name), asc(t.kernels.name)];
-  const [rows, totals] = await Promise.all([
-    db
-      .select({
-        id: t.kernels.id,
-        name: t.kernels.name,
-        slug: t.kernels.slug,
-        release: t.kernels.release,
-        osId: t.kernels.osId,
-        os: t.operatingSystems.name,
-        hostCount,
-      })
-      .from(t.kernels)
-      .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
-      .leftJoin(t.hosts, eq(t.hosts.kernelId, t.kernels.id))
-      .where(where)
-      .groupBy(
-        t.kernels.id,
-        t.kernels.name,
-        t.kernels.slug,
-        t.kernels.release,
-        t.kernels.osId,
-        t.operatingSystems.name,
-      )
-      .orderBy(...order)
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(t.kernels).where(where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+        ? [{ ...byName, descending }, byOs]
+        : [byOs, byName];
+  return {
+    where,
+    keys,
+    select: (having: SQL | undefined) =>
+      db
+        .select({
+          id: t.kernels.id,
+          name: t.kernels.name,
+          slug: t.kernels.slug,
+          release: t.kernels.release,
+          osId: t.kernels.osId,
+          os: t.operatingSystems.name,
+          hostCount,
+        })
+        .from(t.kernels)
+        .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
+        .leftJoin(t.hosts, eq(t.hosts.kernelId, t.kernels.id))
+        .where(where)
+        .groupBy(
+          t.kernels.id,
+          t.kernels.name,
+          t.kernels.slug,
+          t.kernels.release,
+          t.kernels.osId,
+          t.operatingSystems.name,
+        )
+        .having(having),
+  };
 }
 
 export interface KernelDetail {
@@ -128,24 +164,49 @@ export async function listKernelHosts(
   kernelId: number,
   options: ListOptions<KernelHostSort>,
 ): Promise<Page<KernelHostRow>> {
+  const { db, tables: t } = database;
+  const query = kernelHostsQuery(database, kernelId, options);
+  const [rows, totals] = await Promise.all([
+    query
+      .select(query.where)
+      .orderBy(...orderOf(query.keys))
+      .limit(options.limit)
+      .offset(options.offset),
+    db.select({ total: count() }).from(t.hosts).where(query.where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Every host running a kernel, in the list's order, `pageRows` at a time (exports). */
+export function pageKernelHosts(
+  database: Database,
+  kernelId: number,
+  options: ExportOptions<KernelHostSort>,
+  pageRows: number,
+): AsyncGenerator<KernelHostRow[]> {
+  const query = kernelHostsQuery(database, kernelId, options);
+  return keysetPages(query.keys, pageRows, (position, limit) =>
+    query
+      .select(and(query.where, position))
+      .orderBy(...orderOf(query.keys))
+      .limit(limit),
+  );
+}
+
+function kernelHostsQuery(database: Database, kernelId: number, options: ExportOptions<KernelHostSort>) {
   const { db, tables: t, dialect } = database;
   const conditions = [eq(t.hosts.kernelId, kernelId)];
   if (options.q) conditions.push(dialect.containsIgnoringCase(t.hosts.name, options.q));
-  const where = and(...conditions);
-  const direction = options.descending ? desc : asc;
-  const order =
+  const descending = options.descending;
+  const byName: SortKey<KernelHostRow> = { column: t.hosts.name, of: (row) => row.name };
+  const keys: SortKey<KernelHostRow>[] =
     options.sort === 'modified'
-      ? [direction(t.hosts.modified), asc(t.hosts.name)]
-      : [direction(t.hosts.name)];
-  const [rows, totals] = await Promise.all([
-    db
-      .select({ name: t.hosts.name, modified: t.hosts.modified })
-      .from(t.hosts)
-      .where(where)
-      .orderBy(...order)
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(t.hosts).where(where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+      ? [{ column: t.hosts.modified, descending, of: (row) => row.modified }, byName]
+      : [{ ...byName, descending }];
+  return {
+    where: and(...conditions),
+    keys,
+    select: (where: SQL | undefined) =>
+      db.select({ name: t.hosts.name, modified: t.hosts.modified }).from(t.hosts).where(where),
+  };
 }

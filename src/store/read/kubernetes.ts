@@ -1,7 +1,8 @@
 /** Live Kubernetes images: which image runs in which cluster and namespace, and how many containers. */
-import { and, asc, count, desc, eq, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import type { ListOptions, Page } from './list-options.ts';
+import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const KUBERNETES_SORTS = ['default', 'image', 'containers'] as const;
 export type KubernetesSort = (typeof KUBERNETES_SORTS)[number];
@@ -19,6 +20,37 @@ export async function listKubernetesImages(
   database: Database,
   options: ListOptions<KubernetesSort>,
 ): Promise<Page<KubernetesRow>> {
+  const { db, tables: t } = database;
+  const k = t.kubernetesImages;
+  const query = kubernetesQuery(database, options);
+  const [rows, totals] = await Promise.all([
+    query
+      .select(query.where)
+      .orderBy(...orderOf(query.keys))
+      .limit(options.limit)
+      .offset(options.offset),
+    db.select({ total: count() }).from(k).innerJoin(t.images, eq(t.images.id, k.imageId)).where(query.where),
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Every Kubernetes row of the list in its order, `pageRows` at a time (exports). */
+export function pageKubernetesImages(
+  database: Database,
+  options: ExportOptions<KubernetesSort>,
+  pageRows: number,
+): AsyncGenerator<KubernetesRow[]> {
+  const query = kubernetesQuery(database, options);
+  return keysetPages(query.keys, pageRows, (position, limit) =>
+    query
+      .select(and(query.where, position))
+      .orderBy(...orderOf(query.keys))
+      .limit(limit),
+  );
+}
+
+/** The list's query; its sort keys end with cluster, namespace and image name (unique together). */
+function kubernetesQuery(database: Database, options: ExportOptions<KubernetesSort>) {
   const { db, tables: t, dialect } = database;
   const k = t.kubernetesImages;
   const conditions: (SQL | undefined)[] = [];
@@ -31,34 +63,31 @@ export async function listKubernetesImages(
       ),
     );
   }
-  const where = and(...conditions);
-  const direction = options.descending ? desc : asc;
-  const byPlace = [asc(k.cluster), asc(k.namespace), asc(t.images.name)];
-  const order =
+  const descending = options.descending;
+  const cluster: SortKey<KubernetesRow> = { column: k.cluster, of: (row) => row.cluster };
+  const namespace: SortKey<KubernetesRow> = { column: k.namespace, of: (row) => row.namespace };
+  const image: SortKey<KubernetesRow> = { column: t.images.name, of: (row) => row.image };
+  const keys: SortKey<KubernetesRow>[] =
     options.sort === 'image'
-      ? [direction(t.images.name), asc(k.cluster), asc(k.namespace)]
+      ? [{ ...image, descending }, cluster, namespace]
       : options.sort === 'containers'
-        ? [direction(k.containers), ...byPlace]
-        : byPlace;
-  const from = () =>
-    db
-      .select({
-        cluster: k.cluster,
-        namespace: k.namespace,
-        image: t.images.name,
-        os: t.operatingSystems.name,
-        containers: k.containers,
-      })
-      .from(k)
-      .innerJoin(t.images, eq(t.images.id, k.imageId))
-      .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.images.osId));
-  const [rows, totals] = await Promise.all([
-    from()
-      .where(where)
-      .orderBy(...order)
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(k).innerJoin(t.images, eq(t.images.id, k.imageId)).where(where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+        ? [{ column: k.containers, descending, of: (row) => row.containers }, cluster, namespace, image]
+        : [cluster, namespace, image];
+  return {
+    where: and(...conditions),
+    keys,
+    select: (where: SQL | undefined) =>
+      db
+        .select({
+          cluster: k.cluster,
+          namespace: k.namespace,
+          image: t.images.name,
+          os: t.operatingSystems.name,
+          containers: k.containers,
+        })
+        .from(k)
+        .innerJoin(t.images, eq(t.images.id, k.imageId))
+        .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.images.osId))
+        .where(where),
+  };
 }

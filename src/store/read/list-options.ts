@@ -14,6 +14,9 @@ export interface ListOptions<Sort extends string> {
   filter: UpgradeFilter;
 }
 
+/** A list's sort and filters without the paging: what an export reads (every row). */
+export type ExportOptions<Sort extends string> = Omit<ListOptions<Sort>, 'offset' | 'limit'>;
+
 /** A page of rows and the number of rows across all pages. */
 export interface Page<Row> {
   rows: Row[];

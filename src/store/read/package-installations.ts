@@ -18,7 +18,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
-import type { ListOptions, Page } from './list-options.ts';
+import { keysetPages, type SortKey } from './keyset.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const INSTALLATION_SORTS = ['default', 'name'] as const;
 export type InstallationSort = (typeof INSTALLATION_SORTS)[number];
@@ -112,6 +113,120 @@ export async function listPackageInstallations(
     start = segmentEnd;
   }
   return { rows: (await Promise.all(reads)).flat(), total: start };
+}
+
+/**
+ * Every installation of the list in its order, `pageRows` at a time (exports): each segment (or,
+ * sorted by name, the host and the image lists, merged as they come) read by keyset on the owner's
+ * name, with the cheaper plan for a page of it.
+ */
+export async function* pagePackageInstallations(
+  database: Database,
+  packageId: number,
+  versions: readonly VersionInstallCounts[],
+  options: ExportOptions<InstallationSort>,
+  pageRows: number,
+  tuning: InstallationTuning = {},
+): AsyncGenerator<InstallationRow[]> {
+  const context: Context = {
+    database,
+    packageId,
+    options: { ...options, offset: 0, limit: pageRows },
+    tuning,
+    ownerCounts: () => countOwners(database),
+  };
+  const counts = await countSegments(context, versions);
+  if (options.sort === 'name') {
+    yield* mergeByName(context, versions, counts, pageRows);
+    return;
+  }
+  for (const version of versions)
+    for (const kind of KINDS) {
+      const count = counts.get(version.id)?.[kind] ?? 0;
+      if (count > 0) {
+        const segment = { kind, versionId: version.id, count, installed: version.installedOn[kind] };
+        yield* pageStream(context, segment, false, pageRows);
+      }
+    }
+}
+
+/** The rows of a stream in name order, `pageRows` at a time, each page after the last name read. */
+async function* pageStream(
+  context: Context,
+  stream: Stream,
+  descending: boolean,
+  pageRows: number,
+): AsyncGenerator<InstallationRow[]> {
+  if (stream.count === 0) return;
+  const plan = context.tuning.plan ?? (await estimatePlan(context, stream, Math.min(pageRows, stream.count)));
+  const keys: SortKey<InstallationRow>[] = [{ column: sql`o.name`, descending, of: (row) => row.name }];
+  yield* keysetPages(keys, pageRows, (position, limit) =>
+    selectStream(context, stream, plan, 0, limit, descending, position),
+  );
+}
+
+/** The name sort: the host and the image lists merged (ties: hosts first), `pageRows` at a time. */
+async function* mergeByName(
+  context: Context,
+  versions: readonly VersionInstallCounts[],
+  counts: Map<number, Record<OwnerKind, number>>,
+  pageRows: number,
+): AsyncGenerator<InstallationRow[]> {
+  const { descending } = context.options;
+  const [hosts, images] = KINDS.map((kind) =>
+    cursor(
+      pageStream(
+        context,
+        {
+          kind,
+          versionId: null,
+          count: versions.reduce((sum, version) => sum + (counts.get(version.id)?.[kind] ?? 0), 0),
+          installed: versions.reduce((sum, version) => sum + version.installedOn[kind], 0),
+        },
+        descending,
+        pageRows,
+      ),
+    ),
+  ) as [Cursor<InstallationRow>, Cursor<InstallationRow>];
+  const compare = (a: InstallationRow, b: InstallationRow) =>
+    (descending ? -1 : 1) * compareBinary(a.name, b.name) || compareBinary(a.kind, b.kind);
+  let page: InstallationRow[] = [];
+  for (;;) {
+    const a = await hosts.peek();
+    const b = await images.peek();
+    if (a === undefined && b === undefined) break;
+    if (a !== undefined && (b === undefined || compare(a, b) < 0)) page.push(hosts.take());
+    else page.push(images.take());
+    if (page.length === pageRows) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+interface Cursor<T> {
+  /** The next row, reading the next page when needed; undefined at the end. */
+  peek(): Promise<T | undefined>;
+  /** Moves past the row `peek` gave. */
+  take(): T;
+}
+
+function cursor<T>(pages: AsyncGenerator<T[]>): Cursor<T> {
+  let rows: T[] = [];
+  let index = 0;
+  return {
+    async peek() {
+      while (index >= rows.length) {
+        const next = await pages.next();
+        if (next.done) return undefined;
+        rows = next.value;
+        index = 0;
+      }
+      return rows[index];
+    },
+    take: () => rows[index++] as T,
+  };
 }
 
 /** What chooseInstallationPlan weighs for one read of a segment. */
@@ -329,7 +444,15 @@ async function readStream(
   const direction = descending !== reverse;
   const start = plan === 'walk' && skip > 0 ? await seekOnOwners(context, stream, skip, direction) : null;
   const rows = start
-    ? await selectStream(context, stream, plan, 0, take, direction, start)
+    ? await selectStream(
+        context,
+        stream,
+        plan,
+        0,
+        take,
+        direction,
+        sql`o.name ${sql.raw(direction ? '<=' : '>=')} ${start}`,
+      )
     : await selectStream(context, stream, plan, skip, take, direction);
   return reverse ? rows.reverse() : rows;
 }
@@ -379,11 +502,12 @@ async function selectStream(
   skip: number,
   take: number,
   descending: boolean,
-  fromName: string | null = null,
+  /** A further condition on `o` (where the read starts). */
+  start?: SQL,
 ): Promise<InstallationRow[]> {
   const { database, packageId } = context;
   const where = [conditions(context, stream.versionId)];
-  if (fromName !== null) where.push(sql`o.name ${sql.raw(descending ? '<=' : '>=')} ${fromName}`);
+  if (start) where.push(start);
   const { table, owners, ownerColumn } = sourceOf(database, stream.kind);
   const from =
     plan === 'walk'

@@ -7,10 +7,19 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
-import { containsIgnoringCase, type ListOptions, type Page, slicePage } from './list-options.ts';
+import { sortYielding } from '../../lib/yielding-sort.ts';
+import { indexBound, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
+import {
+  containsIgnoringCase,
+  type ExportOptions,
+  type ListOptions,
+  type Page,
+  slicePage,
+} from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
 import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
 import type { VersionInstallCounts } from './package-installations.ts';
+import { countVersionsByOs } from './version-oses.ts';
 
 export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
@@ -57,54 +66,87 @@ export async function listPackages(
     ]);
     page = { rows, total: totals[0]?.total ?? 0 };
   } else {
-    const index = await getPackageIndex(database);
-    const entries = index.entries.filter(
-      (entry) =>
-        (!options.q || containsIgnoringCase(entry.name, options.q)) &&
-        (options.filter === 'all' ||
-          (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0)),
-    );
-    const key = options.sort;
-    const compare =
-      key === 'default'
-        ? byDefault
-        : key === 'name'
-          ? (a: PackageIndexEntry, b: PackageIndexEntry) => compareBinary(a.name, b.name)
-          : (a: PackageIndexEntry, b: PackageIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
-    entries.sort(options.descending && key !== 'default' ? (a, b) => compare(b, a) : compare);
+    const { keep, compare } = indexOrder(options);
+    const entries = (await getPackageIndex(database)).entries.filter(keep);
+    entries.sort(compare);
     page = slicePage(entries, options);
   }
-  const ids = page.rows.map((row) => row.id);
+  return { total: page.total, rows: await withCounts(database, page.rows) };
+}
+
+/**
+ * Every binary package of the list in its order, `pageRows` at a time (exports): by name, a walk on
+ * the name index; else the package index, filtered and sorted in slices (it is in memory already).
+ */
+export async function* pagePackages(
+  database: Database,
+  options: ExportOptions<PackageSort>,
+  pageRows: number,
+): AsyncGenerator<PackageRow[]> {
+  const { db, tables: t, dialect } = database;
+  let pages: AsyncGenerator<{ id: number; name: string }[]>;
+  if (options.sort === 'name' && options.filter === 'all') {
+    const where = options.q ? dialect.containsIgnoringCase(t.packages.name, options.q) : undefined;
+    const keys: SortKey<{ id: number; name: string }>[] = [
+      { column: t.packages.name, descending: options.descending, of: (row) => row.name },
+    ];
+    pages = windowedPages(keys, pageRows, indexBound(db, t.packages, options.descending), (position, limit) =>
+      db
+        .select({ id: t.packages.id, name: t.packages.name })
+        .from(t.packages)
+        .where(and(where, position))
+        .orderBy(...orderOf(keys))
+        .limit(limit),
+    );
+  } else {
+    const { keep, compare } = indexOrder(options);
+    const entries = (await getPackageIndex(database)).entries.filter(keep);
+    pages = slices(await sortYielding(entries, compare), pageRows);
+  }
+  for await (const rows of pages) yield await withCounts(database, rows);
+}
+
+/** Which index entries the list keeps, and their order. */
+function indexOrder(options: ExportOptions<PackageSort>) {
+  const keep = (entry: PackageIndexEntry) =>
+    (!options.q || containsIgnoringCase(entry.name, options.q)) &&
+    (options.filter === 'all' || (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0));
+  const key = options.sort;
+  const ascending =
+    key === 'default'
+      ? byDefault
+      : key === 'name'
+        ? (a: PackageIndexEntry, b: PackageIndexEntry) => compareBinary(a.name, b.name)
+        : (a: PackageIndexEntry, b: PackageIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
+  const compare =
+    options.descending && key !== 'default'
+      ? (a: PackageIndexEntry, b: PackageIndexEntry) => ascending(b, a)
+      : ascending;
+  return { keep, compare };
+}
+
+/** The rows of a page with their exact counts, numbers of versions and OSes. */
+async function withCounts(database: Database, rows: { id: number; name: string }[]): Promise<PackageRow[]> {
+  const ids = rows.map((row) => row.id);
   const [counts, versions] = await Promise.all([
     readPackageCounts(database, ids),
     readVersionOses(database, ids),
   ]);
-  return {
-    total: page.total,
-    rows: page.rows.map(({ id, name }) => ({
-      id,
-      name,
-      ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
-      versionCount: versions.get(id)?.count ?? 0,
-      oses: versions.get(id)?.oses ?? [],
-    })),
-  };
+  return rows.map(({ id, name }) => ({
+    id,
+    name,
+    ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
+    versionCount: versions.get(id)?.count ?? 0,
+    oses: versions.get(id)?.oses ?? [],
+  }));
 }
 
 async function readVersionOses(
   database: Database,
   ids: number[],
 ): Promise<Map<number, { count: number; oses: string[] }>> {
-  const { db, tables: t } = database;
   const result = new Map<number, { count: number; oses: string[] }>();
-  if (ids.length === 0) return result;
-  const rows = await db
-    .select({ id: t.packageVersions.packageId, os: t.operatingSystems.name, n: count() })
-    .from(t.packageVersions)
-    .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.packageVersions.osId))
-    .where(inArray(t.packageVersions.packageId, ids))
-    .groupBy(t.packageVersions.packageId, t.operatingSystems.name);
-  for (const row of rows) {
+  for (const row of await countVersionsByOs(database, 'package', ids)) {
     const entry = result.get(row.id) ?? { count: 0, oses: [] };
     entry.count += row.n;
     entry.oses.push(row.os);

@@ -1,10 +1,12 @@
 /**
  * Search (spec §3.5 item 13): a case-insensitive substring match in seven groups, paginated across
  * the groups in their fixed order. Each group is counted first, then only the groups that overlap
- * the requested page are read, with their own LIMIT/OFFSET.
+ * the requested page are read, with their own LIMIT/OFFSET. An export reads every group in turn,
+ * walking its name index a window at a time (./keyset.ts), with no count.
  */
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { indexBound, keysetPages, orderOf, type SortKey, windowedPages } from './keyset.ts';
 import type { Page } from './list-options.ts';
 
 export const SEARCH_GROUPS = [
@@ -34,7 +36,12 @@ interface Window {
   limit: number;
 }
 
-type GroupQuery = { count(): Promise<number>; rows(window: Window): Promise<SearchHit[]> };
+type GroupQuery = {
+  count(): Promise<number>;
+  rows(window: Window): Promise<SearchHit[]>;
+  /** Every hit of the group, `pageRows` at a time (exports). */
+  pages(pageRows: number): AsyncGenerator<SearchHit[]>;
+};
 
 function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQuery> {
   const { db, tables: t, dialect } = database;
@@ -58,13 +65,111 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
           .offset(w.offset);
         return rows.map((row) => ({ group, ...row }));
       },
+      pages(pageRows: number) {
+        const keys: SortKey<SearchHit>[] = [{ column: table.name, of: (hit) => hit.name }];
+        return windowedPages(keys, pageRows, indexBound(db, table, false), async (position, limit) => {
+          const rows = await db
+            .select({ id: table.id, name: table.name })
+            .from(table)
+            .where(and(where, position))
+            .orderBy(asc(table.name))
+            .limit(limit);
+          return rows.map((row) => ({ group, ...row }));
+        });
+      },
     };
   };
   const kernelWhere = dialect.containsIgnoringCase(t.kernels.name, q);
+  const kernelKeys: SortKey<SearchHit>[] = [
+    { column: t.operatingSystems.name, of: (hit) => hit.os },
+    { column: t.kernels.name, of: (hit) => hit.name },
+  ];
+  const kernelRows = async (where: SQL | undefined, w: Window) => {
+    const rows = await db
+      .select({
+        id: t.kernels.id,
+        name: t.kernels.name,
+        osId: t.kernels.osId,
+        slug: t.kernels.slug,
+        os: t.operatingSystems.name,
+      })
+      .from(t.kernels)
+      .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
+      .where(and(kernelWhere, where))
+      .orderBy(...orderOf(kernelKeys))
+      .limit(w.limit)
+      .offset(w.offset);
+    return rows.map((row) => ({ group: 'kernels' as const, ...row }));
+  };
   const pv = t.packageVersions;
   const spv = t.srcPackageVersions;
   const versionWhere = dialect.containsIgnoringCase(pv.version, q);
   const srcVersionWhere = dialect.containsIgnoringCase(spv.version, q);
+  /** A group of versions (binary or source) ordered by package name, OS name and version. */
+  const versionGroup = (
+    group: 'package-versions' | 'source-package-versions',
+    versions: typeof pv | typeof spv,
+    names: typeof t.packages | typeof t.srcPackages,
+    nameId: typeof pv.packageId | typeof spv.srcPackageId,
+    where: SQL,
+  ): GroupQuery => {
+    const keys: SortKey<SearchHit>[] = [
+      { column: names.name, of: (hit) => hit.name },
+      { column: t.operatingSystems.name, of: (hit) => hit.os },
+      { column: versions.version, of: (hit) => hit.version },
+    ];
+    // The export's walk: the names in order on their index, each one's versions through the
+    // (name, version, OS) index, forced: right after a bulk load, MariaDB once ran this query for
+    // minutes instead of milliseconds (statistics not updated yet, probably).
+    const walkKeys: SortKey<SearchHit>[] = [
+      { column: sql`n.name`, of: (hit) => hit.name },
+      { column: sql`o.name`, of: (hit) => hit.os },
+      { column: sql`v.version`, of: (hit) => hit.version },
+    ];
+    const walkWhere = dialect.containsIgnoringCase(sql`v.version`, q);
+    return {
+      async count() {
+        const [row] = await db.select({ n: count() }).from(versions).where(where);
+        return row?.n ?? 0;
+      },
+      async rows(w) {
+        const rows = await db
+          .select({
+            id: versions.id,
+            name: names.name,
+            version: versions.version,
+            os: t.operatingSystems.name,
+          })
+          .from(versions)
+          .innerJoin(names, eq(names.id, nameId))
+          .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, versions.osId))
+          .where(where)
+          .orderBy(...orderOf(keys))
+          .limit(w.limit)
+          .offset(w.offset);
+        return rows.map((row) => ({ group, ...row }));
+      },
+      pages: (pageRows) =>
+        windowedPages(walkKeys, pageRows, indexBound(db, names, false), async (position, limit) => {
+          const rows = await dialect.selectRows<{ id: number; name: string; version: string; os: string }>(
+            db,
+            sql`SELECT v.id AS id, n.name AS name, v.version AS version, o.name AS os
+              FROM ${names} n ${dialect.joinInOrder} ${versions} v ${dialect.forceIndex(`${getTableName(versions)}_unique`)}
+                ON v.${sql.raw(nameId.name)} = n.id
+              JOIN ${t.operatingSystems} o ON o.id = v.os_id
+              WHERE ${position ? sql`${walkWhere} AND ${position}` : walkWhere}
+              ORDER BY n.name, o.name, v.version LIMIT ${limit}`,
+          );
+          return rows.map((row) => ({
+            group,
+            id: Number(row.id),
+            name: row.name,
+            version: row.version,
+            os: row.os,
+          }));
+        }),
+    };
+  };
   return {
     hosts: named('hosts', t.hosts),
     images: named('images', t.images),
@@ -75,61 +180,30 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
         const [row] = await db.select({ n: count() }).from(t.kernels).where(kernelWhere);
         return row?.n ?? 0;
       },
-      async rows(w) {
-        const rows = await db
-          .select({
-            id: t.kernels.id,
-            name: t.kernels.name,
-            osId: t.kernels.osId,
-            slug: t.kernels.slug,
-            os: t.operatingSystems.name,
-          })
-          .from(t.kernels)
-          .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
-          .where(kernelWhere)
-          .orderBy(asc(t.operatingSystems.name), asc(t.kernels.name))
-          .limit(w.limit)
-          .offset(w.offset);
-        return rows.map((row) => ({ group: 'kernels' as const, ...row }));
-      },
+      rows: (w) => kernelRows(undefined, w),
+      // Kernels are few: no window.
+      pages: (pageRows) =>
+        keysetPages(kernelKeys, pageRows, (position, limit) => kernelRows(position, { offset: 0, limit })),
     },
-    'package-versions': {
-      async count() {
-        const [row] = await db.select({ n: count() }).from(pv).where(versionWhere);
-        return row?.n ?? 0;
-      },
-      async rows(w) {
-        const rows = await db
-          .select({ id: pv.id, name: t.packages.name, version: pv.version, os: t.operatingSystems.name })
-          .from(pv)
-          .innerJoin(t.packages, eq(t.packages.id, pv.packageId))
-          .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, pv.osId))
-          .where(versionWhere)
-          .orderBy(asc(t.packages.name), asc(t.operatingSystems.name), asc(pv.version))
-          .limit(w.limit)
-          .offset(w.offset);
-        return rows.map((row) => ({ group: 'package-versions' as const, ...row }));
-      },
-    },
-    'source-package-versions': {
-      async count() {
-        const [row] = await db.select({ n: count() }).from(spv).where(srcVersionWhere);
-        return row?.n ?? 0;
-      },
-      async rows(w) {
-        const rows = await db
-          .select({ id: spv.id, name: t.srcPackages.name, version: spv.version, os: t.operatingSystems.name })
-          .from(spv)
-          .innerJoin(t.srcPackages, eq(t.srcPackages.id, spv.srcPackageId))
-          .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, spv.osId))
-          .where(srcVersionWhere)
-          .orderBy(asc(t.srcPackages.name), asc(t.operatingSystems.name), asc(spv.version))
-          .limit(w.limit)
-          .offset(w.offset);
-        return rows.map((row) => ({ group: 'source-package-versions' as const, ...row }));
-      },
-    },
+    'package-versions': versionGroup('package-versions', pv, t.packages, pv.packageId, versionWhere),
+    'source-package-versions': versionGroup(
+      'source-package-versions',
+      spv,
+      t.srcPackages,
+      spv.srcPackageId,
+      srcVersionWhere,
+    ),
   };
+}
+
+/** Every hit of a search, in group order, `pageRows` at a time (exports). */
+export async function* pageSearch(
+  database: Database,
+  q: string,
+  pageRows: number,
+): AsyncGenerator<SearchHit[]> {
+  const groups = buildGroups(database, q);
+  for (const group of SEARCH_GROUPS) yield* groups[group].pages(pageRows);
 }
 
 /** Searches every group for `q` and returns the hits in [offset, offset + limit), in group order. */

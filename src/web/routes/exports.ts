@@ -3,29 +3,30 @@
  * (filter, sort; paging is ignored: an export has every row). A separate path, so it can never be
  * mistaken for a host named `export.csv`, and no `Accept` negotiation: `Accept: application/json` on
  * the page URLs means an agent (spec §4.1).
+ *
+ * The body is streamed: the list is read a page at a time (src/store/read/keyset.ts), each page
+ * written as the client takes it, with a turn of the event loop between pages, so a long export
+ * neither holds other requests nor the whole list in memory. The bytes are those of the whole list
+ * written at once.
  */
 import { type Context, Hono } from 'hono';
-import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { formatCsv } from '../../lib/csv.ts';
 import { parseId } from '../../lib/parse-id.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 import { findHost } from '../../store/read/hosts.ts';
 import { findImage } from '../../store/read/images.ts';
-import { listInventory } from '../../store/read/inventory-list.ts';
-import { listInventoryPackages } from '../../store/read/inventory-packages.ts';
-import { findKernelById, listKernelHosts, listKernels } from '../../store/read/kernels.ts';
-import { listKubernetesImages } from '../../store/read/kubernetes.ts';
-import type { Page } from '../../store/read/list-options.ts';
-import {
-  findPackage,
-  listPackageInstallations,
-  listPackages,
-  listPackageVersions,
-} from '../../store/read/packages.ts';
-import { search } from '../../store/read/search.ts';
+import { pageInventory } from '../../store/read/inventory-list.ts';
+import { pageInventoryPackages } from '../../store/read/inventory-packages.ts';
+import { findKernelById, pageKernelHosts, pageKernels } from '../../store/read/kernels.ts';
+import { EXPORT_PAGE_ROWS } from '../../store/read/keyset.ts';
+import { pageKubernetesImages } from '../../store/read/kubernetes.ts';
+import { pagePackageInstallations } from '../../store/read/package-installations.ts';
+import { findPackage, listPackageVersions, pagePackages } from '../../store/read/packages.ts';
+import { pageSearch } from '../../store/read/search.ts';
 import {
   findSourcePackage,
-  listSourcePackages,
-  listSourcePackageVersions,
+  pageSourcePackages,
+  pageSourcePackageVersions,
 } from '../../store/read/source-packages.ts';
 import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
@@ -41,102 +42,102 @@ import {
   SOURCE_PACKAGES_SPEC,
   SOURCE_VERSIONS_SPEC,
 } from '../list-specs.ts';
-import { type ListSpec, readListState, toListOptions } from '../list-state.ts';
+import { type ListSpec, readListState } from '../list-state.ts';
 import { renderNotFound } from './pages/not-found.tsx';
-
-/** Rows per query while collecting an export (also bounds IN lists). */
-const BATCH = 1000;
-/** Largest export; beyond it the file says it was cut. */
-export const EXPORT_MAX_ROWS = 100_000;
 
 type Cell = string | number | null;
 interface Table {
   header: string[];
-  rows: Cell[][];
-  truncated: boolean;
+  pages: AsyncGenerator<Cell[][]>;
 }
 
-async function collect<T>(
-  read: (offset: number, limit: number) => Promise<Page<T>>,
-): Promise<{ rows: T[]; truncated: boolean }> {
-  const rows: T[] = [];
-  for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += BATCH) {
-    const page = await read(offset, Math.min(BATCH, EXPORT_MAX_ROWS - offset));
-    rows.push(...page.rows);
-    if (rows.length >= page.total || page.rows.length === 0) return { rows, truncated: false };
-  }
-  return { rows, truncated: true };
-}
-
+/** The list's sort and filters from the query string. */
 function optionsOf<S extends string>(c: Context<AppEnv>, spec: ListSpec<S>) {
-  const base = toListOptions(readListState(c.req.query(), spec));
-  return (offset: number, limit: number) => ({ ...base, offset, limit });
+  const { sort, descending, q, filter } = readListState(c.req.query(), spec);
+  return { sort, descending, q, filter };
+}
+
+async function* cells<T>(pages: AsyncIterable<T[]>, toCells: (row: T) => Cell[]): AsyncGenerator<Cell[][]> {
+  for await (const rows of pages) yield rows.map(toCells);
 }
 
 const iso = (date: Date) => date.toISOString();
 
-type Exporter = (c: Context<AppEnv>) => Promise<Table | null>;
+type Exporter = (c: Context<AppEnv>, pageRows: number) => Promise<Table | null>;
 
 const exporters: Record<string, Exporter> = {
-  hosts: (c) => exportInventory(c, 'hosts'),
-  images: (c) => exportInventory(c, 'images'),
-  async kernels(c) {
-    const at = optionsOf(c, KERNELS_SPEC);
-    const { rows, truncated } = await collect((o, l) => listKernels(c.var.database, at(o, l)));
+  hosts: (c, pageRows) => exportInventory(c, 'hosts', pageRows),
+  images: (c, pageRows) => exportInventory(c, 'images', pageRows),
+  async kernels(c, pageRows) {
     return {
       header: ['os', 'kernel', 'release', 'hosts'],
-      rows: rows.map((r) => [r.os, r.name, r.release, r.hostCount]),
-      truncated,
+      pages: cells(pageKernels(c.var.database, optionsOf(c, KERNELS_SPEC), pageRows), (r) => [
+        r.os,
+        r.name,
+        r.release,
+        r.hostCount,
+      ]),
     };
   },
-  async packages(c) {
-    const at = optionsOf(c, PACKAGES_SPEC);
-    const { rows, truncated } = await collect((o, l) => listPackages(c.var.database, at(o, l)));
+  async packages(c, pageRows) {
     return {
       header: ['package', 'installed', 'upgrades', 'security', 'versions', 'oses'],
-      rows: rows.map((r) => [r.name, r.installed, r.upgrades, r.security, r.versionCount, r.oses.join(', ')]),
-      truncated,
+      pages: cells(pagePackages(c.var.database, optionsOf(c, PACKAGES_SPEC), pageRows), (r) => [
+        r.name,
+        r.installed,
+        r.upgrades,
+        r.security,
+        r.versionCount,
+        r.oses.join(', '),
+      ]),
     };
   },
-  async 'source-packages'(c) {
-    const at = optionsOf(c, SOURCE_PACKAGES_SPEC);
-    const { rows, truncated } = await collect((o, l) => listSourcePackages(c.var.database, at(o, l)));
+  async 'source-packages'(c, pageRows) {
     return {
       header: ['source_package', 'versions', 'oses'],
-      rows: rows.map((r) => [r.name, r.versionCount, r.oses.join(', ')]),
-      truncated,
+      pages: cells(pageSourcePackages(c.var.database, optionsOf(c, SOURCE_PACKAGES_SPEC), pageRows), (r) => [
+        r.name,
+        r.versionCount,
+        r.oses.join(', '),
+      ]),
     };
   },
-  async kubernetes(c) {
-    const at = optionsOf(c, KUBERNETES_SPEC);
-    const { rows, truncated } = await collect((o, l) => listKubernetesImages(c.var.database, at(o, l)));
+  async kubernetes(c, pageRows) {
     return {
       header: ['cluster', 'namespace', 'image', 'os', 'containers'],
-      rows: rows.map((r) => [r.cluster, r.namespace, r.image, r.os, r.containers]),
-      truncated,
+      pages: cells(pageKubernetesImages(c.var.database, optionsOf(c, KUBERNETES_SPEC), pageRows), (r) => [
+        r.cluster,
+        r.namespace,
+        r.image,
+        r.os,
+        r.containers,
+      ]),
     };
   },
-  async 'host-packages'(c) {
+  async 'host-packages'(c, pageRows) {
     const host = await findHost(c.var.database, c.req.query('host') ?? '');
-    return host ? exportInventoryPackages(c, 'hosts', host.id) : null;
+    return host ? exportInventoryPackages(c, 'hosts', host.id, pageRows) : null;
   },
-  async 'image-packages'(c) {
+  async 'image-packages'(c, pageRows) {
     const image = await findImage(c.var.database, c.req.query('image') ?? '');
-    return image ? exportInventoryPackages(c, 'images', image.id) : null;
+    return image ? exportInventoryPackages(c, 'images', image.id, pageRows) : null;
   },
-  async 'package-installations'(c) {
+  async 'package-installations'(c, pageRows) {
     const database = c.var.database;
     const pkg = await findPackage(database, c.req.query('package') ?? '');
     if (!pkg) return null;
     const versions = await listPackageVersions(database, pkg.id);
     const byId = new Map(versions.map((v) => [v.id, v]));
-    const at = optionsOf(c, INSTALLATIONS_SPEC);
-    const { rows, truncated } = await collect((o, l) =>
-      listPackageInstallations(database, pkg.id, versions, at(o, l)),
+    const rows = pagePackageInstallations(
+      database,
+      pkg.id,
+      versions,
+      optionsOf(c, INSTALLATIONS_SPEC),
+      pageRows,
     );
     return {
       header: ['kind', 'name', 'os', 'version', 'upgradable_version', 'upgrade_type'],
-      rows: rows.map((r) => [
+      pages: cells(rows, (r) => [
         r.kind,
         r.name,
         byId.get(r.versionId)?.os ?? null,
@@ -144,50 +145,58 @@ const exporters: Record<string, Exporter> = {
         r.upgradableVersion,
         r.upgradeType,
       ]),
-      truncated,
     };
   },
-  async 'kernel-hosts'(c) {
+  async 'kernel-hosts'(c, pageRows) {
     const kernel = await findKernelById(c.var.database, parseId(c.req.query('kernel')));
     if (!kernel) return null;
-    const at = optionsOf(c, KERNEL_HOSTS_SPEC);
-    const { rows, truncated } = await collect((o, l) => listKernelHosts(c.var.database, kernel.id, at(o, l)));
-    return { header: ['host', 'last_update'], rows: rows.map((r) => [r.name, iso(r.modified)]), truncated };
+    const rows = pageKernelHosts(c.var.database, kernel.id, optionsOf(c, KERNEL_HOSTS_SPEC), pageRows);
+    return { header: ['host', 'last_update'], pages: cells(rows, (r) => [r.name, iso(r.modified)]) };
   },
-  async 'source-package-versions'(c) {
+  async 'source-package-versions'(c, pageRows) {
     const source = await findSourcePackage(c.var.database, c.req.query('package') ?? '');
     if (!source) return null;
-    const state = readListState(c.req.query(), SOURCE_VERSIONS_SPEC);
-    const rows = await listSourcePackageVersions(c.var.database, source.id);
-    if (state.sort === 'version') rows.sort((a, b) => compareDebianVersions(a.version, b.version));
-    if (state.descending) rows.reverse();
+    const { sort, descending } = optionsOf(c, SOURCE_VERSIONS_SPEC);
+    const order = { byVersion: sort === 'version', descending };
     return {
       header: ['os', 'version', 'binaries'],
-      rows: rows.map((r) => [r.os, r.version, r.binaries.join(', ')]),
-      truncated: false,
+      pages: cells(pageSourcePackageVersions(c.var.database, source.id, order, pageRows), (r) => [
+        r.os,
+        r.version,
+        r.binaries.join(', '),
+      ]),
     };
   },
-  async search(c) {
-    const q = readListState(c.req.query(), SEARCH_SPEC).q;
+  async search(c, pageRows) {
+    const q = optionsOf(c, SEARCH_SPEC).q;
     if (q.length < c.var.config.SEARCH_MIN_LENGTH) return null;
-    const { rows, truncated } = await collect((offset, limit) =>
-      search(c.var.database, q, { offset, limit }),
-    );
     return {
       header: ['type', 'name', 'version', 'os'],
-      rows: rows.map((r) => [r.group, r.name, r.version ?? null, r.os ?? null]),
-      truncated,
+      pages: cells(pageSearch(c.var.database, q, pageRows), (r) => [
+        r.group,
+        r.name,
+        r.version ?? null,
+        r.os ?? null,
+      ]),
     };
   },
 };
 
-async function exportInventory(c: Context<AppEnv>, kind: 'hosts' | 'images'): Promise<Table> {
-  const at = optionsOf(c, INVENTORY_SPEC);
-  const { rows, truncated } = await collect((o, l) => listInventory(c.var.database, kind, at(o, l)));
+async function exportInventory(
+  c: Context<AppEnv>,
+  kind: 'hosts' | 'images',
+  pageRows: number,
+): Promise<Table> {
   return {
     header: [kind === 'hosts' ? 'host' : 'image', 'os', 'packages', 'upgrades', 'security', 'last_update'],
-    rows: rows.map((r) => [r.name, r.os, r.packageCount, r.upgradeCount, r.securityCount, iso(r.modified)]),
-    truncated,
+    pages: cells(pageInventory(c.var.database, kind, optionsOf(c, INVENTORY_SPEC), pageRows), (r) => [
+      r.name,
+      r.os,
+      r.packageCount,
+      r.upgradeCount,
+      r.securityCount,
+      iso(r.modified),
+    ]),
   };
 }
 
@@ -195,16 +204,99 @@ async function exportInventoryPackages(
   c: Context<AppEnv>,
   kind: 'hosts' | 'images',
   id: number,
+  pageRows: number,
 ): Promise<Table> {
-  const at = optionsOf(c, INVENTORY_PACKAGES_SPEC);
-  const { rows, truncated } = await collect((o, l) =>
-    listInventoryPackages(c.var.database, kind, id, at(o, l)),
+  const rows = pageInventoryPackages(
+    c.var.database,
+    kind,
+    id,
+    optionsOf(c, INVENTORY_PACKAGES_SPEC),
+    pageRows,
   );
   return {
     header: ['package', 'version', 'upgradable_version', 'upgrade_type'],
-    rows: rows.map((r) => [r.packageName, r.version, r.upgradableVersion, r.upgradeType]),
-    truncated,
+    pages: cells(rows, (r) => [r.packageName, r.version, r.upgradableVersion, r.upgradeType]),
   };
+}
+
+/** Writes pages of rows as CSV or JSON text: together, the text of all the rows written at once. */
+function createWriter(format: 'csv' | 'json', header: string[]) {
+  if (format === 'csv') {
+    // formatCsv writes the header, then one line per row: a page's lines follow the header's.
+    const head = formatCsv(header, []);
+    return {
+      start: head,
+      page(rows: Cell[][]) {
+        const text = formatCsv(header, rows);
+        if (!text.startsWith(head)) throw new Error('formatCsv no longer starts with the header line');
+        return text.slice(head.length);
+      },
+      end: '',
+    };
+  }
+  // JSON.stringify of the array, one page at a time: `[`, the objects separated by commas, `]`.
+  let first = true;
+  return {
+    start: '[',
+    page(rows: Cell[][]) {
+      const objects = rows.map((row) =>
+        JSON.stringify(Object.fromEntries(header.map((key, index) => [key, row[index] ?? null]))),
+      );
+      const text = (first ? '' : ',') + objects.join(',');
+      first = false;
+      return text;
+    },
+    end: ']',
+  };
+}
+
+/**
+ * The response body: the first page is read before the answer starts, so that a failing query
+ * still gets the 500 page; a later failure can only cut the body short (and is logged).
+ */
+async function streamTable(
+  c: Context<AppEnv>,
+  format: 'csv' | 'json',
+  table: Table,
+): Promise<ReadableStream> {
+  const writer = createWriter(format, table.header);
+  const encoder = new TextEncoder();
+  const first = await table.pages.next();
+  let text = writer.start;
+  if (!first.done && first.value.length > 0) text += writer.page(first.value);
+  if (first.done) text += writer.end;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(text));
+        if (first.done) controller.close();
+      },
+      async pull(controller) {
+        try {
+          for (;;) {
+            await yieldToEventLoop();
+            const next = await table.pages.next();
+            if (next.done) {
+              if (writer.end) controller.enqueue(encoder.encode(writer.end));
+              controller.close();
+              return;
+            }
+            if (next.value.length > 0) {
+              controller.enqueue(encoder.encode(writer.page(next.value)));
+              return;
+            }
+          }
+        } catch (error) {
+          c.var.log.error(`GET ${c.req.path}: export cut short: ${(error as Error).stack ?? error}`);
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await table.pages.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 /** Names of the lists that can be exported. */
@@ -217,19 +309,15 @@ export const exportRoutes = new Hono<AppEnv>().get(
     const file = c.req.param('file');
     const dot = file.lastIndexOf('.');
     const name = file.slice(0, dot);
-    const format = file.slice(dot + 1);
+    const format = file.slice(dot + 1) === 'csv' ? 'csv' : 'json';
     const exporter = Object.hasOwn(exporters, name) ? exporters[name] : undefined;
-    const table = exporter ? await exporter(c) : null;
+    const table = exporter ? await exporter(c, c.var.exportPageRows ?? EXPORT_PAGE_ROWS) : null;
     if (!table) return renderNotFound(c);
-    c.header('Content-Disposition', `attachment; filename="${file}"`);
-    c.header('Cache-Control', 'no-cache, private');
-    if (table.truncated) c.header('X-Export-Truncated', String(EXPORT_MAX_ROWS));
-    if (format === 'csv') {
-      return c.body(formatCsv(table.header, table.rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-    }
-    const objects = table.rows.map((row) =>
-      Object.fromEntries(table.header.map((key, index) => [key, row[index] ?? null])),
-    );
-    return c.json(objects);
+    const body = await streamTable(c, format, table);
+    return c.body(body, 200, {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+      'Content-Disposition': `attachment; filename="${file}"`,
+      'Cache-Control': 'no-cache, private',
+    });
   },
 );

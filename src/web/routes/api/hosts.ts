@@ -9,7 +9,7 @@ import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.t
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { readJsonObject } from '../../read-json-body.ts';
-import { answerReportError, logReport } from './report-errors.ts';
+import { answerReportError, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 /** Methods of a host detail URL; GET and HEAD are the HTML page, answered by a later route. */
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
@@ -32,10 +32,14 @@ export const hostApiRoutes = new Hono<AppEnv>()
       return plainText(c, 400, `URL host '${name}' and POST payload hostname '${shown}' do not match`);
     }
     const prefix = `Unable to update host '${name}'`;
+    const tooMany = refuseTooManyPackages(c, prefix, body.value);
+    if (tooMany) return tooMany;
     const parsed = parseHostReport(body.value);
     if (!parsed.success) return plainText(c, 400, `${prefix}: ${parsed.message}`);
     try {
-      const outcome = await applyHostReport(c.var.database, parsed.output);
+      const outcome = await applyHostReport(c.var.database, parsed.output, {
+        maxPackages: c.var.config.MAX_REPORT_PACKAGES,
+      });
       logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
       return emptyText(c, 201);
     } catch (error) {

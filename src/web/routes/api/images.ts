@@ -12,7 +12,7 @@ import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../a
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { readJsonObject } from '../../read-json-body.ts';
-import { answerReportError, logReport } from './report-errors.ts';
+import { answerReportError, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
 const UPDATE_SUFFIX = '/update';
@@ -74,10 +74,14 @@ async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> 
     return plainText(c, 400, `URL image '${name}' and POST payload image name '${shown}'do not match`);
   }
   const prefix = `Unable to update image '${name}'`;
+  const tooMany = refuseTooManyPackages(c, prefix, body.value);
+  if (tooMany) return tooMany;
   const parsed = v.safeParse(ImageReportSchema, body.value);
   if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
   try {
-    const outcome = await applyImageReport(c.var.database, parsed.output);
+    const outcome = await applyImageReport(c.var.database, parsed.output, {
+      maxPackages: c.var.config.MAX_REPORT_PACKAGES,
+    });
     logReport(c, `image ${name}`, parsed.output.update_type, outcome, startedAt);
     return emptyText(c, 201);
   } catch (error) {
