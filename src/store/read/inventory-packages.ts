@@ -29,7 +29,7 @@ export interface InventoryPackageRow {
   upgradeType: string | null;
 }
 
-/** Spec §3.5 item 3: upgrades first, then `upgrade_type` descending (NULL last), then the name. */
+/** Upgrades first, then `upgrade_type` descending (NULL last), then the name. */
 function compareDefault(a: InventoryPackageRow, b: InventoryPackageRow): number {
   const upgradeA = a.upgradableVersion === null ? 1 : 0;
   const upgradeB = b.upgradableVersion === null ? 1 : 0;

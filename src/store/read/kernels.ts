@@ -129,7 +129,7 @@ async function selectKernel(database: Database, where: SQL | undefined): Promise
 
 /**
  * Finds the kernel of `/kernels/<osId>_<slug>`. Slugs are lossy, so when several kernels share one
- * the lowest id wins (spec §9 item 14); `kernel-<id>` names a kernel whose slug is empty.
+ * the lowest id wins (as upstream); `kernel-<id>` names a kernel whose slug is empty.
  */
 export async function findKernelBySlug(
   database: Database,

@@ -1,5 +1,5 @@
 /**
- * Binary packages: the list (counts add hosts and images, spec §3.5 item 6), one package's versions
+ * Binary packages: the list (counts add hosts and images; docs/architecture.md, "Package counts"), one package's versions
  * with their counts, and the hosts and images that have it installed.
  */
 

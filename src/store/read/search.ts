@@ -1,5 +1,5 @@
 /**
- * Search (spec §3.5 item 13): a case-insensitive substring match in seven groups, paginated across
+ * Search: a case-insensitive substring match in seven groups, paginated across
  * the groups in their fixed order. Each group is counted first, then only the groups that overlap
  * the requested page are read, with their own LIMIT/OFFSET. An export reads every group in turn,
  * walking its name index a window at a time (./keyset.ts), with no count.

@@ -2,7 +2,7 @@
  * CSV and JSON exports of every list: `/export/<list>.csv|json` with the list's own query parameters
  * (filter, sort; paging is ignored: an export has every row). A separate path, so it can never be
  * mistaken for a host named `export.csv`, and no `Accept` negotiation: `Accept: application/json` on
- * the page URLs means an agent (spec §4.1).
+ * the page URLs means an agent (docs/protocol.md, "JSON on page URLs").
  *
  * The body is streamed: the list is read a page at a time (src/store/read/keyset.ts), each page
  * written as the client takes it, with a turn of the event loop between pages, so a long export
