@@ -40,8 +40,8 @@ function loadEstimator(): Promise<ZxcvbnFactory> {
   return estimator;
 }
 
-/** Lists what is wrong with `password` for the account `username`; empty when it is acceptable. */
-export async function checkPassword(password: string, username: string): Promise<string[]> {
+/** The rules but the guessing estimate: length, not only digits, not the user name. */
+export function checkPasswordShape(password: string, username: string): string[] {
   const problems: string[] = [];
   if (password.length < MIN_PASSWORD_LENGTH) {
     problems.push(`The password must contain at least ${MIN_PASSWORD_LENGTH} characters.`);
@@ -56,6 +56,13 @@ export async function checkPassword(password: string, username: string): Promise
   if (name.length > 0 && (lowered.includes(name) || (lowered.length >= 3 && name.includes(lowered)))) {
     problems.push('The password is too similar to the username.');
   }
+  return problems;
+}
+
+/** Lists what is wrong with `password` for the account `username`; empty when it is acceptable. */
+export async function checkPassword(password: string, username: string): Promise<string[]> {
+  const problems = checkPasswordShape(password, username);
+  if (password.length > MAX_PASSWORD_LENGTH) return problems;
   const estimate = (await loadEstimator()).check(password, [username, ...SITE_WORDS]);
   if (estimate.score < MIN_PASSWORD_SCORE) {
     const { warning, suggestions } = estimate.feedback;
