@@ -3,6 +3,7 @@
  * "Requests and responses").
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
 
@@ -23,4 +24,18 @@ export function emptyText(
 /** 405 with the methods the path accepts and an empty body (docs/protocol.md, "URLs and names"). */
 export function methodNotAllowed(c: Context<AppEnv>, allow: string): Response {
   return emptyText(c, 405, { Allow: allow });
+}
+
+/**
+ * A refusal with a one-line text/plain answer, thrown where it is found (the body reader, a report
+ * that cannot be applied) and answered by the app's one onError.
+ */
+export class PlainTextError extends HTTPException {
+  constructor(status: ContentfulStatusCode, message: string) {
+    const text = message.replace(/[\r\n]+/g, ' ');
+    super(status, {
+      message: text,
+      res: new Response(text, { status, headers: { 'Content-Type': 'text/plain' } }),
+    });
+  }
 }

@@ -3,6 +3,9 @@
  * (docs/protocol.md, "Requests and responses").
  * Every failure becomes a message an operator can act on.
  */
+import type { Context } from 'hono';
+import { PlainTextError } from './api-responses.ts';
+import type { AppEnv } from './env.ts';
 import { readCappedBody } from './read-capped-body.ts';
 
 export type JsonBodyResult =
@@ -97,4 +100,11 @@ export function createJsonDepthScan(maxDepth: number): (chunk: Uint8Array) => bo
     }
     return true;
   };
+}
+
+/** The report body of `c` as a JSON object; any failure is thrown as its 400 or 413 answer. */
+export async function readReportBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
+  if (!body.ok) throw new PlainTextError(body.status, body.message);
+  return body.value;
 }

@@ -8,8 +8,8 @@ import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';
 import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
-import { readJsonObject } from '../../read-json-body.ts';
-import { answerReportError, logReport, refuseTooManyPackages } from './report-errors.ts';
+import { readReportBody } from '../../read-json-body.ts';
+import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 /** Methods of a host detail URL; GET and HEAD are the HTML page, answered by a later route. */
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
@@ -24,27 +24,22 @@ export const hostApiRoutes = new Hono<AppEnv>()
     if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
     const startedAt = performance.now();
     const name = c.req.param('name');
-    const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
-    if (!body.ok) return plainText(c, body.status, body.message);
-    const hostname = body.value.hostname;
+    const body = await readReportBody(c);
+    const hostname = body.hostname;
     if (hostname !== name) {
       const shown = typeof hostname === 'string' ? hostname : '';
       return plainText(c, 400, `URL host '${name}' and POST payload hostname '${shown}' do not match`);
     }
     const prefix = `Unable to update host '${name}'`;
-    const tooMany = refuseTooManyPackages(c, prefix, body.value);
+    const tooMany = refuseTooManyPackages(c, prefix, body);
     if (tooMany) return tooMany;
-    const parsed = parseHostReport(body.value);
+    const parsed = parseHostReport(body);
     if (!parsed.success) return plainText(c, 400, `${prefix}: ${parsed.message}`);
-    try {
-      const outcome = await applyHostReport(c.var.database, parsed.output, {
-        maxPackages: c.var.config.MAX_REPORT_PACKAGES,
-      });
-      logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
-      return emptyText(c, 201);
-    } catch (error) {
-      return answerReportError(c, prefix, error);
-    }
+    const outcome = await applyReport(c, prefix, () =>
+      applyHostReport(c.var.database, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
+    );
+    logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
+    return emptyText(c, 201);
   })
   .all('/hosts/:name', requireOwnerForApi('host', hostName), async (c, next) => {
     switch (c.req.method) {

@@ -11,8 +11,8 @@ import { applyImageReport, deleteImage, findImageSummary } from '../../../store/
 import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
-import { readJsonObject } from '../../read-json-body.ts';
-import { answerReportError, logReport, refuseTooManyPackages } from './report-errors.ts';
+import { readReportBody } from '../../read-json-body.ts';
+import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
 const UPDATE_SUFFIX = '/update';
@@ -61,32 +61,27 @@ export const imageApiRoutes = new Hono<AppEnv>().all(
 
 async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> {
   const startedAt = performance.now();
-  const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
-  if (!body.ok) return plainText(c, body.status, body.message);
-  const updateType = body.value.update_type;
+  const body = await readReportBody(c);
+  const updateType = body.update_type;
   if (typeof updateType !== 'string' || updateType === '') {
     // Upstream's wording, typo included: operators grep logs for it.
     return plainText(c, 400, 'Update type not specificed in passed parameters match');
   }
-  const imageName = body.value.image_name;
+  const imageName = body.image_name;
   if (imageName !== name) {
     const shown = typeof imageName === 'string' ? imageName : '';
     return plainText(c, 400, `URL image '${name}' and POST payload image name '${shown}'do not match`);
   }
   const prefix = `Unable to update image '${name}'`;
-  const tooMany = refuseTooManyPackages(c, prefix, body.value);
+  const tooMany = refuseTooManyPackages(c, prefix, body);
   if (tooMany) return tooMany;
-  const parsed = v.safeParse(ImageReportSchema, body.value);
+  const parsed = v.safeParse(ImageReportSchema, body);
   if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
-  try {
-    const outcome = await applyImageReport(c.var.database, parsed.output, {
-      maxPackages: c.var.config.MAX_REPORT_PACKAGES,
-    });
-    logReport(c, `image ${name}`, parsed.output.update_type, outcome, startedAt);
-    return emptyText(c, 201);
-  } catch (error) {
-    return answerReportError(c, prefix, error);
-  }
+  const outcome = await applyReport(c, prefix, () =>
+    applyImageReport(c.var.database, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
+  );
+  logReport(c, `image ${name}`, parsed.output.update_type, outcome, startedAt);
+  return emptyText(c, 201);
 }
 
 async function showImage(c: Context<AppEnv>, name: string): Promise<Response> {

@@ -6,32 +6,28 @@ import { applyKubernetesReport } from '../../../store/kubernetes-reports.ts';
 import { requireKubernetesCertificate } from '../../access/rules.tsx';
 import { methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
-import { readJsonObject } from '../../read-json-body.ts';
+import { readReportBody } from '../../read-json-body.ts';
+import { applyReport } from './report-errors.ts';
 
 export const kubernetesApiRoutes = new Hono<AppEnv>().all(
   '/kubernetes/update',
   requireKubernetesCertificate,
   async (c) => {
     if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
-    const body = await readJsonObject(c.req.raw, c.var.config.MAX_REPORT_BYTES);
-    if (!body.ok) return plainText(c, body.status, body.message);
-    const parsed = v.safeParse(KubernetesReportSchema, body.value);
+    const body = await readReportBody(c);
+    const parsed = v.safeParse(KubernetesReportSchema, body);
     if (!parsed.success) {
-      return plainText(c, 400, describeKubernetesIssue(body.value, parsed.issues[0] as v.BaseIssue<unknown>));
+      return plainText(c, 400, describeKubernetesIssue(body, parsed.issues[0] as v.BaseIssue<unknown>));
     }
     const { cluster, images } = parsed.output;
     const prefix = `Unable to update Kubernetes images for cluster ${cluster}`;
-    try {
-      const outcome = await applyKubernetesReport(c.var.database, cluster, images);
-      const success = outcome.missing.length === 0 && outcome.errors.length === 0;
-      c.var.log.info(
-        `kubernetes cluster ${cluster} report: images=${Object.keys(images).length} missing=${outcome.missing.length} errors=${outcome.errors.length}`,
-      );
-      return c.json({ missing: outcome.missing, errors: outcome.errors, success }, success ? 201 : 202);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      c.var.log.error(`${prefix}: ${error instanceof Error ? (error.stack ?? message) : message}`);
-      return plainText(c, 500, `${prefix}: ${message}`);
-    }
+    const outcome = await applyReport(c, prefix, () =>
+      applyKubernetesReport(c.var.database, cluster, images),
+    );
+    const success = outcome.missing.length === 0 && outcome.errors.length === 0;
+    c.var.log.info(
+      `kubernetes cluster ${cluster} report: images=${Object.keys(images).length} missing=${outcome.missing.length} errors=${outcome.errors.length}`,
+    );
+    return c.json({ missing: outcome.missing, errors: outcome.errors, success }, success ? 201 : 202);
   },
 );

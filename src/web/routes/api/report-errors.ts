@@ -2,16 +2,27 @@
 import type { Context } from 'hono';
 import { countListedPackages } from '../../../protocol/report.ts';
 import { InvalidOsNameError, InvalidReportError } from '../../../store/report-errors.ts';
-import { plainText } from '../../api-responses.ts';
+import { PlainTextError, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 
-/** Answers for an error thrown while applying a report; `prefix` is `Unable to update host 'x'`. */
-export function answerReportError(c: Context<AppEnv>, prefix: string, error: unknown): Response {
-  if (error instanceof InvalidOsNameError) return plainText(c, 400, error.message);
-  if (error instanceof InvalidReportError) return plainText(c, 400, `${prefix}: ${error.message}`);
-  const message = error instanceof Error ? error.message : String(error);
-  c.var.log.error(`${prefix}: ${error instanceof Error ? (error.stack ?? message) : message}`);
-  return plainText(c, 500, `${prefix}: ${message}`);
+/**
+ * Applies a report; a failure is thrown as its answer (400 for what the sender must fix, 500 with
+ * the stack in the log otherwise). `prefix` is `Unable to update host 'x'`.
+ */
+export async function applyReport<T>(
+  c: Context<AppEnv>,
+  prefix: string,
+  apply: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await apply();
+  } catch (error) {
+    if (error instanceof InvalidOsNameError) throw new PlainTextError(400, error.message);
+    if (error instanceof InvalidReportError) throw new PlainTextError(400, `${prefix}: ${error.message}`);
+    const message = error instanceof Error ? error.message : String(error);
+    c.var.log.error(`${prefix}: ${error instanceof Error ? (error.stack ?? message) : message}`);
+    throw new PlainTextError(500, `${prefix}: ${message}`);
+  }
 }
 
 /** The log line of an applied report. */
