@@ -45,7 +45,7 @@ export function UsersPage(props: UsersPageProps) {
           ))}
         </ul>
       ) : null}
-      <table class="users">
+      <table class="users responsive">
         <thead>
           <tr>
             <th>Username</th>
@@ -59,11 +59,11 @@ export function UsersPage(props: UsersPageProps) {
         <tbody>
           {props.users.map((user) => (
             <tr data-username={user.username}>
-              <td>{user.username}</td>
-              <td>{user.isSuperuser ? 'superuser' : 'user'}</td>
-              <td>{user.isActive ? 'active' : 'disabled'}</td>
-              <td>{formatLogin(user.lastLogin)}</td>
-              <td>
+              <td data-label="Username">{user.username}</td>
+              <td data-label="Role">{user.isSuperuser ? 'superuser' : 'user'}</td>
+              <td data-label="Status">{user.isActive ? 'active' : 'disabled'}</td>
+              <td data-label="Last sign-in">{formatLogin(user.lastLogin)}</td>
+              <td data-label="New password">
                 <form method="post" action={`/admin/users/${user.id}/password`}>
                   <CsrfField token={token} />
                   <input
@@ -76,7 +76,7 @@ export function UsersPage(props: UsersPageProps) {
                   <button type="submit">{user.hasPassword ? 'Reset' : 'Set'}</button>
                 </form>
               </td>
-              <td>
+              <td data-label="Access">
                 {user.id === props.currentUser.id ? (
                   'you'
                 ) : (
