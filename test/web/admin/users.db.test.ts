@@ -31,8 +31,8 @@ for (const kind of DIALECTS) {
       const response = await getPage(t.request, admin, '/admin/users');
       expect(response.status).toBe(200);
       const html = await response.text();
-      expect(html).toContain('<td>alice</td>');
-      expect(html).toContain('<td>root</td>');
+      expect(html).toContain('<td data-label="Username">alice</td>');
+      expect(html).toContain('<td data-label="Username">root</td>');
       expect(html).toContain('cas&lt;b&gt;user');
       expect(html).not.toContain('cas<b>user');
     });
