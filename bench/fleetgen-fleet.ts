@@ -12,9 +12,10 @@ import * as v from 'valibot';
 import type { Database } from '../src/db/open-database.ts';
 import { parseHostReport } from '../src/protocol/parse-host-report.ts';
 import { ImageReportSchema } from '../src/protocol/report.ts';
-import { applyHostReport } from '../src/store/host-reports.ts';
-import { applyImageReport } from '../src/store/image-reports.ts';
-import { applyKubernetesReport } from '../src/store/kubernetes-reports.ts';
+import { applyHostReport } from '../src/store/ingest/host-reports.ts';
+import { applyImageReport } from '../src/store/ingest/image-reports.ts';
+import { applyKubernetesReport } from '../src/store/ingest/kubernetes-reports.ts';
+import { createStore, type Store } from '../src/store/store.ts';
 
 const SHARED = join(import.meta.dir, '../../shared/bench');
 const IMAGES = 200;
@@ -96,6 +97,7 @@ interface Upgrade {
 
 /** Loads the fleet and returns the names the page list uses. */
 export async function loadFleetgenFleet(database: Database, options: FleetgenOptions): Promise<FleetPicks> {
+  const store = createStore(database);
   const stream = streamFleetgen('full', options);
   const installed = new Map<string, number>();
   const versions = new Map<string, Set<string>>();
@@ -127,7 +129,7 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
         imageBases.push({ installed: base, upgradable: report.upgradable.filter((u) => names.has(u.name)) });
       }
       if (kept.size < (options.keepFullReports ?? 0)) kept.set(report.hostname, line);
-      await applyHostReport(database, report);
+      await applyHostReport(store, report);
       done++;
       if (done % 500 === 0 || done === options.hosts) {
         const seconds = (performance.now() - started) / 1000;
@@ -138,12 +140,12 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
     }
   };
   try {
-    const workers = database.dialect.name === 'sqlite' ? 1 : options.concurrency;
+    const workers = database.kind === 'sqlite' ? 1 : options.concurrency;
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     stream.stop();
   }
-  const imageNames = await loadImages(database, imageBases);
+  const imageNames = await loadImages(store, imageBases);
   const most = <K>(map: Map<K, number>) =>
     [...map].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))[0]?.[0];
   const everyHost = most(installed) ?? '';
@@ -163,7 +165,7 @@ export async function loadFleetgenFleet(database: Database, options: FleetgenOpt
 
 /** 200 images of 300 packages each, and 300 Kubernetes rows over 3 clusters. */
 async function loadImages(
-  database: Database,
+  store: Store,
   bases: { installed: Item[]; upgradable: Upgrade[] }[],
 ): Promise<string[]> {
   const names: string[] = [];
@@ -177,7 +179,7 @@ async function loadImages(
       upgradable: base.upgradable,
     });
     if (!parsed.success) throw new Error(`image report rejected: ${parsed.issues[0]?.message}`);
-    await applyImageReport(database, parsed.output);
+    await applyImageReport(store, parsed.output);
     names.push(name);
   }
   for (let cluster = 0; cluster < 3; cluster++) {
@@ -186,7 +188,7 @@ async function loadImages(
       const name = names[(cluster * 67 + k) % names.length];
       if (name) images[name] = { [`namespace-${k % 25}`]: 1 + (k % 7) };
     }
-    await applyKubernetesReport(database, `cluster-${cluster}`, images);
+    await applyKubernetesReport(store, `cluster-${cluster}`, images);
   }
   return names;
 }

@@ -18,10 +18,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/load-config.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { type Database, openDatabase } from '../src/db/open-database.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { createMemoryLogger } from '../src/lib/logger.ts';
 import { parseHostReport } from '../src/protocol/parse-host-report.ts';
-import { applyHostReport } from '../src/store/host-reports.ts';
+import { applyHostReport } from '../src/store/ingest/host-reports.ts';
+import { createStore, type Store } from '../src/store/store.ts';
 import { createApp } from '../src/web/app.ts';
 import { createTestDatabase } from '../test/helpers/databases.ts';
 
@@ -46,7 +47,8 @@ const target = values.database
   ? await openKept(values.database)
   : await createTestDatabase(values.dialect === 'mysql' ? 'mysql' : 'sqlite');
 try {
-  const send = values.http ? createHttpSender(target.database) : createStoreSender(target.database);
+  const store = createStore(target.database);
+  const send = values.http ? createHttpSender(store) : createStoreSender(store);
   for (const phase of String(values.phases).split(',')) {
     const dir = join(String(values.fleet), phase);
     const bodies = readdirSync(dir)
@@ -84,7 +86,7 @@ try {
 
 type Sender = (body: string, steps: Map<string, number>) => Promise<void>;
 
-function createStoreSender(database: Database): Sender {
+function createStoreSender(store: Store): Sender {
   return async (body, steps) => {
     const t0 = performance.now();
     const value = JSON.parse(body) as Record<string, unknown>;
@@ -92,7 +94,7 @@ function createStoreSender(database: Database): Sender {
     const parsed = parseHostReport(value);
     const t2 = performance.now();
     if (!parsed.success) throw new Error(parsed.message);
-    await applyHostReport(database, parsed.output);
+    await applyHostReport(store, parsed.output);
     const t3 = performance.now();
     add(steps, 'parse', t1 - t0);
     add(steps, 'validate', t2 - t1);
@@ -100,9 +102,9 @@ function createStoreSender(database: Database): Sender {
   };
 }
 
-function createHttpSender(database: Database): Sender {
+function createHttpSender(store: Store): Sender {
   const config = parseConfig({ VERIFY_CLIENTS: false, REQUIRE_LOGIN: false }, () => {});
-  const app = createApp({ config, database, log: createMemoryLogger() });
+  const app = createApp({ config, store, log: createMemoryLogger() });
   return async (body, steps) => {
     const hostname = (/"hostname":\s*"([^"]+)"/.exec(body) ?? [])[1];
     const t0 = performance.now();

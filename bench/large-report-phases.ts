@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { parseHostReport } from '../src/protocol/parse-host-report.ts';
 import { countListedPackages } from '../src/protocol/report.ts';
-import { applyHostReport } from '../src/store/host-reports.ts';
+import { applyHostReport } from '../src/store/ingest/host-reports.ts';
 import { createTestDatabase } from '../test/helpers/databases.ts';
 import { buildBigReport } from './big-report.ts';
 
@@ -54,7 +54,7 @@ for (let run = 0; run < Number(args.runs); run++) {
       const parsed = time(steps, `${label}: validate`, () => parseHostReport(value));
       if (!parsed.success) throw new Error(parsed.message);
       await timeAsync(steps, `${label}: apply (transaction)`, () =>
-        applyHostReport(t.database, parsed.output, { maxPackages: PACKAGES }),
+        applyHostReport(t.store, parsed.output, { maxPackages: PACKAGES }),
       );
     }
     rows.push(steps);

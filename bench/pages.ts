@@ -29,8 +29,9 @@ import {
   foldAllPackageCounts,
   recountPackageCounts,
   startPackageCountFold,
-} from '../src/store/package-count-fold.ts';
+} from '../src/store/counts/package-count-fold.ts';
 import { buildHostUpgradeSummary, buildPackageIndex } from '../src/store/read/package-index.ts';
+import { createStore } from '../src/store/store.ts';
 import { createApp } from '../src/web/app.ts';
 import { type FleetPicks, loadFleetgenFleet, streamFleetgen } from './fleetgen-fleet.ts';
 
@@ -98,11 +99,9 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
 }
 
 async function loadSyntheticFleet(database: Database): Promise<void> {
-  const { dialect } = database;
   const now = Date.now();
-  const stamp = dialect.name === 'sqlite' ? sql`${now}` : sql`NOW(3)`;
-  const run = (query: ReturnType<typeof sql>) =>
-    database.transaction(async (tx) => dialect.execute(tx, query));
+  const stamp = database.kind === 'sqlite' ? sql`${now}` : sql`NOW(3)`;
+  const run = (query: ReturnType<typeof sql>) => database.transaction(async (tx) => tx.sql.runSql(query));
   await run(sql`CREATE TABLE bench_numbers (i INTEGER PRIMARY KEY)`);
   const max = Math.max(HOSTS, UNIVERSE, 1000);
   for (let start = 1; start <= max; start += 1000) {
@@ -167,10 +166,8 @@ async function loadSyntheticFleet(database: Database): Promise<void> {
 }
 
 async function analyze(database: Database): Promise<void> {
-  const { dialect } = database;
-  const run = (query: ReturnType<typeof sql>) =>
-    database.transaction(async (tx) => dialect.execute(tx, query));
-  if (dialect.name === 'sqlite') await run(sql`ANALYZE`);
+  const run = (query: ReturnType<typeof sql>) => database.transaction(async (tx) => tx.sql.runSql(query));
+  if (database.kind === 'sqlite') await run(sql`ANALYZE`);
   else
     for (const table of [
       'hosts',
@@ -213,8 +210,7 @@ const SYNTHETIC_PAGES: [label: string, path: string][] = [
 
 /** The same pages on a fleetgen fleet, with its real names. */
 async function listFleetgenPages(database: Database, picks: FleetPicks): Promise<[string, string][]> {
-  const [kernel] = await database.dialect.selectRows<{ osId: number; slug: string }>(
-    database.db,
+  const [kernel] = await database.sql.selectSql<{ osId: number; slug: string }>(
     sql`SELECT os_id AS osId, slug FROM kernels ORDER BY id LIMIT 1`,
   );
   const pkg = (name: string, query = '') => `/packages/${encodeURIComponent(name)}${query}`;
@@ -419,7 +415,7 @@ try {
     () => {},
   );
   const log = createMemoryLogger();
-  const app = createApp({ config, database, log });
+  const app = createApp({ config, store: createStore(database), log });
   // As `serve` does: the reports' count deltas are folded about every second.
   const fold = startPackageCountFold(database, { log });
   const reporting =
@@ -453,10 +449,7 @@ try {
   }
   const reports = await reporting?.stop();
   await fold.stop();
-  const [counted] = await database.dialect.selectRows<{ n: number }>(
-    database.db,
-    sql`SELECT count(*) AS n FROM host_packages`,
-  );
+  const [counted] = await database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM host_packages`);
   console.log(
     `${args.kind}, ${args.fleet} fleet: ${HOSTS} hosts × ${PER_HOST} packages = ${Number(counted?.n ?? 0).toLocaleString('en')} host-package rows; loaded in ${loadSeconds.toFixed(0)} s; package index built in ${indexMs.toFixed(0)} ms, dashboard's host upgrade summary in ${summaryMs.toFixed(0)} ms; ${RUNS} runs per page after 2 warm-ups`,
   );

@@ -9,8 +9,9 @@ import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
+import { recountPackageCounts } from './store/counts/package-count-fold.ts';
 import { collectGarbage } from './store/gc.ts';
-import { recountPackageCounts, startPackageCountFold } from './store/package-count-fold.ts';
+import { createStore } from './store/store.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
@@ -73,7 +74,8 @@ const serve = defineCommand({
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
     });
-    const app = createApp({ config, database, log });
+    const store = createStore(database);
+    const app = createApp({ config, store, log });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
       port: config.LISTEN_PORT,
@@ -96,9 +98,9 @@ const serve = defineCommand({
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
     }
     await ensureInitialAdmin(database, config, log);
-    // Folds the package count deltas that reports append on MySQL (src/store/package-count-fold.ts);
-    // safe with several instances on one database.
-    const fold = startPackageCountFold(database, { log });
+    // Folds the package count deltas that reports append where writers run concurrently (MySQL;
+    // src/store/counts/package-count-writer.ts); safe with several instances on one database.
+    const fold = store.counts.startFolding({ log });
     markReady();
     // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
@@ -106,7 +108,7 @@ const serve = defineCommand({
       try {
         await tlsServer?.stop();
         await server.stop();
-        await fold.stop();
+        await fold?.stop();
         await database.close();
       } catch (error) {
         log.error(`Shutdown failed: ${(error as Error).message}`);
@@ -151,7 +153,7 @@ const gc = defineCommand({
   async run({ args }) {
     const config = readConfig(args);
     await withDatabase(config, (database) =>
-      collectGarbage(database, {
+      collectGarbage(createStore(database), {
         hostMaxAgeDays: config.GC_HOST_MAX_AGE_DAYS,
         imageMaxAgeDays: config.GC_IMAGE_MAX_AGE_DAYS,
         print: (line) => console.log(line),

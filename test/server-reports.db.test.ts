@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/open-database.ts';
-import { foldAllPackageCounts } from '../src/store/package-count-fold.ts';
+import { foldAllPackageCounts } from '../src/store/counts/package-count-fold.ts';
 import { createEmptyDatabase, DIALECTS } from './helpers/databases.ts';
 import { readCountsByName, recountByName } from './helpers/package-counts.ts';
 import { readOwnerState } from './helpers/package-state.ts';
@@ -123,9 +123,7 @@ for (const kind of DIALECTS) {
         expect(Object.keys(exact).length).toBeGreaterThan(0);
         // On MariaDB the reports' deltas may not be folded yet: fold them, then spoil the base.
         await foldAllPackageCounts(db);
-        await db.transaction((tx) =>
-          db.dialect.runRaw(tx, 'UPDATE package_counts SET installed = installed + 5', []),
-        );
+        await db.transaction((tx) => tx.sql.run('UPDATE package_counts SET installed = installed + 5', []));
         expect(await readCountsByName(db)).not.toEqual(exact);
         const run = Bun.spawnSync(
           [process.execPath, ENTRY, 'recount', '--config', join(dir, 'config.json')],

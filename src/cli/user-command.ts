@@ -8,7 +8,7 @@ import type { Database } from '../db/open-database.ts';
 import { checkUsername } from '../domain/username-policy.ts';
 import { OperatorError } from '../lib/operator-error.ts';
 import { changePassword, createAccount, generatePassword } from '../store/accounts/create-account.ts';
-import { deleteUserByName, findUserByName, listUsers } from '../store/users.ts';
+import { deleteUserByName, findUserByName, listUsers } from '../store/accounts/users.ts';
 
 /** A failure the operator caused and can fix: printed as its message alone, without a stack. */
 export class CommandError extends OperatorError {

@@ -9,7 +9,7 @@
  * committing a group writes each of those pages to the WAL once instead of once per report.
  */
 import type { Database as SqliteClient } from 'bun:sqlite';
-import type { AppDb } from './types.ts';
+import type { Transaction } from './sql-runner.ts';
 
 export interface GroupCommitOptions {
   /** Most writers in one transaction. */
@@ -24,23 +24,23 @@ export interface GroupCommitOptions {
 
 export interface GroupCommitter {
   /** Runs `work` in a transaction, possibly shared with other writers; settles after COMMIT. */
-  run<T>(work: (tx: AppDb) => Promise<T>): Promise<T>;
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Resolves once every queued writer has settled. */
   idle(): Promise<void>;
 }
 
 interface Writer {
-  work: (tx: AppDb) => Promise<unknown>;
+  work: (tx: Transaction) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 const SAVEPOINT = 'debmonitor_writer';
 
-/** Group commit on `client` (the writing connection), with `db` its drizzle handle. */
+/** Group commit on `client` (the writing connection), with `tx` the handle each writer's work gets. */
 export function createGroupCommitter(
   client: SqliteClient,
-  db: AppDb,
+  tx: Transaction,
   options: GroupCommitOptions,
 ): GroupCommitter {
   const queue: Writer[] = [];
@@ -82,7 +82,7 @@ export function createGroupCommitter(
       writers++;
       try {
         client.exec(`SAVEPOINT ${SAVEPOINT}`);
-        const value = await writer.work(db);
+        const value = await writer.work(tx);
         client.exec(`RELEASE ${SAVEPOINT}`);
         done.push({ writer, value });
       } catch (error) {
@@ -125,7 +125,7 @@ export function createGroupCommitter(
   }
 
   return {
-    run<T>(work: (tx: AppDb) => Promise<T>): Promise<T> {
+    run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (draining) return;

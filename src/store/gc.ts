@@ -4,13 +4,14 @@
  * upstream's line; deleting hosts and images first takes their rows off the packages' counts. A
  * report creates and links its versions in one transaction, so GC never sees a version that was
  * created but not yet linked; a report that reuses a version GC deletes at that very moment fails its
- * foreign-key check and retries with a fresh cache (see report-runner.ts).
+ * foreign-key check and retries with a fresh cache (see ingest/report-runner.ts).
  */
-import { inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { batchRows } from '../db/dialect.ts';
+import { type AnyColumn, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
-import { subtractOwnerRows } from './package-count-deltas.ts';
+import { batchRows } from '../db/sql-runner.ts';
+import { subtractOwnerRows } from './counts/package-count-deltas.ts';
 import { withRetries } from './retry.ts';
+import type { Store } from './store.ts';
 
 export interface GcOptions {
   /** Hosts not updated for this many days are deleted; 0 = never. */
@@ -26,7 +27,8 @@ const DAY_MS = 24 * 3600 * 1000;
 const ATTEMPTS = 3;
 
 /** Runs every GC step in order and returns the output lines. */
-export async function collectGarbage(database: Database, options: GcOptions): Promise<string[]> {
+export async function collectGarbage(store: Store, options: GcOptions): Promise<string[]> {
+  const { database } = store;
   const now = options.now ?? new Date();
   const t = database.tables;
   const lines: string[] = [];
@@ -42,47 +44,48 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
   print(
     options.imageMaxAgeDays > 0
       ? `Deleted ${await deleteOwners(
-          database,
+          store,
           'image',
           sql`${lt(t.images.modified, cutoff(options.imageMaxAgeDays))}
-            AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} k WHERE k.image_id = ${t.images}.id)`,
+            AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} WHERE ${t.kubernetesImages.imageId} = ${t.images.id})`,
         )} Image objects not updated in the last ${options.imageMaxAgeDays} days`
       : 'Deleted 0 Image objects (GC_IMAGE_MAX_AGE_DAYS is 0: images are never deleted)',
   );
   print(
     options.hostMaxAgeDays > 0
       ? `Deleted ${await deleteOwners(
-          database,
+          store,
           'host',
           lt(t.hosts.modified, cutoff(options.hostMaxAgeDays)),
         )} Host objects not updated in the last ${options.hostMaxAgeDays} days`
       : 'Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)',
   );
   const v = t.packageVersions;
+  const notUsedBy = (rows: typeof t.hostPackages | typeof t.imagePackages, column: AnyColumn) =>
+    sql`NOT EXISTS (SELECT 1 FROM ${rows} WHERE ${column} = ${v.id})`;
   await step(
     sql`DELETE FROM ${v}
-        WHERE NOT EXISTS (SELECT 1 FROM ${t.hostPackages} h WHERE h.package_version_id = ${v}.id)
-          AND NOT EXISTS (SELECT 1 FROM ${t.hostPackages} h WHERE h.upgradable_version_id = ${v}.id)
-          AND NOT EXISTS (SELECT 1 FROM ${t.imagePackages} i WHERE i.package_version_id = ${v}.id)
-          AND NOT EXISTS (SELECT 1 FROM ${t.imagePackages} i WHERE i.upgradable_version_id = ${v}.id)`,
+        WHERE ${notUsedBy(t.hostPackages, t.hostPackages.packageVersionId)}
+          AND ${notUsedBy(t.hostPackages, t.hostPackages.upgradableVersionId)}
+          AND ${notUsedBy(t.imagePackages, t.imagePackages.packageVersionId)}
+          AND ${notUsedBy(t.imagePackages, t.imagePackages.upgradableVersionId)}`,
     (n) => `Deleted ${n} PackageVersion objects not referenced by any HostPackage or ImagePackage`,
   );
   await step(
-    sql`DELETE FROM ${t.packages}
-        WHERE NOT EXISTS (SELECT 1 FROM ${v} v WHERE v.package_id = ${t.packages}.id)`,
+    sql`DELETE FROM ${t.packages} WHERE NOT EXISTS (SELECT 1 FROM ${v} WHERE ${v.packageId} = ${t.packages.id})`,
     (n) => `Deleted ${n} Package objects not referenced by any PackageVersion`,
   );
   const sv = t.srcPackageVersions;
   await step(
-    sql`DELETE FROM ${sv} WHERE NOT EXISTS (SELECT 1 FROM ${v} v WHERE v.src_package_version_id = ${sv}.id)`,
+    sql`DELETE FROM ${sv} WHERE NOT EXISTS (SELECT 1 FROM ${v} WHERE ${v.srcPackageVersionId} = ${sv.id})`,
     (n) => `Deleted ${n} SrcPackageVersion objects not referenced by any PackageVersion`,
   );
   await step(
-    sql`DELETE FROM ${t.srcPackages} WHERE NOT EXISTS (SELECT 1 FROM ${sv} s WHERE s.src_package_id = ${t.srcPackages}.id)`,
+    sql`DELETE FROM ${t.srcPackages} WHERE NOT EXISTS (SELECT 1 FROM ${sv} WHERE ${sv.srcPackageId} = ${t.srcPackages.id})`,
     (n) => `Deleted ${n} SrcPackage objects not referenced by any SrcPackageVersion`,
   );
   await step(
-    sql`DELETE FROM ${t.kernels} WHERE NOT EXISTS (SELECT 1 FROM ${t.hosts} h WHERE h.kernel_id = ${t.kernels}.id)`,
+    sql`DELETE FROM ${t.kernels} WHERE NOT EXISTS (SELECT 1 FROM ${t.hosts} WHERE ${t.hosts.kernelId} = ${t.kernels.id})`,
     (n) => `Deleted ${n} KernelVersion objects not referenced by any Host`,
   );
   return lines;
@@ -93,24 +96,21 @@ export async function collectGarbage(database: Database, options: GcOptions): Pr
  * them waits, and finds it gone), records the negation of their rows in the packages' counts,
  * then deletes them (their rows go by ON DELETE CASCADE).
  */
-function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): Promise<number> {
-  const { dialect } = database;
+function deleteOwners(store: Store, kind: 'host' | 'image', where: SQL): Promise<number> {
+  const { database } = store;
+  const { spelling, capabilities } = database;
   const table = kind === 'host' ? database.tables.hosts : database.tables.images;
   return withRetry(database, () =>
     database.transaction(
       async (tx) => {
-        const rows = await dialect.selectRows<{ id: number }>(
-          tx,
-          sql`SELECT id FROM ${table} WHERE ${where}${dialect.forUpdate}`,
+        const rows = await tx.sql.selectSql<{ id: number }>(
+          sql`SELECT ${table.id} AS id FROM ${table} WHERE ${where}${spelling.forUpdate}`,
         );
         const ids = rows.map((row) => Number(row.id));
-        await subtractOwnerRows(tx, database, kind, ids);
+        await subtractOwnerRows(tx, database, store.counts, kind, ids);
         let deleted = 0;
-        for (const batch of batchRows(dialect, ids, 1))
-          deleted += await dialect.executeCount(
-            tx,
-            sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`,
-          );
+        for (const batch of batchRows(capabilities, ids, 1))
+          deleted += await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
         return deleted;
       },
       { isolation: 'read committed' },
@@ -123,7 +123,7 @@ function deleteOwners(database: Database, kind: 'host' | 'image', where: SQL): P
  * makes the DELETE fail on its foreign key (MySQL); the step then starts over.
  */
 function deleteWithRetry(database: Database, query: SQL): Promise<number> {
-  return withRetry(database, () => database.transaction((tx) => database.dialect.executeCount(tx, query)));
+  return withRetry(database, () => database.transaction((tx) => tx.sql.runSql(query)));
 }
 
 /**
@@ -137,7 +137,7 @@ function withRetry<T>(database: Database, work: () => Promise<T>): Promise<T> {
     {
       attempts: ATTEMPTS,
       pauseMs: (attempt) => 100 * attempt,
-      alsoRetry: (error) => database.dialect.isForeignKeyViolation(error),
+      alsoRetry: (error) => database.errors.isForeignKeyViolation(error),
     },
     work,
   );

@@ -4,7 +4,7 @@
  * other error ends it at once (a broken database or a bug does not get better by repeating).
  */
 import type { Database } from '../db/open-database.ts';
-import { TransientConflictError } from './report-errors.ts';
+import { TransientConflictError } from './ingest/report-errors.ts';
 
 export interface RetryOptions {
   /** Runs in all, the first included. */
@@ -19,7 +19,7 @@ export interface RetryOptions {
 
 /** Deadlocks, lock wait timeouts, serialization failures and TransientConflictError. */
 export function isTransient(database: Database, error: unknown): boolean {
-  return database.dialect.isRetryable(error) || error instanceof TransientConflictError;
+  return database.errors.isRetryable(error) || error instanceof TransientConflictError;
 }
 
 /** Runs `work` (one transaction) until it succeeds, fails for good, or runs out of attempts. */

@@ -27,7 +27,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set('certificatePolicy', certificatePolicy);
     c.set('config', deps.config);
-    c.set('database', deps.database);
+    c.set('store', deps.store);
+    c.set('database', deps.store.database);
     c.set('log', deps.log);
     c.set('exportPageRows', deps.exportPageRows);
     await next();

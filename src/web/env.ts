@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Store } from '../store/store.ts';
 import type { CertificatePolicy } from './access/certificate.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
@@ -15,7 +16,8 @@ export interface ConnectionInfo {
 /** What every request handler may use. */
 export interface AppDeps {
   config: Config;
-  database: Database;
+  /** The store of the open database (one per database, shared by every app on it). */
+  store: Store;
   log: Logger;
   /** Rows per page of an export (tests make it small; the default suits production). */
   exportPageRows?: number;
@@ -35,6 +37,8 @@ export interface SessionUser {
 }
 
 export type AppVariables = AppDeps & {
+  /** The store's database, for the reads that need nothing else of the store. */
+  database: Database;
   /** The client-certificate settings the access rules apply, built once per app. */
   certificatePolicy: CertificatePolicy;
   /** Set by an access rule whose certificate check passed; stands for sign-in too. */

@@ -13,8 +13,8 @@ import { openDatabase } from '../../src/db/open-database.ts';
 import type { DialectName } from '../../src/db/types.ts';
 import { verifyPassword } from '../../src/lib/password-hash.ts';
 import { createToken, sha256Hex } from '../../src/lib/tokens.ts';
-import { createSession } from '../../src/store/sessions.ts';
-import { findUserByName } from '../../src/store/users.ts';
+import { createSession } from '../../src/store/accounts/sessions.ts';
+import { findUserByName } from '../../src/store/accounts/users.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 
 // MariaDB and spawned processes (argon2id at full cost there) are slow on a loaded machine; Bun

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq, sql } from 'drizzle-orm';
 import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import type { SqlRunner } from '../../src/db/sql-runner.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 
 const now = () => new Date();
@@ -24,7 +25,7 @@ for (const kind of DIALECTS) {
     test('names compare case-sensitively', async () => {
       const { packages } = t.database.tables;
       await t.database.transaction(async (tx) => {
-        await tx.insert(packages).values([{ name: 'Foo' }, { name: 'foo' }]);
+        await tx.db.insert(packages).values([{ name: 'Foo' }, { name: 'foo' }]);
       });
       const rows = await t.database.db.select().from(packages).where(eq(packages.name, 'foo'));
       expect(rows.map((row) => row.name)).toEqual(['foo']);
@@ -33,7 +34,7 @@ for (const kind of DIALECTS) {
     test('a failing transaction leaves nothing behind', async () => {
       const { srcPackages } = t.database.tables;
       const attempt = t.database.transaction(async (tx) => {
-        await tx.insert(srcPackages).values({ name: 'rolled-back' });
+        await tx.db.insert(srcPackages).values({ name: 'rolled-back' });
         throw new Error('boom');
       });
       await expect(attempt).rejects.toThrow('boom');
@@ -45,9 +46,12 @@ for (const kind of DIALECTS) {
       const { operatingSystems, kernels } = t.database.tables;
       const stamp = new Date('2019-10-19T14:10:09.483Z');
       await t.database.transaction(async (tx) => {
-        await tx.insert(operatingSystems).values({ name: 'Debian 11' });
-        const [os] = await tx.select().from(operatingSystems).where(eq(operatingSystems.name, 'Debian 11'));
-        await tx
+        await tx.db.insert(operatingSystems).values({ name: 'Debian 11' });
+        const [os] = await tx.db
+          .select()
+          .from(operatingSystems)
+          .where(eq(operatingSystems.name, 'Debian 11'));
+        await tx.db
           .insert(kernels)
           .values({ name: 'k1', slug: 'k1', osId: os!.id, created: stamp, modified: stamp });
       });
@@ -68,20 +72,23 @@ for (const kind of DIALECTS) {
       } = t.database.tables;
       const stamp = now();
       await t.database.transaction(async (tx) => {
-        const [os] = await tx.select().from(operatingSystems).where(eq(operatingSystems.name, 'Debian 11'));
-        const [kernel] = await tx.select().from(kernels).where(eq(kernels.name, 'k1'));
-        await tx
+        const [os] = await tx.db
+          .select()
+          .from(operatingSystems)
+          .where(eq(operatingSystems.name, 'Debian 11'));
+        const [kernel] = await tx.db.select().from(kernels).where(eq(kernels.name, 'k1'));
+        await tx.db
           .insert(hosts)
           .values({ name: 'h1', osId: os!.id, kernelId: kernel!.id, created: stamp, modified: stamp });
-        await tx.insert(packages).values({ name: 'p1' });
-        await tx.insert(srcPackages).values({ name: 's1' });
-        const [src] = await tx.select().from(srcPackages).where(eq(srcPackages.name, 's1'));
-        await tx
+        await tx.db.insert(packages).values({ name: 'p1' });
+        await tx.db.insert(srcPackages).values({ name: 's1' });
+        const [src] = await tx.db.select().from(srcPackages).where(eq(srcPackages.name, 's1'));
+        await tx.db
           .insert(srcPackageVersions)
           .values({ srcPackageId: src!.id, version: '1', osId: os!.id, created: stamp, modified: stamp });
-        const [srcVersion] = await tx.select().from(srcPackageVersions);
-        const [pkg] = await tx.select().from(packages).where(eq(packages.name, 'p1'));
-        await tx.insert(packageVersions).values({
+        const [srcVersion] = await tx.db.select().from(srcPackageVersions);
+        const [pkg] = await tx.db.select().from(packages).where(eq(packages.name, 'p1'));
+        await tx.db.insert(packageVersions).values({
           packageId: pkg!.id,
           version: '1',
           osId: os!.id,
@@ -89,9 +96,9 @@ for (const kind of DIALECTS) {
           created: stamp,
           modified: stamp,
         });
-        const [version] = await tx.select().from(packageVersions);
-        const [host] = await tx.select().from(hosts).where(eq(hosts.name, 'h1'));
-        await tx.insert(hostPackages).values({
+        const [version] = await tx.db.select().from(packageVersions);
+        const [host] = await tx.db.select().from(hosts).where(eq(hosts.name, 'h1'));
+        await tx.db.insert(hostPackages).values({
           hostId: host!.id,
           packageId: pkg!.id,
           packageVersionId: version!.id,
@@ -99,9 +106,9 @@ for (const kind of DIALECTS) {
           modified: stamp,
         });
       });
-      await expect(t.database.transaction((tx) => tx.delete(packageVersions))).rejects.toThrow();
-      await expect(t.database.transaction((tx) => tx.delete(kernels))).rejects.toThrow();
-      await t.database.transaction((tx) => tx.delete(hosts).where(eq(hosts.name, 'h1')));
+      await expect(t.database.transaction((tx) => tx.db.delete(packageVersions))).rejects.toThrow();
+      await expect(t.database.transaction((tx) => tx.db.delete(kernels))).rejects.toThrow();
+      await t.database.transaction((tx) => tx.db.delete(hosts).where(eq(hosts.name, 'h1')));
       expect(await t.database.db.select().from(hostPackages)).toEqual([]);
       expect((await t.database.db.select().from(kernels)).length).toBe(1);
     });
@@ -109,7 +116,7 @@ for (const kind of DIALECTS) {
     test('the Kubernetes container count cannot be negative', async () => {
       const { kubernetesImages } = t.database.tables;
       const insert = t.database.transaction((tx) =>
-        tx.insert(kubernetesImages).values({
+        tx.db.insert(kubernetesImages).values({
           cluster: 'c',
           namespace: 'n',
           imageId: 1,
@@ -123,14 +130,14 @@ for (const kind of DIALECTS) {
 
     test('case-insensitive containment treats LIKE wildcards literally', async () => {
       const { packages } = t.database.tables;
-      const { dialect } = t.database;
+      const { spelling } = t.database;
       await t.database.transaction(async (tx) => {
-        await tx.insert(packages).values([{ name: 'LibFoo_Bar' }, { name: 'libfooXbar' }]);
+        await tx.db.insert(packages).values([{ name: 'LibFoo_Bar' }, { name: 'libfooXbar' }]);
       });
       const hits = await t.database.db
         .select({ name: packages.name })
         .from(packages)
-        .where(dialect.containsIgnoringCase(packages.name, 'foo_b'));
+        .where(spelling.containsIgnoringCase(packages.name, 'foo_b'));
       expect(hits.map((row) => row.name)).toEqual(['LibFoo_Bar']);
     });
 
@@ -142,8 +149,7 @@ for (const kind of DIALECTS) {
         .where(eq(operatingSystems.name, 'Debian 11'));
       const stamp = new Date('2030-01-01T00:00:00.000Z');
       await t.database.transaction((tx) =>
-        t.database.dialect.upsert(
-          tx,
+        tx.upsert(
           kernels,
           [
             { name: 'k1', slug: 'k1', release: 'r-new', osId: os!.id, created: stamp, modified: stamp },
@@ -159,16 +165,14 @@ for (const kind of DIALECTS) {
         ['k2', 'r2', 2030],
       ]);
       await t.database.transaction((tx) =>
-        t.database.dialect.insertIgnore(tx, kernels, [
-          { name: 'k2', slug: 'x', osId: os!.id, created: stamp, modified: stamp },
-        ]),
+        tx.insertIgnore(kernels, [{ name: 'k2', slug: 'x', osId: os!.id, created: stamp, modified: stamp }]),
       );
       const [k2] = await t.database.db.select().from(kernels).where(eq(kernels.name, 'k2'));
       expect(k2!.slug).toBe('k2');
     });
 
     test('raw rows come back as objects', async () => {
-      const rows = await t.database.dialect.selectRows<{ one: number }>(t.database.db, sql`SELECT 1 AS one`);
+      const rows = await t.database.sql.selectSql<{ one: number }>(sql`SELECT 1 AS one`);
       expect(Number(rows[0]?.one)).toBe(1);
     });
 
@@ -183,10 +187,9 @@ for (const kind of DIALECTS) {
 
     if (kind === 'mysql') {
       test('transactions run at the isolation level they name, REPEATABLE READ when they name none', async () => {
-        const { dialect } = t.database;
-        const count = (db: Parameters<typeof dialect.selectRaw>[0]) =>
-          dialect
-            .selectRaw<{ n: number }>(db, "SELECT count(*) AS n FROM packages WHERE name LIKE 'iso-%'", [])
+        const count = (runner: SqlRunner) =>
+          runner
+            .select<{ n: number }>("SELECT count(*) AS n FROM packages WHERE name LIKE 'iso-%'")
             .then((rows) => Number(rows[0]?.n));
         let inserted = 0;
         // The level a transaction ran at, by what it sees: under READ COMMITTED a row another
@@ -194,18 +197,14 @@ for (const kind of DIALECTS) {
         const levelSeen = (isolation?: 'read committed' | 'repeatable read') =>
           t.database.transaction(
             async (tx) => {
-              const before = await count(tx);
+              const before = await count(tx.sql);
               await t.database.db.insert(t.database.tables.packages).values({ name: `iso-${inserted++}` });
-              return (await count(tx)) > before ? 'READ COMMITTED' : 'REPEATABLE READ';
+              return (await count(tx.sql)) > before ? 'READ COMMITTED' : 'REPEATABLE READ';
             },
             isolation ? { isolation } : undefined,
           );
         // Reports' level is every connection's default, so their transactions need no SET statement.
-        const defaults = await dialect.selectRaw<{ level: string }>(
-          t.database.db,
-          'SELECT @@tx_isolation AS level',
-          [],
-        );
+        const defaults = await t.database.sql.select<{ level: string }>('SELECT @@tx_isolation AS level', []);
         expect(defaults[0]?.level).toBe('READ-COMMITTED');
         expect(await levelSeen('read committed')).toBe('READ COMMITTED');
         expect(await levelSeen('repeatable read')).toBe('REPEATABLE READ');

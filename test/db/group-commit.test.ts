@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGroupCommitter, type GroupCommitOptions } from '../../src/db/group-commit.ts';
-import type { AppDb } from '../../src/db/types.ts';
+import type { Transaction } from '../../src/db/sql-runner.ts';
 
 let dir: string;
 let writer: SqliteClient;
@@ -31,7 +31,7 @@ afterEach(() => {
 });
 
 function committer(options: Partial<GroupCommitOptions> = {}) {
-  return createGroupCommitter(writer, writer as unknown as AppDb, {
+  return createGroupCommitter(writer, writer as unknown as Transaction, {
     maxWriters: 8,
     maxGroupMs: 1_000,
     afterCommit: (writers) => commits.push(writers),

@@ -46,7 +46,8 @@ describe('drizzle migrations', () => {
         entries: { tag: string }[];
       };
       expect(embedded.map((m) => m.tag)).toEqual(journal.entries.map((e) => e.tag));
-      expect(embedded.every((m) => m.sql.includes('CREATE TABLE'))).toBe(embedded.length > 0);
+      expect(embedded.length).toBeGreaterThan(0);
+      expect(embedded.filter((m) => m.sql.trim() === '').map((m) => m.tag)).toEqual([]);
     }
   });
 });

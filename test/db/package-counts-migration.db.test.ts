@@ -43,11 +43,8 @@ for (const kind of DIALECTS) {
       // Back to the state before 0001: its tables gone, the migration not applied.
       await database.transaction(async (tx) => {
         for (const table of ['package_count_deltas', 'package_counts'])
-          await database.dialect.execute(tx, sql.raw(`DROP TABLE ${table}`));
-        await database.dialect.execute(
-          tx,
-          sql`DELETE FROM debmonitor_migrations WHERE tag = '0001_package_counts'`,
-        );
+          await tx.sql.runSql(sql.raw(`DROP TABLE ${table}`));
+        await tx.sql.runSql(sql`DELETE FROM debmonitor_migrations WHERE tag = '0001_package_counts'`);
       });
       expect(await migrate(database)).toEqual(['0001_package_counts']);
       expect(await readFoldedCounts(database)).toEqual(EXPECTED);

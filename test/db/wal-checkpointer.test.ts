@@ -172,7 +172,7 @@ describe('WAL checkpointer', () => {
       await Promise.all(
         Array.from({ length: 4 }, (_, i) =>
           database.transaction(async (tx) => {
-            await tx
+            await tx.db
               .insert(packages)
               .values(
                 Array.from({ length: 20 }, (_, n) => ({ name: `p${round}-${i}-${n}-${'x'.repeat(150)}` })),

@@ -7,25 +7,21 @@ import { createEmptyDatabase, createTestDatabase, DIALECTS, mysqlTemplateUrl } f
 
 /** Every table's definition and the migration tags, as the dialect shows them. */
 async function describeSchema(database: Database): Promise<{ tables: string[]; tags: string[] }> {
-  const { dialect, db } = database;
   const tags = (
-    await dialect.selectRows<{ tag: string }>(db, sql`SELECT tag FROM debmonitor_migrations ORDER BY tag`)
+    await database.sql.selectSql<{ tag: string }>(sql`SELECT tag FROM debmonitor_migrations ORDER BY tag`)
   ).map((row) => row.tag);
   if (database.kind === 'sqlite') {
-    const rows = await dialect.selectRows<{ sql: string }>(
-      db,
+    const rows = await database.sql.selectSql<{ sql: string }>(
       sql`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name`,
     );
     return { tables: rows.map((row) => row.sql), tags };
   }
-  const names = await dialect.selectRows<{ name: string }>(
-    db,
+  const names = await database.sql.selectSql<{ name: string }>(
     sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name`,
   );
   const tables: string[] = [];
   for (const { name } of names) {
-    const [shown] = await dialect.selectRows<Record<string, string>>(
-      db,
+    const [shown] = await database.sql.selectSql<Record<string, string>>(
       sql.raw(`SHOW CREATE TABLE \`${name}\``),
     );
     tables.push(shown?.['Create Table'] ?? '');

@@ -9,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { migrate } from '../../src/db/migrate.ts';
 import { type Database, openDatabase } from '../../src/db/open-database.ts';
 import type { DialectName } from '../../src/db/types.ts';
+import { createStore, type Store } from '../../src/store/store.ts';
 import { atEndOfRun } from './end-of-run.ts';
 
 export const MYSQL_SERVER_URL = process.env.DEBMONITOR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -17,6 +18,8 @@ export const DIALECTS: DialectName[] = ['sqlite', 'mysql'];
 export interface TestDatabase {
   url: string;
   database: Database;
+  /** The database's store, as the server makes it. */
+  store: Store;
   /** Closes the connection and deletes the database. */
   drop(): Promise<void>;
 }
@@ -161,6 +164,7 @@ export async function createTestDatabase(kind: DialectName): Promise<TestDatabas
   return {
     url: empty.url,
     database,
+    store: createStore(database),
     async drop() {
       await database.close();
       await empty.drop();

@@ -31,12 +31,12 @@ export async function loadExportFixture(database: Database): Promise<void> {
   await addFleetHosts(database, 30);
   const t = database.tables;
   await database.transaction(async (tx) => {
-    await tx.insert(t.kernels).values([
+    await tx.db.insert(t.kernels).values([
       { id: 2, name: 'os2-200-1', slug: 'os2-200-1', osId: 2, release: '6.8.0-1', ...stamps },
       { id: 3, name: 'os1-050-1', slug: 'os1-050-1', osId: 1, release: null, ...stamps },
       { id: 4, name: 'a,kernel "x"', slug: 'a-kernel-x', osId: 1, release: '=1', ...stamps },
     ]);
-    await tx.insert(t.hosts).values(
+    await tx.db.insert(t.hosts).values(
       ['ubuntu-2.example.org', 'ubuntu-1.example.org', '=evil,"host"'].map((name, index) => ({
         id: 200 + index,
         name,
@@ -49,7 +49,7 @@ export async function loadExportFixture(database: Database): Promise<void> {
         modified: new Date(STAMP.getTime() - index * 1000),
       })),
     );
-    await tx.insert(t.images).values([
+    await tx.db.insert(t.images).values([
       {
         id: 3,
         name: 'registry.example.com/x,y:"1"',
@@ -78,10 +78,10 @@ export async function loadExportFixture(database: Database): Promise<void> {
         versionId++;
       });
     });
-    await tx.insert(t.srcPackages).values(sources);
-    await tx.insert(t.srcPackageVersions).values(sourceVersions.map((row) => ({ ...row, ...stamps })));
-    await tx.insert(t.packages).values(packages);
-    await tx
+    await tx.db.insert(t.srcPackages).values(sources);
+    await tx.db.insert(t.srcPackageVersions).values(sourceVersions.map((row) => ({ ...row, ...stamps })));
+    await tx.db.insert(t.packages).values(packages);
+    await tx.db
       .insert(t.packageVersions)
       .values(versions.map(({ srcId, ...row }) => ({ ...row, srcPackageVersionId: srcId, ...stamps })));
     const firstVersion = (packageId: number) => versions.find((v) => v.packageId === packageId)?.id ?? 0;
@@ -97,7 +97,7 @@ export async function loadExportFixture(database: Database): Promise<void> {
       });
     for (let host = 100; host < 130; host += 3)
       rows.push({ ownerId: host, packageId: 300, upgrade: true, type: 'security' });
-    await tx.insert(t.hostPackages).values(
+    await tx.db.insert(t.hostPackages).values(
       rows.map(({ ownerId, packageId, upgrade, type }) => ({
         hostId: ownerId,
         packageId,
@@ -108,7 +108,7 @@ export async function loadExportFixture(database: Database): Promise<void> {
         ...stamps,
       })),
     );
-    await tx.insert(t.imagePackages).values(
+    await tx.db.insert(t.imagePackages).values(
       [300, 301, 305, 309].map((packageId, index) => ({
         imageId: index === 3 ? 1 : 3,
         packageId,
@@ -119,7 +119,7 @@ export async function loadExportFixture(database: Database): Promise<void> {
         ...stamps,
       })),
     );
-    await tx.insert(t.kubernetesImages).values(
+    await tx.db.insert(t.kubernetesImages).values(
       [
         ['ClusterB', 'ns,1', 3, 2],
         ['ClusterB', 'ns,1', 1, 5],

@@ -24,8 +24,8 @@ export async function addFleetHosts(database: Database, count: number): Promise<
       created: STAMP,
       modified: new Date(STAMP.getTime() + index * 60_000),
     }));
-    await tx.insert(t.hosts).values(hosts);
-    await tx.insert(t.hostPackages).values(
+    await tx.db.insert(t.hosts).values(hosts);
+    await tx.db.insert(t.hostPackages).values(
       hosts.map((host, index) => ({
         hostId: host.id,
         packageId: 2,
@@ -38,7 +38,7 @@ export async function addFleetHosts(database: Database, count: number): Promise<
       })),
     );
     const upgrades = hosts.filter((_, index) => index % 3 === 0).length;
-    await tx
+    await tx.db
       .insert(t.packageCountDeltas)
       .values({ packageId: 2, installed: count, upgrades, security: upgrades });
   });
@@ -53,12 +53,12 @@ export async function addPackageOnHost1(
   const t = database.tables;
   const id = 50 + Math.floor(Math.random() * 1000);
   await database.transaction(async (tx) => {
-    await tx.insert(t.srcPackages).values({ id, name });
-    await tx
+    await tx.db.insert(t.srcPackages).values({ id, name });
+    await tx.db
       .insert(t.srcPackageVersions)
       .values({ id, srcPackageId: id, version, osId: 1, created: STAMP, modified: STAMP });
-    await tx.insert(t.packages).values({ id, name });
-    await tx.insert(t.packageVersions).values({
+    await tx.db.insert(t.packages).values({ id, name });
+    await tx.db.insert(t.packageVersions).values({
       id,
       packageId: id,
       version,
@@ -67,14 +67,16 @@ export async function addPackageOnHost1(
       created: STAMP,
       modified: STAMP,
     });
-    await tx.insert(t.hostPackages).values({
+    await tx.db.insert(t.hostPackages).values({
       hostId: 1,
       packageId: id,
       packageVersionId: id,
       created: STAMP,
       modified: STAMP,
     });
-    await tx.insert(t.packageCountDeltas).values({ packageId: id, installed: 1, upgrades: 0, security: 0 });
+    await tx.db
+      .insert(t.packageCountDeltas)
+      .values({ packageId: id, installed: 1, upgrades: 0, security: 0 });
   });
   return id;
 }
@@ -85,8 +87,7 @@ export async function addPackageOnHost1(
  * `bigsrc-<i>`, ids from 100,000 up, no upgrades. Counts are not kept.
  */
 export async function addBigHost(database: Database, name: string, count: number): Promise<void> {
-  const { dialect } = database;
-  const sqlite = dialect.name === 'sqlite';
+  const sqlite = database.kind === 'sqlite';
   const stamp = sqlite ? String(STAMP.getTime()) : `'2024-01-02 03:04:05.000'`;
   // 0 … count - 1 from six digits (MariaDB stops recursive CTEs at 1,000 rows by default).
   const digits = Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS x`).join(' UNION ALL ');
@@ -106,6 +107,6 @@ export async function addBigHost(database: Database, name: string, count: number
      ${numbers} SELECT ${base}, ${base} + i, ${base} + i, ${stamp}, ${stamp} FROM n WHERE i < ${count}`,
   ];
   await database.transaction(async (tx) => {
-    for (const text of statements) await dialect.runRaw(tx, text, []);
+    for (const text of statements) await tx.sql.run(text, []);
   });
 }

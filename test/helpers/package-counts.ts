@@ -10,8 +10,7 @@ import { readPackageCounts } from '../../src/store/read/package-counts.ts';
 export type PackageCountMap = Record<string, [number, number, number]>;
 
 async function packageNames(database: Database): Promise<{ id: number; name: string }[]> {
-  const rows = await database.dialect.selectRows<{ id: number; name: string }>(
-    database.db,
+  const rows = await database.sql.selectSql<{ id: number; name: string }>(
     sql`SELECT id, name FROM packages ORDER BY name`,
   );
   return rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
@@ -34,8 +33,7 @@ export async function readCountsByName(database: Database): Promise<PackageCount
 
 /** The folded counts alone (package_counts; zeros for a package without a row). */
 export async function readFoldedCounts(database: Database): Promise<PackageCountMap> {
-  const rows = await database.dialect.selectRows<Record<string, unknown>>(
-    database.db,
+  const rows = await database.sql.selectSql<Record<string, unknown>>(
     sql`SELECT p.name, c.installed AS i, c.upgrades AS u, c.security AS s
         FROM packages p LEFT JOIN package_counts c ON c.package_id = p.id ORDER BY p.name`,
   );
@@ -46,8 +44,7 @@ export async function readFoldedCounts(database: Database): Promise<PackageCount
 
 /** The counts of every package recounted from the rows (the definitions of spec §3.5 item 6). */
 export async function recountByName(database: Database): Promise<PackageCountMap> {
-  const rows = await database.dialect.selectRows<Record<string, unknown>>(
-    database.db,
+  const rows = await database.sql.selectSql<Record<string, unknown>>(
     sql`SELECT p.name,
           (SELECT count(*) FROM host_packages x WHERE x.package_id = p.id)
             + (SELECT count(*) FROM image_packages x WHERE x.package_id = p.id) AS i,
@@ -64,8 +61,7 @@ export async function recountByName(database: Database): Promise<PackageCountMap
 
 /** How many delta rows wait for a fold. */
 export async function countPendingDeltas(database: Database): Promise<number> {
-  const [row] = await database.dialect.selectRows<{ n: number }>(
-    database.db,
+  const [row] = await database.sql.selectSql<{ n: number }>(
     sql`SELECT count(*) AS n FROM package_count_deltas`,
   );
   return Number(row?.n ?? 0);
@@ -79,12 +75,11 @@ export async function countPendingDeltas(database: Database): Promise<number> {
 export async function unfoldCounts(database: Database, evenOnly = false): Promise<void> {
   const where = evenOnly ? ' WHERE package_id % 2 = 0' : '';
   await database.transaction(async (tx) => {
-    await database.dialect.runRaw(
-      tx,
+    await tx.sql.run(
       `INSERT INTO package_count_deltas (package_id, installed, upgrades, security)
        SELECT package_id, installed, upgrades, security FROM package_counts${where}`,
       [],
     );
-    await database.dialect.runRaw(tx, `DELETE FROM package_counts${where}`, []);
+    await tx.sql.run(`DELETE FROM package_counts${where}`, []);
   });
 }

@@ -25,8 +25,7 @@ export async function readOwnerState(
   const owner = kind === 'host' ? t.hosts : t.images;
   const rowsTable = kind === 'host' ? t.hostPackages : t.imagePackages;
   const ownerColumn = kind === 'host' ? 'host_id' : 'image_id';
-  const [head] = await database.dialect.selectRows<Record<string, unknown>>(
-    database.db,
+  const [head] = await database.sql.selectSql<Record<string, unknown>>(
     sql`SELECT o.id, os.name AS os, o.modified, o.package_count, o.upgrade_count, o.security_count
         ${kind === 'host' ? sql`, k.name AS kernel` : sql``}
         FROM ${owner} o JOIN ${t.operatingSystems} os ON os.id = o.os_id
@@ -34,8 +33,7 @@ export async function readOwnerState(
         WHERE o.name = ${name}`,
   );
   if (!head) return undefined;
-  const rows = await database.dialect.selectRows<Record<string, unknown>>(
-    database.db,
+  const rows = await database.sql.selectSql<Record<string, unknown>>(
     sql`SELECT p.name, v.version, u.version AS upgrade, r.upgrade_type, vo.name AS vos, uo.name AS uos,
                r.upgradable_package_id AS upid, r.package_id AS pid
         FROM ${rowsTable} r
@@ -67,10 +65,7 @@ export async function readOwnerState(
 export async function countAllRows(database: Database): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const [key, table] of Object.entries(database.tables)) {
-    const [row] = await database.dialect.selectRows<{ n: number }>(
-      database.db,
-      sql`SELECT COUNT(*) AS n FROM ${table}`,
-    );
+    const [row] = await database.sql.selectSql<{ n: number }>(sql`SELECT COUNT(*) AS n FROM ${table}`);
     counts[key] = Number(row?.n);
   }
   return counts;

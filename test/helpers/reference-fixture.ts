@@ -30,11 +30,11 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
   const t = database.tables;
   const stamps = { created: STAMP, modified: STAMP };
   await database.transaction(async (tx) => {
-    await tx.insert(t.operatingSystems).values([
+    await tx.db.insert(t.operatingSystems).values([
       { id: 1, name: 'Debian 11' },
       { id: 2, name: 'Ubuntu 24.04' },
     ]);
-    await tx.insert(t.srcPackages).values([
+    await tx.db.insert(t.srcPackages).values([
       { id: 1, name: 'package1' },
       { id: 2, name: 'package2' },
       { id: 3, name: 'package3' },
@@ -49,15 +49,15 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       [6, 4, '1.2.3-5'],
       [7, 4, '1.2.3-4'],
     ];
-    await tx
+    await tx.db
       .insert(t.srcPackageVersions)
       .values(
         srcVersions.map(([id, srcPackageId, version]) => ({ id, srcPackageId, version, osId: 1, ...stamps })),
       );
-    await tx
+    await tx.db
       .insert(t.packages)
       .values(REFERENCE_PACKAGE_COUNTS.map(([name], index) => ({ id: index + 1, name })));
-    await tx.insert(t.packageCounts).values(
+    await tx.db.insert(t.packageCounts).values(
       REFERENCE_PACKAGE_COUNTS.map(([, installed, upgrades, security], index) => ({
         packageId: index + 1,
         installed,
@@ -77,7 +77,7 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       [8, 6, '9.0.0-1', 5],
       [9, 5, '1.2.3-5', 6],
     ];
-    await tx.insert(t.packageVersions).values(
+    await tx.db.insert(t.packageVersions).values(
       versions.map(([id, packageId, version, srcPackageVersionId]) => ({
         id,
         packageId,
@@ -87,9 +87,9 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
         ...stamps,
       })),
     );
-    await tx.insert(t.kernels).values({ id: 1, name: 'os1-100-1', slug: 'os1-100-1', osId: 1, ...stamps });
+    await tx.db.insert(t.kernels).values({ id: 1, name: 'os1-100-1', slug: 'os1-100-1', osId: 1, ...stamps });
     const hostStamps = { created: HOSTS_MODIFIED, modified: HOSTS_MODIFIED };
-    await tx.insert(t.hosts).values([
+    await tx.db.insert(t.hosts).values([
       {
         id: 1,
         name: 'host1.example.com',
@@ -139,7 +139,7 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       [2, host2Rows],
       [3, upgradeRows],
     ];
-    await tx.insert(t.hostPackages).values(
+    await tx.db.insert(t.hostPackages).values(
       rowsByHost.flatMap(([hostId, rows]) =>
         rows.map(([packageId, packageVersionId, upgradableVersionId, upgradeType]) => ({
           hostId,
@@ -153,7 +153,7 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
       ),
     );
     const imageStamps = { created: IMAGES_MODIFIED, modified: IMAGES_MODIFIED };
-    await tx.insert(t.images).values([
+    await tx.db.insert(t.images).values([
       { id: 1, name: IMAGENAME, osId: 1, packageCount: 2, upgradeCount: 1, securityCount: 1, ...imageStamps },
       {
         id: 2,
@@ -165,7 +165,7 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
         ...imageStamps,
       },
     ]);
-    await tx.insert(t.imagePackages).values([
+    await tx.db.insert(t.imagePackages).values([
       {
         imageId: 1,
         packageId: 5,
@@ -194,7 +194,7 @@ export async function loadReferenceFixture(database: Database): Promise<void> {
         ...stamps,
       },
     ]);
-    await tx.insert(t.kubernetesImages).values({
+    await tx.db.insert(t.kubernetesImages).values({
       id: 1,
       cluster: 'ClusterA',
       namespace: 'NamespaceA',

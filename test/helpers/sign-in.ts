@@ -1,7 +1,7 @@
 /** Signing in through the real form of an app under test. */
 import type { Database } from '../../src/db/open-database.ts';
 import { hashPassword } from '../../src/lib/password-hash.ts';
-import { createUser } from '../../src/store/users.ts';
+import { createUser } from '../../src/store/accounts/users.ts';
 import type { ConnectionInfo } from '../../src/web/env.ts';
 import { type CookieJar, createCookieJar } from './cookie-jar.ts';
 

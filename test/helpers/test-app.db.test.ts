@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/open-database.ts';
-import { applyHostReport } from '../../src/store/host-reports.ts';
+import { applyHostReport } from '../../src/store/ingest/host-reports.ts';
 import { DIALECTS } from './databases.ts';
 import { countAllRows } from './package-state.ts';
 import { createRandom, randomReport } from './random-reports.ts';
@@ -13,12 +13,11 @@ import { useFreshTestApp } from './test-app.ts';
 
 /** The rows that take an AUTO_INCREMENT id, with their ids. */
 async function readIds(database: Database) {
-  const { dialect, db } = database;
   return {
-    hosts: await dialect.selectRows(db, sql`SELECT id, name FROM hosts ORDER BY id`),
-    packages: await dialect.selectRows(db, sql`SELECT id, name FROM packages ORDER BY id`),
-    versions: await dialect.selectRows(db, sql`SELECT id, version FROM package_versions ORDER BY id`),
-    kernels: await dialect.selectRows(db, sql`SELECT id, name FROM kernels ORDER BY id`),
+    hosts: await database.sql.selectSql(sql`SELECT id, name FROM hosts ORDER BY id`),
+    packages: await database.sql.selectSql(sql`SELECT id, name FROM packages ORDER BY id`),
+    versions: await database.sql.selectSql(sql`SELECT id, version FROM package_versions ORDER BY id`),
+    kernels: await database.sql.selectSql(sql`SELECT id, name FROM kernels ORDER BY id`),
   };
 }
 
@@ -32,7 +31,7 @@ for (const kind of DIALECTS) {
         const { database, request } = fresh();
         const before = await countAllRows(database);
         // The same report each round, on a host the fixture does not have.
-        await applyHostReport(database, randomReport(createRandom(7), 'fresh.example.com'));
+        await applyHostReport(fresh().store, randomReport(createRandom(7), 'fresh.example.com'));
         // A request through this test's app sees the write (its handle is the test's).
         expect((await request('/hosts/fresh.example.com')).status).toBe(200);
         rounds.push({ before, after: await countAllRows(database), ids: await readIds(database) });

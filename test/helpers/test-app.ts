@@ -7,6 +7,7 @@ import type { Config } from '../../src/config/schema.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { DialectName } from '../../src/db/types.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
+import { createStore } from '../../src/store/store.ts';
 import { createApp } from '../../src/web/app.ts';
 import type { AppEnv, ConnectionInfo } from '../../src/web/env.ts';
 import {
@@ -71,7 +72,7 @@ export function useFreshTestApp(options: TestAppOptions = {}): () => TestApp {
     const database = await openDatabase(url);
     if (options.fixture) await loadReferenceFixture(database);
     counters ??= await readAutoIncrements(url);
-    current = appOn({ url, database, drop: () => database.close() }, options);
+    current = appOn({ url, database, store: createStore(database), drop: () => database.close() }, options);
   });
   afterEach(async () => {
     await current?.drop();
@@ -88,7 +89,7 @@ function appOn(testDatabase: TestDatabase, options: TestAppOptions): TestApp {
   const log = createMemoryLogger();
   const app = createApp({
     config,
-    database: testDatabase.database,
+    store: testDatabase.store,
     log,
     exportPageRows: options.exportPageRows,
   });

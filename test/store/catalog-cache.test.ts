@@ -1,6 +1,6 @@
 /** The catalog id cache: staged entries are visible only after commit. */
 import { describe, expect, test } from 'bun:test';
-import { createCatalogCache } from '../../src/store/catalog-cache.ts';
+import { createCatalogCache } from '../../src/store/ingest/catalog-cache.ts';
 
 describe('createCatalogCache', () => {
   test('keeps entries of a committed scope only', () => {

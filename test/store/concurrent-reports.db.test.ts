@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
+import { createStore } from '../../src/store/store.ts';
 import { createApp } from '../../src/web/app.ts';
 import { DIALECTS } from '../helpers/databases.ts';
 import { readOwnerState } from '../helpers/package-state.ts';
@@ -50,8 +51,7 @@ function hookReport(host: string, round: number) {
 
 /** Counters must equal what the rows say. */
 async function expectConsistentCounters(t: TestApp) {
-  const rows = await t.database.dialect.selectRows<Record<string, number>>(
-    t.database.db,
+  const rows = await t.database.sql.selectSql<Record<string, number>>(
     sql`SELECT h.package_count, h.upgrade_count, h.security_count,
           (SELECT COUNT(*) FROM ${t.database.tables.hostPackages} p WHERE p.host_id = h.id) AS n,
           (SELECT COUNT(*) FROM ${t.database.tables.hostPackages} p WHERE p.host_id = h.id AND p.upgradable_version_id IS NOT NULL) AS u,
@@ -131,7 +131,11 @@ for (const kind of DIALECTS) {
       test('two app instances on one database serialize reports per host', async () => {
         const second = await openDatabase(t.url);
         try {
-          const other = createApp({ config: t.config, database: second, log: createMemoryLogger() });
+          const other = createApp({
+            config: t.config,
+            store: createStore(second),
+            log: createMemoryLogger(),
+          });
           const apps = [t.app, other];
           const sends: Promise<number>[] = [];
           for (let round = 0; round < 8; round++) {

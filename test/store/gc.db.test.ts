@@ -19,11 +19,11 @@ for (const kind of DIALECTS) {
     test('with every host and image just updated, deletes no catalog row (83)', async () => {
       const { hosts, images } = t.database.tables;
       await t.database.transaction(async (tx) => {
-        await tx.update(hosts).set({ modified: new Date() });
-        await tx.update(images).set({ modified: new Date() });
+        await tx.db.update(hosts).set({ modified: new Date() });
+        await tx.db.update(images).set({ modified: new Date() });
       });
       const before = await countAllRows(t.database);
-      const lines = await collectGarbage(t.database, DEFAULTS);
+      const lines = await collectGarbage(t.store, DEFAULTS);
       expect(lines).toContain(
         'Deleted 0 PackageVersion objects not referenced by any HostPackage or ImagePackage',
       );
@@ -34,8 +34,8 @@ for (const kind of DIALECTS) {
     });
 
     test('after deleting all host packages, deletes the stale and the orphaned (84)', async () => {
-      await t.database.transaction((tx) => tx.delete(t.database.tables.hostPackages));
-      const lines = await collectGarbage(t.database, DEFAULTS);
+      await t.database.transaction((tx) => tx.db.delete(t.database.tables.hostPackages));
+      const lines = await collectGarbage(t.store, DEFAULTS);
       expect(lines).toEqual([
         'Deleted 1 Image objects not updated in the last 90 days',
         'Deleted 3 Host objects not updated in the last 15 days',
@@ -54,7 +54,7 @@ for (const kind of DIALECTS) {
     });
 
     test('thresholds of 0 never delete hosts or images', async () => {
-      const lines = await collectGarbage(t.database, { hostMaxAgeDays: 0, imageMaxAgeDays: 0 });
+      const lines = await collectGarbage(t.store, { hostMaxAgeDays: 0, imageMaxAgeDays: 0 });
       expect(lines[0]).toBe('Deleted 0 Image objects (GC_IMAGE_MAX_AGE_DAYS is 0: images are never deleted)');
       expect(lines[1]).toBe('Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)');
       expect((await countAllRows(t.database)).hosts).toBe(3);

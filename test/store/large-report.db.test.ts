@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { parseHostReport } from '../../src/protocol/parse-host-report.ts';
-import { applyHostReport } from '../../src/store/host-reports.ts';
+import { applyHostReport } from '../../src/store/ingest/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import { readOwnerState } from '../helpers/package-state.ts';
 
@@ -42,7 +42,7 @@ for (const kind of DIALECTS) {
         if (applying) setImmediate(tick);
       };
       setImmediate(tick);
-      await applyHostReport(t.database, bigReport());
+      await applyHostReport(t.store, bigReport());
       applying = false;
       // Without pauses the loop turned once or twice (the group commit's own turn); a cold report of
       // this size runs for far longer than five 20 ms slices on any machine.

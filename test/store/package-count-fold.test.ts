@@ -1,6 +1,6 @@
 /** The fold deletes the ids it read as ranges of consecutive ids, never wider. */
 import { describe, expect, test } from 'bun:test';
-import { idRanges } from '../../src/store/package-count-fold.ts';
+import { idRanges } from '../../src/store/counts/package-count-fold.ts';
 
 describe('idRanges', () => {
   test('joins consecutive ids and keeps gaps out', () => {

@@ -1,27 +1,27 @@
 /**
- * The packages' counts (hosts plus images) are the folded base plus the pending deltas: every write
- * path appends deltas on MariaDB and adds to the base in place on SQLite (one writer at a time).
- * They equal a recount after any mix of reports, deletions, OS changes, GC and folds; a fold is
- * idempotent, loses nothing when it races another fold or concurrent reports, and the packages list
- * shows the same counts before and after it. On SQLite the folds work on deltas an older version
- * left (made here by moving base counts back into deltas).
+ * The packages' counts (hosts plus images): every write path adds to the base in place on SQLite
+ * (one writer at a time) and appends deltas on MariaDB, where they are the folded base plus the
+ * pending deltas. They equal a recount after any mix of reports, deletions, OS changes, GC and
+ * folds; on MariaDB a fold is idempotent, loses nothing when it races another fold or concurrent
+ * reports, and the packages list shows the same counts before and after it. SQLite runs no fold
+ * (what an older version left is folded by migration 0002, test/db/package-counts-migration.db.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { type Database, openDatabase } from '../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
-import { collectGarbage } from '../../src/store/gc.ts';
-import { applyHostReport, deleteHost } from '../../src/store/host-reports.ts';
-import { applyImageReport, deleteImage } from '../../src/store/image-reports.ts';
 import {
   foldAllPackageCounts,
   foldInTransaction,
   foldPackageCounts,
   recountPackageCounts,
   startPackageCountFold,
-} from '../../src/store/package-count-fold.ts';
-import { dropPackageIndex } from '../../src/store/read/package-index.ts';
+} from '../../src/store/counts/package-count-fold.ts';
+import { collectGarbage } from '../../src/store/gc.ts';
+import { applyHostReport, deleteHost } from '../../src/store/ingest/host-reports.ts';
+import { applyImageReport, deleteImage } from '../../src/store/ingest/image-reports.ts';
 import { listPackages, type PackageSort } from '../../src/store/read/packages.ts';
+import type { Store } from '../../src/store/store.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import {
   countPendingDeltas,
@@ -29,47 +29,46 @@ import {
   readCountsByName,
   readFoldedCounts,
   recountByName,
-  unfoldCounts,
 } from '../helpers/package-counts.ts';
 import { createRandom, imageReportOf, type Random, randomReport } from '../helpers/random-reports.ts';
 
 const OLD = new Date('2020-01-01T00:00:00Z');
 
 /** Applies one random write (a report, a deletion or GC) and returns what it was. */
-async function randomWrite(database: Database, random: Random, owners: string[]): Promise<string> {
+async function randomWrite(store: Store, random: Random, owners: string[]): Promise<string> {
   const name = owners[random.int(owners.length)] as string;
   const roll = random.int(20);
   if (roll === 0) {
-    await deleteHost(database, name);
+    await deleteHost(store, name);
     return 'delete host';
   }
   if (roll === 1) {
-    await deleteImage(database, `registry/${name}`);
+    await deleteImage(store, `registry/${name}`);
     return 'delete image';
   }
   if (roll === 2) {
     // Reports dated long ago make their owners stale, so that GC deletes them.
     await applyHostReport(
-      database,
+      store,
       { ...randomReport(random, `old-${name}`), update_type: 'full' },
       { now: OLD },
     );
-    await applyImageReport(database, imageReportOf(randomReport(random, 'x'), `old/${name}`), { now: OLD });
-    await collectGarbage(database, { hostMaxAgeDays: 30, imageMaxAgeDays: 30 });
+    await applyImageReport(store, imageReportOf(randomReport(random, 'x'), `old/${name}`), { now: OLD });
+    await collectGarbage(store, { hostMaxAgeDays: 30, imageMaxAgeDays: 30 });
     return 'gc';
   }
   const report = randomReport(random, name);
   // Now and then the report names another OS: the owner's rows move to it.
   report.os = random.chance(0.15) ? 'Debian 13' : 'Debian 12';
-  if (random.chance(0.5)) await applyHostReport(database, report);
-  else await applyImageReport(database, imageReportOf(report, `registry/${name}`));
+  if (random.chance(0.5)) await applyHostReport(store, report);
+  else await applyImageReport(store, imageReportOf(report, `registry/${name}`));
   return `report ${report.update_type}`;
 }
 
 /** The packages list's rows as `name → counts`, one page of every package. */
-async function listCounts(database: Database, sort: PackageSort): Promise<PackageCountMap> {
-  dropPackageIndex(database);
-  const page = await listPackages(database, {
+async function listCounts(store: Store, sort: PackageSort): Promise<PackageCountMap> {
+  store.snapshots.drop();
+  const page = await listPackages(store, {
     offset: 0,
     limit: 1000,
     sort,
@@ -85,21 +84,20 @@ for (const kind of DIALECTS) {
     let t: TestDatabase;
     /** Reports append deltas (MariaDB) rather than add to the base counts in place (SQLite). */
     const appendsDeltas = kind === 'mysql';
-    /** Leaves deltas pending: reports do on MariaDB; on SQLite, as an older version would have. */
-    const leavePending = async (evenOnly = false) => {
-      if (!appendsDeltas) await unfoldCounts(t.database, evenOnly);
-    };
     beforeAll(async () => {
       t = await createTestDatabase(kind);
     });
     afterAll(async () => t?.drop());
 
-    test('reports append deltas on MariaDB and add to the base in place on SQLite', async () => {
-      expect(t.database.dialect.serialWriters).toBe(!appendsDeltas);
-      await applyHostReport(t.database, randomReport(createRandom(2), 'mode.example.com'));
+    test('reports append deltas on MariaDB, with a fold loop; they add to the base in place on SQLite, with none', async () => {
+      expect(t.database.capabilities.serialWriters).toBe(!appendsDeltas);
+      await applyHostReport(t.store, randomReport(createRandom(2), 'mode.example.com'));
       expect((await countPendingDeltas(t.database)) > 0).toBe(appendsDeltas);
       expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
-      await foldAllPackageCounts(t.database);
+      const fold = t.store.counts.startFolding({ log: createMemoryLogger(), intervalMs: 60_000 });
+      expect(fold !== undefined).toBe(appendsDeltas);
+      await fold?.stop();
+      if (appendsDeltas) await foldAllPackageCounts(t.database);
       expect(await readFoldedCounts(t.database)).toEqual(await recountByName(t.database));
     });
 
@@ -110,12 +108,11 @@ for (const kind of DIALECTS) {
       let folded = 0;
       for (let round = 0; round < 100; round++) {
         let step: string;
-        if (random.chance(0.15)) {
+        if (appendsDeltas && random.chance(0.15)) {
           // A fold of a few rows at a time: the base and the pending deltas split anywhere.
-          if (!appendsDeltas && random.chance(0.5)) await leavePending(random.chance(0.5));
           folded += (await foldPackageCounts(t.database, 1 + random.int(40))).folded;
           step = 'fold';
-        } else step = await randomWrite(t.database, random, owners);
+        } else step = await randomWrite(t.store, random, owners);
         steps.set(step, (steps.get(step) ?? 0) + 1);
         expect({ round, step, counts: await readCountsByName(t.database) }).toEqual({
           round,
@@ -123,13 +120,13 @@ for (const kind of DIALECTS) {
           counts: await recountByName(t.database),
         });
       }
-      for (const step of ['delete host', 'delete image', 'gc', 'fold', 'report full', 'report partial'])
+      const kinds = ['delete host', 'delete image', 'gc', 'report full', 'report partial'];
+      for (const step of appendsDeltas ? [...kinds, 'fold'] : kinds)
         expect({ step, seen: (steps.get(step) ?? 0) > 0 }).toEqual({ step, seen: true });
-      expect(folded).toBeGreaterThan(0);
-      await leavePending(true);
-      expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+      expect(folded > 0).toBe(appendsDeltas);
+      expect((await countPendingDeltas(t.database)) > 0).toBe(appendsDeltas);
 
-      await foldAllPackageCounts(t.database);
+      if (appendsDeltas) await foldAllPackageCounts(t.database);
       expect(await countPendingDeltas(t.database)).toBe(0);
       const recount = await recountByName(t.database);
       expect(await readFoldedCounts(t.database)).toEqual(recount);
@@ -139,197 +136,191 @@ for (const kind of DIALECTS) {
       ).toBe(true);
     });
 
-    test('a fold with nothing pending opens no write transaction', async () => {
-      await foldAllPackageCounts(t.database);
-      let transactions = 0;
-      const counting: Database = {
-        ...t.database,
-        transaction: (work, options) => {
-          transactions++;
-          return t.database.transaction(work, options);
-        },
-      };
-      expect(await foldPackageCounts(counting)).toEqual({ folded: 0, more: false, conflict: false });
-      expect(transactions).toBe(0);
-      await leavePending();
-      await applyHostReport(t.database, randomReport(createRandom(4), 'pending.example.com'));
-      expect((await foldPackageCounts(counting)).folded).toBeGreaterThan(0);
-      expect(transactions).toBe(1);
-    });
-
-    test('a fold is idempotent: a second one finds nothing and changes nothing', async () => {
-      await applyHostReport(t.database, randomReport(createRandom(3), 'idem.example.com'));
-      await leavePending();
-      expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
-      const first = await foldPackageCounts(t.database);
-      expect(first.folded).toBeGreaterThan(0);
-      const after = await readFoldedCounts(t.database);
-      expect(await foldPackageCounts(t.database)).toEqual({ folded: 0, more: false, conflict: false });
-      expect(await readFoldedCounts(t.database)).toEqual(after);
-      expect(after).toEqual(await recountByName(t.database));
-    });
-
-    test('the packages list shows the exact counts before and after a fold', async () => {
-      const random = createRandom(kind === 'sqlite' ? 21 : 23);
-      for (let round = 0; round < 12; round++)
-        await randomWrite(t.database, random, ['list1.example.com', 'list2.example.com']);
-      await leavePending(true);
-      expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
-      const recount = await recountByName(t.database);
-      // By name: the page comes from the packages table; by default: from the package index.
-      for (const sort of ['name', 'default'] as const)
-        expect({ sort, counts: await listCounts(t.database, sort) }).toEqual({ sort, counts: recount });
-      await foldAllPackageCounts(t.database);
-      expect(await countPendingDeltas(t.database)).toBe(0);
-      for (const sort of ['name', 'default'] as const)
-        expect({ sort, counts: await listCounts(t.database, sort) }).toEqual({ sort, counts: recount });
-    });
-
-    test('reports interleaved with folds lose nothing (on MariaDB the folds run on another handle, as another instance)', async () => {
-      const other = await openDatabase(t.url);
-      try {
-        // On SQLite two handles in one process would wait on each other's write lock synchronously;
-        // there the folds run on the reports' handle (one server process), interleaved by its queue.
-        const folder = kind === 'mysql' ? other : t.database;
-        // SQLite's reports add in place: the folds there take what an older version left.
-        await leavePending();
-        let running = true;
-        let foldedWhileReporting = 0;
-        const folding = (async () => {
-          while (running) {
-            foldedWhileReporting += (await foldPackageCounts(folder, 37)).folded;
-            await Bun.sleep(1);
-          }
-        })();
-        const random = createRandom(kind === 'sqlite' ? 31 : 37);
-        const hosts = Array.from({ length: 4 }, (_, i) => `race${i}.example.com`);
-        for (let round = 0; round < 8; round++) {
-          await Promise.all(
-            hosts.map((host) =>
-              random.chance(0.5)
-                ? applyHostReport(t.database, randomReport(random, host))
-                : applyImageReport(t.database, imageReportOf(randomReport(random, host), `registry/${host}`)),
-            ),
-          );
-          // SQLite answers in microtasks: let the folding loop's timer run, as between two requests.
-          await Bun.sleep(2);
-        }
-        running = false;
-        await folding;
-        expect(foldedWhileReporting).toBeGreaterThan(0);
-        expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
+    // Folds run only where reports append deltas.
+    if (appendsDeltas) {
+      test('a fold with nothing pending opens no write transaction', async () => {
         await foldAllPackageCounts(t.database);
-        expect(await countPendingDeltas(t.database)).toBe(0);
-        expect(await readFoldedCounts(t.database)).toEqual(await recountByName(t.database));
-      } finally {
-        await other.close();
-      }
-    });
-
-    test('the background fold folds what reports append, on its own timer', async () => {
-      const log = createMemoryLogger();
-      const fold = startPackageCountFold(t.database, { intervalMs: 5, log });
-      try {
-        await applyHostReport(t.database, randomReport(createRandom(41), 'timer.example.com'));
-        await leavePending();
-        expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
-        for (let wait = 0; wait < 200 && (await countPendingDeltas(t.database)) > 0; wait++)
-          await Bun.sleep(10);
-        expect(await countPendingDeltas(t.database)).toBe(0);
-      } finally {
-        await fold.stop();
-      }
-      expect(log.lines).toEqual([]);
-    });
-
-    test('stop cancels the next fold or waits for the one running, and nothing is scheduled after it', async () => {
-      const log = createMemoryLogger();
-      /** Every fold the loop asked for, on a clock driven by hand. */
-      const timers: { run: () => void; delayMs: number; state: 'pending' | 'ran' | 'cancelled' }[] = [];
-      let onSchedule: () => void = () => {};
-      const schedule = (callback: () => void, delayMs: number) => {
-        const timer = { run: callback, delayMs, state: 'pending' as 'pending' | 'ran' | 'cancelled' };
-        timers.push(timer);
-        onSchedule();
-        return {
-          cancel: () => {
-            if (timer.state === 'pending') timer.state = 'cancelled';
+        let transactions = 0;
+        const counting: Database = {
+          ...t.database,
+          transaction: (work, options) => {
+            transactions++;
+            return t.database.transaction(work, options);
           },
         };
-      };
-      const pendingTimers = () => timers.filter((timer) => timer.state === 'pending');
-      /** Runs the one pending timer's fold; `settle` waits until the loop asks for its next one. */
-      const fire = () => {
-        const [timer, ...others] = pendingTimers();
-        expect(others).toEqual([]);
-        const scheduled = new Promise<void>((resolve) => (onSchedule = resolve));
-        (timer as (typeof timers)[number]).state = 'ran';
-        (timer as (typeof timers)[number]).run();
-        return { settle: () => scheduled };
-      };
-
-      // Stopped while it waits: the timer is cancelled.
-      const idle = startPackageCountFold(t.database, { intervalMs: 1000, limit: 5, log, schedule });
-      expect(pendingTimers().map((timer) => timer.delayMs)).toEqual([1000]);
-      await idle.stop();
-      expect(pendingTimers()).toEqual([]);
-      expect(timers.map((timer) => timer.state)).toEqual(['cancelled']);
-
-      // Running: a full batch asks for the next fold at once, the last one after intervalMs.
-      timers.length = 0;
-      const transactions = { started: 0, open: 0 };
-      const watched: Database = {
-        ...t.database,
-        transaction: async (work, options) => {
-          transactions.started++;
-          transactions.open++;
-          try {
-            return await t.database.transaction(work, options);
-          } finally {
-            transactions.open--;
-          }
-        },
-      };
-      const fold = startPackageCountFold(watched, { intervalMs: 1000, limit: 5, log, schedule });
-      await applyHostReport(t.database, randomReport(createRandom(51), 'stop1.example.com'));
-      await leavePending();
-      expect(await countPendingDeltas(t.database)).toBeGreaterThan(5);
-      for (let round = 0; round < 1000 && (await countPendingDeltas(t.database)) > 0; round++)
-        await fire().settle();
-      expect(await countPendingDeltas(t.database)).toBe(0);
-      await fire().settle();
-      const delays = timers.map((timer) => timer.delayMs);
-      expect(delays[0]).toBe(1000);
-      expect(delays.slice(1, -1)).toContain(0);
-      expect(delays.at(-1)).toBe(1000);
-
-      // Stopped during a fold: stop waits for its transaction to end, and it schedules nothing more.
-      await applyHostReport(t.database, randomReport(createRandom(53), 'stop2.example.com'));
-      await leavePending();
-      const asked = timers.length;
-      const before = transactions.started;
-      fire();
-      await fold.stop();
-      expect(transactions).toEqual({ started: before + 1, open: 0 });
-      expect(timers.length).toBe(asked);
-      expect(pendingTimers()).toEqual([]);
-
-      // With nothing left to run, what reports append stays pending.
-      await applyHostReport(t.database, {
-        ...randomReport(createRandom(57), 'stop3.example.com'),
-        update_type: 'full',
+        expect(await foldPackageCounts(counting)).toEqual({ folded: 0, more: false, conflict: false });
+        expect(transactions).toBe(0);
+        await applyHostReport(t.store, randomReport(createRandom(4), 'pending.example.com'));
+        expect((await foldPackageCounts(counting)).folded).toBeGreaterThan(0);
+        expect(transactions).toBe(1);
       });
-      await leavePending();
-      expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
-      expect(pendingTimers()).toEqual([]);
-      expect(log.lines).toEqual([]);
-      expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
-    });
+
+      test('a fold is idempotent: a second one finds nothing and changes nothing', async () => {
+        await applyHostReport(t.store, randomReport(createRandom(3), 'idem.example.com'));
+        expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+        const first = await foldPackageCounts(t.database);
+        expect(first.folded).toBeGreaterThan(0);
+        const after = await readFoldedCounts(t.database);
+        expect(await foldPackageCounts(t.database)).toEqual({ folded: 0, more: false, conflict: false });
+        expect(await readFoldedCounts(t.database)).toEqual(after);
+        expect(after).toEqual(await recountByName(t.database));
+      });
+
+      test('the packages list shows the exact counts before and after a fold', async () => {
+        const random = createRandom(23);
+        for (let round = 0; round < 12; round++)
+          await randomWrite(t.store, random, ['list1.example.com', 'list2.example.com']);
+        expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+        const recount = await recountByName(t.database);
+        // By name: the page comes from the packages table; by default: from the package index.
+        for (const sort of ['name', 'default'] as const)
+          expect({ sort, counts: await listCounts(t.store, sort) }).toEqual({ sort, counts: recount });
+        await foldAllPackageCounts(t.database);
+        expect(await countPendingDeltas(t.database)).toBe(0);
+        for (const sort of ['name', 'default'] as const)
+          expect({ sort, counts: await listCounts(t.store, sort) }).toEqual({ sort, counts: recount });
+      });
+
+      test('reports interleaved with folds lose nothing (on MariaDB the folds run on another handle, as another instance)', async () => {
+        const other = await openDatabase(t.url);
+        try {
+          // On SQLite two handles in one process would wait on each other's write lock synchronously;
+          // there the folds run on the reports' handle (one server process), interleaved by its queue.
+          const folder = kind === 'mysql' ? other : t.database;
+          let running = true;
+          let foldedWhileReporting = 0;
+          const folding = (async () => {
+            while (running) {
+              foldedWhileReporting += (await foldPackageCounts(folder, 37)).folded;
+              await Bun.sleep(1);
+            }
+          })();
+          const random = createRandom(37);
+          const hosts = Array.from({ length: 4 }, (_, i) => `race${i}.example.com`);
+          for (let round = 0; round < 8; round++) {
+            await Promise.all(
+              hosts.map((host) =>
+                random.chance(0.5)
+                  ? applyHostReport(t.store, randomReport(random, host))
+                  : applyImageReport(t.store, imageReportOf(randomReport(random, host), `registry/${host}`)),
+              ),
+            );
+            // SQLite answers in microtasks: let the folding loop's timer run, as between two requests.
+            await Bun.sleep(2);
+          }
+          running = false;
+          await folding;
+          expect(foldedWhileReporting).toBeGreaterThan(0);
+          expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
+          await foldAllPackageCounts(t.database);
+          expect(await countPendingDeltas(t.database)).toBe(0);
+          expect(await readFoldedCounts(t.database)).toEqual(await recountByName(t.database));
+        } finally {
+          await other.close();
+        }
+      });
+
+      test('the background fold folds what reports append, on its own timer', async () => {
+        const log = createMemoryLogger();
+        const fold = startPackageCountFold(t.database, { intervalMs: 5, log });
+        try {
+          await applyHostReport(t.store, randomReport(createRandom(41), 'timer.example.com'));
+          expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+          for (let wait = 0; wait < 200 && (await countPendingDeltas(t.database)) > 0; wait++)
+            await Bun.sleep(10);
+          expect(await countPendingDeltas(t.database)).toBe(0);
+        } finally {
+          await fold.stop();
+        }
+        expect(log.lines).toEqual([]);
+      });
+
+      test('stop cancels the next fold or waits for the one running, and nothing is scheduled after it', async () => {
+        const log = createMemoryLogger();
+        /** Every fold the loop asked for, on a clock driven by hand. */
+        const timers: { run: () => void; delayMs: number; state: 'pending' | 'ran' | 'cancelled' }[] = [];
+        let onSchedule: () => void = () => {};
+        const schedule = (callback: () => void, delayMs: number) => {
+          const timer = { run: callback, delayMs, state: 'pending' as 'pending' | 'ran' | 'cancelled' };
+          timers.push(timer);
+          onSchedule();
+          return {
+            cancel: () => {
+              if (timer.state === 'pending') timer.state = 'cancelled';
+            },
+          };
+        };
+        const pendingTimers = () => timers.filter((timer) => timer.state === 'pending');
+        /** Runs the one pending timer's fold; `settle` waits until the loop asks for its next one. */
+        const fire = () => {
+          const [timer, ...others] = pendingTimers();
+          expect(others).toEqual([]);
+          const scheduled = new Promise<void>((resolve) => (onSchedule = resolve));
+          (timer as (typeof timers)[number]).state = 'ran';
+          (timer as (typeof timers)[number]).run();
+          return { settle: () => scheduled };
+        };
+
+        // Stopped while it waits: the timer is cancelled.
+        const idle = startPackageCountFold(t.database, { intervalMs: 1000, limit: 5, log, schedule });
+        expect(pendingTimers().map((timer) => timer.delayMs)).toEqual([1000]);
+        await idle.stop();
+        expect(pendingTimers()).toEqual([]);
+        expect(timers.map((timer) => timer.state)).toEqual(['cancelled']);
+
+        // Running: a full batch asks for the next fold at once, the last one after intervalMs.
+        timers.length = 0;
+        const transactions = { started: 0, open: 0 };
+        const watched: Database = {
+          ...t.database,
+          transaction: async (work, options) => {
+            transactions.started++;
+            transactions.open++;
+            try {
+              return await t.database.transaction(work, options);
+            } finally {
+              transactions.open--;
+            }
+          },
+        };
+        const fold = startPackageCountFold(watched, { intervalMs: 1000, limit: 5, log, schedule });
+        await applyHostReport(t.store, randomReport(createRandom(51), 'stop1.example.com'));
+        expect(await countPendingDeltas(t.database)).toBeGreaterThan(5);
+        for (let round = 0; round < 1000 && (await countPendingDeltas(t.database)) > 0; round++)
+          await fire().settle();
+        expect(await countPendingDeltas(t.database)).toBe(0);
+        await fire().settle();
+        const delays = timers.map((timer) => timer.delayMs);
+        expect(delays[0]).toBe(1000);
+        expect(delays.slice(1, -1)).toContain(0);
+        expect(delays.at(-1)).toBe(1000);
+
+        // Stopped during a fold: stop waits for its transaction to end, and it schedules nothing more.
+        await applyHostReport(t.store, randomReport(createRandom(53), 'stop2.example.com'));
+        const asked = timers.length;
+        const before = transactions.started;
+        fire();
+        await fold.stop();
+        expect(transactions).toEqual({ started: before + 1, open: 0 });
+        expect(timers.length).toBe(asked);
+        expect(pendingTimers()).toEqual([]);
+
+        // With nothing left to run, what reports append stays pending.
+        await applyHostReport(t.store, {
+          ...randomReport(createRandom(57), 'stop3.example.com'),
+          update_type: 'full',
+        });
+        expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
+        expect(pendingTimers()).toEqual([]);
+        expect(log.lines).toEqual([]);
+        expect(await readCountsByName(t.database)).toEqual(await recountByName(t.database));
+      });
+    }
 
     test('a recount replaces the counts and drops the pending deltas', async () => {
       await foldAllPackageCounts(t.database);
       await t.database.transaction((tx) =>
-        t.database.dialect.execute(tx, sql`UPDATE package_counts SET installed = installed + 5`),
+        tx.sql.runSql(sql`UPDATE package_counts SET installed = installed + 5`),
       );
       expect(await readCountsByName(t.database)).not.toEqual(await recountByName(t.database));
       await recountPackageCounts(t.database);
@@ -353,8 +344,7 @@ describe('two folds racing on one MariaDB database', () => {
 
   /** True once a fold's DELETE of this database waits for a row lock. */
   async function foldIsWaiting(): Promise<boolean> {
-    const [row] = await t.database.dialect.selectRows<{ n: number }>(
-      t.database.db,
+    const [row] = await t.database.sql.selectSql<{ n: number }>(
       sql`SELECT count(*) AS n FROM information_schema.innodb_trx x
           JOIN information_schema.processlist p ON p.id = x.trx_mysql_thread_id
           WHERE x.trx_state = 'LOCK WAIT' AND p.db = DATABASE() AND x.trx_query LIKE 'DELETE FROM package_count_deltas%'`,
@@ -365,7 +355,7 @@ describe('two folds racing on one MariaDB database', () => {
   test('a fold that loses the race rolls back, and every delta is counted once', async () => {
     const random = createRandom(17);
     for (let round = 0; round < 6; round++)
-      await applyHostReport(t.database, randomReport(random, `fold${round % 3}.example.com`));
+      await applyHostReport(t.store, randomReport(random, `fold${round % 3}.example.com`));
     const pending = await countPendingDeltas(t.database);
     expect(pending).toBeGreaterThan(0);
 
@@ -395,7 +385,7 @@ describe('two folds racing on one MariaDB database', () => {
   test('folds started together on two handles fold every delta exactly once', async () => {
     const random = createRandom(19);
     for (let round = 0; round < 9; round++)
-      await applyHostReport(t.database, randomReport(random, `pair${round % 3}.example.com`));
+      await applyHostReport(t.store, randomReport(random, `pair${round % 3}.example.com`));
     const pending = await countPendingDeltas(t.database);
     expect(pending).toBeGreaterThan(10);
     let folded = 0;

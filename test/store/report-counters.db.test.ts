@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { diffReport, type RecordedPackage } from '../../src/domain/report-diff.ts';
 import type { HostReport } from '../../src/protocol/report.ts';
-import { applyHostReport } from '../../src/store/host-reports.ts';
+import { applyHostReport } from '../../src/store/ingest/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import { type PackageTuple, readOwnerState } from '../helpers/package-state.ts';
 import { createRandom, randomReport } from '../helpers/random-reports.ts';
@@ -49,7 +49,7 @@ for (const kind of DIALECTS) {
         const report = randomReport(random, host);
         const model = models.get(host) as Map<string, RecordedPackage>;
         applyToModel(model, report);
-        const outcome = await applyHostReport(t.database, report);
+        const outcome = await applyHostReport(t.store, report);
         if (report.update_type !== 'full') partialReports++;
         const state = await readOwnerState(t.database, 'host', host);
         const rows = tuplesOf(model);

@@ -1,13 +1,12 @@
 /** The store's one retry policy: transient failures run again, anything else ends at once. */
 import { describe, expect, test } from 'bun:test';
+import { mysqlErrors } from '../../src/db/driver-errors.ts';
 import type { Database } from '../../src/db/open-database.ts';
-import { TransientConflictError } from '../../src/store/report-errors.ts';
+import { TransientConflictError } from '../../src/store/ingest/report-errors.ts';
 import { withRetries } from '../../src/store/retry.ts';
 
 const DEADLOCK = Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' });
-const database = {
-  dialect: { isRetryable: (error: unknown) => (error as { code?: string }).code === 'ER_LOCK_DEADLOCK' },
-} as unknown as Database;
+const database = { errors: mysqlErrors } as unknown as Database;
 
 /** Runs withRetries over `failures` (thrown in turn, then success); returns the runs made and the outcome. */
 async function runThrough(failures: unknown[], options: Partial<Parameters<typeof withRetries>[1]> = {}) {

@@ -1,6 +1,6 @@
 /** Forms are capped before they are parsed: sign-in, sign-out and the users page, on both dialects. */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { findUserByName } from '../../src/store/users.ts';
+import { findUserByName } from '../../src/store/accounts/users.ts';
 import { CSRF_FAILURE_TEXT } from '../../src/web/auth/csrf.ts';
 import { FORM_TOO_LARGE_TEXT, MAX_FORM_BYTES } from '../../src/web/read-form-body.ts';
 import type { CookieJar } from '../helpers/cookie-jar.ts';

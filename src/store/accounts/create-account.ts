@@ -8,7 +8,7 @@ import { checkPassword, checkPasswordShape } from '../../domain/password-policy.
 import { checkUsername } from '../../domain/username-policy.ts';
 import { hashPassword } from '../../lib/password-hash.ts';
 import { createPassword } from '../../lib/tokens.ts';
-import { createUser, setUserPassword, UserExistsError } from '../users.ts';
+import { createUser, setUserPassword, UserExistsError } from './users.ts';
 
 export interface NewAccount {
   username: string;

@@ -6,7 +6,7 @@
  */
 import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import { getHostUpgradeSummary } from './package-index.ts';
+import type { Store } from '../store.ts';
 
 export interface Dashboard {
   hosts: {
@@ -35,7 +35,8 @@ const toDate = (value: Date | number | string | null | undefined) =>
   value === null || value === undefined ? null : value instanceof Date ? value : new Date(value);
 
 /** Reads every figure of the dashboard. */
-export async function readDashboard(database: Database): Promise<Dashboard> {
+export async function readDashboard(store: Store): Promise<Dashboard> {
+  const { database } = store;
   const { db, tables: t } = database;
   const owners = (table: typeof t.hosts | typeof t.images) =>
     db
@@ -68,7 +69,7 @@ export async function readDashboard(database: Database): Promise<Dashboard> {
     db.select({ n: count() }).from(t.srcPackages),
     db.select({ n: count() }).from(t.srcPackageVersions),
     db.select({ n: count() }).from(t.packageVersions),
-    getHostUpgradeSummary(database),
+    store.snapshots.hostUpgradeSummary(),
   ]);
   const summarize = (row: typeof hosts) => ({
     total: row?.total ?? 0,

@@ -70,14 +70,14 @@ export function pageInventory(
 
 /** The list's filters and its sort keys, which end with the (unique) name. */
 function inventoryQuery(database: Database, kind: 'hosts' | 'images', options: ExportOptions<InventorySort>) {
-  const { db, tables, dialect } = database;
+  const { db, tables, spelling } = database;
   const table = kind === 'hosts' ? tables.hosts : tables.images;
   const os = tables.operatingSystems;
   const conditions: SQL[] = [];
   if (options.q) {
     const matches = or(
-      dialect.containsIgnoringCase(table.name, options.q),
-      dialect.containsIgnoringCase(os.name, options.q),
+      spelling.containsIgnoringCase(table.name, options.q),
+      spelling.containsIgnoringCase(os.name, options.q),
     );
     if (matches) conditions.push(matches);
   }

@@ -118,13 +118,12 @@ export async function readInventoryPackages(
   const rows: InventoryPackageRow[] = [];
   const keys: SortKey<Read>[] = [{ column: sql`x.package_id`, of: (row) => row.packageId }];
   const pages = keysetPages(keys, READ_ROWS, (position, limit) =>
-    database.dialect.selectRows<Read>(
-      database.db,
+    database.sql.selectSql<Read>(
       sql`SELECT x.package_id AS packageId, p.name AS packageName, v.version AS version,
             u.version AS upgradableVersion, x.upgrade_type AS upgradeType
           FROM ${table} x
-          ${database.dialect.joinInOrder} ${t.packages} p ON p.id = x.package_id
-          ${database.dialect.joinInOrder} ${t.packageVersions} v ON v.id = x.package_version_id
+          ${database.spelling.joinInOrder} ${t.packages} p ON p.id = x.package_id
+          ${database.spelling.joinInOrder} ${t.packageVersions} v ON v.id = x.package_version_id
           LEFT JOIN ${t.packageVersions} u ON u.id = x.upgradable_version_id
           WHERE x.${owner} = ${ownerId}${position ? sql` AND ${position}` : sql``}
           ORDER BY x.package_id LIMIT ${limit}`,

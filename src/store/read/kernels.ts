@@ -57,8 +57,8 @@ export function pageKernels(
  * count them all.
  */
 function kernelsQuery(database: Database, options: ExportOptions<KernelSort>) {
-  const { db, tables: t, dialect } = database;
-  const where = options.q ? dialect.containsIgnoringCase(t.kernels.name, options.q) : undefined;
+  const { db, tables: t, spelling } = database;
+  const where = options.q ? spelling.containsIgnoringCase(t.kernels.name, options.q) : undefined;
   const hostCount = count(t.hosts.id);
   const descending = options.descending;
   const byOs: SortKey<KernelRow> = { column: t.operatingSystems.name, of: (row) => row.os };
@@ -194,9 +194,9 @@ export function pageKernelHosts(
 }
 
 function kernelHostsQuery(database: Database, kernelId: number, options: ExportOptions<KernelHostSort>) {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t, spelling } = database;
   const conditions = [eq(t.hosts.kernelId, kernelId)];
-  if (options.q) conditions.push(dialect.containsIgnoringCase(t.hosts.name, options.q));
+  if (options.q) conditions.push(spelling.containsIgnoringCase(t.hosts.name, options.q));
   const descending = options.descending;
   const byName: SortKey<KernelHostRow> = { column: t.hosts.name, of: (row) => row.name };
   const keys: SortKey<KernelHostRow>[] =

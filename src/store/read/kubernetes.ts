@@ -51,15 +51,15 @@ export function pageKubernetesImages(
 
 /** The list's query; its sort keys end with cluster, namespace and image name (unique together). */
 function kubernetesQuery(database: Database, options: ExportOptions<KubernetesSort>) {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t, spelling } = database;
   const k = t.kubernetesImages;
   const conditions: (SQL | undefined)[] = [];
   if (options.q) {
     conditions.push(
       or(
-        dialect.containsIgnoringCase(k.cluster, options.q),
-        dialect.containsIgnoringCase(k.namespace, options.q),
-        dialect.containsIgnoringCase(t.images.name, options.q),
+        spelling.containsIgnoringCase(k.cluster, options.q),
+        spelling.containsIgnoringCase(k.namespace, options.q),
+        spelling.containsIgnoringCase(t.images.name, options.q),
       ),
     );
   }

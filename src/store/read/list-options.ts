@@ -28,7 +28,7 @@ export function slicePage<Row>(rows: Row[], options: { offset: number; limit: nu
   return { rows: rows.slice(options.offset, options.offset + options.limit), total: rows.length };
 }
 
-/** True when `text` contains `q`, ignoring case (the in-memory twin of dialect.containsIgnoringCase). */
+/** True when `text` contains `q`, ignoring case (the in-memory twin of spelling.containsIgnoringCase). */
 export function containsIgnoringCase(text: string, q: string): boolean {
   return text.toLowerCase().includes(q.toLowerCase());
 }

@@ -13,8 +13,9 @@
  *   cannot give, computed in chunks of package ids over the (upgradable_package_id, upgrade_type)
  *   index (the event loop stays free between chunks) and kept HOST_UPGRADES_MAX_AGE_MS (a minute).
  *
- * A stale snapshot is served while its refresh runs, unless it is older than
- * PACKAGE_INDEX_WAIT_AFTER_MS (after an idle spell): then the caller waits for the fresh one.
+ * The store keeps them (./read-snapshots.ts): a stale snapshot is served while its refresh runs,
+ * unless it is older than PACKAGE_INDEX_WAIT_AFTER_MS (after an idle spell): then the caller waits
+ * for the fresh one.
  */
 import { asc, between, count, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
@@ -49,78 +50,6 @@ export const PACKAGE_INDEX_WAIT_AFTER_MS = 60_000;
 export const HOST_UPGRADES_MAX_AGE_MS = 60_000;
 /** Package ids per counting query: a chunk reads at most CHUNK × fleet-size index entries. */
 const CHUNK = 64;
-
-interface Snapshot<T> {
-  value: T;
-  takenAt: number;
-}
-
-interface Slot<T> {
-  current: Snapshot<T> | null;
-  refreshing: Promise<Snapshot<T>> | null;
-}
-
-/** A per-database snapshot of what `build` returns, refreshed as the module comment says. */
-function createSnapshotCache<T>(build: (database: Database) => Promise<T>, waitAfterMs: number) {
-  const slots = new WeakMap<Database, Slot<T>>();
-  return {
-    async get(database: Database, maxAgeMs: number): Promise<T> {
-      let slot = slots.get(database);
-      if (!slot) {
-        slot = { current: null, refreshing: null };
-        slots.set(database, slot);
-      }
-      const { current } = slot;
-      const age = current ? Date.now() - current.takenAt : Number.POSITIVE_INFINITY;
-      if (current && age <= maxAgeMs) return current.value;
-      if (!slot.refreshing) {
-        const owner = slot;
-        const takenAt = Date.now();
-        owner.refreshing = build(database)
-          .then((value) => {
-            const snapshot = { value, takenAt };
-            owner.current = snapshot;
-            return snapshot;
-          })
-          .finally(() => {
-            owner.refreshing = null;
-          });
-        // A failed refresh fails the callers that wait for it; those served a stale snapshot retry later.
-        owner.refreshing.catch(() => {});
-      }
-      if (current && age <= waitAfterMs) return current.value;
-      return (await slot.refreshing!).value;
-    },
-    drop(database: Database): void {
-      slots.delete(database);
-    },
-  };
-}
-
-const packageIndexes = createSnapshotCache(buildPackageIndex, PACKAGE_INDEX_WAIT_AFTER_MS);
-const hostUpgradeSummaries = createSnapshotCache(buildHostUpgradeSummary, Number.POSITIVE_INFINITY);
-
-/** The package index of `database` (see the module comment). */
-export function getPackageIndex(
-  database: Database,
-  maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS,
-): Promise<PackageIndex> {
-  return packageIndexes.get(database, maxAgeMs);
-}
-
-/** The dashboard's host upgrade figures of `database` (see the module comment). */
-export function getHostUpgradeSummary(
-  database: Database,
-  maxAgeMs = HOST_UPGRADES_MAX_AGE_MS,
-): Promise<HostUpgradeSummary> {
-  return hostUpgradeSummaries.get(database, maxAgeMs);
-}
-
-/** Forgets both snapshots, so the next calls rebuild them (after a bulk load, in tests and benchmarks). */
-export function dropPackageIndex(database: Database): void {
-  packageIndexes.drop(database);
-  hostUpgradeSummaries.drop(database);
-}
 
 /** Packages per chunk while building the package index. */
 const INDEX_CHUNK = 5000;
@@ -168,7 +97,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 
 /** Computes the dashboard's host upgrade figures from scratch. */
 export async function buildHostUpgradeSummary(database: Database): Promise<HostUpgradeSummary> {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t } = database;
   const packages = await db.select({ id: t.packages.id }).from(t.packages).orderBy(asc(t.packages.id));
   const hostUpgrades: HostUpgradeSummary = {
     packages: 0,
@@ -203,7 +132,7 @@ export async function buildHostUpgradeSummary(database: Database): Promise<HostU
       hostUpgrades.versions += summary.versions;
       hostUpgrades.securityVersions += summary.securityVersions;
     }
-    if (dialect.name === 'sqlite') await yieldToEventLoop();
+    if (database.kind === 'sqlite') await yieldToEventLoop();
   }
   return hostUpgrades;
 }

@@ -18,6 +18,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
+import type { Store } from '../store.ts';
 import { keysetPages, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
@@ -84,13 +85,20 @@ interface Context {
  * is not in `versions` (one created after they were read) are left out until the next request.
  */
 export async function listPackageInstallations(
-  database: Database,
+  store: Store,
   packageId: number,
   versions: readonly VersionInstallCounts[],
   options: ListOptions<InstallationSort>,
   tuning: InstallationTuning = {},
 ): Promise<Page<InstallationRow>> {
-  const context: Context = { database, packageId, options, tuning, ownerCounts: () => countOwners(database) };
+  const { database } = store;
+  const context: Context = {
+    database,
+    packageId,
+    options,
+    tuning,
+    ownerCounts: () => store.snapshots.ownerCounts(),
+  };
   const counts = await countSegments(context, versions);
   if (options.sort === 'name') return listByName(context, versions, counts);
   const segments: Stream[] = [];
@@ -121,19 +129,20 @@ export async function listPackageInstallations(
  * name, with the cheaper plan for a page of it.
  */
 export async function* pagePackageInstallations(
-  database: Database,
+  store: Store,
   packageId: number,
   versions: readonly VersionInstallCounts[],
   options: ExportOptions<InstallationSort>,
   pageRows: number,
   tuning: InstallationTuning = {},
 ): AsyncGenerator<InstallationRow[]> {
+  const { database } = store;
   const context: Context = {
     database,
     packageId,
     options: { ...options, offset: 0, limit: pageRows },
     tuning,
-    ownerCounts: () => countOwners(database),
+    ownerCounts: () => store.snapshots.ownerCounts(),
   };
   const counts = await countSegments(context, versions);
   if (options.sort === 'name') {
@@ -282,11 +291,10 @@ async function countSegments(
       const from = !options.q
         ? sql`${table} x`
         : installed * 4 >= ownerCounts[kind]
-          ? sql`${owners} o ${database.dialect.joinInOrder} ${table} x
+          ? sql`${owners} o ${database.spelling.joinInOrder} ${table} x
               ON x.${ownerColumn} = o.id AND x.package_id = ${context.packageId}`
           : sql`${table} x JOIN ${owners} o ON o.id = x.${ownerColumn}`;
-      return database.dialect.selectRows<{ versionId: number; n: number }>(
-        database.db,
+      return database.sql.selectSql<{ versionId: number; n: number }>(
         sql`SELECT x.package_version_id AS versionId, count(*) AS n FROM ${from}
           WHERE ${conditions(context, null)} GROUP BY x.package_version_id`,
       );
@@ -316,7 +324,7 @@ function countPairsOnIndexes(
   versions: readonly VersionInstallCounts[],
 ): Promise<{ kind: OwnerKind; versionId: number; n: number }[]> | null {
   const { database, packageId, options } = context;
-  if (!database.dialect.intersectsIndexes) return null;
+  if (!database.capabilities.intersectsIndexes) return null;
   const candidates = versions.filter((version) => version.upgrades > 0);
   const pairs: { kind: OwnerKind; versionId: number; where: SQL }[] = [];
   for (const kind of KINDS)
@@ -340,36 +348,12 @@ function countPairsOnIndexes(
   if (pairs.length > MAX_PAIR_COUNTS) return null;
   return Promise.all(
     pairs.map(async ({ kind, versionId, where }) => {
-      const [row] = await database.dialect.selectRows<{ n: number }>(
-        database.db,
+      const [row] = await database.sql.selectSql<{ n: number }>(
         sql`SELECT count(*) AS n FROM ${sourceOf(database, kind).table} x WHERE ${where}`,
       );
       return { kind, versionId, n: Number(row?.n ?? 0) };
     }),
   );
-}
-
-/** Owner counts by database: an estimate's input, so a minute old is recent enough. */
-const ownerCountCache = new WeakMap<Database, { at: number; counts: Promise<Record<OwnerKind, number>> }>();
-const OWNER_COUNT_MAX_AGE_MS = 60_000;
-
-function countOwners(database: Database): Promise<Record<OwnerKind, number>> {
-  const cached = ownerCountCache.get(database);
-  if (cached && Date.now() - cached.at < OWNER_COUNT_MAX_AGE_MS) return cached.counts;
-  const counts = selectOwnerCounts(database);
-  ownerCountCache.set(database, { at: Date.now(), counts });
-  counts.catch(() => ownerCountCache.delete(database));
-  return counts;
-}
-
-async function selectOwnerCounts(database: Database): Promise<Record<OwnerKind, number>> {
-  const { db, dialect, tables: t } = database;
-  const [hosts, images] = await Promise.all(
-    [t.hosts, t.images].map((table) =>
-      dialect.selectRows<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${table}`),
-    ),
-  );
-  return { host: Number(hosts?.[0]?.n ?? 0), image: Number(images?.[0]?.n ?? 0) };
 }
 
 /**
@@ -473,9 +457,8 @@ async function seekOnOwners(
   if ((await context.ownerCounts())[stream.kind] !== stream.count) return null;
   const { owners } = sourceOf(database, stream.kind);
   const [rows, [row]] = await Promise.all([
-    database.dialect.selectRows<{ n: number }>(database.db, sql`SELECT count(*) AS n FROM ${owners}`),
-    database.dialect.selectRows<{ name: string }>(
-      database.db,
+    database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM ${owners}`),
+    database.sql.selectSql<{ name: string }>(
       sql`SELECT name FROM ${owners} ORDER BY name ${sql.raw(descending ? 'DESC' : 'ASC')} LIMIT 1 OFFSET ${skip}`,
     ),
   ]);
@@ -511,11 +494,10 @@ async function selectStream(
   const { table, owners, ownerColumn } = sourceOf(database, stream.kind);
   const from =
     plan === 'walk'
-      ? sql`${owners} o ${database.dialect.joinInOrder} ${table} x
+      ? sql`${owners} o ${database.spelling.joinInOrder} ${table} x
           ON x.${ownerColumn} = o.id AND x.package_id = ${packageId}`
       : sql`${table} x JOIN ${owners} o ON o.id = x.${ownerColumn}`;
-  const rows = await database.dialect.selectRows<RawRow>(
-    database.db,
+  const rows = await database.sql.selectSql<RawRow>(
     sql`SELECT o.name AS name, x.package_version_id AS versionId, u.version AS upgradableVersion,
         x.upgrade_type AS upgradeType
       FROM ${from}
@@ -539,8 +521,7 @@ async function sortAllInSql(context: Context): Promise<InstallationRow[]> {
       WHERE ${conditions(context, null)}`;
   });
   const direction = sql.raw(options.descending ? 'DESC' : 'ASC');
-  const rows = await database.dialect.selectRows<RawRow & { kind: OwnerKind }>(
-    database.db,
+  const rows = await database.sql.selectSql<RawRow & { kind: OwnerKind }>(
     sql`${sql.join(branches, sql` UNION ALL `)}
       ORDER BY name ${direction}, kind LIMIT ${options.limit} OFFSET ${options.offset}`,
   );
@@ -558,7 +539,7 @@ function conditions(context: Context, versionId: number | null): SQL {
   if (options.filter !== 'all') parts.push(sql`x.upgradable_package_id = ${packageId}`);
   else if (versionId === null) parts.push(sql`x.package_id = ${packageId}`);
   if (options.filter === 'security') parts.push(sql`x.upgrade_type = 'security'`);
-  if (options.q) parts.push(database.dialect.containsIgnoringCase(sql`o.name`, options.q));
+  if (options.q) parts.push(database.spelling.containsIgnoringCase(sql`o.name`, options.q));
   return sql.join(parts, sql` AND `);
 }
 

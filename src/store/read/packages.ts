@@ -8,6 +8,7 @@ import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
+import type { Store } from '../store.ts';
 import { indexBound, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
 import {
   containsIgnoringCase,
@@ -17,7 +18,7 @@ import {
   slicePage,
 } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
-import { getPackageIndex, type PackageIndexEntry } from './package-index.ts';
+import type { PackageIndexEntry } from './package-index.ts';
 import type { VersionInstallCounts } from './package-installations.ts';
 import { countVersionsByOs } from './version-oses.ts';
 
@@ -47,13 +48,14 @@ const byDefault = (a: PackageIndexEntry, b: PackageIndexEntry) =>
  * (./package-counts.ts: the folded counts plus the pending deltas).
  */
 export async function listPackages(
-  database: Database,
+  store: Store,
   options: ListOptions<PackageSort>,
 ): Promise<Page<PackageRow>> {
-  const { db, tables: t, dialect } = database;
+  const { database } = store;
+  const { db, tables: t, spelling } = database;
   let page: Page<{ id: number; name: string }>;
   if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? dialect.containsIgnoringCase(t.packages.name, options.q) : undefined;
+    const where = options.q ? spelling.containsIgnoringCase(t.packages.name, options.q) : undefined;
     const [rows, totals] = await Promise.all([
       db
         .select({ id: t.packages.id, name: t.packages.name })
@@ -67,7 +69,7 @@ export async function listPackages(
     page = { rows, total: totals[0]?.total ?? 0 };
   } else {
     const { keep, compare } = indexOrder(options);
-    const entries = (await getPackageIndex(database)).entries.filter(keep);
+    const entries = (await store.snapshots.packageIndex()).entries.filter(keep);
     entries.sort(compare);
     page = slicePage(entries, options);
   }
@@ -79,14 +81,15 @@ export async function listPackages(
  * the name index; else the package index, filtered and sorted in slices (it is in memory already).
  */
 export async function* pagePackages(
-  database: Database,
+  store: Store,
   options: ExportOptions<PackageSort>,
   pageRows: number,
 ): AsyncGenerator<PackageRow[]> {
-  const { db, tables: t, dialect } = database;
+  const { database } = store;
+  const { db, tables: t, spelling } = database;
   let pages: AsyncGenerator<{ id: number; name: string }[]>;
   if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? dialect.containsIgnoringCase(t.packages.name, options.q) : undefined;
+    const where = options.q ? spelling.containsIgnoringCase(t.packages.name, options.q) : undefined;
     const keys: SortKey<{ id: number; name: string }>[] = [
       { column: t.packages.name, descending: options.descending, of: (row) => row.name },
     ];
@@ -100,7 +103,7 @@ export async function* pagePackages(
     );
   } else {
     const { keep, compare } = indexOrder(options);
-    const entries = (await getPackageIndex(database)).entries.filter(keep);
+    const entries = (await store.snapshots.packageIndex()).entries.filter(keep);
     pages = slices(await sortYielding(entries, compare), pageRows);
   }
   for await (const rows of pages) yield await withCounts(database, rows);

@@ -44,12 +44,12 @@ type GroupQuery = {
 };
 
 function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQuery> {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t, spelling } = database;
   const named = (
     group: SearchGroup,
     table: typeof t.hosts | typeof t.images | typeof t.packages | typeof t.srcPackages,
   ) => {
-    const where = dialect.containsIgnoringCase(table.name, q);
+    const where = spelling.containsIgnoringCase(table.name, q);
     return {
       async count() {
         const [row] = await db.select({ n: count() }).from(table).where(where);
@@ -79,7 +79,7 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
       },
     };
   };
-  const kernelWhere = dialect.containsIgnoringCase(t.kernels.name, q);
+  const kernelWhere = spelling.containsIgnoringCase(t.kernels.name, q);
   const kernelKeys: SortKey<SearchHit>[] = [
     { column: t.operatingSystems.name, of: (hit) => hit.os },
     { column: t.kernels.name, of: (hit) => hit.name },
@@ -103,8 +103,8 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
   };
   const pv = t.packageVersions;
   const spv = t.srcPackageVersions;
-  const versionWhere = dialect.containsIgnoringCase(pv.version, q);
-  const srcVersionWhere = dialect.containsIgnoringCase(spv.version, q);
+  const versionWhere = spelling.containsIgnoringCase(pv.version, q);
+  const srcVersionWhere = spelling.containsIgnoringCase(spv.version, q);
   /** A group of versions (binary or source) ordered by package name, OS name and version. */
   const versionGroup = (
     group: 'package-versions' | 'source-package-versions',
@@ -126,7 +126,7 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
       { column: sql`o.name`, of: (hit) => hit.os },
       { column: sql`v.version`, of: (hit) => hit.version },
     ];
-    const walkWhere = dialect.containsIgnoringCase(sql`v.version`, q);
+    const walkWhere = spelling.containsIgnoringCase(sql`v.version`, q);
     return {
       async count() {
         const [row] = await db.select({ n: count() }).from(versions).where(where);
@@ -151,10 +151,14 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
       },
       pages: (pageRows) =>
         windowedPages(walkKeys, pageRows, indexBound(db, names, false), async (position, limit) => {
-          const rows = await dialect.selectRows<{ id: number; name: string; version: string; os: string }>(
-            db,
+          const rows = await database.sql.selectSql<{
+            id: number;
+            name: string;
+            version: string;
+            os: string;
+          }>(
             sql`SELECT v.id AS id, n.name AS name, v.version AS version, o.name AS os
-              FROM ${names} n ${dialect.joinInOrder} ${versions} v ${dialect.forceIndex(`${getTableName(versions)}_unique`)}
+              FROM ${names} n ${spelling.joinInOrder} ${versions} v ${spelling.forceIndex(`${getTableName(versions)}_unique`)}
                 ON v.${sql.raw(nameId.name)} = n.id
               JOIN ${t.operatingSystems} o ON o.id = v.os_id
               WHERE ${position ? sql`${walkWhere} AND ${position}` : walkWhere}

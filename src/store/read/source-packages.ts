@@ -25,10 +25,10 @@ export async function listSourcePackages(
   database: Database,
   options: ListOptions<SourcePackageSort>,
 ): Promise<Page<SourcePackageRow>> {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t, spelling } = database;
   const sp = t.srcPackages;
   const spv = t.srcPackageVersions;
-  const where = options.q ? dialect.containsIgnoringCase(sp.name, options.q) : undefined;
+  const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
   const direction = options.descending ? desc : asc;
   const versionCount = count(spv.id);
   const pageQuery =
@@ -58,9 +58,9 @@ export async function* pageSourcePackages(
   options: ExportOptions<SourcePackageSort>,
   pageRows: number,
 ): AsyncGenerator<SourcePackageRow[]> {
-  const { db, tables: t, dialect } = database;
+  const { db, tables: t, spelling } = database;
   const sp = t.srcPackages;
-  const where = options.q ? dialect.containsIgnoringCase(sp.name, options.q) : undefined;
+  const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
   const byVersions = options.sort === 'versions';
   const keys: SortKey<{ id: number; name: string }>[] = [
     { column: sp.name, descending: options.descending && !byVersions, of: (row) => row.name },

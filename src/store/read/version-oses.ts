@@ -13,14 +13,13 @@ export async function countVersionsByOs(
   ids: readonly number[],
 ): Promise<{ id: number; os: string; n: number }[]> {
   if (ids.length === 0) return [];
-  const { dialect, tables: t } = database;
+  const { spelling, tables: t } = database;
   const table = kind === 'package' ? t.packageVersions : t.srcPackageVersions;
   const parent = sql.raw(kind === 'package' ? 'package_id' : 'src_package_id');
-  const rows = await dialect.selectRows<{ id: number; os: string; n: number }>(
-    database.db,
+  const rows = await database.sql.selectSql<{ id: number; os: string; n: number }>(
     sql`SELECT v.${parent} AS id, o.name AS os, count(*) AS n
-      FROM ${table} v ${dialect.forceIndex(`${getTableName(table)}_unique`)}
-      ${dialect.joinInOrder} ${t.operatingSystems} o ON o.id = v.os_id
+      FROM ${table} v ${spelling.forceIndex(`${getTableName(table)}_unique`)}
+      ${spelling.joinInOrder} ${t.operatingSystems} o ON o.id = v.os_id
       WHERE v.${parent} IN (${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { equalSecrets } from '../../lib/tokens.ts';
-import type { UserRecord } from '../../store/users.ts';
+import type { UserRecord } from '../../store/accounts/users.ts';
 import type { AppEnv } from '../env.ts';
 import { isSecureRequest } from '../http/request-origin.ts';
 

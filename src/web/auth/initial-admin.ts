@@ -7,7 +7,7 @@ import type { Database } from '../../db/open-database.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { hashPassword } from '../../lib/password-hash.ts';
 import { generatePassword } from '../../store/accounts/create-account.ts';
-import { countUsers, createUserIfAbsent } from '../../store/users.ts';
+import { countUsers, createUserIfAbsent } from '../../store/accounts/users.ts';
 
 export const INITIAL_ADMIN = 'admin';
 

@@ -2,7 +2,7 @@
 import type { Database } from '../../db/open-database.ts';
 import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.ts';
 import { verifyDecoy, verifyPassword } from '../../lib/password-hash.ts';
-import { findUserByName, type UserRecord } from '../../store/users.ts';
+import { findUserByName, type UserRecord } from '../../store/accounts/users.ts';
 import { isDeviceTokenValid } from './device-cookie.ts';
 import { beginAttempt } from './login-throttle.ts';
 

@@ -21,7 +21,7 @@ import {
   countFailuresSince,
   deleteFailures,
   recordFailures,
-} from '../../store/login-failures.ts';
+} from '../../store/accounts/login-failures.ts';
 
 export const ACCOUNT_FAILURE_LIMIT = 5;
 export const ADDRESS_FAILURE_LIMIT = 20;

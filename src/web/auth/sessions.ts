@@ -1,10 +1,10 @@
 /** Opening and ending sign-in sessions for a request: the database row and the cookie together. */
 import type { Context } from 'hono';
 import { createToken, sha256Hex } from '../../lib/tokens.ts';
-import { purgeFailuresBefore } from '../../store/login-failures.ts';
-import { createSession, deleteSession, purgeDeadSessions } from '../../store/sessions.ts';
-import { purgeTicketsBefore } from '../../store/used-tickets.ts';
-import { recordLogin } from '../../store/users.ts';
+import { purgeFailuresBefore } from '../../store/accounts/login-failures.ts';
+import { createSession, deleteSession, purgeDeadSessions } from '../../store/accounts/sessions.ts';
+import { purgeTicketsBefore } from '../../store/accounts/used-tickets.ts';
+import { recordLogin } from '../../store/accounts/users.ts';
 import type { AppEnv } from '../env.ts';
 import {
   clearTokenCookie,

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../lib/tokens.ts';
-import { findLiveSession, touchSession } from '../../store/sessions.ts';
+import { findLiveSession, touchSession } from '../../store/accounts/sessions.ts';
 import { clearTokenCookie, readTokenCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 import type { AppEnv } from '../env.ts';
 

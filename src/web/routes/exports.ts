@@ -82,7 +82,7 @@ const exporters: Record<string, Exporter> = {
   async packages(c, pageRows) {
     return {
       header: ['package', 'installed', 'upgrades', 'security', 'versions', 'oses'],
-      pages: cells(pagePackages(c.var.database, optionsOf(c, PACKAGES_SPEC), pageRows), (r) => [
+      pages: cells(pagePackages(c.var.store, optionsOf(c, PACKAGES_SPEC), pageRows), (r) => [
         r.name,
         r.installed,
         r.upgrades,
@@ -129,7 +129,7 @@ const exporters: Record<string, Exporter> = {
     const versions = await listPackageVersions(database, pkg.id);
     const byId = new Map(versions.map((v) => [v.id, v]));
     const rows = pagePackageInstallations(
-      database,
+      c.var.store,
       pkg.id,
       versions,
       optionsOf(c, INSTALLATIONS_SPEC),

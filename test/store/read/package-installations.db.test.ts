@@ -88,17 +88,17 @@ async function loadFleet(database: Database): Promise<InstallationRow[]> {
     };
   };
   await database.transaction(async (tx) => {
-    await tx.insert(t.operatingSystems).values([
+    await tx.db.insert(t.operatingSystems).values([
       { id: 1, name: 'Debian 11' },
       { id: 2, name: 'Debian 12' },
     ]);
-    await tx.insert(t.srcPackages).values({ id: 1, name: 'demo' });
-    await tx.insert(t.packages).values([
+    await tx.db.insert(t.srcPackages).values({ id: 1, name: 'demo' });
+    await tx.db.insert(t.packages).values([
       { id: PACKAGE, name: 'demo' },
       { id: 2, name: 'other' },
     ]);
     const entries = [...Object.entries(VERSIONS), ['6', [1, '5-1']] as const];
-    await tx.insert(t.srcPackageVersions).values(
+    await tx.db.insert(t.srcPackageVersions).values(
       entries.map(([id, [osId, version]]) => ({
         id: Number(id),
         srcPackageId: 1,
@@ -107,7 +107,7 @@ async function loadFleet(database: Database): Promise<InstallationRow[]> {
         ...stamps,
       })),
     );
-    await tx.insert(t.packageVersions).values(
+    await tx.db.insert(t.packageVersions).values(
       entries.map(([id, [osId, version]]) => ({
         id: Number(id),
         packageId: id === '6' ? 2 : PACKAGE,
@@ -117,19 +117,19 @@ async function loadFleet(database: Database): Promise<InstallationRow[]> {
         ...stamps,
       })),
     );
-    await tx.insert(t.kernels).values({ id: 1, name: 'k', slug: 'k', release: 'r', osId: 1, ...stamps });
+    await tx.db.insert(t.kernels).values({ id: 1, name: 'k', slug: 'k', release: 'r', osId: 1, ...stamps });
     // Inserted in reverse so that ids run against name order in the tables too.
-    await tx
+    await tx.db
       .insert(t.hosts)
       .values([...hosts].reverse().map(({ id, name }) => ({ id, name, osId: 1, kernelId: 1, ...stamps })));
-    await tx.insert(t.images).values(images.map(({ id, name }) => ({ id, name, osId: 1, ...stamps })));
-    await tx
+    await tx.db.insert(t.images).values(images.map(({ id, name }) => ({ id, name, osId: 1, ...stamps })));
+    await tx.db
       .insert(t.hostPackages)
       .values([
         ...hosts.slice(0, 80).map((host) => ({ hostId: host.id, ...rowsOf(host) })),
         ...hosts.map((host) => ({ hostId: host.id, packageId: 2, packageVersionId: 6, ...stamps })),
       ]);
-    await tx
+    await tx.db
       .insert(t.imagePackages)
       .values(images.slice(0, 10).map((image) => ({ imageId: image.id, ...rowsOf(image) })));
   });
@@ -223,7 +223,7 @@ for (const kind of DIALECTS) {
               const seen: InstallationRow[] = [];
               for (let offset = 0; offset <= reference.length + 7; offset += 7) {
                 const page = await listPackageInstallations(
-                  t.database,
+                  t.store,
                   PACKAGE,
                   versions,
                   { ...base, offset },
@@ -247,7 +247,7 @@ for (const kind of DIALECTS) {
         for (const [, tuning] of TUNINGS)
           for (let offset = 0; offset < 95; offset += 11) {
             const page = await listPackageInstallations(
-              t.database,
+              t.store,
               2,
               other,
               { sort, descending, q: '', filter: 'all', offset, limit: 11 },
@@ -273,7 +273,7 @@ for (const kind of DIALECTS) {
         for (const offset of [0, 1, 43, 44, 45, 60, 89])
           for (const [, tuning] of TUNINGS) {
             const page = await listPackageInstallations(
-              t.database,
+              t.store,
               PACKAGE,
               versions,
               { sort: 'default', descending: false, q: '', filter: 'all', offset, limit },
@@ -290,7 +290,7 @@ for (const kind of DIALECTS) {
       expect(twins.length).toBeGreaterThanOrEqual(2);
       const name = twins[0]?.name as string;
       for (const descending of [false, true]) {
-        const page = await listPackageInstallations(t.database, PACKAGE, versions, {
+        const page = await listPackageInstallations(t.store, PACKAGE, versions, {
           sort: 'name',
           descending,
           q: name,

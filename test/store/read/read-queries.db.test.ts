@@ -29,7 +29,7 @@ for (const kind of DIALECTS) {
     afterAll(async () => t?.drop());
 
     test('the dashboard counts the fixture as checklist item 72 says', async () => {
-      const d = await readDashboard(t.database);
+      const d = await readDashboard(t.store);
       expect(d.hosts).toMatchObject({ total: 3, withUpgrades: 3, withSecurity: 3 });
       expect(d.packages).toEqual({ total: 6, withUpgrades: 2, withSecurity: 1 });
       expect(d.packageVersions).toEqual({ total: 9, withUpgrades: 2, withSecurity: 1 });
@@ -82,7 +82,7 @@ for (const kind of DIALECTS) {
     });
 
     test('packages carry host plus image counts (checklist item 77)', async () => {
-      const page = await listPackages(t.database, options('name'));
+      const page = await listPackages(t.store, options('name'));
       const byName = Object.fromEntries(
         page.rows.map((r) => [r.name, [r.installed, r.upgrades, r.security, r.versionCount]]),
       );
@@ -94,7 +94,7 @@ for (const kind of DIALECTS) {
         package3: [3, 0, 0, 1],
         'package3-dev': [3, 0, 0, 1],
       });
-      const ranked = await listPackages(t.database, options('default'));
+      const ranked = await listPackages(t.store, options('default'));
       expect(ranked.rows.map((r) => r.name)).toEqual([
         'package2',
         'nodejs',
@@ -103,7 +103,7 @@ for (const kind of DIALECTS) {
         'package3-dev',
         'gcc-9',
       ]);
-      const security = await listPackages(t.database, options('name', { filter: 'security' }));
+      const security = await listPackages(t.store, options('name', { filter: 'security' }));
       expect(security.rows.map((r) => r.name)).toEqual(['nodejs', 'package2']);
     });
 
@@ -114,7 +114,7 @@ for (const kind of DIALECTS) {
         ['1.0.0-1', 2, 0],
         ['1.0.0-2', 1, 2],
       ]);
-      const rows = await listPackageInstallations(t.database, pkg!.id, versions, options('default'));
+      const rows = await listPackageInstallations(t.store, pkg!.id, versions, options('default'));
       expect(rows.rows.map((r) => r.name)).toEqual([
         'host1.example.com',
         'host3.example.com',
@@ -124,7 +124,7 @@ for (const kind of DIALECTS) {
       const nodejs = await findPackage(t.database, 'nodejs');
       const nodeVersions = await listPackageVersions(t.database, nodejs!.id);
       const images = await listPackageInstallations(
-        t.database,
+        t.store,
         nodejs!.id,
         nodeVersions,
         options('default', { filter: 'security' }),

@@ -1,6 +1,6 @@
 /** The superusers' users page, on both dialects. */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { createUser, findUserByName } from '../../../src/store/users.ts';
+import { createUser, findUserByName } from '../../../src/store/accounts/users.ts';
 import type { CookieJar } from '../../helpers/cookie-jar.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { MALFORMED_IDS } from '../../helpers/malformed-ids.ts';

@@ -4,7 +4,7 @@ import { parseConfig } from '../../../src/config/load-config.ts';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../../src/lib/logger.ts';
 import { verifyPassword } from '../../../src/lib/password-hash.ts';
-import { countUsers, findUserByName } from '../../../src/store/users.ts';
+import { countUsers, findUserByName } from '../../../src/store/accounts/users.ts';
 import { ensureInitialAdmin } from '../../../src/web/auth/initial-admin.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../helpers/databases.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, spyOn, test } from 'bun:test';
 import { type Database, openDatabase } from '../../../src/db/open-database.ts';
 import { hashPassword } from '../../../src/lib/password-hash.ts';
-import { findUserByName, setUserPassword, type UserRecord } from '../../../src/store/users.ts';
+import { findUserByName, setUserPassword, type UserRecord } from '../../../src/store/accounts/users.ts';
 import { createDeviceToken } from '../../../src/web/auth/device-cookie.ts';
 import { type LocalSignIn, signInLocally } from '../../../src/web/auth/local-sign-in.ts';
 import {
@@ -50,7 +50,7 @@ for (const kind of DIALECTS) {
     });
     beforeEach(async () => {
       await t.database.transaction(async (tx) => {
-        await tx.delete(t.database.tables.loginFailures);
+        await tx.db.delete(t.database.tables.loginFailures);
       });
     });
 

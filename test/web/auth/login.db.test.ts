@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, t
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../../src/db/open-database.ts';
 import { createMemoryLogger } from '../../../src/lib/logger.ts';
-import { setUserActive } from '../../../src/store/users.ts';
+import { setUserActive } from '../../../src/store/accounts/users.ts';
+import { createStore } from '../../../src/store/store.ts';
 import { createApp } from '../../../src/web/app.ts';
 import { CSRF_FAILURE_TEXT } from '../../../src/web/auth/csrf.ts';
 import { DEVICE_COOKIE } from '../../../src/web/auth/device-cookie.ts';
@@ -37,7 +38,7 @@ for (const kind of DIALECTS) {
     beforeEach(async () => {
       // Each test starts with no failures counted.
       await t.database.transaction(async (tx) => {
-        await tx.delete(t.database.tables.loginFailures);
+        await tx.db.delete(t.database.tables.loginFailures);
       });
     });
 
@@ -321,7 +322,7 @@ for (const kind of DIALECTS) {
       const setSessionTimes = async (column: 'last_seen' | 'expires', ageMs: number) => {
         const value = new Date(Date.now() - ageMs);
         await t.database.transaction(async (tx) => {
-          await tx
+          await tx.db
             .update(t.database.tables.sessions)
             .set(column === 'last_seen' ? { lastSeen: value } : { expires: value });
         });
@@ -399,7 +400,7 @@ for (const kind of DIALECTS) {
     describe('several instances', () => {
       test('a session survives a restart (a new app on the same database)', async () => {
         const { jar } = await signIn(t.request, 'alice', PASSWORD);
-        const restarted = createApp({ config: t.config, database: t.database, log: createMemoryLogger() });
+        const restarted = createApp({ config: t.config, store: t.store, log: createMemoryLogger() });
         const response = await restarted.request(
           'http://localhost/hosts/',
           { headers: { Cookie: jar.header() } },
@@ -412,7 +413,11 @@ for (const kind of DIALECTS) {
       test('two instances on their own connections share sessions, and a sign-out on one ends it on both', async () => {
         const second = await openDatabase(t.url);
         try {
-          const other = createApp({ config: t.config, database: second, log: createMemoryLogger() });
+          const other = createApp({
+            config: t.config,
+            store: createStore(second),
+            log: createMemoryLogger(),
+          });
           const requestOther = (path: string, init?: RequestInit) =>
             Promise.resolve(other.request(`http://localhost${path}`, init, { remoteAddress: '127.0.0.1' }));
           const { jar } = await signIn(t.request, 'alice', PASSWORD);

@@ -4,7 +4,7 @@
  * refused, forged and replayed tickets, sign-out through CAS.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { findUserByName, setUserActive } from '../../../src/store/users.ts';
+import { findUserByName, setUserActive } from '../../../src/store/accounts/users.ts';
 import { type FakeCasServer, startFakeCasServer } from '../../helpers/cas-server.ts';
 import { createCookieJar } from '../../helpers/cookie-jar.ts';
 import { DIALECTS } from '../../helpers/databases.ts';

@@ -38,7 +38,7 @@ for (const kind of DIALECTS) {
     beforeAll(async () => {
       t = await createTestApp({ kind });
       await loadExportFixture(t.database);
-      const app = createApp({ config: t.config, database: t.database, log: t.log, exportPageRows: 2 });
+      const app = createApp({ config: t.config, store: t.store, log: t.log, exportPageRows: 2 });
       requestSmall = async (path) =>
         app.request(`http://localhost${path}`, {}, { remoteAddress: '127.0.0.1' });
     });

@@ -124,12 +124,12 @@ for (const kind of DIALECTS) {
       const stamp = new Date('2024-01-01T00:00:00Z');
       await t.database.transaction(async (tx) => {
         const k = t.database.tables.kernels;
-        await tx.insert(k).values([
+        await tx.db.insert(k).values([
           { id: 7, name: '###', slug: '', osId: 1, created: stamp, modified: stamp },
           { id: 8, name: '4.9', slug: '49', osId: 1, created: stamp, modified: stamp },
           { id: 9, name: '49', slug: '49', osId: 1, created: stamp, modified: stamp },
         ]);
-        await tx
+        await tx.db
           .update(t.database.tables.hosts)
           .set({ kernelId: 7 })
           .where((await import('drizzle-orm')).eq(t.database.tables.hosts.id, 2));

@@ -4,7 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { parseHostReport } from '../../../protocol/parse-host-report.ts';
-import { applyHostReport, deleteHost } from '../../../store/host-reports.ts';
+import { applyHostReport, deleteHost } from '../../../store/ingest/host-reports.ts';
 import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -36,7 +36,7 @@ export const hostApiRoutes = new Hono<AppEnv>()
     const parsed = parseHostReport(body);
     if (!parsed.success) return plainText(c, 400, `${prefix}: ${parsed.message}`);
     const outcome = await applyReport(c, prefix, () =>
-      applyHostReport(c.var.database, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
+      applyHostReport(c.var.store, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
     );
     logReport(c, `host ${name}`, parsed.output.update_type, outcome, startedAt);
     return emptyText(c, 201);
@@ -50,7 +50,7 @@ export const hostApiRoutes = new Hono<AppEnv>()
         return emptyText(c, 200, { Allow: DETAIL_ALLOW });
       case 'DELETE': {
         const name = c.req.param('name');
-        if (await deleteHost(c.var.database, name)) {
+        if (await deleteHost(c.var.store, name)) {
           c.var.log.info(`host ${name} deleted`);
           return emptyText(c, 204);
         }

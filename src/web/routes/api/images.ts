@@ -7,7 +7,7 @@
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { describeIssues, ImageReportSchema } from '../../../protocol/report.ts';
-import { applyImageReport, deleteImage, findImageSummary } from '../../../store/image-reports.ts';
+import { applyImageReport, deleteImage, findImageSummary } from '../../../store/ingest/image-reports.ts';
 import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -78,7 +78,7 @@ async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> 
   const parsed = v.safeParse(ImageReportSchema, body);
   if (!parsed.success) return plainText(c, 400, `${prefix}: ${describeIssues(parsed.issues)}`);
   const outcome = await applyReport(c, prefix, () =>
-    applyImageReport(c.var.database, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
+    applyImageReport(c.var.store, parsed.output, { maxPackages: c.var.config.MAX_REPORT_PACKAGES }),
   );
   logReport(c, `image ${name}`, parsed.output.update_type, outcome, startedAt);
   return emptyText(c, 201);
@@ -96,7 +96,7 @@ async function showImage(c: Context<AppEnv>, name: string): Promise<Response> {
 }
 
 async function removeImage(c: Context<AppEnv>, name: string): Promise<Response> {
-  const result = await deleteImage(c.var.database, name);
+  const result = await deleteImage(c.var.store, name);
   if (result.status === 'missing') return plainText(c, 404, `Image '${name}' not found`);
   if (result.status === 'in-use') {
     return plainText(

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { describeKubernetesIssue, KubernetesReportSchema } from '../../../protocol/kubernetes-report.ts';
-import { applyKubernetesReport } from '../../../store/kubernetes-reports.ts';
+import { applyKubernetesReport } from '../../../store/ingest/kubernetes-reports.ts';
 import { requireKubernetesCertificate } from '../../access/rules.tsx';
 import { methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -21,9 +21,7 @@ export const kubernetesApiRoutes = new Hono<AppEnv>().all(
     }
     const { cluster, images } = parsed.output;
     const prefix = `Unable to update Kubernetes images for cluster ${cluster}`;
-    const outcome = await applyReport(c, prefix, () =>
-      applyKubernetesReport(c.var.database, cluster, images),
-    );
+    const outcome = await applyReport(c, prefix, () => applyKubernetesReport(c.var.store, cluster, images));
     const success = outcome.missing.length === 0 && outcome.errors.length === 0;
     c.var.log.info(
       `kubernetes cluster ${cluster} report: images=${Object.keys(images).length} missing=${outcome.missing.length} errors=${outcome.errors.length}`,

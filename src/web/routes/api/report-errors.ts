@@ -1,7 +1,7 @@
 /** Turns a failed report into its HTTP answer: 400 for input the sender must fix, 500 otherwise. */
 import type { Context } from 'hono';
 import { countListedPackages } from '../../../protocol/report.ts';
-import { InvalidOsNameError, InvalidReportError } from '../../../store/report-errors.ts';
+import { InvalidOsNameError, InvalidReportError } from '../../../store/ingest/report-errors.ts';
 import { PlainTextError, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 

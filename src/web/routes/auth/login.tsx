@@ -6,8 +6,8 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { sha256Hex } from '../../../lib/tokens.ts';
-import { claimTicket } from '../../../store/used-tickets.ts';
-import { createUser, findUserByName, UserExistsError } from '../../../store/users.ts';
+import { claimTicket } from '../../../store/accounts/used-tickets.ts';
+import { createUser, findUserByName, UserExistsError } from '../../../store/accounts/users.ts';
 import { allowAnyone } from '../../access/rules.tsx';
 import { issueLoginFormToken } from '../../auth/csrf.ts';
 import { readDeviceCookie, writeDeviceCookie } from '../../auth/device-cookie.ts';

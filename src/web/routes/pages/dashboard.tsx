@@ -9,7 +9,7 @@ import { DashboardPage } from '../../views/pages/dashboard.tsx';
 
 export const dashboardRoutes = new Hono<AppEnv>().get('/', requireSignIn, async (c) => {
   const database = c.var.database;
-  const [data, inventoryEmpty] = await Promise.all([readDashboard(database), isInventoryEmpty(database)]);
+  const [data, inventoryEmpty] = await Promise.all([readDashboard(c.var.store), isInventoryEmpty(database)]);
   return renderPage(
     c,
     { title: 'DebMonitor', subtitle: 'Debian packages tracker' },

@@ -26,7 +26,7 @@ export const packageRoutes = new Hono<AppEnv>()
   .get('/packages/', requireSignIn, async (c) => {
     const database = c.var.database;
     const state = readListState(c.req.query(), PACKAGES_SPEC);
-    const page = await listPackages(database, toListOptions(state));
+    const page = await listPackages(c.var.store, toListOptions(state));
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       list: {
@@ -46,7 +46,7 @@ export const packageRoutes = new Hono<AppEnv>()
     // A package with no versions left (awaiting garbage collection) has no page, as upstream.
     if (!pkg || versions.length === 0) return renderNotFound(c);
     const state = readListState(c.req.query(), INSTALLATIONS_SPEC);
-    const page = await listPackageInstallations(database, pkg.id, versions, toListOptions(state));
+    const page = await listPackageInstallations(c.var.store, pkg.id, versions, toListOptions(state));
     const props = {
       list: {
         ...createListView(`/packages/${encodePathSegment(pkg.name)}`, state, INSTALLATIONS_SPEC, page.total, {

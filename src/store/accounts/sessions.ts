@@ -3,7 +3,7 @@
  * sign-out really ends them. Rows hold a SHA-256 of the cookie value, never the value itself.
  */
 import { and, eq, gt, lt, or } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
+import type { Database } from '../../db/open-database.ts';
 
 export interface NewSession {
   tokenHash: string;
@@ -29,7 +29,7 @@ export async function createSession(
 ): Promise<void> {
   const { sessions } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.insert(sessions).values({ ...session, created: now, lastSeen: now });
+    await tx.db.insert(sessions).values({ ...session, created: now, lastSeen: now });
   });
 }
 
@@ -77,7 +77,7 @@ export async function findLiveSession(
 export async function touchSession(database: Database, sessionId: number, now = new Date()): Promise<void> {
   const { sessions } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.update(sessions).set({ lastSeen: now }).where(eq(sessions.id, sessionId));
+    await tx.db.update(sessions).set({ lastSeen: now }).where(eq(sessions.id, sessionId));
   });
 }
 
@@ -85,7 +85,7 @@ export async function touchSession(database: Database, sessionId: number, now = 
 export async function deleteSession(database: Database, tokenHash: string): Promise<void> {
   const { sessions } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+    await tx.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
   });
 }
 
@@ -93,7 +93,7 @@ export async function deleteSession(database: Database, tokenHash: string): Prom
 export async function purgeDeadSessions(database: Database, idleMs: number, now = new Date()): Promise<void> {
   const { sessions } = database.tables;
   await database.transaction(async (tx) => {
-    await tx
+    await tx.db
       .delete(sessions)
       .where(or(lt(sessions.expires, now), lt(sessions.lastSeen, new Date(now.getTime() - idleMs))));
   });

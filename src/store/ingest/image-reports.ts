@@ -3,41 +3,34 @@
  * "Image lookup and deletion").
  */
 import { count, eq } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
-import { type ImageReport, isStorableText } from '../protocol/report.ts';
+import type { Database } from '../../db/open-database.ts';
+import { sqlNames } from '../../db/sql-names.ts';
+import { type ImageReport, isStorableText } from '../../protocol/report.ts';
+import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import type { Store } from '../store.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOptions, type ReportOutcome, summarize } from './host-reports.ts';
-import { lockOwnerRow } from './owner-rows.ts';
-import { subtractOwnerRows } from './package-count-deltas.ts';
+import type { IngestContext } from './ingest-context.ts';
+import { lockOwnerRow, updateOwnerRow } from './owner-rows.ts';
 import { applyPackageLists } from './package-report.ts';
-import { runReport } from './report-runner.ts';
 
 /**
  * Applies a validated image report in one transaction. Unlike upstream, an OS change moves the
  * image's rows to the new OS (as for hosts) instead of failing.
  */
 export function applyImageReport(
-  database: Database,
+  store: Store,
   report: ImageReport,
   { now = new Date(), maxPackages }: ReportOptions = {},
 ): Promise<ReportOutcome> {
   const name = report.image_name;
-  return runReport(database, `image:${name}`, async (tx, cache) => {
-    const osId = await resolveOs(tx, database, cache, report.os);
-    const image = await lockOwnerRow(tx, database, 'image', name, { osId, created: now, modified: now });
-    const lists = { kind: 'image', owner: image, osId, report, now, maxPackages } as const;
-    const { diff, counts } = await applyPackageLists(tx, database, cache, lists);
-    const { images } = database.tables;
-    await tx
-      .update(images)
-      .set({
-        osId,
-        packageCount: counts.packages,
-        upgradeCount: counts.upgrades,
-        securityCount: counts.security,
-        modified: now,
-      })
-      .where(eq(images.id, image.id));
+  return store.reports.run(`image:${name}`, async (tx, cache) => {
+    const ctx: IngestContext = { tx, database: store.database, cache, counts: store.counts, now };
+    const osId = await resolveOs(ctx, report.os);
+    const image = await lockOwnerRow(ctx, 'image', name, { osId });
+    const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
+    const { diff, counts } = await applyPackageLists(ctx, lists);
+    await updateOwnerRow(ctx, 'image', image.id, { osId, counts });
     return summarize(diff, counts);
   });
 }
@@ -76,26 +69,27 @@ export type DeleteImageResult =
  * Deletes an image and its package rows (taken off the packages' counts first), unless Kubernetes
  * rows still refer to it.
  */
-export async function deleteImage(database: Database, name: string): Promise<DeleteImageResult> {
+export async function deleteImage(store: Store, name: string): Promise<DeleteImageResult> {
   // No image has such a name (reports refuse it), and on MariaDB 'img ' would select image 'img'.
   if (!isStorableText(name)) return { status: 'missing' };
-  return runReport(database, `image:${name}`, async (tx) => {
+  const { database } = store;
+  return store.reports.run(`image:${name}`, async (tx) => {
     const { images, kubernetesImages } = database.tables;
-    const [row] = await database.dialect.selectRaw<{ id: number }>(
-      tx,
-      `SELECT id FROM images WHERE name = ?${database.dialect.forUpdateClause}`,
+    const i = sqlNames(images);
+    const [row] = await tx.sql.select<{ id: number }>(
+      `SELECT ${i.id} AS id FROM ${i.$table} WHERE ${i.name} = ?${database.spelling.forUpdateClause}`,
       [name],
     );
     if (!row) return { status: 'missing' };
     const image = { id: Number(row.id) };
-    const [usage] = await tx
+    const [usage] = await tx.db
       .select({ n: count() })
       .from(kubernetesImages)
       .where(eq(kubernetesImages.imageId, image.id));
     const deployments = Number(usage?.n ?? 0);
     if (deployments > 0) return { status: 'in-use', deployments };
-    await subtractOwnerRows(tx, database, 'image', [image.id]);
-    await tx.delete(images).where(eq(images.id, image.id));
+    await subtractOwnerRows(tx, database, store.counts, 'image', [image.id]);
+    await tx.db.delete(images).where(eq(images.id, image.id));
     return { status: 'deleted' };
   });
 }

@@ -1,8 +1,7 @@
 /**
- * Folds the appended count deltas (package_count_deltas, ./package-count-deltas.ts) into the base
- * counts (package_counts). Only MySQL writers append deltas; on SQLite a fold finds none (or those
- * a version before in-place counts left), and an empty fold is one read that takes no write lock.
- * One fold, in one transaction: read up to `limit` committed delta rows by id (a plain read: rows of
+ * Folds the appended count deltas (package_count_deltas, ./package-count-writer.ts) into the base
+ * counts (package_counts), where writers append them (MySQL; on SQLite they are added in place and
+ * the fold loop does not run, see ./package-count-writer.ts). One fold, in one transaction: read up to `limit` committed delta rows by id (a plain read: rows of
  * transactions still open are not seen, and stay for a later fold), add their sums to
  * package_counts, and delete exactly the ids read. If fewer rows are deleted than were read,
  * another fold (another server instance on the same MariaDB) took some of them first: roll back and
@@ -13,10 +12,12 @@
  * Deleting `WHERE id <= max` instead would be wrong on MariaDB: a report that took a smaller id but
  * has not committed yet would lose its delta.
  */
-import type { Database } from '../db/open-database.ts';
-import type { AppDb } from '../db/types.ts';
-import type { Logger } from '../lib/logger.ts';
-import { addToPackageCounts, CountDeltas, countsOf, type PackageCountRow } from './package-count-deltas.ts';
+import type { Database, Transaction } from '../../db/open-database.ts';
+import { sqlNames } from '../../db/sql-names.ts';
+import { SECURITY_UPGRADE } from '../../domain/report-diff.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { CountDeltas, countsOf, type PackageCountRow } from './package-count-deltas.ts';
+import { addToPackageCounts } from './package-count-writer.ts';
 
 /** Delta rows one fold reads at most. */
 export const FOLD_LIMIT = 20_000;
@@ -58,13 +59,9 @@ export function idRanges(ids: readonly number[]): [number, number][][] {
 
 /** Folds up to `limit` pending delta rows into package_counts (see the module comment). */
 export async function foldPackageCounts(database: Database, limit = FOLD_LIMIT): Promise<FoldResult> {
-  // A read first: with nothing pending (always, on SQLite after an upgrade's leftovers), no write
-  // transaction, which on SQLite would queue behind reports for the writer.
-  const pending = await database.dialect.selectRaw(
-    database.db,
-    'SELECT 1 AS one FROM package_count_deltas LIMIT 1',
-    [],
-  );
+  // A read first: with nothing pending, no write transaction.
+  const d = sqlNames(database.tables.packageCountDeltas);
+  const pending = await database.sql.select(`SELECT 1 AS one FROM ${d.$table} LIMIT 1`);
   if (pending.length === 0) return { folded: 0, more: false, conflict: false };
   try {
     const folded = await database.transaction((tx) => foldInTransaction(tx, database, limit), {
@@ -91,11 +88,12 @@ export async function foldAllPackageCounts(database: Database): Promise<number> 
  * The body of one fold, in the caller's transaction (for tests that hold a fold open while another
  * runs); returns the rows folded. Throws when another fold took some of the rows: roll back then.
  */
-export async function foldInTransaction(tx: AppDb, database: Database, limit: number): Promise<number> {
-  const { dialect } = database;
-  const rows = await dialect.selectRaw<PackageCountRow & { id: number }>(
-    tx,
-    'SELECT id, package_id, installed, upgrades, security FROM package_count_deltas ORDER BY id LIMIT ?',
+export async function foldInTransaction(tx: Transaction, database: Database, limit: number): Promise<number> {
+  const d = sqlNames(database.tables.packageCountDeltas);
+  const rows = await tx.sql.select<PackageCountRow & { id: number }>(
+    `SELECT ${d.id} AS id, ${d.packageId} AS package_id, ${d.installed} AS installed, ${d.upgrades} AS upgrades,
+            ${d.security} AS security
+     FROM ${d.$table} ORDER BY ${d.id} LIMIT ?`,
     [limit],
   );
   if (rows.length === 0) return 0;
@@ -105,8 +103,8 @@ export async function foldInTransaction(tx: AppDb, database: Database, limit: nu
     // Padded to a power of two with the last range (matched once all the same), so that a few
     // statement texts serve every batch (SQLite caches prepared statements by text).
     while ((batch.length & (batch.length - 1)) !== 0) batch.push(batch[batch.length - 1] as [number, number]);
-    const where = batch.map(() => 'id BETWEEN ? AND ?').join(' OR ');
-    deleted += await dialect.runRaw(tx, `DELETE FROM package_count_deltas WHERE ${where}`, batch.flat());
+    const where = batch.map(() => `${d.id} BETWEEN ? AND ?`).join(' OR ');
+    deleted += await tx.sql.run(`DELETE FROM ${d.$table} WHERE ${where}`, batch.flat());
   }
   if (deleted !== rows.length) throw new FoldConflictError(`read ${rows.length} deltas, deleted ${deleted}`);
   const sums = new CountDeltas();
@@ -117,35 +115,49 @@ export async function foldInTransaction(tx: AppDb, database: Database, limit: nu
 
 /**
  * Replaces the counts with a recount of the host and image rows and drops the pending deltas, in one
- * transaction (after a restore or a bulk load that bypasses ingest; migration 0001 backfills with the
- * same statement); returns how many packages have counts. Safe while reports arrive: on MariaDB the
- * deletes and the recount's reads lock what they touch (REPEATABLE READ), so a concurrent report
- * either committed before (counted, its deltas dropped) or waits and appends its deltas after; a
- * deadlock between the two fails the recount, which can simply run again.
+ * transaction (after a restore or a bulk load that bypasses ingest; migration 0001 backfilled with
+ * RECOUNT's statement, which a test checks); returns how many packages have counts. Safe while
+ * reports arrive: on MariaDB the deletes and the recount's reads lock what they touch (REPEATABLE
+ * READ), so a concurrent report either committed before (counted, its deltas dropped) or waits and
+ * appends its deltas after; a deadlock between the two fails the recount, which can simply run again.
  */
 export async function recountPackageCounts(database: Database): Promise<number> {
-  const { dialect } = database;
+  const { packageCounts, packageCountDeltas } = database.tables;
   return database.transaction(
     async (tx) => {
-      await dialect.runRaw(tx, 'DELETE FROM package_count_deltas', []);
-      await dialect.runRaw(tx, 'DELETE FROM package_counts', []);
-      return dialect.runRaw(tx, RECOUNT, []);
+      await tx.sql.run(`DELETE FROM ${sqlNames(packageCountDeltas).$table}`);
+      await tx.sql.run(`DELETE FROM ${sqlNames(packageCounts).$table}`);
+      return tx.sql.run(recountStatement(database), [SECURITY_UPGRADE, SECURITY_UPGRADE]);
     },
     { isolation: 'repeatable read' },
   );
 }
 
-const upgradesOf = (table: string) =>
-  `SELECT upgradable_package_id, 0, count(*), sum(CASE WHEN upgrade_type = 'security' THEN 1 ELSE 0 END)
-     FROM ${table} WHERE upgradable_package_id IS NOT NULL GROUP BY upgradable_package_id`;
-
-const RECOUNT = `INSERT INTO package_counts (package_id, installed, upgrades, security)
+/**
+ * The one statement that counts every package's installed, upgrade and security rows, hosts plus
+ * images, into package_counts; its two parameters are SECURITY_UPGRADE.
+ */
+export function recountStatement(database: Database): string {
+  const c = sqlNames(database.tables.packageCounts);
+  const installed = (table: typeof database.tables.hostPackages | typeof database.tables.imagePackages) => {
+    const r = sqlNames(table);
+    return `SELECT ${r.packageId} AS package_id, count(*) AS installed, 0 AS upgrades, 0 AS security
+      FROM ${r.$table} GROUP BY ${r.packageId}`;
+  };
+  const upgrades = (table: typeof database.tables.hostPackages | typeof database.tables.imagePackages) => {
+    const r = sqlNames(table);
+    return `SELECT ${r.upgradablePackageId}, 0, count(*), sum(CASE WHEN ${r.upgradeType} = ? THEN 1 ELSE 0 END)
+      FROM ${r.$table} WHERE ${r.upgradablePackageId} IS NOT NULL GROUP BY ${r.upgradablePackageId}`;
+  };
+  const { hostPackages, imagePackages } = database.tables;
+  return `INSERT INTO ${c.$table} (${c.packageId}, ${c.installed}, ${c.upgrades}, ${c.security})
   SELECT package_id, sum(installed), sum(upgrades), sum(security) FROM (
-    SELECT package_id, count(*) AS installed, 0 AS upgrades, 0 AS security FROM host_packages GROUP BY package_id
-    UNION ALL ${upgradesOf('host_packages')}
-    UNION ALL SELECT package_id, count(*), 0, 0 FROM image_packages GROUP BY package_id
-    UNION ALL ${upgradesOf('image_packages')}
+    ${installed(hostPackages)}
+    UNION ALL ${upgrades(hostPackages)}
+    UNION ALL ${installed(imagePackages)}
+    UNION ALL ${upgrades(imagePackages)}
   ) recount GROUP BY package_id`;
+}
 
 export interface PackageCountFoldOptions {
   /** Pause between folds when none is pending beyond one batch, in ms. */

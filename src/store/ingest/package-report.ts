@@ -5,12 +5,10 @@
  * partial report loads only the rows it names and moves the counters by what it changed, so its
  * cost does not depend on how many packages the host has.
  */
-import type { Database } from '../db/open-database.ts';
-import type { AppDb } from '../db/types.ts';
-import { countTotals, diffReport, type ReportDiff } from '../domain/report-diff.ts';
-import type { PackageLists } from '../protocol/report.ts';
+import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
+import type { PackageLists } from '../../protocol/report.ts';
 import { findPackageIds } from './catalog.ts';
-import type { CatalogScope } from './catalog-cache.ts';
+import type { IngestContext } from './ingest-context.ts';
 import type { LockedOwner } from './owner-rows.ts';
 import {
   loadRecordedRows,
@@ -33,34 +31,22 @@ export interface PackageListsInput {
   owner: LockedOwner;
   osId: number;
   report: PackageLists & { update_type: string };
-  now: Date;
   /** Most packages the owner may have after the report, unless it had more before. */
   maxPackages?: number;
 }
 
 /** Applies a report's package lists to the rows of its (locked) owner on `osId`. */
 export async function applyPackageLists(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
-  {
-    kind,
-    owner: locked,
-    osId,
-    report: lists,
-    now,
-    maxPackages = Number.POSITIVE_INFINITY,
-  }: PackageListsInput,
+  ctx: IngestContext,
+  { kind, owner: locked, osId, report: lists, maxPackages = Number.POSITIVE_INFINITY }: PackageListsInput,
 ): Promise<PackageReportResult> {
   const owner: PackageOwner = { kind, id: locked.id };
   const full = lists.update_type === 'full';
   const osChanged = locked.osId !== osId;
   const partial = !full && !osChanged;
-  const packageIds = partial
-    ? [...(await findPackageIds(tx, database, cache, namesOf(lists))).values()]
-    : undefined;
-  const recorded = await loadRecordedRows(tx, database, cache, owner, packageIds);
-  if (osChanged) await loadRecordedSources(tx, database, owner, recorded);
+  const packageIds = partial ? [...(await findPackageIds(ctx, namesOf(lists))).values()] : undefined;
+  const recorded = await loadRecordedRows(ctx, owner, packageIds);
+  if (osChanged) await loadRecordedSources(ctx, owner, recorded);
   const diff = diffReport(recorded, lists, { full, osChanged });
   const counts = partial
     ? movedCounts(locked.counts, countTotals(recorded.values()), diff.totals)
@@ -70,7 +56,7 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
-  await writePackageDiff(tx, database, cache, owner, osId, recorded, diff, now);
+  await writePackageDiff(ctx, owner, osId, recorded, diff);
   return { diff, counts };
 }
 

@@ -6,14 +6,13 @@
  */
 
 import { and, eq } from 'drizzle-orm';
-import { batchRows, inList, insertRaw } from '../db/dialect.ts';
-import type { Database } from '../db/open-database.ts';
-import type { AppDb } from '../db/types.ts';
-import { slugifyKernelName } from '../domain/kernel-slug.ts';
-import { checkOsName } from '../domain/os-name.ts';
-import { sourceVersionOf } from '../domain/source-version.ts';
-import { compareBinary } from '../lib/compare-binary.ts';
-import type { CatalogScope } from './catalog-cache.ts';
+import { sqlNames } from '../../db/sql-names.ts';
+import { batchRows, inList, insertRows } from '../../db/sql-runner.ts';
+import { slugifyKernelName } from '../../domain/kernel-slug.ts';
+import { checkOsName } from '../../domain/os-name.ts';
+import { sourceVersionOf } from '../../domain/source-version.ts';
+import { compareBinary } from '../../lib/compare-binary.ts';
+import type { IngestContext } from './ingest-context.ts';
 import { InvalidOsNameError, InvalidReportError, TransientConflictError } from './report-errors.ts';
 
 /** A package version a report needs; `source` is required only if the version must be created. */
@@ -35,28 +34,18 @@ export function requestKey(name: string, version: string): string {
 }
 
 /** Ids of the package names that exist (cache first, then one query); unknown names are left out. */
-export function findPackageIds(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
-  names: Iterable<string>,
-): Promise<Map<string, number>> {
-  return lookUpNames(tx, database, cache, 'package', [...names]);
+export function findPackageIds(ctx: IngestContext, names: Iterable<string>): Promise<Map<string, number>> {
+  return lookUpNames(ctx, 'package', [...names]);
 }
 
 /** The id of the OS named `name`, creating it if the name is valid (docs/protocol.md, "Host reports"). */
-export async function resolveOs(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
-  name: string,
-): Promise<number> {
+export async function resolveOs({ tx, database, cache }: IngestContext, name: string): Promise<number> {
   const cached = cache.get('os', name);
   if (cached !== undefined) return cached;
   const { operatingSystems } = database.tables;
   const find = async () =>
     (
-      await tx
+      await tx.db
         .select({ id: operatingSystems.id })
         .from(operatingSystems)
         .where(eq(operatingSystems.name, name))
@@ -65,7 +54,7 @@ export async function resolveOs(
   if (id === undefined) {
     const problem = checkOsName(name);
     if (problem) throw new InvalidOsNameError(name, problem);
-    await database.dialect.insertIgnore(tx, operatingSystems, [{ name }]);
+    await tx.insertIgnore(operatingSystems, [{ name }]);
     id = await find();
   }
   if (id === undefined) throw new TransientConflictError(`OS '${name}' vanished while being created`);
@@ -75,12 +64,9 @@ export async function resolveOs(
 
 /** The id of the kernel (build banner `name`, OS), created if missing; its `release` is kept current. */
 export async function resolveKernel(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  { tx, database, cache, now }: IngestContext,
   osId: number,
   kernel: { version: string; release?: string | undefined },
-  now: Date,
 ): Promise<number> {
   const release = kernel.release ?? null;
   // The release is part of the key so that a changed release is written once, then cached.
@@ -90,10 +76,10 @@ export async function resolveKernel(
   const { kernels } = database.tables;
   const where = and(eq(kernels.name, kernel.version), eq(kernels.osId, osId));
   const find = async () =>
-    (await tx.select({ id: kernels.id, release: kernels.release }).from(kernels).where(where))[0];
+    (await tx.db.select({ id: kernels.id, release: kernels.release }).from(kernels).where(where))[0];
   let row = await find();
   if (!row) {
-    await database.dialect.insertIgnore(tx, kernels, [
+    await tx.insertIgnore(kernels, [
       {
         name: kernel.version,
         slug: slugifyKernelName(kernel.version),
@@ -105,7 +91,7 @@ export async function resolveKernel(
     ]);
     row = await find();
   } else if (release !== null && row.release !== release) {
-    await tx.update(kernels).set({ release, modified: now }).where(eq(kernels.id, row.id));
+    await tx.db.update(kernels).set({ release, modified: now }).where(eq(kernels.id, row.id));
   }
   if (!row) throw new TransientConflictError(`Kernel '${kernel.version}' vanished while being created`);
   cache.set('kernel', key, row.id);
@@ -118,13 +104,11 @@ export async function resolveKernel(
  * Throws InvalidReportError, before writing anything, when a version to create has no source.
  */
 export async function resolveVersions(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   osId: number,
   requests: readonly VersionRequest[],
-  now: Date,
 ): Promise<Map<string, ResolvedVersion>> {
+  const { cache } = ctx;
   const resolved = new Map<string, ResolvedVersion>();
   if (requests.length === 0) return resolved;
   const unique = new Map<string, VersionRequest>();
@@ -135,13 +119,11 @@ export async function resolveVersions(
   }
 
   const packageIds = await lookUpNames(
-    tx,
-    database,
-    cache,
+    ctx,
     'package',
     [...unique.values()].map((r) => r.name),
   );
-  await lookUpVersions(tx, database, cache, 'version', osId, [...packageIds.values()]);
+  await lookUpVersions(ctx, 'version', osId, [...packageIds.values()]);
 
   const missing: VersionRequest[] = [];
   for (const [key, request] of unique) {
@@ -162,31 +144,25 @@ export async function resolveVersions(
   }
 
   await insertNames(
-    tx,
-    database,
-    cache,
+    ctx,
     'package',
     missing.map((r) => r.name),
     packageIds,
   );
   const sourceIds = await lookUpNames(
-    tx,
-    database,
-    cache,
+    ctx,
     'srcPackage',
     missing.map((r) => r.source as string),
   );
   await insertNames(
-    tx,
-    database,
-    cache,
+    ctx,
     'srcPackage',
     missing.map((r) => r.source as string),
     sourceIds,
   );
 
-  const srcVersionIds = await ensureSourceVersions(tx, database, cache, osId, missing, sourceIds, now);
-  const stamp = database.dialect.timestampParam(now);
+  const srcVersionIds = await ensureSourceVersions(ctx, osId, missing, sourceIds);
+  const stamp = ctx.database.spelling.timestampParam(ctx.now);
   const newVersions = missing
     .map((request) => {
       const parentId = packageIds.get(request.name) as number;
@@ -196,7 +172,7 @@ export async function resolveVersions(
       return { parentId, version: request.version, row };
     })
     .sort((a, b) => a.parentId - b.parentId || compareBinary(a.version, b.version));
-  await insertMissingVersions(tx, database, cache, 'version', osId, newVersions);
+  await insertMissingVersions(ctx, 'version', osId, newVersions);
   for (const request of missing) {
     const packageId = packageIds.get(request.name) as number;
     const versionId = cache.getVersion('version', osId, packageId, request.version);
@@ -208,24 +184,22 @@ export async function resolveVersions(
 }
 
 async function ensureSourceVersions(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   osId: number,
   missing: readonly VersionRequest[],
   sourceIds: ReadonlyMap<string, number>,
-  now: Date,
 ): Promise<Map<string, number>> {
+  const { cache } = ctx;
   const wanted = new Map<string, { srcPackageId: number; version: string }>();
   for (const request of missing) {
     const source = request.source as string;
     const version = sourceVersionOf(request.version);
     wanted.set(requestKey(source, version), { srcPackageId: sourceIds.get(source) as number, version });
   }
-  await lookUpVersions(tx, database, cache, 'srcVersion', osId, [
+  await lookUpVersions(ctx, 'srcVersion', osId, [
     ...new Set([...wanted.values()].map((w) => w.srcPackageId)),
   ]);
-  const stamp = database.dialect.timestampParam(now);
+  const stamp = ctx.database.spelling.timestampParam(ctx.now);
   const toInsert = [...wanted.values()]
     .sort((a, b) => a.srcPackageId - b.srcPackageId || compareBinary(a.version, b.version))
     .map((w) => ({
@@ -234,7 +208,7 @@ async function ensureSourceVersions(
       // src_package_id, version, os_id, created, modified
       row: [w.srcPackageId, w.version, osId, stamp, stamp],
     }));
-  await insertMissingVersions(tx, database, cache, 'srcVersion', osId, toInsert);
+  await insertMissingVersions(ctx, 'srcVersion', osId, toInsert);
   const ids = new Map<string, number>();
   for (const [key, w] of wanted) {
     const id = cache.getVersion('srcVersion', osId, w.srcPackageId, w.version);
@@ -249,55 +223,54 @@ async function ensureSourceVersions(
  * repeats for rows that still do not show up, then gives up with a retryable error.
  */
 async function insertMissingVersions(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   kind: 'version' | 'srcVersion',
   osId: number,
   wanted: readonly { parentId: number; version: string; row: readonly unknown[] }[],
 ): Promise<void> {
-  const [table, columns] =
-    kind === 'version'
-      ? ['package_versions', PACKAGE_VERSION_COLUMNS]
-      : ['src_package_versions', SOURCE_VERSION_COLUMNS];
+  const { tx, database, cache } = ctx;
+  const { table, columns } = versionInsertOf(ctx, kind);
   const isMissing = (w: (typeof wanted)[number]) =>
     cache.getVersion(kind, osId, w.parentId, w.version) === undefined;
   let pending = wanted.filter(isMissing);
   for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
     const rows = pending.map((w) => w.row);
-    await insertRaw(database.dialect, tx, table, columns, rows, database.dialect.ignoreClause);
+    await insertRows(tx.sql, database.capabilities, table, columns, rows, database.spelling.ignoreClause);
     const parents = [...new Set(pending.map((w) => w.parentId))];
-    await lookUpVersions(tx, database, cache, kind, osId, parents, true);
+    await lookUpVersions(ctx, kind, osId, parents, true);
     pending = pending.filter(isMissing);
   }
   if (pending.length > 0)
     throw new TransientConflictError(`${kind} ${pending[0]?.version} could not be created`);
 }
 
-const PACKAGE_VERSION_COLUMNS = [
-  'package_id',
-  'version',
-  'os_id',
-  'src_package_version_id',
-  'created',
-  'modified',
-];
-const SOURCE_VERSION_COLUMNS = ['src_package_id', 'version', 'os_id', 'created', 'modified'];
+/** The table a version kind is inserted into, and its columns in the order of the rows' values. */
+function versionInsertOf({ database }: IngestContext, kind: 'version' | 'srcVersion') {
+  if (kind === 'version') {
+    const v = sqlNames(database.tables.packageVersions);
+    return {
+      table: v.$table,
+      columns: [v.packageId, v.version, v.osId, v.srcPackageVersionId, v.created, v.modified],
+    };
+  }
+  const v = sqlNames(database.tables.srcPackageVersions);
+  return { table: v.$table, columns: [v.srcPackageId, v.version, v.osId, v.created, v.modified] };
+}
 
 type NameKind = 'package' | 'srcPackage';
 
-function nameTable(kind: NameKind): string {
-  return kind === 'package' ? 'packages' : 'src_packages';
+function nameTableOf({ database }: IngestContext, kind: NameKind) {
+  return sqlNames(kind === 'package' ? database.tables.packages : database.tables.srcPackages);
 }
 
 /** Ids of the given names that exist (cache first, then one query per batch). */
 async function lookUpNames(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   kind: NameKind,
   names: readonly string[],
 ): Promise<Map<string, number>> {
+  const { tx, database, cache } = ctx;
+  const n = nameTableOf(ctx, kind);
   const ids = new Map<string, number>();
   const unknown: string[] = [];
   for (const name of new Set(names)) {
@@ -305,11 +278,10 @@ async function lookUpNames(
     if (id === undefined) unknown.push(name);
     else ids.set(name, id);
   }
-  for (const batch of batchRows(database.dialect, unknown, 2)) {
-    const names = inList(database.dialect, batch);
-    const rows = await database.dialect.selectRaw<{ id: number; name: string }>(
-      tx,
-      `SELECT id, name FROM ${nameTable(kind)} WHERE name IN (${names.text})`,
+  for (const batch of batchRows(database.capabilities, unknown, 2)) {
+    const names = inList(database.capabilities, batch);
+    const rows = await tx.sql.select<{ id: number; name: string }>(
+      `SELECT ${n.id} AS id, ${n.name} AS name FROM ${n.$table} WHERE ${n.name} IN (${names.text})`,
       names.params,
     );
     for (const row of rows) {
@@ -322,20 +294,20 @@ async function lookUpNames(
 
 /** Inserts the names not in `ids` yet, then adds their ids to `ids`. */
 async function insertNames(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   kind: NameKind,
   names: readonly string[],
   ids: Map<string, number>,
 ): Promise<void> {
+  const { tx, database } = ctx;
+  const n = nameTableOf(ctx, kind);
   const absent = [...new Set(names)].filter((name) => !ids.has(name)).sort(compareBinary);
   if (absent.length === 0) return;
   let pending = absent;
   for (let round = 0; round < INSERT_ROUNDS && pending.length > 0; round++) {
     const rows = pending.map((name) => [name]);
-    await insertRaw(database.dialect, tx, nameTable(kind), ['name'], rows, database.dialect.ignoreClause);
-    for (const [name, id] of await lookUpNames(tx, database, cache, kind, pending)) ids.set(name, id);
+    await insertRows(tx.sql, database.capabilities, n.$table, [n.name], rows, database.spelling.ignoreClause);
+    for (const [name, id] of await lookUpNames(ctx, kind, pending)) ids.set(name, id);
     pending = pending.filter((name) => !ids.has(name));
   }
   if (pending.length > 0)
@@ -347,9 +319,7 @@ async function insertNames(
  * one OS are few, and the next reports will want them too). `force` re-reads parents already seen.
  */
 async function lookUpVersions(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  { tx, database, cache }: IngestContext,
   kind: 'version' | 'srcVersion',
   osId: number,
   parentIds: readonly number[],
@@ -357,20 +327,23 @@ async function lookUpVersions(
 ): Promise<void> {
   const todo = force ? [...parentIds] : parentIds.filter((id) => !cache.isLoaded(kind, osId, id));
   if (todo.length === 0) return;
-  const [table, parent] =
-    kind === 'version' ? ['package_versions', 'package_id'] : ['src_package_versions', 'src_package_id'];
+  const versions =
+    kind === 'version'
+      ? sqlNames(database.tables.packageVersions)
+      : sqlNames(database.tables.srcPackageVersions);
+  const parent = 'packageId' in versions ? versions.packageId : versions.srcPackageId;
   // By parent only: with `os_id = ?` in the WHERE, SQLite's planner picks the os_id index and reads
   // every version of the OS. A parent's versions on other OSes are few, and cached too.
-  for (const batch of batchRows(database.dialect, todo, 2)) {
-    const parents = inList(database.dialect, batch);
-    const rows = await database.dialect.selectRaw<{
+  for (const batch of batchRows(database.capabilities, todo, 2)) {
+    const parents = inList(database.capabilities, batch);
+    const rows = await tx.sql.select<{
       id: number;
       parent_id: number;
       os_id: number;
       version: string;
     }>(
-      tx,
-      `SELECT id, ${parent} AS parent_id, os_id, version FROM ${table} WHERE ${parent} IN (${parents.text})`,
+      `SELECT ${versions.id} AS id, ${parent} AS parent_id, ${versions.osId} AS os_id, ${versions.version} AS version
+       FROM ${versions.$table} WHERE ${parent} IN (${parents.text})`,
       parents.params,
     );
     for (const row of rows) cache.setVersion(kind, row.os_id, row.parent_id, row.version, row.id);

@@ -3,11 +3,10 @@
  * "Kubernetes reports").
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { batchRows } from '../db/dialect.ts';
-import type { Database } from '../db/open-database.ts';
-import { parseContainerCount } from '../domain/container-count.ts';
-import { isStorableText } from '../protocol/report.ts';
-import { runReport } from './report-runner.ts';
+import { batchRows } from '../../db/sql-runner.ts';
+import { parseContainerCount } from '../../domain/container-count.ts';
+import { isStorableText } from '../../protocol/report.ts';
+import type { Store } from '../store.ts';
 
 /** One namespace that could not be recorded. */
 export interface KubernetesError {
@@ -28,25 +27,26 @@ export interface KubernetesOutcome {
  * every other row of that cluster, in one transaction. Other clusters are untouched.
  */
 export function applyKubernetesReport(
-  database: Database,
+  store: Store,
   cluster: string,
   images: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
   now = new Date(),
 ): Promise<KubernetesOutcome> {
-  return runReport(database, `cluster:${cluster}`, async (tx) => {
+  const { database } = store;
+  return store.reports.run(`cluster:${cluster}`, async (tx) => {
     const { images: imageTable, kubernetesImages: k8s } = database.tables;
     const names = Object.keys(images);
     const ids = new Map<string, number>();
-    for (const batch of batchRows(database.dialect, names, 1)) {
-      const rows = await tx
+    for (const batch of batchRows(database.capabilities, names, 1)) {
+      const rows = await tx.db
         .select({ id: imageTable.id, name: imageTable.name })
         .from(imageTable)
         .where(inArray(imageTable.name, batch));
       for (const row of rows) ids.set(row.name, row.id);
     }
-    const existing = await database.dialect.selectRows<{ id: number; namespace: string; image_id: number }>(
-      tx,
-      sql`SELECT id, namespace, image_id FROM ${k8s} WHERE cluster = ${cluster}${database.dialect.forUpdate}`,
+    const existing = await tx.sql.selectSql<{ id: number; namespace: string; image_id: number }>(
+      sql`SELECT ${k8s.id} AS id, ${k8s.namespace} AS namespace, ${k8s.imageId} AS image_id FROM ${k8s}
+          WHERE ${k8s.cluster} = ${cluster}${database.spelling.forUpdate}`,
     );
 
     const outcome: KubernetesOutcome = { missing: [], errors: [] };
@@ -85,21 +85,15 @@ export function applyKubernetesReport(
           rows.push({ cluster, namespace, imageId, containers: parsed.count, created: now, modified: now });
       }
     }
-    for (const batch of batchRows(database.dialect, rows, 6)) {
-      await database.dialect.upsert(
-        tx,
-        k8s,
-        batch,
-        [k8s.cluster, k8s.namespace, k8s.imageId],
-        [k8s.containers, k8s.modified],
-      );
+    for (const batch of batchRows(database.capabilities, rows, 6)) {
+      await tx.upsert(k8s, batch, [k8s.cluster, k8s.namespace, k8s.imageId], [k8s.containers, k8s.modified]);
     }
     const kept = new Set(rows.map((row) => `${row.imageId}\u0000${row.namespace}`));
     const stale = existing
       .filter((row) => !kept.has(`${Number(row.image_id)}\u0000${row.namespace}`))
       .map((row) => Number(row.id));
-    for (const batch of batchRows(database.dialect, stale, 1)) {
-      await tx.delete(k8s).where(and(eq(k8s.cluster, cluster), inArray(k8s.id, batch)));
+    for (const batch of batchRows(database.capabilities, stale, 1)) {
+      await tx.db.delete(k8s).where(and(eq(k8s.cluster, cluster), inArray(k8s.id, batch)));
     }
     return outcome;
   });

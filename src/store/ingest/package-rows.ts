@@ -3,13 +3,15 @@
  * one batched upsert and one batched delete. Host and image package tables have the same shape.
  */
 import { sql } from 'drizzle-orm';
-import { batchRows, inList, insertRaw } from '../db/dialect.ts';
-import type { Database } from '../db/open-database.ts';
-import type { AppDb } from '../db/types.ts';
-import type { RecordedPackage, ReportDiff } from '../domain/report-diff.ts';
+import type { Database } from '../../db/open-database.ts';
+import { type SqlNames, sqlNames } from '../../db/sql-names.ts';
+import { batchRows, inList, insertRows } from '../../db/sql-runner.ts';
+import type { Tables } from '../../db/types.ts';
+import type { RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
+import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
-import { CountDeltas, countedOf, recordCountDeltas } from './package-count-deltas.ts';
+import type { IngestContext } from './ingest-context.ts';
 
 /** Which table holds the rows and which column names the owner. */
 export type PackageOwner = { kind: 'host' | 'image'; id: number };
@@ -19,11 +21,27 @@ export interface RecordedRow extends RecordedPackage {
   packageId: number;
 }
 
-/** Table and owner column names for raw SQL. */
-function rawNamesOf(owner: PackageOwner) {
-  return owner.kind === 'host'
-    ? { tableName: 'host_packages', ownerColumnName: 'host_id' }
-    : { tableName: 'image_packages', ownerColumnName: 'image_id' };
+/** The SQL names host_packages and image_packages share. */
+type PackageRowNames = Pick<
+  SqlNames<Tables['hostPackages']>,
+  | '$table'
+  | 'packageId'
+  | 'packageVersionId'
+  | 'upgradablePackageId'
+  | 'upgradableVersionId'
+  | 'upgradeType'
+  | 'created'
+  | 'modified'
+>;
+
+/** The owner's package table and owner column, by their SQL names. */
+function rowNamesOf(database: Database, owner: PackageOwner): { rows: PackageRowNames; ownerColumn: string } {
+  if (owner.kind === 'host') {
+    const rows = sqlNames(database.tables.hostPackages);
+    return { rows, ownerColumn: rows.hostId };
+  }
+  const rows = sqlNames(database.tables.imagePackages);
+  return { rows, ownerColumn: rows.imageId };
 }
 
 function tableOf(database: Database, owner: PackageOwner) {
@@ -40,28 +58,25 @@ function tableOf(database: Database, owner: PackageOwner) {
  * kind. With `packageIds`, only the rows of those packages (what a partial report can touch).
  */
 export async function loadRecordedRows(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   owner: PackageOwner,
   packageIds?: readonly number[],
 ): Promise<Map<string, RecordedRow>> {
-  const { dialect } = database;
-  const { tableName, ownerColumnName } = rawNamesOf(owner);
-  let text = `SELECT package_id, package_version_id, upgradable_version_id, upgrade_type
-              FROM ${tableName} WHERE ${ownerColumnName} = ?`;
+  const { rows: r, ownerColumn } = rowNamesOf(ctx.database, owner);
+  let text = `SELECT ${r.packageId}, ${r.packageVersionId}, ${r.upgradableVersionId}, ${r.upgradeType}
+              FROM ${r.$table} WHERE ${ownerColumn} = ?`;
   const params: unknown[] = [owner.id];
   if (packageIds) {
     if (packageIds.length === 0) return new Map();
-    const list = inList(dialect, packageIds);
-    text += ` AND package_id IN (${list.text})`;
+    const list = inList(ctx.database.capabilities, packageIds);
+    text += ` AND ${r.packageId} IN (${list.text})`;
     params.push(...list.params);
   }
-  const rows = (await dialect.selectValuesRaw(tx, text, params)) as IdRow[];
-  const byName = namedRows(cache, rows);
+  const rows = (await ctx.tx.sql.selectValues(text, params)) as IdRow[];
+  const byName = namedRows(ctx.cache, rows);
   if (byName) return byName;
-  await learnCatalogIds(tx, database, cache, rows);
-  return namedRows(cache, rows) ?? new Map();
+  await learnCatalogIds(ctx, rows);
+  return namedRows(ctx.cache, rows) ?? new Map();
 }
 
 /** package_id, package_version_id, upgradable_version_id, upgrade_type (arrays: no object per row). */
@@ -84,9 +99,7 @@ function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, Rec
 
 /** Puts into the cache the package names and version strings of `rows` that it does not know yet. */
 async function learnCatalogIds(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  { tx, database, cache }: IngestContext,
   rows: readonly IdRow[],
 ): Promise<void> {
   const names = new Set<number>();
@@ -97,21 +110,22 @@ async function learnCatalogIds(
     if (cache.versionText(row[1]) === undefined) versions.add(row[1]);
     if (upgradeId !== null && cache.versionText(upgradeId) === undefined) versions.add(upgradeId);
   }
-  const { dialect } = database;
-  for (const batch of batchRows(dialect, [...names], 2)) {
-    const list = inList(dialect, batch);
-    const found = await dialect.selectRaw<{ id: number; name: string }>(
-      tx,
-      `SELECT id, name FROM packages WHERE id IN (${list.text})`,
+  const { capabilities } = database;
+  const p = sqlNames(database.tables.packages);
+  for (const batch of batchRows(capabilities, [...names], 2)) {
+    const list = inList(capabilities, batch);
+    const found = await tx.sql.select<{ id: number; name: string }>(
+      `SELECT ${p.id} AS id, ${p.name} AS name FROM ${p.$table} WHERE ${p.id} IN (${list.text})`,
       list.params,
     );
     for (const row of found) cache.set('package', row.name, row.id);
   }
-  for (const batch of batchRows(dialect, [...versions], 2)) {
-    const list = inList(dialect, batch);
-    const found = await dialect.selectRaw<{ id: number; package_id: number; os_id: number; version: string }>(
-      tx,
-      `SELECT id, package_id, os_id, version FROM package_versions WHERE id IN (${list.text})`,
+  const v = sqlNames(database.tables.packageVersions);
+  for (const batch of batchRows(capabilities, [...versions], 2)) {
+    const list = inList(capabilities, batch);
+    const found = await tx.sql.select<{ id: number; package_id: number; os_id: number; version: string }>(
+      `SELECT ${v.id} AS id, ${v.packageId} AS package_id, ${v.osId} AS os_id, ${v.version} AS version
+       FROM ${v.$table} WHERE ${v.id} IN (${list.text})`,
       list.params,
     );
     for (const row of found) cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
@@ -120,28 +134,26 @@ async function learnCatalogIds(
 
 /** Adds the source names of the recorded versions (needed to move the rows to another OS). */
 export async function loadRecordedSources(
-  tx: AppDb,
-  database: Database,
+  { tx, database }: IngestContext,
   owner: PackageOwner,
   recorded: Map<string, RecordedRow>,
 ): Promise<void> {
   const { table, ownerColumn } = tableOf(database, owner);
   const { packages, packageVersions, srcPackageVersions, srcPackages } = database.tables;
-  const rows = await database.dialect.selectRows<{
+  const rows = await tx.sql.selectSql<{
     name: string;
     source: string;
     upgrade_source: string | null;
   }>(
-    tx,
     sql`SELECT p.name, s.name AS source, us.name AS upgrade_source
         FROM ${table} r
-        JOIN ${packages} p ON p.id = r.package_id
-        JOIN ${packageVersions} v ON v.id = r.package_version_id
-        JOIN ${srcPackageVersions} sv ON sv.id = v.src_package_version_id
-        JOIN ${srcPackages} s ON s.id = sv.src_package_id
-        LEFT JOIN ${packageVersions} u ON u.id = r.upgradable_version_id
-        LEFT JOIN ${srcPackageVersions} usv ON usv.id = u.src_package_version_id
-        LEFT JOIN ${srcPackages} us ON us.id = usv.src_package_id
+        JOIN ${packages} p ON p.id = r.${sql.identifier(table.packageId.name)}
+        JOIN ${packageVersions} v ON v.id = r.${sql.identifier(table.packageVersionId.name)}
+        JOIN ${srcPackageVersions} sv ON sv.id = v.${sql.identifier(packageVersions.srcPackageVersionId.name)}
+        JOIN ${srcPackages} s ON s.id = sv.${sql.identifier(srcPackageVersions.srcPackageId.name)}
+        LEFT JOIN ${packageVersions} u ON u.id = r.${sql.identifier(table.upgradableVersionId.name)}
+        LEFT JOIN ${srcPackageVersions} usv ON usv.id = u.${sql.identifier(packageVersions.srcPackageVersionId.name)}
+        LEFT JOIN ${srcPackages} us ON us.id = usv.${sql.identifier(srcPackageVersions.srcPackageId.name)}
         WHERE r.${sql.identifier(ownerColumn.name)} = ${owner.id}`,
   );
   for (const row of rows) {
@@ -154,34 +166,32 @@ export async function loadRecordedSources(
 
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and
- * records what changed in the packages' counts (./package-count-deltas.ts).
+ * records what changed in the packages' counts (../counts/package-count-deltas.ts).
  */
 export async function writePackageDiff(
-  tx: AppDb,
-  database: Database,
-  cache: CatalogScope,
+  ctx: IngestContext,
   owner: PackageOwner,
   osId: number,
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
-  now: Date,
 ): Promise<void> {
+  const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({ ...item, source: item.source }));
   for (const row of diff.writes) {
     requests.push({ name: row.name, version: row.version, source: row.source });
     if (row.upgrade)
       requests.push({ name: row.name, version: row.upgrade.version, source: row.upgrade.source });
   }
-  const ids = await resolveVersions(tx, database, cache, osId, requests, now);
+  const ids = await resolveVersions(ctx, osId, requests);
   const idOf = (name: string, version: string): ResolvedVersion => {
     const id = ids.get(requestKey(name, version));
     if (!id) throw new Error(`Version ${name} ${version} was not resolved`);
     return id;
   };
 
-  const { dialect } = database;
-  const { tableName, ownerColumnName } = rawNamesOf(owner);
-  const stamp = dialect.timestampParam(now);
+  const { capabilities, spelling } = database;
+  const { rows: r, ownerColumn } = rowNamesOf(database, owner);
+  const stamp = spelling.timestampParam(ctx.now);
   const deltas = new CountDeltas();
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
@@ -202,18 +212,34 @@ export async function writePackageDiff(
   });
   // Same order everywhere, so that concurrent writers take row locks in one order.
   upserts.sort((a, b) => (a[1] as number) - (b[1] as number));
-  const columns = [ownerColumnName, ...PACKAGE_ROW_COLUMNS];
-  const upsert = dialect.upsertClause([ownerColumnName, 'package_id'], PACKAGE_ROW_UPDATES);
-  await insertRaw(dialect, tx, tableName, columns, upserts, upsert);
+  // In the order of the values above.
+  const columns = [
+    ownerColumn,
+    r.packageId,
+    r.packageVersionId,
+    r.upgradablePackageId,
+    r.upgradableVersionId,
+    r.upgradeType,
+    r.created,
+    r.modified,
+  ];
+  const updated = [
+    r.packageVersionId,
+    r.upgradablePackageId,
+    r.upgradableVersionId,
+    r.upgradeType,
+    r.modified,
+  ];
+  const upsert = spelling.upsertClause([ownerColumn, r.packageId], updated);
+  await insertRows(tx.sql, capabilities, r.$table, columns, upserts, upsert);
 
   const removedIds = diff.removals
     .map((name) => recorded.get(name)?.packageId)
     .filter((id) => id !== undefined);
-  for (const batch of batchRows(dialect, removedIds, 2)) {
-    const list = inList(dialect, batch);
-    await dialect.runRaw(
-      tx,
-      `DELETE FROM ${tableName} WHERE ${ownerColumnName} = ? AND package_id IN (${list.text})`,
+  for (const batch of batchRows(capabilities, removedIds, 2)) {
+    const list = inList(capabilities, batch);
+    await tx.sql.run(
+      `DELETE FROM ${r.$table} WHERE ${ownerColumn} = ? AND ${r.packageId} IN (${list.text})`,
       [owner.id, ...list.params],
     );
   }
@@ -221,22 +247,5 @@ export async function writePackageDiff(
     const before = recorded.get(name);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
-  await recordCountDeltas(tx, database, deltas);
+  await ctx.counts.record(tx, deltas);
 }
-
-const PACKAGE_ROW_COLUMNS = [
-  'package_id',
-  'package_version_id',
-  'upgradable_package_id',
-  'upgradable_version_id',
-  'upgrade_type',
-  'created',
-  'modified',
-];
-const PACKAGE_ROW_UPDATES = [
-  'package_version_id',
-  'upgradable_package_id',
-  'upgradable_version_id',
-  'upgrade_type',
-  'modified',
-];

@@ -3,7 +3,8 @@
  * database so that every server instance enforces the same limits.
  */
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
+import type { Database } from '../../db/open-database.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 
 /** How many failures each subject had since `since`; subjects without failures map to 0. One query. */
 export async function countFailuresSince(
@@ -33,17 +34,16 @@ export async function recordFailures(
   now = new Date(),
 ): Promise<number[]> {
   if (subjects.length === 0) return [];
-  const { dialect } = database;
-  const created = dialect.timestampParam(now);
+  const f = sqlNames(database.tables.loginFailures);
+  const created = database.spelling.timestampParam(now);
   return database.transaction(async (tx) => {
     const ids: number[] = [];
     for (const subject of subjects) {
       ids.push(
-        await dialect.insertRawReturningId(
-          tx,
-          'INSERT INTO login_failures (subject, created) VALUES (?, ?)',
-          [subject, created],
-        ),
+        await tx.sql.insertReturningId(`INSERT INTO ${f.$table} (${f.subject}, ${f.created}) VALUES (?, ?)`, [
+          subject,
+          created,
+        ]),
       );
     }
     return ids;
@@ -55,7 +55,7 @@ export async function deleteFailures(database: Database, ids: number[]): Promise
   const { loginFailures } = database.tables;
   if (ids.length === 0) return;
   await database.transaction(async (tx) => {
-    await tx.delete(loginFailures).where(inArray(loginFailures.id, ids));
+    await tx.db.delete(loginFailures).where(inArray(loginFailures.id, ids));
   });
 }
 
@@ -63,7 +63,7 @@ export async function deleteFailures(database: Database, ids: number[]): Promise
 export async function clearFailures(database: Database, subject: string): Promise<void> {
   const { loginFailures } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.delete(loginFailures).where(eq(loginFailures.subject, subject));
+    await tx.db.delete(loginFailures).where(eq(loginFailures.subject, subject));
   });
 }
 
@@ -71,6 +71,6 @@ export async function clearFailures(database: Database, subject: string): Promis
 export async function purgeFailuresBefore(database: Database, before: Date): Promise<void> {
   const { loginFailures } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.delete(loginFailures).where(lt(loginFailures.created, before));
+    await tx.db.delete(loginFailures).where(lt(loginFailures.created, before));
   });
 }

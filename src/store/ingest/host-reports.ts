@@ -1,13 +1,14 @@
 /** Host reports and host deletion (docs/protocol.md, "Host reports" and "Host deletion"). */
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
-import type { ReportDiff } from '../domain/report-diff.ts';
-import { type HostReport, isStorableText } from '../protocol/report.ts';
+import { sqlNames } from '../../db/sql-names.ts';
+import type { ReportDiff } from '../../domain/report-diff.ts';
+import { type HostReport, isStorableText } from '../../protocol/report.ts';
+import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import type { Store } from '../store.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
-import { lockOwnerRow } from './owner-rows.ts';
-import { subtractOwnerRows } from './package-count-deltas.ts';
+import type { IngestContext } from './ingest-context.ts';
+import { lockOwnerRow, updateOwnerRow } from './owner-rows.ts';
 import { applyPackageLists } from './package-report.ts';
-import { runReport } from './report-runner.ts';
 
 /** What a report changed, for the log line. */
 export interface ReportOutcome {
@@ -31,36 +32,19 @@ export interface ReportOptions {
  * counters. Throws InvalidOsNameError / InvalidReportError (nothing written) for input to fix.
  */
 export function applyHostReport(
-  database: Database,
+  store: Store,
   report: HostReport,
   { now = new Date(), maxPackages }: ReportOptions = {},
 ): Promise<ReportOutcome> {
   const name = report.hostname;
-  return runReport(database, `host:${name}`, async (tx, cache) => {
-    const osId = await resolveOs(tx, database, cache, report.os);
-    const kernelId = await resolveKernel(tx, database, cache, osId, report.running_kernel, now);
-    const host = await lockOwnerRow(tx, database, 'host', name, {
-      osId,
-      kernelId,
-      created: now,
-      modified: now,
-    });
-    const lists = { kind: 'host', owner: host, osId, report, now, maxPackages } as const;
-    const { diff, counts } = await applyPackageLists(tx, database, cache, lists);
-    await database.dialect.runRaw(
-      tx,
-      `UPDATE hosts SET os_id = ?, kernel_id = ?, package_count = ?, upgrade_count = ?, security_count = ?,
-       modified = ? WHERE id = ?`,
-      [
-        osId,
-        kernelId,
-        counts.packages,
-        counts.upgrades,
-        counts.security,
-        database.dialect.timestampParam(now),
-        host.id,
-      ],
-    );
+  return store.reports.run(`host:${name}`, async (tx, cache) => {
+    const ctx: IngestContext = { tx, database: store.database, cache, counts: store.counts, now };
+    const osId = await resolveOs(ctx, report.os);
+    const kernelId = await resolveKernel(ctx, osId, report.running_kernel);
+    const host = await lockOwnerRow(ctx, 'host', name, { osId, kernelId });
+    const lists = { kind: 'host', owner: host, osId, report, maxPackages } as const;
+    const { diff, counts } = await applyPackageLists(ctx, lists);
+    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts });
     return summarize(diff, counts);
   });
 }
@@ -69,20 +53,21 @@ export function applyHostReport(
  * Deletes a host and its package rows, taking them off the packages' counts first (its kernel stays
  * until GC); false if there is no such host.
  */
-export async function deleteHost(database: Database, name: string): Promise<boolean> {
+export async function deleteHost(store: Store, name: string): Promise<boolean> {
   // No host has such a name (reports refuse it), and on MariaDB 'h1 ' would select host 'h1'.
   if (!isStorableText(name)) return false;
-  return runReport(database, `host:${name}`, async (tx) => {
+  const { database } = store;
+  return store.reports.run(`host:${name}`, async (tx) => {
     const { hosts } = database.tables;
-    const [host] = await database.dialect.selectRaw<{ id: number }>(
-      tx,
-      `SELECT id FROM hosts WHERE name = ?${database.dialect.forUpdateClause}`,
+    const h = sqlNames(hosts);
+    const [host] = await tx.sql.select<{ id: number }>(
+      `SELECT ${h.id} AS id FROM ${h.$table} WHERE ${h.name} = ?${database.spelling.forUpdateClause}`,
       [name],
     );
     if (!host) return false;
-    await subtractOwnerRows(tx, database, 'host', [Number(host.id)]);
-    const deleted = await tx.delete(hosts).where(eq(hosts.id, Number(host.id)));
-    return database.dialect.affectedRows(deleted) > 0;
+    await subtractOwnerRows(tx, database, store.counts, 'host', [Number(host.id)]);
+    await tx.db.delete(hosts).where(eq(hosts.id, Number(host.id)));
+    return true;
   });
 }
 

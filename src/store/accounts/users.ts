@@ -1,7 +1,6 @@
 /** The users aggregate: accounts for people (local passwords or CAS), as the web and the CLI use them. */
 import { and, asc, count, eq, ne, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
-import type { AppDb } from '../db/types.ts';
+import type { Database, Transaction } from '../../db/open-database.ts';
 
 /** An account as sign-in needs it, with its password hash. */
 export interface UserRecord {
@@ -94,16 +93,22 @@ export async function countUsers(database: Database): Promise<number> {
 export function createUser(database: Database, user: NewUser, now = new Date()): Promise<number> {
   const { users } = database.tables;
   return database.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.username, user.username));
+    const [existing] = await tx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, user.username));
     if (existing) throw new UserExistsError(user.username);
-    await tx.insert(users).values({
+    await tx.db.insert(users).values({
       username: user.username,
       passwordHash: user.passwordHash,
       isSuperuser: user.isSuperuser ?? false,
       isActive: true,
       created: now,
     });
-    const [created] = await tx.select({ id: users.id }).from(users).where(eq(users.username, user.username));
+    const [created] = await tx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, user.username));
     if (!created) throw new Error(`The user '${user.username}' vanished while being created`);
     return created.id;
   });
@@ -121,7 +126,7 @@ export async function createUserIfAbsent(
 ): Promise<boolean> {
   const { users } = database.tables;
   await database.transaction(async (tx) => {
-    await database.dialect.insertIgnore(tx, users, [
+    await tx.insertIgnore(users, [
       {
         username: user.username,
         passwordHash: user.passwordHash,
@@ -147,9 +152,9 @@ export function setUserPassword(
 ): Promise<boolean> {
   const { users } = database.tables;
   return database.transaction(async (tx) => {
-    const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+    const [row] = await tx.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
     if (!row) return false;
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await tx.db.update(users).set({ passwordHash }).where(eq(users.id, userId));
     await deleteSessionsOf(database, tx, userId, keepSessionId);
     return true;
   });
@@ -159,9 +164,9 @@ export function setUserPassword(
 export function setUserActive(database: Database, userId: number, active: boolean): Promise<boolean> {
   const { users } = database.tables;
   return database.transaction(async (tx) => {
-    const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+    const [row] = await tx.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
     if (!row) return false;
-    await tx.update(users).set({ isActive: active }).where(eq(users.id, userId));
+    await tx.db.update(users).set({ isActive: active }).where(eq(users.id, userId));
     if (!active) await deleteSessionsOf(database, tx, userId);
     return true;
   });
@@ -171,11 +176,11 @@ export function setUserActive(database: Database, userId: number, active: boolea
 export function deleteUserByName(database: Database, username: string): Promise<boolean> {
   const { users } = database.tables;
   return database.transaction(async (tx) => {
-    const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username));
+    const [row] = await tx.db.select({ id: users.id }).from(users).where(eq(users.username, username));
     if (!row) return false;
     // Explicit, although the foreign key cascades, so the outcome never depends on FK enforcement.
     await deleteSessionsOf(database, tx, row.id);
-    await tx.delete(users).where(eq(users.id, row.id));
+    await tx.db.delete(users).where(eq(users.id, row.id));
     return true;
   });
 }
@@ -184,19 +189,19 @@ export function deleteUserByName(database: Database, username: string): Promise<
 export async function recordLogin(database: Database, userId: number, now = new Date()): Promise<void> {
   const { users } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.update(users).set({ lastLogin: now }).where(eq(users.id, userId));
+    await tx.db.update(users).set({ lastLogin: now }).where(eq(users.id, userId));
   });
 }
 
 async function deleteSessionsOf(
   database: Database,
-  tx: AppDb,
+  tx: Transaction,
   userId: number,
   keepSessionId?: number,
 ): Promise<void> {
   const { sessions } = database.tables;
   const ofUser = eq(sessions.userId, userId);
-  await tx
+  await tx.db
     .delete(sessions)
     .where(keepSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, keepSessionId)));
 }

@@ -1,6 +1,6 @@
 /** CAS service tickets already presented, so that a replayed ticket is refused on every instance. */
 import { eq, lt } from 'drizzle-orm';
-import type { Database } from '../db/open-database.ts';
+import type { Database } from '../../db/open-database.ts';
 
 /**
  * Records a ticket (by hash) as used and answers true, or answers false when it was used before.
@@ -19,7 +19,7 @@ export async function claimTicket(
   if (seen) return false;
   try {
     await database.transaction(async (tx) => {
-      await tx.insert(usedTickets).values({ ticketHash, created: now });
+      await tx.db.insert(usedTickets).values({ ticketHash, created: now });
     });
     return true;
   } catch (error) {
@@ -36,6 +36,6 @@ export async function claimTicket(
 export async function purgeTicketsBefore(database: Database, before: Date): Promise<void> {
   const { usedTickets } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.delete(usedTickets).where(lt(usedTickets.created, before));
+    await tx.db.delete(usedTickets).where(lt(usedTickets.created, before));
   });
 }

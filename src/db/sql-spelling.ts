@@ -1,0 +1,100 @@
+/**
+ * How each database spells the SQL clauses that differ: pure text and `sql` fragments, no I/O.
+ * Row locks, join order and index hints, string aggregation, case-insensitive matching, upsert and
+ * insert-ignore suffixes of raw INSERTs, and timestamps as bound parameters.
+ */
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+import type { DialectName } from './types.ts';
+
+export interface SqlSpelling {
+  readonly name: DialectName;
+  /**
+   * Appended to a SELECT that must lock the rows it reads until the transaction ends: `FOR UPDATE`
+   * on MySQL; nothing on SQLite, whose write transaction already holds the database's only write lock.
+   */
+  readonly forUpdate: SQL;
+  /** `forUpdate` as raw SQL text. */
+  readonly forUpdateClause: string;
+  /**
+   * An inner join operator that keeps the tables in the written order (`a <joinInOrder> b ON …`
+   * reads `a` first): `STRAIGHT_JOIN` on MySQL, `CROSS JOIN` on SQLite. For plans the planners'
+   * estimates miss, such as walking an index in order and stopping after a page.
+   */
+  readonly joinInOrder: SQL;
+  /**
+   * Written after a table's alias: read it through `index` (`FORCE INDEX` on MySQL, `INDEXED BY` on
+   * SQLite). For joins whose plan must not depend on statistics (stale right after a bulk load).
+   */
+  forceIndex(index: string): SQL;
+  /** `GROUP_CONCAT(DISTINCT expr ORDER BY expr SEPARATOR sep)` in the dialect's spelling. */
+  groupConcatDistinct(expr: SQL | AnyColumn, separator: string): SQL<string | null>;
+  /** `column` contains `text`, ignoring case, with LIKE wildcards in `text` taken literally. */
+  containsIgnoringCase(column: SQL | AnyColumn, text: string): SQL;
+  /** A timestamp as a bound parameter of raw SQL (milliseconds on SQLite, a Date on MySQL). */
+  timestampParam(date: Date): unknown;
+  /** Suffix of a raw INSERT that updates `update` when a row hits the unique key `target`. */
+  upsertClause(target: readonly string[], update: readonly string[]): string;
+  /**
+   * Suffix of a raw INSERT that, when a row hits the unique key `target`, adds the inserted values
+   * of `columns` to the existing ones (counts moved by deltas).
+   */
+  addClause(target: readonly string[], columns: readonly string[]): string;
+  /**
+   * Suffix of a raw INSERT that skips rows hitting a unique key. On MySQL a no-op update, not
+   * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
+   */
+  readonly ignoreClause: string;
+}
+
+/** Escapes LIKE wildcards so that user text matches literally (with `ESCAPE '!'`). */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
+}
+
+function containsIgnoringCase(column: SQL | AnyColumn, text: string): SQL {
+  // MySQL's identifier columns are utf8mb4_bin (case-sensitive): both compare lower-cased copies.
+  return sql`lower(${column}) LIKE ${likePattern(text)} ESCAPE '!'`;
+}
+
+export const sqliteSpelling: SqlSpelling = {
+  name: 'sqlite',
+  forUpdate: sql``,
+  forUpdateClause: '',
+  joinInOrder: sql.raw('CROSS JOIN'),
+  forceIndex: (index) => sql.raw(`INDEXED BY ${index}`),
+  groupConcatDistinct(expr, separator) {
+    // SQLite's DISTINCT aggregate takes one argument; the default separator is ','.
+    return sql<string | null>`replace(group_concat(DISTINCT ${expr}), ',', ${separator})`;
+  },
+  containsIgnoringCase,
+  timestampParam: (date) => date.getTime(),
+  upsertClause(target, update) {
+    const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
+    return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
+  },
+  addClause(target, columns) {
+    const set = columns.map((column) => `${column} = ${column} + excluded.${column}`).join(', ');
+    return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
+  },
+  ignoreClause: ' ON CONFLICT DO NOTHING',
+};
+
+export const mysqlSpelling: SqlSpelling = {
+  name: 'mysql',
+  forUpdate: sql` FOR UPDATE`,
+  forUpdateClause: ' FOR UPDATE',
+  joinInOrder: sql.raw('STRAIGHT_JOIN'),
+  forceIndex: (index) => sql.raw(`FORCE INDEX (${index})`),
+  groupConcatDistinct(expr, separator) {
+    return sql<string | null>`group_concat(DISTINCT ${expr} ORDER BY ${expr} SEPARATOR ${separator})`;
+  },
+  containsIgnoringCase,
+  timestampParam: (date) => date,
+  upsertClause(_target, update) {
+    return ` ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`;
+  },
+  addClause(_target, columns) {
+    return ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = ${column} + VALUES(${column})`).join(', ')}`;
+  },
+  ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
+};

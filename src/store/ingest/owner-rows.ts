@@ -1,0 +1,93 @@
+/** The host or image row a report writes: locked first, so that reports for it serialize everywhere, and updated last. */
+import { sqlNames } from '../../db/sql-names.ts';
+import type { Tables } from '../../db/types.ts';
+import type { ReportDiff } from '../../domain/report-diff.ts';
+import type { IngestContext } from './ingest-context.ts';
+import { TransientConflictError } from './report-errors.ts';
+
+export type OwnerKind = 'host' | 'image';
+
+/** The locked row: its id, the OS it was recorded with and its package counters. */
+export interface LockedOwner {
+  id: number;
+  osId: number;
+  counts: ReportDiff['totals'];
+}
+
+/** The columns hosts and images share, by their SQL names (hosts also have a kernel). */
+function ownerNamesOf({ database }: IngestContext, kind: OwnerKind) {
+  const table: Tables['hosts'] | Tables['images'] =
+    kind === 'host' ? database.tables.hosts : database.tables.images;
+  const names = sqlNames(database.tables.images);
+  return { table, names: kind === 'host' ? sqlNames(database.tables.hosts) : names };
+}
+
+/**
+ * Locks the host or image `name` until the transaction ends, creating it first if needed (on
+ * `osId`, the caller then updates it). On MySQL the row lock makes a second report for the same
+ * name, on any server instance, wait for this one to commit.
+ */
+export async function lockOwnerRow(
+  ctx: IngestContext,
+  kind: OwnerKind,
+  name: string,
+  initial: { osId: number; kernelId?: number },
+): Promise<LockedOwner> {
+  const { tx, database, now } = ctx;
+  const { table, names: o } = ownerNamesOf(ctx, kind);
+  const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${o.packageCount} AS package_count,
+                       ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count
+                FROM ${o.$table} WHERE ${o.name} = ?${database.spelling.forUpdateClause}`;
+  const select = async () =>
+    (
+      await tx.sql.select<{
+        id: number;
+        os_id: number;
+        package_count: number;
+        upgrade_count: number;
+        security_count: number;
+      }>(text, [name])
+    )[0];
+  let row = await select();
+  if (!row) {
+    await tx.insertIgnore(table, [{ name, ...initial, created: now, modified: now }]);
+    row = await select();
+  }
+  if (!row) throw new TransientConflictError(`${kind} '${name}' vanished while being created`);
+  return {
+    id: Number(row.id),
+    osId: Number(row.os_id),
+    counts: {
+      packages: Number(row.package_count),
+      upgrades: Number(row.upgrade_count),
+      security: Number(row.security_count),
+    },
+  };
+}
+
+/** Writes the owner's OS (and a host's kernel), its counters after the report, and the report's time. */
+export async function updateOwnerRow(
+  ctx: IngestContext,
+  kind: OwnerKind,
+  id: number,
+  fields: { osId: number; kernelId?: number; counts: ReportDiff['totals'] },
+): Promise<void> {
+  const { tx, database, now } = ctx;
+  const { names: o } = ownerNamesOf(ctx, kind);
+  const set = [o.osId, o.packageCount, o.upgradeCount, o.securityCount, o.modified];
+  const values: unknown[] = [
+    fields.osId,
+    fields.counts.packages,
+    fields.counts.upgrades,
+    fields.counts.security,
+    database.spelling.timestampParam(now),
+  ];
+  if (kind === 'host' && fields.kernelId !== undefined) {
+    set.push(sqlNames(database.tables.hosts).kernelId);
+    values.push(fields.kernelId);
+  }
+  await tx.sql.run(
+    `UPDATE ${o.$table} SET ${set.map((column) => `${column} = ?`).join(', ')} WHERE ${o.id} = ?`,
+    [...values, id],
+  );
+}
