@@ -4,6 +4,7 @@
  * and to delete.
  * Versions are plain strings here; the store turns them into ids.
  */
+import { SECURITY_UPGRADE } from '../protocol/report.ts';
 
 /** A host (or image) package row as recorded, by version strings. */
 export interface RecordedPackage {
@@ -67,9 +68,6 @@ export interface ReportDiff {
   /** Totals after the report, for the host/image counters. */
   totals: { packages: number; upgrades: number; security: number };
 }
-
-/** The upgrade type that marks a security upgrade. */
-export const SECURITY_UPGRADE = 'security';
 
 interface WorkingRow extends DesiredPackage {
   /** Created in this report from an upgradable item: a later duplicate item replaces it whole. */

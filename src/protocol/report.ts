@@ -4,6 +4,9 @@
  */
 import * as v from 'valibot';
 
+/** The `type` of an upgrade that fixes a security issue (from a `-security` suite); any other type is a plain upgrade. */
+export const SECURITY_UPGRADE = 'security';
+
 /** Upstream varchar sizes: longer values are refused with 400 instead of failing in the database. */
 export const MAX_NAME_LENGTH = 255;
 export const MAX_OS_LENGTH = 32;

@@ -4,6 +4,7 @@
  */
 import { describeFileError } from '../../lib/describe-file-error.ts';
 import type { InstalledItem, UpgradableItem } from '../../protocol/report.ts';
+import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { AgentError } from '../errors.ts';
 import type { AgentLogger } from '../log.ts';
 import { findSource, lookUpSources } from './apt-cache-sources.ts';
@@ -85,7 +86,7 @@ export async function collectPackages(
         version_to: upgrade.candidateVersion,
         // APT not knowing the candidate is unexpected; the installed version's source is the best guess.
         source: findSource(candidateSources, query) ?? installedByName.get(upgrade.name)!.source!,
-        type: upgrade.releases.some(isSecurityRelease) ? 'security' : '',
+        type: upgrade.releases.some(isSecurityRelease) ? SECURITY_UPGRADE : '',
       };
     })
     .sort(byName);

@@ -7,7 +7,7 @@
 import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList } from '../../db/sql-runner.ts';
-import { SECURITY_UPGRADE } from '../../domain/report-diff.ts';
+import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import type { PackageCountWriter } from './package-count-writer.ts';
 
 /** What a package row contributes to its package's counts. */

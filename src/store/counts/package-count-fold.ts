@@ -14,8 +14,8 @@
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
-import { SECURITY_UPGRADE } from '../../domain/report-diff.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { CountDeltas, countsOf, type PackageCountRow } from './package-count-deltas.ts';
 import { addToPackageCounts } from './package-count-writer.ts';
 

@@ -9,6 +9,7 @@ import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
+import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { keysetPages, type SortKey, slices } from './keyset.ts';
 import {
   containsIgnoringCase,
@@ -89,7 +90,7 @@ async function sortInventoryPackages(
       (!options.q || containsIgnoringCase(row.packageName, options.q)) &&
       (options.filter === 'all' ||
         (row.upgradableVersion !== null &&
-          (options.filter === 'upgradable' || row.upgradeType === 'security'))),
+          (options.filter === 'upgradable' || row.upgradeType === SECURITY_UPGRADE))),
   );
   const compare = comparators[options.sort];
   return sortYielding(

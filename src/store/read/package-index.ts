@@ -21,6 +21,7 @@ import { asc, between, count, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { keysetPages, type SortKey } from './keyset.ts';
 import { readPackageCounts } from './package-counts.ts';
+import { isSecurityUpgrade } from './security-upgrade.ts';
 
 /** One package with the counts the list sorts by. */
 export interface PackageIndexEntry {
@@ -106,7 +107,7 @@ export async function buildHostUpgradeSummary(database: Database): Promise<HostU
     securityVersions: 0,
   };
   const hp = t.hostPackages;
-  const isSecurity = sql`${hp.upgradeType} = 'security'`;
+  const isSecurity = isSecurityUpgrade(hp.upgradeType);
   for (let start = 0; start < packages.length; start += CHUNK) {
     const first = packages[start]!.id;
     const last = packages[Math.min(start + CHUNK, packages.length) - 1]!.id;

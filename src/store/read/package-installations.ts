@@ -21,6 +21,7 @@ import { compareBinary } from '../../lib/compare-binary.ts';
 import type { Store } from '../store.ts';
 import { keysetPages, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
+import { isSecurityUpgrade } from './security-upgrade.ts';
 
 export const INSTALLATION_SORTS = ['default', 'name'] as const;
 export type InstallationSort = (typeof INSTALLATION_SORTS)[number];
@@ -335,7 +336,7 @@ function countPairsOnIndexes(
         pairs.push({
           kind,
           versionId: version.id,
-          where: sql`${installed} AND x.upgradable_package_id = ${packageId} AND x.upgrade_type = 'security'`,
+          where: sql`${installed} AND x.upgradable_package_id = ${packageId} AND ${isSecurityUpgrade(sql`x.upgrade_type`)}`,
         });
       else
         for (const candidate of candidates)
@@ -538,7 +539,7 @@ function conditions(context: Context, versionId: number | null): SQL {
   if (versionId !== null) parts.push(sql`x.package_version_id = ${versionId}`);
   if (options.filter !== 'all') parts.push(sql`x.upgradable_package_id = ${packageId}`);
   else if (versionId === null) parts.push(sql`x.package_id = ${packageId}`);
-  if (options.filter === 'security') parts.push(sql`x.upgrade_type = 'security'`);
+  if (options.filter === 'security') parts.push(isSecurityUpgrade(sql`x.upgrade_type`));
   if (options.q) parts.push(database.spelling.containsIgnoringCase(sql`o.name`, options.q));
   return sql.join(parts, sql` AND `);
 }

@@ -8,6 +8,7 @@ import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
+import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import type { Store } from '../store.ts';
 import { indexBound, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
 import {
@@ -260,7 +261,7 @@ async function countVersionRows(
 ) {
   const { db } = database;
   const candidate = sql<number>`${table.upgradableVersionId}`.mapWith(Number);
-  const isSecurity = and(eq(table.upgradablePackageId, packageId), eq(table.upgradeType, 'security'));
+  const isSecurity = and(eq(table.upgradablePackageId, packageId), eq(table.upgradeType, SECURITY_UPGRADE));
   const [installed, upgrades, totals] = await Promise.all([
     db
       .select({ id: table.packageVersionId, n: count() })
