@@ -1,8 +1,17 @@
 /**
  * Rows added on top of the reference fixture, for paging, escaping and encoding tests, with the
- * packages' count deltas that ingest would append for them.
+ * packages' count deltas that ingest would record for them (through the database's count writer).
  */
-import type { Database } from '../../src/db/open-database.ts';
+import type { Database, Transaction } from '../../src/db/open-database.ts';
+import { CountDeltas, type CountTriple } from '../../src/store/counts/package-count-deltas.ts';
+import { createPackageCountWriter } from '../../src/store/counts/package-count-writer.ts';
+
+/** Records `counts` for package `packageId` as ingest would. */
+async function recordCounts(tx: Transaction, database: Database, packageId: number, counts: CountTriple) {
+  const deltas = new CountDeltas();
+  deltas.addCounts(packageId, counts);
+  await createPackageCountWriter(database).record(tx, deltas);
+}
 
 const STAMP = new Date('2024-01-02T03:04:05.000Z');
 
@@ -38,9 +47,7 @@ export async function addFleetHosts(database: Database, count: number): Promise<
       })),
     );
     const upgrades = hosts.filter((_, index) => index % 3 === 0).length;
-    await tx.db
-      .insert(t.packageCountDeltas)
-      .values({ packageId: 2, installed: count, upgrades, security: upgrades });
+    await recordCounts(tx, database, 2, { installed: count, upgrades, security: upgrades });
   });
 }
 
@@ -74,9 +81,7 @@ export async function addPackageOnHost1(
       created: STAMP,
       modified: STAMP,
     });
-    await tx.db
-      .insert(t.packageCountDeltas)
-      .values({ packageId: id, installed: 1, upgrades: 0, security: 0 });
+    await recordCounts(tx, database, id, { installed: 1, upgrades: 0, security: 0 });
   });
   return id;
 }

@@ -226,7 +226,7 @@ for (const kind of DIALECTS) {
         try {
           await applyHostReport(t.store, randomReport(createRandom(41), 'timer.example.com'));
           expect(await countPendingDeltas(t.database)).toBeGreaterThan(0);
-          for (let wait = 0; wait < 200 && (await countPendingDeltas(t.database)) > 0; wait++)
+          for (let wait = 0; wait < 1000 && (await countPendingDeltas(t.database)) > 0; wait++)
             await Bun.sleep(10);
           expect(await countPendingDeltas(t.database)).toBe(0);
         } finally {
