@@ -1,5 +1,7 @@
 /** Upstream's LDAP block as the configuration reads it: values, refusals and the warnings by name. */
 import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, parseConfig } from '../../src/config/load-config.ts';
 
 /** The LDAP block of upstream's doc/examples/config-ldap.json, as it is. */
@@ -39,6 +41,12 @@ describe("upstream's example", () => {
 
   test('a single group DN becomes a list of one', () => {
     expect(config.LDAP?.USER_FLAGS_BY_GROUP.is_superuser).toEqual(['cn=admin,ou=groups,dc=example,dc=com']);
+  });
+
+  test("is the README's example", () => {
+    const readme = readFileSync(resolve(import.meta.dir, '../../README.md'), 'utf8');
+    const block = /^```json\n"LDAP": (\{[\s\S]*?\n\})\n```/m.exec(readme)?.[1];
+    expect(JSON.parse(block ?? 'null')).toEqual(UPSTREAM_EXAMPLE);
   });
 
   test('warns by name about exactly what has no effect here', () => {
