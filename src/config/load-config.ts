@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { OperatorError } from '../lib/operator-error.ts';
-import { type Config, ConfigSchema, type ParsedConfig } from './schema.ts';
+import { ldapWarnings } from './ldap-warnings.ts';
+import { type Config, ConfigSchema, LdapBlockSchema, type ParsedConfig } from './schema.ts';
 
 export const DEFAULT_SQLITE_PATH = './debmonitor.sqlite';
 
@@ -54,8 +55,12 @@ export function parseConfig(
     throw new ConfigError(`Invalid ${source}: ${messages.join('; ')}`);
   }
   const parsed = result.output;
-  if (parsed.LDAP && !parsed.CAS) {
-    warn(`${source}: LDAP sign-in is not supported; use local accounts or CAS`);
+  if (parsed.LDAP && parsed.CAS) {
+    warn(`${source}: both CAS and LDAP are configured; sign-in goes through CAS and LDAP is ignored`);
+  } else if (parsed.LDAP) {
+    for (const message of ldapWarnings(parsed.LDAP, source, new Set(Object.keys(LdapBlockSchema.entries)))) {
+      warn(message);
+    }
   }
   return Object.freeze({ ...parsed, databaseUrl: resolveDatabaseUrl(parsed) });
 }

@@ -33,6 +33,58 @@ export const MysqlBlockSchema = v.object({
   OPTIONS: v.optional(v.record(v.string(), v.unknown()), {}),
 });
 
+/** An LDAP attribute name (or OID), as it goes into a search filter unescaped. */
+const LdapAttribute = v.pipe(
+  v.string(),
+  v.regex(/^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)$/, 'must be an LDAP attribute name'),
+);
+/** One group DN or a list of them, of which any one will do; always a list once parsed. */
+const GroupDns = v.pipe(
+  v.union([v.string(), v.array(v.string())], 'must be a group DN or a list of group DNs'),
+  v.transform((value) => (typeof value === 'string' ? [value] : value)),
+);
+
+/**
+ * Upstream's LDAP block: django-auth-ldap settings without their AUTH_LDAP_ prefix. Keys of that
+ * package this server does not use are accepted and warned about (config/ldap-warnings.ts).
+ */
+export const LdapBlockSchema = v.looseObject({
+  /** One URI, or several separated by spaces (tried in turn, as python-ldap does). */
+  SERVER_URI: v.pipe(
+    v.string(),
+    v.regex(
+      /^\s*ldaps?:\/\/[^/\s]+\/?(\s+ldaps?:\/\/[^/\s]+\/?)*\s*$/i,
+      'must be ldap://HOST[:PORT] or ldaps://HOST[:PORT]',
+    ),
+  ),
+  /** Empty: search anonymously. */
+  BIND_DN: v.optional(v.string(), ''),
+  BIND_PASSWORD: v.optional(v.string(), ''),
+  USER_SEARCH: v.object({ USER_FIELD: LdapAttribute, SEARCH: v.string() }),
+  /** Base of a subtree search for groupOfNames; without it each group is asked about by DN. */
+  GROUP_SEARCH: v.optional(v.string()),
+  REQUIRE_GROUP: v.optional(GroupDns),
+  DENY_GROUP: v.optional(GroupDns),
+  /** Account field ← LDAP attribute; only `username` has a field here. */
+  USER_ATTR_MAP: v.optional(v.record(v.string(), LdapAttribute), {}),
+  USER_FLAGS_BY_GROUP: v.optional(
+    v.looseObject({
+      is_active: v.optional(GroupDns),
+      is_staff: v.optional(GroupDns),
+      is_superuser: v.optional(GroupDns),
+    }),
+    {},
+  ),
+  CACHE_GROUPS: v.optional(Flag),
+  /** Seconds a user's groups are remembered; 0 asks the server at every sign-in. */
+  CACHE_TIMEOUT: v.optional(NonNegativeInt),
+  /** python-ldap option names and values; only OPT_X_TLS_CACERTFILE has a meaning here. */
+  GLOBAL_OPTIONS: v.optional(v.record(v.string(), v.unknown()), {}),
+  START_TLS: v.optional(Flag, false),
+  ALWAYS_UPDATE_USER: v.optional(Flag, true),
+  NO_NEW_USERS: v.optional(Flag, false),
+});
+
 export const CasBlockSchema = v.object({
   CAS_SERVER_URL: v.pipe(v.string(), v.url('must be the absolute URL of the CAS server')),
   CAS_VERSION: v.optional(v.picklist(['1', '2', '3', 'CAS_2_SAML_1.0', 1, 2, 3] as const), '2'),
@@ -62,7 +114,7 @@ export const ConfigSchema = v.object({
   STATIC_ROOT: v.optional(v.string()),
   LOG_DB_QUERIES: v.optional(Flag, false),
   SECURE_PROXY_SSL_HEADER: v.optional(v.string(), 'HTTP_X_FORWARDED_PROTO'),
-  LDAP: v.optional(v.record(v.string(), v.unknown())),
+  LDAP: v.optional(LdapBlockSchema),
   CAS: v.optional(CasBlockSchema),
 
   // Our keys.

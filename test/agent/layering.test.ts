@@ -6,7 +6,7 @@ import { expect, test } from 'bun:test';
 import { dirname, join, resolve } from 'node:path';
 
 const SOURCE_ROOT = join(import.meta.dir, '..', '..', 'src');
-const FORBIDDEN = [/^hono(\/|$)/, /^drizzle-orm(\/|$)/, /^mysql2(\/|$)/, /^@zxcvbn-ts\//];
+const FORBIDDEN = [/^hono(\/|$)/, /^drizzle-orm(\/|$)/, /^mysql2(\/|$)/, /^ldapts(\/|$)/, /^@zxcvbn-ts\//];
 const FORBIDDEN_DIRECTORIES = ['db', 'store', 'web', 'config'].map((name) => join(SOURCE_ROOT, name));
 
 /** Lists the import specifiers of a TypeScript file. */

@@ -85,12 +85,15 @@ const rules: Record<string, (edge: ImportEdge) => boolean> = {
   'the agent imports no db, store, web, config or server packages': (e) =>
     (e.from === 'agent' || e.from === 'agent.ts') &&
     (['db', 'store', 'web', 'web/views', 'config'].includes(e.to) ||
-      /^(hono|drizzle-orm|mysql2|bun:sqlite|@zxcvbn-ts)(\/|$)/.test(e.specifier)),
+      /^(hono|drizzle-orm|mysql2|bun:sqlite|ldapts|@zxcvbn-ts)(\/|$)/.test(e.specifier)),
   // Its dictionaries are large: loaded when a password is checked, not when the server starts.
   'zxcvbn is loaded only on demand, by the password policy': (e) =>
     e.specifier.startsWith('@zxcvbn-ts/') &&
     !e.typeOnly &&
     !(e.dynamic && e.file === 'domain/password-policy.ts'),
+  // One module speaks LDAP, as one speaks CAS: the rest of the server sees its plain answers.
+  'ldapts is imported only by web/ldap/ldap-directory.ts': (e) =>
+    /^ldapts(\/|$)/.test(e.specifier) && e.file !== 'web/ldap/ldap-directory.ts',
   'drivers and dialect cores are imported only inside db/': (e) =>
     e.from !== 'db' &&
     DRIVERS.some((d) => e.specifier === d || e.specifier.startsWith(`${d}/`)) &&

@@ -35,6 +35,8 @@ export interface SignInAttempt {
   readonly throttled: boolean;
   /** After the right password: takes back this attempt's rows and forgets the browser's failures. */
   succeeded(): Promise<void>;
+  /** When nothing could be checked (the LDAP server is down): takes back this attempt's rows. */
+  withdraw(): Promise<void>;
 }
 
 export interface AttemptSource {
@@ -77,6 +79,9 @@ export async function beginAttempt(
     async succeeded() {
       await deleteFailures(database, ids);
       if (keys.device) await clearFailures(database, keys.device);
+    },
+    async withdraw() {
+      await deleteFailures(database, ids);
     },
   };
 }

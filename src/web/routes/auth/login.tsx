@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /**
- * `/login/`: the sign-in form for local accounts (GET shows it, POST checks it), or with a CAS
- * block the CAS round trip (redirect to CAS, then back here with a ticket).
+ * `/login/`: the sign-in form (GET shows it, POST checks it) for local accounts and, with an LDAP
+ * block, directory accounts; or with a CAS block the CAS round trip (redirect to CAS, then back here
+ * with a ticket). CAS wins over LDAP, as upstream.
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -11,6 +12,7 @@ import { createUser, findUserByName, UserExistsError } from '../../../store/acco
 import { allowAnyone } from '../../access/rules.tsx';
 import { issueLoginFormToken } from '../../auth/csrf.ts';
 import { readDeviceCookie, writeDeviceCookie } from '../../auth/device-cookie.ts';
+import { type LdapSignIn, signInWithDirectory } from '../../auth/directory-sign-in.ts';
 import { signInLocally } from '../../auth/local-sign-in.ts';
 import { THROTTLED_TEXT } from '../../auth/login-throttle.ts';
 import { encodeStrict, sanitizeNext } from '../../auth/safe-next.ts';
@@ -24,6 +26,11 @@ import { MessagePage } from '../../views/message-page.tsx';
 
 export const WRONG_CREDENTIALS_TEXT =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
+export const LDAP_UNAVAILABLE_TEXT =
+  'The LDAP directory cannot be reached, so directory accounts cannot sign in now. Try again later; ' +
+  'local accounts still can.';
+export const NOT_ALLOWED_TEXT =
+  'Your directory account may not use DebMonitor. Ask a DebMonitor administrator for access.';
 /** CAS tickets are short (`ST-…`); anything long or odd is not worth a request to the CAS server. */
 const TICKET_PATTERN = /^[\w.:-]{1,256}$/;
 
@@ -32,8 +39,11 @@ export function casServiceUrl(c: Context<AppEnv>, next: string): string {
   return `${publicOrigin(c)}/login/?next=${encodeStrict(next)}`;
 }
 
-/** Creates the `/login/` routes: the local form, or the CAS round trip when `cas` is given. */
-export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
+/**
+ * Creates the `/login/` routes: the CAS round trip when `cas` is given, else the form, which also
+ * asks the directory when `ldap` is given.
+ */
+export function createLoginRoutes(cas: CasClient | null, ldap: LdapSignIn | null = null): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.get('/login/', allowAnyone, (c) => {
@@ -55,13 +65,27 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
     const password = typeof form.password === 'string' ? form.password : '';
     const next = sanitizeNext(typeof form.next === 'string' ? form.next : c.req.query('next'));
     const address = clientAddress(c);
-    const result = await signInLocally(c.var.database, username, password, address, readDeviceCookie(c));
+    const credentials = { username, password, address, deviceToken: readDeviceCookie(c) };
+    const result = ldap
+      ? await signInWithDirectory(c.var.database, ldap, credentials)
+      : await signInLocally(c.var.database, username, password, address, credentials.deviceToken);
+    const because = 'reason' in result ? ` (LDAP: ${result.reason})` : '';
     if (result.outcome === 'throttled') {
       c.var.log.warn(`Sign-in refused, too many failures: user ${JSON.stringify(username)} from ${address}`);
       return renderForm(c, { next, username, error: THROTTLED_TEXT }, 429);
     }
+    if (result.outcome === 'unavailable') {
+      c.var.log.error(
+        `LDAP sign-in unavailable for ${JSON.stringify(username)} from ${address}: ${result.reason}`,
+      );
+      return renderForm(c, { next, username, error: LDAP_UNAVAILABLE_TEXT }, 503);
+    }
+    if (result.outcome === 'not-allowed') {
+      c.var.log.warn(`Sign-in refused: user ${JSON.stringify(username)} from ${address}${because}`);
+      return renderForm(c, { next, username, error: NOT_ALLOWED_TEXT }, 403);
+    }
     if (result.outcome === 'refused') {
-      c.var.log.info(`Failed sign-in: user ${JSON.stringify(username)} from ${address}`);
+      c.var.log.info(`Failed sign-in: user ${JSON.stringify(username)} from ${address}${because}`);
       return renderForm(c, { next, username, error: WRONG_CREDENTIALS_TEXT });
     }
     await openSession(c, result.user.id);
@@ -76,7 +100,7 @@ export function createLoginRoutes(cas: CasClient | null): Hono<AppEnv> {
 function renderForm(
   c: Context<AppEnv>,
   form: { next: string; username?: string; error?: string },
-  status: 200 | 429 = 200,
+  status: 200 | 403 | 429 | 503 = 200,
 ): Response | Promise<Response> {
   const formToken = issueLoginFormToken(c);
   return c.html(
