@@ -14,7 +14,7 @@ export async function setUserSuperuser(
 ): Promise<void> {
   const { users } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.update(users).set({ isSuperuser }).where(eq(users.id, userId));
+    await tx.db.update(users).set({ isSuperuser }).where(eq(users.id, userId));
   });
 }
 
@@ -22,6 +22,6 @@ export async function setUserSuperuser(
 export async function endSessionsOf(database: Database, userId: number): Promise<void> {
   const { sessions } = database.tables;
   await database.transaction(async (tx) => {
-    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await tx.db.delete(sessions).where(eq(sessions.userId, userId));
   });
 }

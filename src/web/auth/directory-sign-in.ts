@@ -14,7 +14,7 @@ import {
   setUserActive,
   UserExistsError,
   type UserRecord,
-} from '../../store/users.ts';
+} from '../../store/accounts/users.ts';
 import { judgeGroups } from '../ldap/group-policy.ts';
 import type { Directory } from '../ldap/ldap-directory.ts';
 import type { LdapSettings } from '../ldap/ldap-settings.ts';

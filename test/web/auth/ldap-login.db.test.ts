@@ -6,7 +6,7 @@
  * winning when both blocks are given.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { findUserByName, setUserActive } from '../../../src/store/users.ts';
+import { findUserByName, setUserActive } from '../../../src/store/accounts/users.ts';
 import { CSRF_FAILURE_TEXT } from '../../../src/web/auth/csrf.ts';
 import { ACCOUNT_FAILURE_LIMIT, THROTTLED_TEXT } from '../../../src/web/auth/login-throttle.ts';
 import {
@@ -81,7 +81,7 @@ const SECRETS = [...Object.values(PEOPLE).map((person) => person.password), BIND
 
 async function clearFailures(t: TestApp): Promise<void> {
   await t.database.transaction(async (tx) => {
-    await tx.delete(t.database.tables.loginFailures);
+    await tx.db.delete(t.database.tables.loginFailures);
   });
 }
 
@@ -359,7 +359,7 @@ for (const kind of DIALECTS) {
         expect(t.log.lines.at(-1)).toContain('LDAP.NO_NEW_USERS');
         expect(await findUserByName(t.database, 'Ann Admin')).toBeNull();
         await t.database.transaction(async (tx) => {
-          await tx.insert(t.database.tables.users).values({
+          await tx.db.insert(t.database.tables.users).values({
             username: 'Ann Admin',
             passwordHash: null,
             isSuperuser: false,
