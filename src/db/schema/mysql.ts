@@ -263,7 +263,7 @@ export const imagePackages = mysqlTable(
  * Per-package counts over host rows plus image rows (docs/architecture.md, "Package counts"):
  * installed, upgrades pending to the package, and of those the security ones. The folded base: on
  * MySQL reports append their changes to package_count_deltas, and the fold
- * (src/store/package-count-fold.ts) adds them here (on SQLite reports add here in place, ./sqlite.ts);
+ * (src/store/counts/package-count-fold.ts) adds them here (on SQLite reports add here in place, ./sqlite.ts);
  * the exact counts are this row plus the package's pending deltas. A table of its own, so that
  * reports, which lock `packages` rows in the catalog upsert, never contend with the fold.
  */

@@ -216,8 +216,8 @@ export const imagePackages = sqliteTable(
 /**
  * Per-package counts over host rows plus image rows (docs/architecture.md, "Package counts"):
  * installed, upgrades pending to the package, and of those the security ones. On SQLite, where writers
- * never run concurrently, each report adds its changes here in place (src/store/package-count-deltas.ts);
- * the fold (src/store/package-count-fold.ts) only adds delta rows an older version left. A table of
+ * never run concurrently, each report adds its changes here in place (src/store/counts/package-count-writer.ts);
+ * migration 0002 folded the delta rows an older version left. A table of
  * its own, as in ./mysql.ts, where reports must not contend with the fold.
  */
 export const packageCounts = sqliteTable('package_counts', {

@@ -7,7 +7,7 @@
  * another fold (another server instance on the same MariaDB) took some of them first: roll back and
  * let the next fold start over. No lock is needed: a delta is added once, by the fold that
  * deletes it. Readers see one snapshot, where a fold either committed or did not, so "base plus
- * pending deltas" is always exact (./read/package-counts.ts).
+ * pending deltas" is always exact (../read/package-counts.ts).
  *
  * Deleting `WHERE id <= max` instead would be wrong on MariaDB: a report that took a smaller id but
  * has not committed yet would lose its delta.
