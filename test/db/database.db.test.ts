@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq, sql } from 'drizzle-orm';
 import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import type { SqlRunner } from '../../src/db/sql-runner.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 
@@ -20,6 +21,31 @@ for (const kind of DIALECTS) {
     test('migrating again applies nothing', async () => {
       expect(await migrate(t.database)).toEqual([]);
       expect(listMigrations(t.database).length).toBeGreaterThan(0);
+    });
+
+    test('a named lock has one holder at a time, taken and released on one connection', async () => {
+      const other = await openDatabase(t.url);
+      try {
+        const name = `debmonitor_test_lock_${process.pid}`;
+        const held = await t.database.withNamedLock(name, 5, async () => {
+          // MySQL: another connection cannot take it meanwhile; SQLite needs no lock and runs at once.
+          const second = other.withNamedLock(name, 0, async () => 'second');
+          if (kind === 'mysql') await expect(second).rejects.toThrow(`waiting for the lock '${name}'`);
+          else expect(await second).toBe('second');
+          return 'first';
+        });
+        expect(held).toBe('first');
+        // Released when the work ended, whichever pooled connection runs next.
+        expect(await other.withNamedLock(name, 0, async () => 'again')).toBe('again');
+        if (kind === 'mysql') {
+          const rows = await t.database.sql.select<{ free: number }>('SELECT IS_FREE_LOCK(?) AS free', [
+            name,
+          ]);
+          expect(Number(rows[0]?.free)).toBe(1);
+        }
+      } finally {
+        await other.close();
+      }
     });
 
     test('names compare case-sensitively', async () => {
