@@ -113,15 +113,14 @@ export async function openMysql(url: string, options: OpenDatabaseOptions): Prom
         if (isolation !== SESSION_ISOLATION.toLowerCase())
           await connection.query(`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`);
         await connection.query('BEGIN');
-        let result: Awaited<ReturnType<typeof work>>;
         try {
-          result = await work(transactionOn(connection));
+          const result = await work(transactionOn(connection));
+          await connection.query('COMMIT');
+          return result;
         } catch (error) {
           await rollBack(connection);
           throw error;
         }
-        await connection.query('COMMIT');
-        return result;
       } finally {
         connection.release();
       }
