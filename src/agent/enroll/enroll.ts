@@ -121,7 +121,8 @@ export async function runEnroll(
   writeCredentialFile(keyPath, request.keyPem, 'client key');
   writeCredentialFile(certPath, answer.certificate, 'client certificate');
   const written = [`key ${keyPath}`, `certificate ${certPath}`];
-  // The CA is written only where it is what verifies the server: pinned, or already in --ca.
+  // The CA becomes the host's ca= only where it is what verifies the server: written when it was
+  // pinned; kept as it is when the --ca file already holds it; otherwise ca= stays as it was.
   const caPath = options.ca ?? DEFAULT_CA_PATH;
   const caVerifiedServer =
     pinnedCa !== undefined ||
