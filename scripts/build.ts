@@ -35,7 +35,7 @@ export const SERVER_WORKERS = [join(ROOT, 'src/db/wal-checkpoint-worker.ts')];
 
 /** Inputs the agent must never bundle: the agent carries no Hono, Drizzle, mysql2, zxcvbn or server code. */
 const SERVER_ONLY_INPUT =
-  /(^|\/)(src\/(db|store|web|config)\/|node_modules\/(hono|drizzle-orm|mysql2|cas-authentication|ldapts|@zxcvbn-ts)\/)/;
+  /(^|\/)(src\/(db|store|web|config|pki)\/|node_modules\/(hono|drizzle-orm|mysql2|cas-authentication|ldapts|@zxcvbn-ts)\/)/;
 
 export interface BuildBinaryOptions {
   /** The entry module (src/server.ts, src/agent.ts, or a test fixture). */

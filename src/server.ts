@@ -1,6 +1,8 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand } from 'citty';
+import { createEnrollTokenCommand } from './cli/enroll-token-command.ts';
+import { createPkiCommand } from './cli/pki-command.ts';
 import { runCli, UsageError } from './cli/run-cli.ts';
 import { createUserCommand } from './cli/user-command.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -89,6 +91,7 @@ const serve = defineCommand({
           certPath: config.TLS.CERT,
           keyPath: config.TLS.KEY,
           caPath: config.TLS.CA,
+          isRevoked: (serial) => store.revocations.isRevoked(serial),
           maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
           ready,
         })
@@ -189,9 +192,31 @@ const user = createUserCommand({
     withDatabase(readConfig(args as { config?: string; database?: string }), work),
 });
 
+const pkiOptions = {
+  commonArgs,
+  readConfig: (args: Record<string, unknown>) => readConfig(args as { config?: string; database?: string }),
+  // The tables are needed before `serve` ever ran: migrate first (a no-op when up to date).
+  withDatabase: <T>(config: Config, work: (database: Database) => Promise<T>) =>
+    withDatabase(config, async (database) => {
+      await migrate(database);
+      return work(database);
+    }),
+};
+const pki = createPkiCommand(pkiOptions);
+const enrollToken = createEnrollTokenCommand(pkiOptions);
+
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, gc, recount, user, version },
+  subCommands: {
+    serve,
+    migrate: migrateCommand,
+    gc,
+    recount,
+    user,
+    pki,
+    'enroll-token': enrollToken,
+    version,
+  },
 });
 
 // runCli prints a failure as one line; a successful `serve` keeps the process alive with its listeners.

@@ -14,6 +14,8 @@ import { resolveFqdn } from './collect/fqdn.ts';
 import { readRunningKernel } from './collect/kernel.ts';
 import { readNativeArchitecture } from './collect/native-architecture.ts';
 import { readOsName } from './collect/os-release.ts';
+import { runEnroll } from './enroll/enroll.ts';
+import { renewIfDue } from './enroll/renew.ts';
 import { AgentError } from './errors.ts';
 import { readDescriptor, selectHookDescriptor } from './hook/read-hook-input.ts';
 import type { AgentLogger } from './log.ts';
@@ -23,9 +25,9 @@ import { removeStaleUpdateFiles } from './self-update-install.ts';
 import { acquireRunLock, type RunLock } from './spool/run-lock.ts';
 import { ServerSpool } from './spool/spool.ts';
 import { deliverReport } from './submit/deliver-report.ts';
-import { ATTEMPT_TIMEOUT_MS, type RequestPolicy } from './submit/post-json.ts';
+import { ATTEMPT_TIMEOUT_MS, type RequestPolicy, type requestWithRetries } from './submit/post-json.ts';
 import { parseServerAddress, type ServerAddress } from './submit/server-address.ts';
-import { loadTlsSettings } from './submit/tls-settings.ts';
+import { loadTlsSettings, type TlsSettings } from './submit/tls-settings.ts';
 
 /** How long a hook run waits for another run before spooling its report instead. */
 const HOOK_LOCK_WAIT_MS = 10_000;
@@ -39,6 +41,8 @@ export interface AgentIo {
   logger: AgentLogger;
   /** The host's facts; the real ones unless a test replaces them. */
   facts?: SystemFacts;
+  /** How --enroll sends its request; tests wrap it to see what leaves the host. */
+  send?: typeof requestWithRetries;
 }
 
 /** The real system's facts: dpkg, APT, os-release, uname and the resolver. */
@@ -62,6 +66,18 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
     logger.warn(`Ignoring unknown key(s) in ${options.configPath}: ${options.unknownConfigKeys.join(', ')}`);
   }
   const servers = options.servers.map((server) => parseServerAddress(server, options.port));
+  if (options.enroll) {
+    return runEnroll(options, servers, {
+      facts,
+      logger,
+      print: (line) => io.writeStdout(`${line}\n`),
+      policyFor: (tls, retries) => ({
+        ...createPolicy(options, logger, tls),
+        ...(retries === undefined ? {} : { retries }),
+      }),
+      send: io.send,
+    });
+  }
   if (options.check)
     return runCheck(
       options,
@@ -104,6 +120,11 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
     });
     // Even after a failed delivery: a newer agent may be what fixes it. The outcome never changes the exit code.
     if (options.update) await updateAgent(options, report, servers, policy, logger);
+    // Full host runs only, as for --update; renewal never changes the exit code either.
+    const [first] = servers;
+    if (first && report.updateType === 'full' && !options.imageName && !options.imageFile) {
+      await renewIfDue(options, first, policy, logger);
+    }
     if (delivered < servers.length) {
       throw new AgentError(
         `the ${report.updateType} update reached ${delivered} of ${servers.length} server(s)`,
@@ -149,10 +170,10 @@ async function removeInterruptedUpdates(logger: AgentLogger): Promise<void> {
   }
 }
 
-/** The request policy of this run; TLS files are read here, at send time. */
-function createPolicy(options: AgentOptions, logger: AgentLogger): RequestPolicy {
+/** The request policy of this run; TLS files are read here, at send time, unless given. */
+function createPolicy(options: AgentOptions, logger: AgentLogger, tls?: TlsSettings): RequestPolicy {
   return {
-    tls: loadTlsSettings({ cert: options.cert, key: options.key, ca: options.ca }),
+    tls: tls ?? loadTlsSettings({ cert: options.cert, key: options.key, ca: options.ca }),
     userAgent: USER_AGENT,
     retries: options.retries,
     retryBackoffSeconds: options.retryBackoff,

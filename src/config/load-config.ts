@@ -4,12 +4,14 @@
  * names the key; an unknown key is only warned about.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as v from 'valibot';
 import { OperatorError } from '../lib/operator-error.ts';
 import { ldapWarnings } from './ldap-warnings.ts';
 import { type Config, ConfigSchema, LdapBlockSchema, type ParsedConfig } from './schema.ts';
 
 export const DEFAULT_SQLITE_PATH = './debmonitor.sqlite';
+export const DEFAULT_PKI_DIR = '/var/lib/debmonitor/pki';
 
 /** A configuration problem the operator must fix; the message says what and where. */
 export class ConfigError extends OperatorError {
@@ -62,7 +64,8 @@ export function parseConfig(
       warn(message);
     }
   }
-  return Object.freeze({ ...parsed, databaseUrl: resolveDatabaseUrl(parsed) });
+  const databaseUrl = resolveDatabaseUrl(parsed);
+  return Object.freeze({ ...parsed, databaseUrl, pkiDir: resolvePkiDir(parsed, databaseUrl) });
 }
 
 /** DATABASE_URL wins; then upstream's MYSQL block, then SQLITE.FILE, then the embedded default. */
@@ -75,6 +78,14 @@ export function resolveDatabaseUrl(config: ParsedConfig): string {
   }
   if (config.SQLITE) return `sqlite:${config.SQLITE.FILE}`;
   return `sqlite:${DEFAULT_SQLITE_PATH}`;
+}
+
+/** Where the built-in CA lives when PKI_DIR is not set: beside a SQLite file, else a system folder. */
+export function resolvePkiDir(config: ParsedConfig, databaseUrl: string): string {
+  if (config.PKI_DIR) return config.PKI_DIR;
+  const sqlitePath = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : '';
+  if (sqlitePath && sqlitePath !== ':memory:') return join(dirname(sqlitePath), 'pki');
+  return DEFAULT_PKI_DIR;
 }
 
 function parseJsonObject(text: string, path: string): Record<string, unknown> {

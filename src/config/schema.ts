@@ -151,6 +151,11 @@ export const ConfigSchema = v.object({
   SESSION_MAX_AGE_SECONDS: v.optional(PositiveInt, 7 * 24 * 3600),
   /** Where the agent binaries served at /client live (default: agents/ beside the server binary). */
   AGENTS_DIR: v.optional(v.string()),
+  /**
+   * The built-in CA's directory (ca.key, ca.crt, server.key, server.crt, crl.pem), made by
+   * `debmonitor-server pki init`. Default: `pki/` beside the SQLite file, or /var/lib/debmonitor/pki.
+   */
+  PKI_DIR: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** Native TLS with client certificates, for running without a reverse proxy. */
   TLS: v.optional(
     v.object({
@@ -166,4 +171,4 @@ export type ConfigInput = v.InferInput<typeof ConfigSchema>;
 export type ParsedConfig = v.InferOutput<typeof ConfigSchema>;
 
 /** The validated configuration, with the database location resolved. */
-export type Config = Readonly<ParsedConfig & { databaseUrl: string }>;
+export type Config = Readonly<ParsedConfig & { databaseUrl: string; pkiDir: string }>;

@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from './env.ts';
 import { createAllowedHosts } from './middleware/allowed-hosts.ts';
 import { createSecurityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
+import { createAuthorityLoader } from './pki/authority-loader.ts';
 import { userAdminRoutes } from './routes/admin/users.tsx';
 import { agentPageRoutes } from './routes/agent-page.tsx';
 import { apiRoutes } from './routes/api/api-routes.ts';
@@ -24,8 +25,10 @@ import { createUnmatchedHandler, pageRoutes, renderServerError } from './routes/
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const certificatePolicy = createCertificatePolicy(deps.config);
+  const authority = createAuthorityLoader(deps.config.pkiDir);
   app.use(async (c, next) => {
     c.set('certificatePolicy', certificatePolicy);
+    c.set('authority', authority);
     c.set('config', deps.config);
     c.set('store', deps.store);
     c.set('database', deps.store.database);

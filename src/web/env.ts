@@ -4,6 +4,7 @@ import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { CertificatePolicy } from './access/certificate.ts';
+import type { AuthorityLoader } from './pki/authority-loader.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
 export interface ConnectionInfo {
@@ -41,6 +42,8 @@ export type AppVariables = AppDeps & {
   database: Database;
   /** The client-certificate settings the access rules apply, built once per app. */
   certificatePolicy: CertificatePolicy;
+  /** The built-in CA of PKI_DIR, for enrollment and renewal. */
+  authority: AuthorityLoader;
   /** Set by an access rule whose certificate check passed; stands for sign-in too. */
   host?: HostIdentity;
   /** Set by the session middleware; null when nobody is signed in. */

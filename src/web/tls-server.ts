@@ -12,6 +12,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Hono } from 'hono';
 import { describeFileError } from '../lib/describe-file-error.ts';
 import { OperatorError } from '../lib/operator-error.ts';
+import { normalizeSerial } from '../lib/x509.ts';
 import type { AppEnv, ConnectionInfo } from './env.ts';
 import { createReadyGate, ListenError, type RunningServer } from './start-server.ts';
 
@@ -26,6 +27,11 @@ export interface TlsServerOptions {
   maxRequestBodySize: number;
   /** Requests wait for this before reaching the app (see StartServerOptions). */
   ready?: Promise<unknown>;
+  /**
+   * Whether a verified certificate's serial was revoked (the built-in CA's revocations, from the
+   * database); such a certificate then counts as unverified, `FAILED:certificate revoked`.
+   */
+  isRevoked?: (serial: string) => Promise<boolean>;
   /** Connection timeouts; `DEFAULT_TLS_TIMEOUTS` fills in what is missing. */
   timeouts?: Partial<TlsTimeouts>;
 }
@@ -71,13 +77,29 @@ export function formatSubjectDn(subject: string): string {
     .join(',');
 }
 
+type PeerCertificate = NonNullable<ConnectionInfo['clientCertificate']>;
+
 /** The certificate the client presented on this socket, as the TLS layer verified it. */
-function describePeer(socket: TLSSocket): NonNullable<ConnectionInfo['clientCertificate']> {
+function describePeer(socket: TLSSocket): PeerCertificate & { serial?: string } {
   const certificate = socket.getPeerX509Certificate?.();
   if (!certificate) return { verified: false, subjectDn: '', verifyError: 'NONE' };
   const subjectDn = formatSubjectDn(certificate.subject);
-  if (socket.authorized) return { verified: true, subjectDn };
+  if (socket.authorized)
+    return { verified: true, subjectDn, serial: normalizeSerial(certificate.serialNumber) };
   return { verified: false, subjectDn, verifyError: String(socket.authorizationError ?? 'unknown') };
+}
+
+/**
+ * The peer's certificate after the revocation check: OpenSSL's own words for a revoked one, as a
+ * proxy with a CRL would pass them on (docs/protocol.md, "Client certificates").
+ */
+async function checkRevocation(
+  peer: PeerCertificate & { serial?: string },
+  isRevoked: TlsServerOptions['isRevoked'],
+): Promise<PeerCertificate> {
+  const { serial, ...described } = peer;
+  if (!described.verified || !serial || !isRevoked || !(await isRevoked(serial))) return described;
+  return { verified: false, subjectDn: described.subjectDn, verifyError: 'certificate revoked' };
 }
 
 /**
@@ -354,12 +376,14 @@ export async function startTlsServer(app: Hono<AppEnv>, options: TlsServerOption
             },
           })
         : undefined;
-    const info: ConnectionInfo = {
-      remoteAddress: socket.remoteAddress ?? '',
-      clientCertificate: describePeer(socket),
-    };
+    const peer = describePeer(socket);
     try {
       await pending();
+      // Per request, not per connection: a revocation ends a kept-alive connection's rights too.
+      const info: ConnectionInfo = {
+        remoteAddress: socket.remoteAddress ?? '',
+        clientCertificate: await checkRevocation(peer, options.isRevoked),
+      };
       const response = await app.fetch(toRequest(req, `https://${req.headers.host ?? host}`, body), info);
       if (refused) {
         await response.body?.cancel();

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 
 const SOURCE_ROOT = join(import.meta.dir, '..', '..', 'src');
 const FORBIDDEN = [/^hono(\/|$)/, /^drizzle-orm(\/|$)/, /^mysql2(\/|$)/, /^ldapts(\/|$)/, /^@zxcvbn-ts\//];
-const FORBIDDEN_DIRECTORIES = ['db', 'store', 'web', 'config'].map((name) => join(SOURCE_ROOT, name));
+const FORBIDDEN_DIRECTORIES = ['db', 'store', 'web', 'config', 'pki'].map((name) => join(SOURCE_ROOT, name));
 
 /** Lists the import specifiers of a TypeScript file. */
 async function listImports(file: string): Promise<string[]> {

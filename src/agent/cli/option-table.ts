@@ -136,6 +136,29 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     help: 'Call /auth-check on each server and print the hostname, OS and certificate the agent would use.',
   },
   {
+    dest: 'enroll',
+    long: 'enroll',
+    kind: 'flag',
+    cliOnly: true,
+    help: "Get a client certificate from the server's built-in CA with --token: the key is made here and never sent; key, certificate (and CA) are written where the configuration says, then --check runs.",
+  },
+  {
+    dest: 'token',
+    long: 'token',
+    kind: 'string',
+    metavar: 'TOKEN',
+    cliOnly: true,
+    help: 'With --enroll: the token from "debmonitor-server enroll-token create".',
+  },
+  {
+    dest: 'ca_fingerprint',
+    long: 'ca-fingerprint',
+    kind: 'string',
+    metavar: 'SHA256',
+    cliOnly: true,
+    help: "With --enroll: trust the server's CA whose SHA-256 fingerprint this is (printed by the server's pki init), and write it as the CA.",
+  },
+  {
     dest: 'update',
     long: 'update',
     kind: 'flag',
@@ -153,7 +176,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
 ];
 
 /** Config-file keys that have no command-line option. */
-export const CONFIG_ONLY_KEYS = ['hostname', 'os', 'spool_dir'] as const;
+export const CONFIG_ONLY_KEYS = ['hostname', 'os', 'spool_dir', 'renew_days'] as const;
 
 /** Returns the option as argparse names it in messages: `-p/--port` or `--ca`. */
 export function formatOptionName(spec: OptionSpec): string {

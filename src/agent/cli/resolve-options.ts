@@ -38,6 +38,13 @@ export interface AgentOptions {
   update: boolean;
   /** With `update`: install exactly this version, even an older one. */
   forceVersion?: string;
+  /** `--enroll`: get a certificate with `token` (docs/agent.md, "Enrollment"). */
+  enroll: boolean;
+  token?: string;
+  /** With `enroll`: the SHA-256 fingerprint of the CA to trust and write. */
+  caFingerprint?: string;
+  /** A full run renews the certificate when it ends within this many days; 0 never (config `renew_days`). */
+  renewDays: number;
   /** Overrides of the collected values (config keys `hostname` and `os`). */
   hostname?: string;
   os?: string;
@@ -108,6 +115,23 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
   if (readString('force_version') !== undefined && !readBoolean('update', cli, config)) {
     throw new UsageError('argument --force-version requires --update');
   }
+  const enroll = cli.get('enroll') === true;
+  // Command line only: a token in a configuration file would outlive its one use.
+  const cliString = (dest: string) => {
+    const value = cli.get(dest);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const token = cliString('token');
+  const caFingerprint = cliString('ca_fingerprint');
+  if (enroll && token === undefined) throw new UsageError('argument --enroll requires --token');
+  if (!enroll && (token !== undefined || caFingerprint !== undefined)) {
+    throw new UsageError(
+      `argument ${token !== undefined ? '--token' : '--ca-fingerprint'} requires --enroll`,
+    );
+  }
+  if (enroll && (dryRun || upgradable || dpkgHook || imageFile !== undefined || readString('image_name'))) {
+    throw new UsageError('argument --enroll cannot be combined with -n, -u, -g, -i or -f');
+  }
   if (upgradable && dpkgHook) {
     throw new UsageError('argument -u/--upgradable and -g/--dpkg-hook are mutually exclusive');
   }
@@ -135,6 +159,10 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
     debug,
     check: cli.get('check') === true,
     update: readBoolean('update', cli, config),
+    enroll,
+    token,
+    caFingerprint,
+    renewDays: readInteger('renew_days', config.get('renew_days'), 0),
     forceVersion: readString('force_version'),
     hostname: config.get('hostname') || undefined,
     os: config.get('os') || undefined,
@@ -147,16 +175,14 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
 /** Converts an integer option like argparse's `type=int`: decimal digits with an optional sign only. */
 function readInteger(dest: string, value: RawOptionValue | undefined, fallback: number): number {
   if (value === undefined) return fallback;
+  // A config-only key has no option to name: its key is named instead.
+  const name = OPTION_TABLE.some((option) => option.dest === dest)
+    ? `argument ${formatOptionName(getOptionSpec(dest))}`
+    : `configuration key '${dest}'`;
   const text = String(value).trim();
-  if (!/^[-+]?\d+$/.test(text)) {
-    throw new UsageError(`argument ${formatOptionName(getOptionSpec(dest))}: invalid int value: '${value}'`);
-  }
+  if (!/^[-+]?\d+$/.test(text)) throw new UsageError(`${name}: invalid int value: '${value}'`);
   const number = Number.parseInt(text, 10);
-  if (number < 0) {
-    throw new UsageError(
-      `argument ${formatOptionName(getOptionSpec(dest))}: must not be negative: '${value}'`,
-    );
-  }
+  if (number < 0) throw new UsageError(`${name}: must not be negative: '${value}'`);
   return number;
 }
 

@@ -19,6 +19,7 @@ export interface CliIo {
   writeStdout: (text: string) => Promise<void>;
   writeStderr: (text: string) => void;
   facts?: AgentIo['facts'];
+  send?: AgentIo['send'];
 }
 
 /** The exit status shells show for a tool killed by SIGPIPE (128 + 13), as in `debmonitor -n | head`. */
@@ -79,6 +80,7 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
       env: io.env,
       logger,
       facts: io.facts,
+      send: io.send,
       writeStdout: (text) => {
         written = written.then(() => io.writeStdout(text));
       },

@@ -386,3 +386,38 @@ export const usedTickets = mysqlTable(
   },
   (t) => [index('used_tickets_created_idx').on(t.created)],
 );
+
+/**
+ * Enrollment tokens of the built-in CA (docs/protocol.md, "Enrollment"): a SHA-256 of the token,
+ * never the token, so a leaked database enrolls nobody.
+ */
+export const enrollTokens = mysqlTable('enroll_tokens', {
+  id: id(),
+  tokenHash: name('token_hash', 64).unique('enroll_tokens_token_hash_unique'),
+  /** Shell-style pattern the requested host name must match (`*.example.org`). */
+  hostPattern: name('host_pattern', 253),
+  usesLeft: int('uses_left').notNull(),
+  expires: stamp('expires').notNull(),
+  created: stamp('created').notNull(),
+});
+
+/** Certificates the built-in CA signed, and their revocation: the CA key itself stays in PKI_DIR. */
+export const issuedCertificates = mysqlTable(
+  'issued_certificates',
+  {
+    id: id(),
+    /** Lowercase hex without leading zeros. */
+    serial: name('serial', 64).unique('issued_certificates_serial_unique'),
+    commonName: name('common_name', 253),
+    notAfter: stamp('not_after').notNull(),
+    /** `enrollment`, `renewal` or `command`. */
+    origin: name('origin', 16),
+    created: stamp('created').notNull(),
+    /** When it was revoked; NULL while it is good. */
+    revoked: stamp('revoked'),
+  },
+  (t) => [
+    index('issued_certificates_common_name_idx').on(t.commonName),
+    index('issued_certificates_revoked_idx').on(t.revoked),
+  ],
+);

@@ -314,3 +314,38 @@ export const usedTickets = sqliteTable(
   },
   (t) => [index('used_tickets_created_idx').on(t.created)],
 );
+
+/**
+ * Enrollment tokens of the built-in CA (docs/protocol.md, "Enrollment"): a SHA-256 of the token,
+ * never the token, so a leaked database enrolls nobody.
+ */
+export const enrollTokens = sqliteTable('enroll_tokens', {
+  id: id(),
+  tokenHash: text('token_hash').notNull().unique('enroll_tokens_token_hash_unique'),
+  /** Shell-style pattern the requested host name must match (`*.example.org`). */
+  hostPattern: text('host_pattern').notNull(),
+  usesLeft: integer('uses_left').notNull(),
+  expires: integer('expires', { mode: 'timestamp_ms' }).notNull(),
+  created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Certificates the built-in CA signed, and their revocation: the CA key itself stays in PKI_DIR. */
+export const issuedCertificates = sqliteTable(
+  'issued_certificates',
+  {
+    id: id(),
+    /** Lowercase hex without leading zeros. */
+    serial: text('serial').notNull().unique('issued_certificates_serial_unique'),
+    commonName: text('common_name').notNull(),
+    notAfter: integer('not_after', { mode: 'timestamp_ms' }).notNull(),
+    /** `enrollment`, `renewal` or `command`. */
+    origin: text('origin').notNull(),
+    created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+    /** When it was revoked; NULL while it is good. */
+    revoked: integer('revoked', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('issued_certificates_common_name_idx').on(t.commonName),
+    index('issued_certificates_revoked_idx').on(t.revoked),
+  ],
+);

@@ -6,6 +6,7 @@
  * `refuseUnruledRoutes` (guard.ts) refuses any request whose handler has no rule before it.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { plainText } from '../api-responses.ts';
 import type { AppEnv } from '../env.ts';
 import { MessagePage } from '../views/message-page.tsx';
 import { type CertificateTarget, checkCertificate } from './certificate.ts';
@@ -100,6 +101,27 @@ export function requireHostCertificate(nameOf: (c: Context<AppEnv>) => string): 
 /** Writes to one image: a certificate whose CN is in PROXY_IMAGES. */
 export function requireImageCertificate(nameOf: (c: Context<AppEnv>) => string): AccessRule {
   return defineRule('image-certificate', (c) => checkAgent(c, { kind: 'image', name: nameOf(c) }));
+}
+
+/**
+ * A host's own certificate, whatever VERIFY_CLIENTS says: a verified certificate whose CN is exactly
+ * the host (PROXY_HOSTS may write a host's data, but never get its certificate). Renewal.
+ */
+export function requireOwnCertificate(nameOf: (c: Context<AppEnv>) => string): AccessRule {
+  return defineRule('own-certificate', (c) => {
+    const name = nameOf(c);
+    const result = checkCertificate(c, c.var.certificatePolicy, { kind: 'host', name });
+    if (!result.ok) return result.response;
+    if (result.host.commonName !== name) {
+      return plainText(
+        c,
+        403,
+        `Only the certificate of '${name}' itself may renew it, not '${result.host.subjectDn}'`,
+      );
+    }
+    c.set('host', result.host);
+    return null;
+  });
 }
 
 /**

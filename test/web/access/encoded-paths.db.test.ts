@@ -49,6 +49,7 @@ const ATTACKS: Attack[] = [
   { path: `/images/${IMAGENAME}`, init: { method: 'DELETE' } },
   { path: `/images/${IMAGENAME}`, init: { headers: { Accept: 'application/json' } } },
   { path: '/kubernetes/update', init: { method: 'POST', body: kubernetesReport } },
+  { path: `/hosts/${HOSTNAME}/certificate`, init: { method: 'POST', body: '{"csr": ""}' } },
 ];
 
 const hex = (char: string, upper: boolean) => {

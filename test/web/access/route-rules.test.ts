@@ -35,6 +35,9 @@ describe('route rules', () => {
       'ALL /images/:name{.+}': 'image',
       'ALL /kubernetes/update': 'kubernetes-certificate',
       'ALL /auth-check': 'any-certificate',
+      'ALL /hosts/:name/certificate': 'own-certificate',
+      'ALL /enroll': 'anyone',
+      'ALL /enroll/ca': 'anyone',
       'GET /hosts/': 'signed-in',
       'GET /hosts/:name': 'signed-in',
       'GET /': 'signed-in',
@@ -46,7 +49,7 @@ describe('route rules', () => {
     });
     expect(rules.get('GET /export/:file{[a-z-]+\\.(?:csv|json)}')).toBe('signed-in');
     const open = [...rules].filter(([, rule]) => rule === 'anyone').map(([route]) => route);
-    for (const route of open) expect(route).toMatch(/ \/(healthz|static\/|client|login\/|logout\/)/);
+    for (const route of open) expect(route).toMatch(/ \/(healthz|static\/|client|login\/|logout\/|enroll)/);
   });
 
   test('a handler registered without a rule is refused, not served', async () => {
