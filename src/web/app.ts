@@ -9,6 +9,7 @@ import { createCertificatePolicy } from './access/certificate.ts';
 import { refuseUnruledRoutes } from './access/guard.ts';
 import { checkUnmatched } from './access/rules.tsx';
 import type { AppDeps, AppEnv } from './env.ts';
+import { createExpectedHosts } from './fleet/expected-hosts.ts';
 import { createAllowedHosts } from './middleware/allowed-hosts.ts';
 import { createSecurityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
@@ -24,8 +25,10 @@ import { createUnmatchedHandler, pageRoutes, renderServerError } from './routes/
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const certificatePolicy = createCertificatePolicy(deps.config);
+  const expectedHosts = createExpectedHosts(deps.config.EXPECTED_HOSTS_FILE);
   app.use(async (c, next) => {
     c.set('certificatePolicy', certificatePolicy);
+    c.set('expectedHosts', expectedHosts);
     c.set('config', deps.config);
     c.set('store', deps.store);
     c.set('database', deps.store.database);

@@ -4,6 +4,7 @@ import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { CertificatePolicy } from './access/certificate.ts';
+import type { ExpectedHosts } from './fleet/expected-hosts.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
 export interface ConnectionInfo {
@@ -39,6 +40,8 @@ export interface SessionUser {
 export type AppVariables = AppDeps & {
   /** The store's database, for the reads that need nothing else of the store. */
   database: Database;
+  /** The expected-hosts file (EXPECTED_HOSTS_FILE), read when it changes. */
+  expectedHosts: ExpectedHosts;
   /** The client-certificate settings the access rules apply, built once per app. */
   certificatePolicy: CertificatePolicy;
   /** Set by an access rule whose certificate check passed; stands for sign-in too. */
