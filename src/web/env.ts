@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { CertificatePolicy } from './access/certificate.ts';
 import type { ExpectedHosts } from './fleet/expected-hosts.ts';
+import type { IngestMetrics } from './metrics/ingest-metrics.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
 export interface ConnectionInfo {
@@ -42,6 +43,12 @@ export type AppVariables = AppDeps & {
   database: Database;
   /** The expected-hosts file (EXPECTED_HOSTS_FILE), read when it changes. */
   expectedHosts: ExpectedHosts;
+  /** Report counters and latencies of this app, for /metrics. */
+  metrics: IngestMetrics;
+  /** The fleet part of /metrics, cached (metrics/render-metrics.ts). */
+  fleetMetrics: () => Promise<string>;
+  /** Set by a report route once it has read the body: the report's update type. */
+  reportType?: string;
   /** The client-certificate settings the access rules apply, built once per app. */
   certificatePolicy: CertificatePolicy;
   /** Set by an access rule whose certificate check passed; stands for sign-in too. */
