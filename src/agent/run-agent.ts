@@ -13,7 +13,9 @@ import { DPKG_STATUS_PATH } from './collect/dpkg-status.ts';
 import { resolveFqdn } from './collect/fqdn.ts';
 import { readRunningKernel } from './collect/kernel.ts';
 import { readNativeArchitecture } from './collect/native-architecture.ts';
+import { runNeedrestart } from './collect/needrestart.ts';
 import { readOsName } from './collect/os-release.ts';
+import { readRebootFacts } from './collect/reboot-facts.ts';
 import { runEnroll } from './enroll/enroll.ts';
 import { renewIfDue } from './enroll/renew.ts';
 import { AgentError } from './errors.ts';
@@ -45,13 +47,15 @@ export interface AgentIo {
   send?: typeof requestWithRetries;
 }
 
-/** The real system's facts: dpkg, APT, os-release, uname and the resolver. */
-export function createSystemFacts(): SystemFacts {
+/** The real system's facts: dpkg, APT, os-release, uname, /proc, /run, needrestart and the resolver. */
+export function createSystemFacts(logger: AgentLogger): SystemFacts {
   return {
     ...createHostPackageSources(DPKG_STATUS_PATH, readNativeArchitecture),
     readOsName: () => readOsName(),
     resolveFqdn: () => resolveFqdn(),
     readRunningKernel,
+    readRebootFacts: async (kernelImages, full) =>
+      readRebootFacts(kernelImages, full ? await runNeedrestart(logger) : undefined),
   };
 }
 
@@ -61,7 +65,7 @@ export const USER_AGENT = `debmonitor-client/${VERSION} +https://wikitech.wikime
 /** Runs the agent; returns the exit code, or throws AgentError for a runtime failure (exit 1). */
 export async function runAgent(options: AgentOptions, io: AgentIo): Promise<number> {
   const { logger } = io;
-  const facts = io.facts ?? createSystemFacts();
+  const facts = io.facts ?? createSystemFacts(logger);
   if (options.unknownConfigKeys.length > 0) {
     logger.warn(`Ignoring unknown key(s) in ${options.configPath}: ${options.unknownConfigKeys.join(', ')}`);
   }

@@ -145,6 +145,16 @@ export const ConfigSchema = v.object({
   GC_HOST_MAX_AGE_DAYS: v.optional(NonNegativeInt, 15),
   /** GC: images not updated for this many days are deleted (0 = never). */
   GC_IMAGE_MAX_AGE_DAYS: v.optional(NonNegativeInt, 90),
+  /** Hosts without a full report for longer than this are stale (docs/reboot.md, "Liveness"). */
+  STALE_AFTER_HOURS: v.optional(PositiveInt, 36),
+  /** Hosts without any report for longer than this are silent. */
+  SILENT_AFTER_DAYS: v.optional(PositiveInt, 7),
+  /** A file of the FQDNs that should report, one per line (`#` comments); re-read when it changes. */
+  EXPECTED_HOSTS_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** /metrics answers only `Authorization: Bearer <this>`; unset, /metrics does not exist. */
+  METRICS_TOKEN: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters long'))),
+  /** When not empty, /metrics also requires the client address to be in this list. */
+  METRICS_ALLOWED_ADDRESSES: v.optional(StringList, []),
   /** Sign-in sessions end after this long without a request. */
   SESSION_IDLE_SECONDS: v.optional(PositiveInt, 8 * 3600),
   /** Sign-in sessions end this long after sign-in, whatever the activity. */

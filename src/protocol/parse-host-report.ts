@@ -12,6 +12,7 @@ import {
   isStorableText,
   MAX_NAME_LENGTH,
   type PackageLists,
+  RebootFactsSchema,
 } from './report.ts';
 
 export type ParseHostReportResult =
@@ -65,13 +66,19 @@ function acceptHostReport(value: unknown): HostReport | undefined {
   if (!isOptionalText(kernel.release)) return undefined;
   const lists = acceptPackageLists(value);
   if (!lists) return undefined;
-  const report = {
+  const report: HostReport = {
     hostname,
     os,
     running_kernel: kernel as HostReport['running_kernel'],
     update_type,
     ...lists,
   };
+  // The reboot facts are a few items: the schema checks them.
+  if (value.reboot !== undefined) {
+    const reboot = v.safeParse(RebootFactsSchema, value.reboot);
+    if (!reboot.success) return undefined;
+    report.reboot = reboot.output;
+  }
   return typeof api_version === 'string' ? { api_version, ...report } : report;
 }
 

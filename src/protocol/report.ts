@@ -66,6 +66,40 @@ export const RunningKernelSchema = v.object({
 });
 export type RunningKernel = v.InferOutput<typeof RunningKernelSchema>;
 
+/** Most kernel images, flag-file packages and services a report may list (a host has a handful). */
+export const MAX_KERNEL_IMAGES = 64;
+export const MAX_REBOOT_LIST = 1000;
+
+/**
+ * Our agent's facts about reboots (docs/protocol.md, "Reboot facts"): optional, so older clients
+ * keep working; its presence says the agent looked, so an absent flag file means there is none.
+ */
+export const RebootFactsSchema = v.object({
+  /** When the host booted, in seconds since the epoch (`btime` of /proc/stat). */
+  boot_time: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 40))),
+  /** Every installed `linux-image-<release>` package with its version. */
+  kernel_images: v.pipe(
+    v.array(v.object({ name: NameSchema, version: VersionSchema })),
+    v.maxLength(MAX_KERNEL_IMAGES),
+  ),
+  /** /run/reboot-required existed, with the package names of /run/reboot-required.pkgs. */
+  reboot_required: v.optional(
+    v.nullable(
+      v.object({ packages: v.optional(v.pipe(v.array(NameSchema), v.maxLength(MAX_REBOOT_LIST)), []) }),
+    ),
+  ),
+  /** What `needrestart -b` said, when the agent could run it. */
+  needrestart: v.optional(
+    v.object({
+      /** NEEDRESTART-KSTA: 0 unknown, 1 current, 2 ABI upgrade, 3 version upgrade. */
+      kernel_status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3))),
+      /** NEEDRESTART-SVC: the units that run outdated binaries or libraries. */
+      services: v.optional(v.pipe(v.array(NameSchema), v.maxLength(MAX_REBOOT_LIST)), []),
+    }),
+  ),
+});
+export type RebootFacts = v.InferOutput<typeof RebootFactsSchema>;
+
 /** The update types a client sends; any value other than `full` is a partial update. */
 export const UPDATE_TYPES = ['full', 'upgradable', 'dpkg_hook', 'partial'] as const;
 
@@ -81,6 +115,7 @@ export const HostReportSchema = v.object({
   os: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
   running_kernel: RunningKernelSchema,
   update_type: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(32)),
+  reboot: v.optional(RebootFactsSchema),
   ...PackageListsEntries,
 });
 export type HostReport = v.InferOutput<typeof HostReportSchema>;

@@ -41,10 +41,19 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
   };
   const cutoff = (days: number) => new Date(now.getTime() - days * DAY_MS);
 
+  // Each deleted host and image is logged with its last report, so an operator can tell a host that
+  // was retired from one that stopped reporting.
+  const deleteLogged = async (kind: 'host' | 'image', where: SQL) => {
+    const deleted = await deleteOwners(store, kind, where);
+    for (const owner of deleted)
+      print(
+        `Deleted ${kind === 'host' ? 'Host' : 'Image'} ${owner.name} (last report ${owner.modified.toISOString()})`,
+      );
+    return deleted.length;
+  };
   print(
     options.imageMaxAgeDays > 0
-      ? `Deleted ${await deleteOwners(
-          store,
+      ? `Deleted ${await deleteLogged(
           'image',
           sql`${lt(t.images.modified, cutoff(options.imageMaxAgeDays))}
             AND NOT EXISTS (SELECT 1 FROM ${t.kubernetesImages} WHERE ${t.kubernetesImages.imageId} = ${t.images.id})`,
@@ -53,8 +62,7 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
   );
   print(
     options.hostMaxAgeDays > 0
-      ? `Deleted ${await deleteOwners(
-          store,
+      ? `Deleted ${await deleteLogged(
           'host',
           lt(t.hosts.modified, cutoff(options.hostMaxAgeDays)),
         )} Host objects not updated in the last ${options.hostMaxAgeDays} days`
@@ -96,26 +104,39 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
  * them waits, and finds it gone), records the negation of their rows in the packages' counts,
  * then deletes them (their rows go by ON DELETE CASCADE).
  */
-function deleteOwners(store: Store, kind: 'host' | 'image', where: SQL): Promise<number> {
+function deleteOwners(
+  store: Store,
+  kind: 'host' | 'image',
+  where: SQL,
+): Promise<{ name: string; modified: Date }[]> {
   const { database } = store;
   const { spelling, capabilities } = database;
   const table = kind === 'host' ? database.tables.hosts : database.tables.images;
   return withRetry(database, () =>
     database.transaction(
       async (tx) => {
-        const rows = await tx.sql.selectSql<{ id: number }>(
-          sql`SELECT ${table.id} AS id FROM ${table} WHERE ${where}${spelling.forUpdate}`,
+        const rows = await tx.sql.selectSql<{ id: number; name: string; modified: unknown }>(
+          sql`SELECT ${table.id} AS id, ${table.name} AS name, ${table.modified} AS modified
+              FROM ${table} WHERE ${where}${spelling.forUpdate}`,
         );
         const ids = rows.map((row) => Number(row.id));
         await subtractOwnerRows(tx, database, store.counts, kind, ids);
-        let deleted = 0;
         for (const batch of batchRows(capabilities, ids, 1))
-          deleted += await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
-        return deleted;
+          await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
+        return rows
+          .map((row) => ({ name: String(row.name), modified: toDate(row.modified) }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       },
       { isolation: 'read committed' },
     ),
   );
+}
+
+/** A raw timestamp: milliseconds on SQLite, a Date (or its text) on MySQL. */
+function toDate(value: unknown): Date {
+  return value instanceof Date
+    ? value
+    : new Date(typeof value === 'string' ? `${value.replace(' ', 'T')}Z` : Number(value));
 }
 
 /**

@@ -9,6 +9,9 @@ import { createCertificatePolicy } from './access/certificate.ts';
 import { refuseUnruledRoutes } from './access/guard.ts';
 import { checkUnmatched } from './access/rules.tsx';
 import type { AppDeps, AppEnv } from './env.ts';
+import { createExpectedHosts } from './fleet/expected-hosts.ts';
+import { createIngestMetrics } from './metrics/ingest-metrics.ts';
+import { createFleetMetricsCache, renderFleetMetrics } from './metrics/render-metrics.ts';
 import { createAllowedHosts } from './middleware/allowed-hosts.ts';
 import { createSecurityHeaders } from './middleware/security-headers.ts';
 import { loadSession } from './middleware/session.ts';
@@ -19,6 +22,7 @@ import { apiRoutes } from './routes/api/api-routes.ts';
 import { createAuthRoutes } from './routes/auth/index.ts';
 import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { createUnmatchedHandler, pageRoutes, renderServerError } from './routes/pages/index.ts';
 
 /** Creates the app for one database and configuration; no global state, so tests make many. */
@@ -26,9 +30,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const certificatePolicy = createCertificatePolicy(deps.config);
   const authority = createAuthorityLoader(deps.config.pkiDir);
+  const expectedHosts = createExpectedHosts(deps.config.EXPECTED_HOSTS_FILE);
+  const metrics = createIngestMetrics();
+  const fleetMetrics = createFleetMetricsCache(() =>
+    renderFleetMetrics(deps.store, deps.config, expectedHosts),
+  );
   app.use(async (c, next) => {
     c.set('certificatePolicy', certificatePolicy);
     c.set('authority', authority);
+    c.set('expectedHosts', expectedHosts);
+    c.set('metrics', metrics);
+    c.set('fleetMetrics', fleetMetrics);
     c.set('config', deps.config);
     c.set('store', deps.store);
     c.set('database', deps.store.database);
@@ -46,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // 4. Routes, each with its access rule. The agent API comes first: some of its paths fall
   //    through (next()) to HTML pages, which apply their own rule again.
   app.route('/', healthRoutes);
+  app.route('/', metricsRoutes);
   app.route('/', clientRoutes);
   app.route('/', agentPageRoutes);
   app.route('/', apiRoutes);

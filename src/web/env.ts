@@ -4,6 +4,8 @@ import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { CertificatePolicy } from './access/certificate.ts';
+import type { ExpectedHosts } from './fleet/expected-hosts.ts';
+import type { IngestMetrics } from './metrics/ingest-metrics.ts';
 import type { AuthorityLoader } from './pki/authority-loader.ts';
 
 /** What the HTTP front end (Bun.serve or the native-TLS server) tells the app about a connection. */
@@ -40,6 +42,14 @@ export interface SessionUser {
 export type AppVariables = AppDeps & {
   /** The store's database, for the reads that need nothing else of the store. */
   database: Database;
+  /** The expected-hosts file (EXPECTED_HOSTS_FILE), read when it changes. */
+  expectedHosts: ExpectedHosts;
+  /** Report counters and latencies of this app, for /metrics. */
+  metrics: IngestMetrics;
+  /** The fleet part of /metrics, cached (metrics/render-metrics.ts). */
+  fleetMetrics: () => Promise<string>;
+  /** Set by a report route once it has read the body: the report's update type. */
+  reportType?: string;
   /** The client-certificate settings the access rules apply, built once per app. */
   certificatePolicy: CertificatePolicy;
   /** The built-in CA of PKI_DIR, for enrollment and renewal. */

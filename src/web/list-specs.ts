@@ -15,6 +15,9 @@ export const INVENTORY_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = {
   upgradeFilter: true,
 };
 
+/** The hosts list: the inventory's sorts and filters, plus reboot and liveness filters. */
+export const HOSTS_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = { ...INVENTORY_SPEC, hostFilter: true };
+
 export const INVENTORY_PACKAGES_SPEC: ListSpec<(typeof INVENTORY_PACKAGE_SORTS)[number]> = {
   sorts: INVENTORY_PACKAGE_SORTS,
   defaultSort: 'default',

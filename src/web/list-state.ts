@@ -3,7 +3,12 @@
  * state is a link; defaults are left out so URLs stay short. Unknown values fall back to defaults.
  */
 
-import type { UpgradeFilter } from '../store/read/list-options.ts';
+import {
+  HOST_FILTERS,
+  type HostFilter,
+  type ListFilter,
+  type UpgradeFilter,
+} from '../store/read/list-options.ts';
 
 export type { UpgradeFilter };
 export const PAGE_SIZES = [25, 50, 100, 500] as const;
@@ -17,6 +22,8 @@ export interface ListSpec<Sort extends string> {
   descendingFirst?: readonly Sort[];
   /** Whether the upgrade filter applies to this list. */
   upgradeFilter?: boolean;
+  /** Whether the host filters (reboot, liveness) apply to this list. */
+  hostFilter?: boolean;
 }
 
 export interface ListState<Sort extends string = string> {
@@ -25,7 +32,7 @@ export interface ListState<Sort extends string = string> {
   sort: Sort;
   descending: boolean;
   q: string;
-  filter: UpgradeFilter;
+  filter: ListFilter;
 }
 
 /** Reads a list state from query parameters, ignoring values the list does not know. */
@@ -46,7 +53,12 @@ export function readListState<Sort extends string>(
     sort: known ? key : spec.defaultSort,
     descending: known ? descending : false,
     q: (query.q ?? '').trim().slice(0, 200),
-    filter: spec.upgradeFilter && (filter === 'upgradable' || filter === 'security') ? filter : 'all',
+    filter:
+      spec.upgradeFilter && (filter === 'upgradable' || filter === 'security')
+        ? filter
+        : spec.hostFilter && HOST_FILTERS.includes(filter as HostFilter)
+          ? (filter as HostFilter)
+          : 'all',
   };
 }
 

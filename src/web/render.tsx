@@ -82,6 +82,7 @@ export function createListView(
     defaultSort: spec.defaultSort,
     descendingFirst: spec.descendingFirst,
     upgradeFilter: spec.upgradeFilter,
+    hostFilter: spec.hostFilter,
     total,
     exports,
   };

@@ -26,6 +26,12 @@ function validReport(): Record<string, unknown> {
       },
       { name: 'bash', version_from: '5.2.15-2', version_to: '5.2.15-3', source: 'bash', type: null },
     ],
+    reboot: {
+      boot_time: 1727700000,
+      kernel_images: [{ name: 'linux-image-6.1.0-18-amd64', version: '6.1.76-1' }],
+      reboot_required: { packages: ['libc6'] },
+      needrestart: { kernel_status: 1, services: ['ssh.service'] },
+    },
   };
 }
 
@@ -91,6 +97,15 @@ describe('parseHostReport', () => {
       expect(parsed.output.installed).toHaveLength(2);
       expect(parsed.output.api_version).toBe('v1');
     }
+  });
+
+  test('keeps the reboot facts, which older clients leave out', () => {
+    const parsed = parseHostReport(validReport());
+    expect(parsed.success && parsed.output.reboot?.needrestart?.services).toEqual(['ssh.service']);
+    const legacy = validReport();
+    delete legacy.reboot;
+    const old = parseHostReport(legacy);
+    expect(old.success && old.output.reboot).toBeUndefined();
   });
 
   test('refuses with the schema message', () => {

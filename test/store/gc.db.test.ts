@@ -35,8 +35,18 @@ for (const kind of DIALECTS) {
 
     test('after deleting all host packages, deletes the stale and the orphaned (84)', async () => {
       await t.database.transaction((tx) => tx.db.delete(t.database.tables.hostPackages));
+      const { hosts } = t.database.tables;
+      const recorded = await t.database.db.select({ name: hosts.name, modified: hosts.modified }).from(hosts);
       const lines = await collectGarbage(t.store, DEFAULTS);
-      expect(lines).toEqual([
+      // Each deleted host and image has its own line, with its last report, before the step's total.
+      const owners = lines.filter((line) => /^Deleted (Host|Image) /.test(line));
+      expect(owners.filter((line) => line.startsWith('Deleted Image '))).toHaveLength(1);
+      expect(owners.filter((line) => line.startsWith('Deleted Host '))).toEqual(
+        recorded
+          .sort((a, b) => (a.name < b.name ? -1 : 1))
+          .map((host) => `Deleted Host ${host.name} (last report ${host.modified.toISOString()})`),
+      );
+      expect(lines.filter((line) => !owners.includes(line))).toEqual([
         'Deleted 1 Image objects not updated in the last 90 days',
         'Deleted 3 Host objects not updated in the last 15 days',
         'Deleted 8 PackageVersion objects not referenced by any HostPackage or ImagePackage',

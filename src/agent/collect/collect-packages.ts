@@ -2,6 +2,8 @@
  * The package lists of a full or upgradable report (docs/protocol.md, "What the agent sends"): installed
  * packages from dpkg's status file, upgrades from APT's resolver with the source of each candidate.
  */
+
+import type { KernelImage } from '../../domain/kernel-state.ts';
 import { describeFileError } from '../../lib/describe-file-error.ts';
 import type { InstalledItem, UpgradableItem } from '../../protocol/report.ts';
 import { SECURITY_UPGRADE } from '../../protocol/report.ts';
@@ -11,11 +13,14 @@ import { findSource, lookUpSources } from './apt-cache-sources.ts';
 import { isSecurityRelease, type SimulatedUpgrade, simulateDistUpgrade } from './apt-simulation.ts';
 import { type DpkgPackage, isInstalled, parseDpkgStatus } from './dpkg-status.ts';
 import { formatPackageName } from './package-name.ts';
+import { kernelImagesOf } from './reboot-facts.ts';
 
 /** The lists a full or upgradable report carries. */
 export interface CollectedPackages {
   installed: InstalledItem[];
   upgradable: UpgradableItem[];
+  /** The installed kernel images, for the reboot facts of a host report. */
+  kernelImages: KernelImage[];
 }
 
 /** The host facts collection works from; injected so tests can run on captured data. */
@@ -60,7 +65,8 @@ export async function collectPackages(
     sources.readNativeArchitecture(),
     sources.simulateUpgrade(),
   ]);
-  const installedItems = toInstalledItems(parseDpkgStatus(statusText), nativeArchitecture);
+  const statusPackages = parseDpkgStatus(statusText);
+  const installedItems = toInstalledItems(statusPackages, nativeArchitecture);
   logger.info(`Found ${installedItems.length} installed binary packages`);
   logger.info(`Found ${upgrades.length} upgradable binary packages (including new dependencies)`);
 
@@ -96,7 +102,11 @@ export async function collectPackages(
       for (const item of installedItems) logger.debug(`Collected installed: ${JSON.stringify(item)}`);
     for (const item of upgradable) logger.debug(`Collected upgrade: ${JSON.stringify(item)}`);
   }
-  return { installed: upgradableOnly ? [] : installedItems, upgradable };
+  return {
+    installed: upgradableOnly ? [] : installedItems,
+    upgradable,
+    kernelImages: kernelImagesOf(statusPackages, nativeArchitecture),
+  };
 }
 
 /** The real host: dpkg's status file, `dpkg --print-architecture`, `apt-get -s`, `apt-cache show`. */

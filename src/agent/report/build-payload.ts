@@ -6,6 +6,7 @@ import type {
   HostReport,
   ImageReport,
   InstalledItem,
+  RebootFacts,
   RunningKernel,
   UninstalledItem,
   UpgradableItem,
@@ -16,7 +17,7 @@ export type UpdateType = 'full' | 'upgradable' | 'dpkg_hook';
 
 /** Whom a report is about: this host, or the container image the agent runs in. */
 export type ReportSubject =
-  | { kind: 'host'; hostname: string; runningKernel: RunningKernel }
+  | { kind: 'host'; hostname: string; runningKernel: RunningKernel; reboot?: RebootFacts }
   | { kind: 'image'; imageName: string };
 
 /** What goes into a payload. */
@@ -41,5 +42,6 @@ export function buildPayload(input: PayloadInput): HostReport | ImageReport {
     update_type: input.updateType,
   };
   if (input.subject.kind === 'image') return { ...common, image_name: input.subject.imageName };
-  return { ...common, hostname: input.subject.hostname, running_kernel: input.subject.runningKernel };
+  const { hostname, runningKernel, reboot } = input.subject;
+  return { ...common, hostname, running_kernel: runningKernel, ...(reboot ? { reboot } : {}) };
 }

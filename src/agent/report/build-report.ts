@@ -3,11 +3,14 @@
  * unchanged, or a full, upgradable or dpkg-hook report about this host or, with `-i`, about the image the
  * agent runs in.
  */
+import type { KernelImage } from '../../domain/kernel-state.ts';
+import type { RebootFacts } from '../../protocol/report.ts';
 import type { AgentOptions } from '../cli/resolve-options.ts';
 import type { PackageSources } from '../collect/collect-packages.ts';
 import { collectPackages } from '../collect/collect-packages.ts';
 import { parseDpkgStatus } from '../collect/dpkg-status.ts';
 import { explainOsNameProblem } from '../collect/os-release.ts';
+import { kernelImagesOf } from '../collect/reboot-facts.ts';
 import { AgentError } from '../errors.ts';
 import { parseDpkgHookFeed } from '../hook/parse-dpkg-hook.ts';
 import { resolveHookChanges } from '../hook/resolve-hook-changes.ts';
@@ -27,6 +30,8 @@ export interface SystemFacts extends PackageSources {
   readOsName: () => string;
   resolveFqdn: () => Promise<string>;
   readRunningKernel: () => { release: string; version: string };
+  /** The reboot facts of a host report; `full` runs also ask needrestart. */
+  readRebootFacts: (kernelImages: KernelImage[], full: boolean) => Promise<RebootFacts>;
 }
 
 /**
@@ -56,22 +61,27 @@ export async function buildReport(
       : facts.resolveFqdn();
 
   let lists: Pick<PayloadInput, 'installed' | 'uninstalled' | 'upgradable'>;
+  let kernelImages: KernelImage[];
   if (feed) {
     const [statusText, nativeArchitecture] = await Promise.all([
       facts.readStatus(),
       feed.nativeArchitecture ?? facts.readNativeArchitecture(),
     ]);
-    const items = await resolveHookChanges(
-      feed.changes,
-      { nativeArchitecture, packages: parseDpkgStatus(statusText) },
-      logger,
-    );
+    const packages = parseDpkgStatus(statusText);
+    const items = await resolveHookChanges(feed.changes, { nativeArchitecture, packages }, logger);
+    // dpkg has not unpacked the new packages yet: the images are those before this run.
+    kernelImages = kernelImagesOf(packages, nativeArchitecture);
     logger.info(
       `Got ${items.installed.length + items.uninstalled.length} updates from dpkg hook version ${feed.protocolVersion}`,
     );
     lists = { ...items, upgradable: [] };
   } else {
-    const packages = await collectPackages(updateType === 'upgradable', facts, logger);
+    const { kernelImages: images, ...packages } = await collectPackages(
+      updateType === 'upgradable',
+      facts,
+      logger,
+    );
+    kernelImages = images;
     lists = { ...packages, uninstalled: [] };
   }
 
@@ -81,7 +91,12 @@ export async function buildReport(
 
   const subject: ReportSubject = options.imageName
     ? { kind: 'image', imageName: options.imageName }
-    : { kind: 'host', hostname: await hostname!, runningKernel: facts.readRunningKernel() };
+    : {
+        kind: 'host',
+        hostname: await hostname!,
+        runningKernel: facts.readRunningKernel(),
+        reboot: await facts.readRebootFacts(kernelImages, updateType === 'full'),
+      };
   const payload = buildPayload({ api: options.api, os, ...lists, updateType, subject });
   const [kind, name] = subject.kind === 'image' ? ['images', subject.imageName] : ['hosts', subject.hostname];
   return {

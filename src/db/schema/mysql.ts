@@ -15,6 +15,7 @@ import {
   index,
   int,
   mysqlTable,
+  text,
   uniqueIndex,
 } from 'drizzle-orm/mysql-core';
 
@@ -137,6 +138,20 @@ const packageCounters = () => ({
   securityCount: int('security_count').notNull().default(0),
 });
 
+/** What a host's reports say about reboots and liveness (mirror of ./sqlite.ts). */
+const rebootColumns = () => ({
+  kernelState: int('kernel_state').notNull().default(0),
+  kernelStateReason: text('kernel_state_reason'),
+  kernelStateSince: stamp('kernel_state_since'),
+  rebootRequired: int('reboot_required').notNull().default(0),
+  rebootReasons: text('reboot_reasons'),
+  rebootRequiredSince: stamp('reboot_required_since'),
+  bootTime: stamp('boot_time'),
+  restartServices: text('restart_services'),
+  restartServiceCount: int('restart_service_count'),
+  lastFullReport: stamp('last_full_report'),
+});
+
 /**
  * The columns host and image package rows share: the installed version and the pending upgrade.
  */
@@ -185,6 +200,7 @@ export const hosts = mysqlTable(
     kernelId: ref('kernel_id').notNull(),
     ...packageCounters(),
     ...timestamps(),
+    ...rebootColumns(),
   },
   (t) => [
     foreignKey({ name: 'hosts_os_id_fk', columns: [t.osId], foreignColumns: [operatingSystems.id] }).onDelete(
@@ -198,6 +214,8 @@ export const hosts = mysqlTable(
     index('hosts_os_idx').on(t.osId),
     index('hosts_modified_idx').on(t.modified),
     index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+    index('hosts_reboot_idx').on(t.rebootRequired),
+    index('hosts_last_full_report_idx').on(t.lastFullReport),
   ],
 );
 

@@ -105,6 +105,25 @@ const packageCounters = () => ({
 });
 
 /**
+ * What a host's reports say about reboots and liveness (docs/reboot.md), written by the report's one
+ * UPDATE of the host row. `kernel_state` is needrestart's code (0 unknown … 3 version upgrade).
+ */
+const rebootColumns = () => ({
+  kernelState: integer('kernel_state').notNull().default(0),
+  kernelStateReason: text('kernel_state_reason'),
+  kernelStateSince: integer('kernel_state_since', { mode: 'timestamp_ms' }),
+  rebootRequired: integer('reboot_required').notNull().default(0),
+  rebootReasons: text('reboot_reasons'),
+  rebootRequiredSince: integer('reboot_required_since', { mode: 'timestamp_ms' }),
+  bootTime: integer('boot_time', { mode: 'timestamp_ms' }),
+  /** needrestart's services, one per line; NULL when the agent did not run needrestart. */
+  restartServices: text('restart_services'),
+  restartServiceCount: integer('restart_service_count'),
+  /** The last full report; stale and silent hosts are judged by it and by `modified`. */
+  lastFullReport: integer('last_full_report', { mode: 'timestamp_ms' }),
+});
+
+/**
  * The columns host and image package rows share: the installed version and the pending upgrade.
  */
 const packageRowColumns = () => ({
@@ -156,12 +175,15 @@ export const hosts = sqliteTable(
       .references(() => kernels.id, { onDelete: 'restrict' }),
     ...packageCounters(),
     ...timestamps(),
+    ...rebootColumns(),
   },
   (t) => [
     index('hosts_kernel_idx').on(t.kernelId),
     index('hosts_os_idx').on(t.osId),
     index('hosts_modified_idx').on(t.modified),
     index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+    index('hosts_reboot_idx').on(t.rebootRequired),
+    index('hosts_last_full_report_idx').on(t.lastFullReport),
   ],
 );
 

@@ -6,6 +6,7 @@ import { type HostReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
 import type { Store } from '../store.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
+import { hostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
 import { lockOwnerRow, updateOwnerRow } from './owner-rows.ts';
 import { applyPackageLists } from './package-report.ts';
@@ -37,6 +38,9 @@ export function applyHostReport(
   { now = new Date(), maxPackages }: ReportOptions = {},
 ): Promise<ReportOutcome> {
   const name = report.hostname;
+  // Judged from the report alone, before the transaction: no query.
+  const reboot = hostRebootState(report);
+  const fullReport = report.update_type === 'full';
   return store.reports.run(`host:${name}`, async (tx, cache) => {
     const ctx: IngestContext = { tx, database: store.database, cache, counts: store.counts, now };
     const osId = await resolveOs(ctx, report.os);
@@ -44,7 +48,7 @@ export function applyHostReport(
     const host = await lockOwnerRow(ctx, 'host', name, { osId, kernelId });
     const lists = { kind: 'host', owner: host, osId, report, maxPackages } as const;
     const { diff, counts } = await applyPackageLists(ctx, lists);
-    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts });
+    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport });
     return summarize(diff, counts);
   });
 }

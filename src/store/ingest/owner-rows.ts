@@ -2,6 +2,7 @@
 import { sqlNames } from '../../db/sql-names.ts';
 import type { Tables } from '../../db/types.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
+import type { HostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
 import { TransientConflictError } from './report-errors.ts';
 
@@ -65,29 +66,69 @@ export async function lockOwnerRow(
   };
 }
 
-/** Writes the owner's OS (and a host's kernel), its counters after the report, and the report's time. */
+/**
+ * Writes the owner's OS (and a host's kernel), its counters after the report, and the report's time;
+ * for a host also its reboot state and, after a full report, the time of its last full report.
+ */
 export async function updateOwnerRow(
   ctx: IngestContext,
   kind: OwnerKind,
   id: number,
-  fields: { osId: number; kernelId?: number; counts: ReportDiff['totals'] },
+  fields: {
+    osId: number;
+    kernelId?: number;
+    counts: ReportDiff['totals'];
+    reboot?: HostRebootState;
+    fullReport?: boolean;
+  },
 ): Promise<void> {
   const { tx, database, now } = ctx;
   const { names: o } = ownerNamesOf(ctx, kind);
-  const set = [o.osId, o.packageCount, o.upgradeCount, o.securityCount, o.modified];
+  const stamp = (date: Date | null) => (date === null ? null : database.spelling.timestampParam(date));
+  const set = [o.osId, o.packageCount, o.upgradeCount, o.securityCount, o.modified].map(
+    (column) => `${column} = ?`,
+  );
   const values: unknown[] = [
     fields.osId,
     fields.counts.packages,
     fields.counts.upgrades,
     fields.counts.security,
-    database.spelling.timestampParam(now),
+    stamp(now),
   ];
-  if (kind === 'host' && fields.kernelId !== undefined) {
-    set.push(sqlNames(database.tables.hosts).kernelId);
-    values.push(fields.kernelId);
+  if (kind === 'host') {
+    const h = sqlNames(database.tables.hosts);
+    if (fields.kernelId !== undefined) {
+      set.push(`${h.kernelId} = ?`);
+      values.push(fields.kernelId);
+    }
+    if (fields.fullReport) {
+      set.push(`${h.lastFullReport} = ?`);
+      values.push(stamp(now));
+    }
+    const reboot = fields.reboot;
+    if (reboot) {
+      // MySQL assigns left to right and later assignments see earlier ones: each "since" column
+      // comes before the column it compares with.
+      set.push(
+        `${h.kernelStateSince} = CASE WHEN ${h.kernelState} = ? AND ${h.kernelStateSince} IS NOT NULL THEN ${h.kernelStateSince} ELSE ? END`,
+        `${h.kernelState} = ?`,
+        `${h.kernelStateReason} = ?`,
+        `${h.rebootRequiredSince} = CASE WHEN ? = 1 THEN COALESCE(${h.rebootRequiredSince}, ?) ELSE NULL END`,
+        `${h.rebootRequired} = ?`,
+        `${h.rebootReasons} = ?`,
+      );
+      const required = reboot.rebootRequired ? 1 : 0;
+      values.push(reboot.kernelState, stamp(now), reboot.kernelState, reboot.kernelStateReason);
+      values.push(required, stamp(now), required, reboot.rebootReasons);
+      if (reboot.agent) {
+        set.push(`${h.bootTime} = ?`, `${h.restartServices} = ?`, `${h.restartServiceCount} = ?`);
+        values.push(
+          stamp(reboot.agent.bootTime),
+          reboot.agent.restartServices,
+          reboot.agent.restartServiceCount,
+        );
+      }
+    }
   }
-  await tx.sql.run(
-    `UPDATE ${o.$table} SET ${set.map((column) => `${column} = ?`).join(', ')} WHERE ${o.id} = ?`,
-    [...values, id],
-  );
+  await tx.sql.run(`UPDATE ${o.$table} SET ${set.join(', ')} WHERE ${o.id} = ?`, [...values, id]);
 }

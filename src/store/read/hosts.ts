@@ -3,9 +3,25 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import type { InventoryRow } from './inventory-list.ts';
 
+/** What the host page shows about reboots (docs/reboot.md). */
+export interface HostRebootDetail {
+  /** needrestart's code: 0 unknown, 1 current, 2 ABI upgrade, 3 version upgrade. */
+  kernelState: number;
+  kernelStateReason: string | null;
+  kernelStateSince: Date | null;
+  rebootRequired: number;
+  rebootReasons: string | null;
+  rebootRequiredSince: Date | null;
+  bootTime: Date | null;
+  restartServices: string | null;
+  restartServiceCount: number | null;
+  lastFullReport: Date | null;
+}
+
 /** The list row (name, OS, counters, last report) and what only the detail page shows. */
 export interface HostDetail extends InventoryRow {
   kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
+  reboot: HostRebootDetail;
 }
 
 /** Finds a host by its exact name; null when unknown. */
@@ -26,6 +42,18 @@ export async function findHost(database: Database, name: string): Promise<HostDe
         slug: t.kernels.slug,
         osId: t.kernels.osId,
         release: t.kernels.release,
+      },
+      reboot: {
+        kernelState: t.hosts.kernelState,
+        kernelStateReason: t.hosts.kernelStateReason,
+        kernelStateSince: t.hosts.kernelStateSince,
+        rebootRequired: t.hosts.rebootRequired,
+        rebootReasons: t.hosts.rebootReasons,
+        rebootRequiredSince: t.hosts.rebootRequiredSince,
+        bootTime: t.hosts.bootTime,
+        restartServices: t.hosts.restartServices,
+        restartServiceCount: t.hosts.restartServiceCount,
+        lastFullReport: t.hosts.lastFullReport,
       },
     })
     .from(t.hosts)

@@ -2,8 +2,9 @@
  * The hosts and images lists: both tables carry package counters kept by ingest, so a page sorts,
  * filters and counts on indexed columns without touching the millions of package rows.
  */
-import { and, count, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { DEFAULT_LIVENESS, livenessCutoffs } from '../../domain/liveness.ts';
 import { keysetPages, orderOf, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
@@ -27,16 +28,23 @@ export interface InventoryRow {
   upgradeCount: number;
   securityCount: number;
   modified: Date;
+  /** Hosts only (docs/reboot.md). */
+  rebootRequired?: boolean;
+  lastFullReport?: Date | null;
 }
+
+/** The times the liveness filters compare with: before `stale` a full report is stale, before `silent` any report. */
+export type LivenessCutoffs = { stale: Date; silent: Date };
 
 /** Lists hosts (`kind: 'hosts'`) or images, one page at a time. */
 export async function listInventory(
   database: Database,
   kind: 'hosts' | 'images',
   options: ListOptions<InventorySort>,
+  cutoffs?: LivenessCutoffs,
 ): Promise<Page<InventoryRow>> {
   const { db } = database;
-  const query = inventoryQuery(database, kind, options);
+  const query = inventoryQuery(database, kind, options, cutoffs);
   const [rows, totals] = await Promise.all([
     query
       .select(query.where)
@@ -58,8 +66,9 @@ export function pageInventory(
   kind: 'hosts' | 'images',
   options: ExportOptions<InventorySort>,
   pageRows: number,
+  cutoffs?: LivenessCutoffs,
 ): AsyncGenerator<InventoryRow[]> {
-  const query = inventoryQuery(database, kind, options);
+  const query = inventoryQuery(database, kind, options, cutoffs);
   return keysetPages(query.keys, pageRows, (position, limit) =>
     query
       .select(and(query.where, position))
@@ -69,7 +78,12 @@ export function pageInventory(
 }
 
 /** The list's filters and its sort keys, which end with the (unique) name. */
-function inventoryQuery(database: Database, kind: 'hosts' | 'images', options: ExportOptions<InventorySort>) {
+function inventoryQuery(
+  database: Database,
+  kind: 'hosts' | 'images',
+  options: ExportOptions<InventorySort>,
+  cutoffs: LivenessCutoffs = livenessCutoffs(new Date(), DEFAULT_LIVENESS),
+) {
   const { db, tables, spelling } = database;
   const table = kind === 'hosts' ? tables.hosts : tables.images;
   const os = tables.operatingSystems;
@@ -83,6 +97,21 @@ function inventoryQuery(database: Database, kind: 'hosts' | 'images', options: E
   }
   if (options.filter === 'upgradable') conditions.push(gt(table.upgradeCount, 0));
   if (options.filter === 'security') conditions.push(gt(table.securityCount, 0));
+  if (kind === 'hosts') {
+    const h = tables.hosts;
+    const condition = {
+      reboot: eq(h.rebootRequired, 1),
+      reporting: and(gte(h.lastFullReport, cutoffs.stale), gte(h.modified, cutoffs.silent)),
+      stale: and(
+        gte(h.modified, cutoffs.silent),
+        or(isNull(h.lastFullReport), lt(h.lastFullReport, cutoffs.stale)),
+      ),
+      silent: lt(h.modified, cutoffs.silent),
+      // Expected hosts without a row are listed by the route, from the expected-hosts file.
+      never_reported: sql`1 = 0`,
+    }[options.filter as string];
+    if (condition) conditions.push(condition);
+  }
   const where = conditions.length > 0 ? and(...conditions) : undefined;
 
   const descending = options.descending;
@@ -120,6 +149,12 @@ function inventoryQuery(database: Database, kind: 'hosts' | 'images', options: E
           upgradeCount: table.upgradeCount,
           securityCount: table.securityCount,
           modified: table.modified,
+          ...(kind === 'hosts'
+            ? {
+                rebootRequired: sql<boolean>`${tables.hosts.rebootRequired} = 1`.mapWith(Boolean),
+                lastFullReport: tables.hosts.lastFullReport,
+              }
+            : {}),
         })
         .from(table)
         .innerJoin(os, eq(os.id, table.osId))

@@ -3,6 +3,13 @@
 /** Which rows of a package list to keep. */
 export type UpgradeFilter = 'all' | 'upgradable' | 'security';
 
+/** Filters only the hosts list has: reboot required, and each liveness state (docs/reboot.md). */
+export const HOST_FILTERS = ['reboot', 'reporting', 'stale', 'silent', 'never_reported'] as const;
+export type HostFilter = (typeof HOST_FILTERS)[number];
+
+/** Any list's filter; host filters reach only the hosts list (its spec enables them). */
+export type ListFilter = UpgradeFilter | HostFilter;
+
 /** One page of a list, with the sort key (from a fixed set per list) and the filters. */
 export interface ListOptions<Sort extends string> {
   offset: number;
@@ -11,7 +18,7 @@ export interface ListOptions<Sort extends string> {
   descending: boolean;
   /** Case-insensitive substring filter on the list's text columns; '' keeps every row. */
   q: string;
-  filter: UpgradeFilter;
+  filter: ListFilter;
 }
 
 /** A list's sort and filters without the paging: what an export reads (every row). */

@@ -5,6 +5,7 @@
  * percent-encoded path cannot reach a handler under another rule than the one its route declares;
  * `refuseUnruledRoutes` (guard.ts) refuses any request whose handler has no rule before it.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { plainText } from '../api-responses.ts';
 import type { AppEnv } from '../env.ts';
@@ -84,6 +85,28 @@ export const requireSuperuser = defineRule('superuser', (c) => {
     403,
   ) as Response | Promise<Response>;
 });
+
+/**
+ * /metrics (docs/reboot.md, "Metrics"): off (404) without METRICS_TOKEN; then only
+ * `Authorization: Bearer <token>`, and, when METRICS_ALLOWED_ADDRESSES is set, from those addresses.
+ */
+export const requireMetricsToken = defineRule('metrics-token', (c) => {
+  const { METRICS_TOKEN: token, METRICS_ALLOWED_ADDRESSES: addresses } = c.var.config;
+  const refuse = (status: 401 | 403 | 404, text: string, headers: Record<string, string> = {}) =>
+    new Response(text, { status, headers: { 'Content-Type': 'text/plain', ...headers } });
+  if (!token) return refuse(404, 'Not found: /metrics is off (set METRICS_TOKEN)');
+  if (addresses.length > 0 && !addresses.includes(c.env?.remoteAddress ?? ''))
+    return refuse(403, 'Forbidden: this address may not read /metrics');
+  const sent = /^Bearer (.+)$/.exec(c.req.header('Authorization') ?? '')?.[1] ?? '';
+  if (!sameSecret(sent, token)) return refuse(401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+  return null;
+});
+
+/** Compares in constant time (the digests have one length whatever was sent). */
+function sameSecret(sent: string, expected: string): boolean {
+  const digest = (text: string) => new Bun.CryptoHasher('sha256').update(text).digest();
+  return timingSafeEqual(digest(sent), digest(expected));
+}
 
 /** Monitoring's probe of the certificate setup: any verified certificate. */
 export const requireAnyCertificate = defineRule('any-certificate', (c) => checkAgent(c, { kind: 'any' }));

@@ -30,7 +30,9 @@ import {
 } from '../../store/read/source-packages.ts';
 import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
+import { cutoffsAt } from '../fleet/liveness-settings.ts';
 import {
+  HOSTS_SPEC,
   INSTALLATIONS_SPEC,
   INVENTORY_PACKAGES_SPEC,
   INVENTORY_SPEC,
@@ -189,14 +191,16 @@ async function exportInventory(
 ): Promise<Table> {
   return {
     header: [kind === 'hosts' ? 'host' : 'image', 'os', 'packages', 'upgrades', 'security', 'last_update'],
-    pages: cells(pageInventory(c.var.database, kind, optionsOf(c, INVENTORY_SPEC), pageRows), (r) => [
-      r.name,
-      r.os,
-      r.packageCount,
-      r.upgradeCount,
-      r.securityCount,
-      iso(r.modified),
-    ]),
+    pages: cells(
+      pageInventory(
+        c.var.database,
+        kind,
+        optionsOf(c, kind === 'hosts' ? HOSTS_SPEC : INVENTORY_SPEC),
+        pageRows,
+        cutoffsAt(c.var.config, new Date()),
+      ),
+      (r) => [r.name, r.os, r.packageCount, r.upgradeCount, r.securityCount, iso(r.modified)],
+    ),
   };
 }
 

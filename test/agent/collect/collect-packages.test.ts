@@ -81,6 +81,7 @@ describe('collectPackages', () => {
     expect(await collectPackages(false, simulatedSources('', []), quiet)).toEqual({
       installed: [],
       upgradable: [],
+      kernelImages: [],
     });
   });
   test('a candidate APT cannot describe falls back to the installed source', async () => {

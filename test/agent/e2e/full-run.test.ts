@@ -83,6 +83,11 @@ describe('a full run on this host', () => {
     const uname = (flag: string) => Bun.spawnSync(['uname', flag]).stdout.toString().trim();
     expect(report.running_kernel).toEqual({ release: uname('-r'), version: uname('-v') });
   });
+  test('reports the boot time and the installed kernel images', async () => {
+    const btime = /^btime (\d+)$/m.exec(await Bun.file('/proc/stat').text())?.[1];
+    expect(report.reboot?.boot_time).toBe(Number(btime));
+    expect(Array.isArray(report.reboot?.kernel_images)).toBe(true);
+  });
   test('sends the legacy keys: full update, empty uninstalled, api v1, hostname override', () => {
     expect(report).toMatchObject({
       update_type: 'full',

@@ -44,6 +44,7 @@ describe('route rules', () => {
       'GET /admin/users': 'superuser',
       'POST /admin/users': 'superuser',
       'GET /healthz': 'anyone',
+      'GET /metrics': 'metrics-token',
       'GET /login/': 'anyone',
       'POST /login/': 'anyone',
     });

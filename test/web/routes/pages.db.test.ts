@@ -169,11 +169,13 @@ for (const kind of DIALECTS) {
         const rows = await selectAll(html, '#list tbody tr');
         const cells = await selectTexts(html, '#list tbody td');
         expect(rows).toHaveLength(3);
-        expect(cells.filter((_, index) => index % 6 !== 0 && index % 6 !== 5)).toEqual([
+        // Seven columns: name, OS, the three counts, last update (marked silent: the fixture is old), reboot.
+        expect(cells.filter((_, index) => index % 7 !== 0 && index % 7 < 5)).toEqual([
           ...['Debian 11', '4', '2', '1'],
           ...['Debian 11', '4', '1', '1'],
           ...['Debian 11', '4', '2', '1'],
         ]);
+        expect(cells.filter((_, index) => index % 7 === 6)).toEqual(['', '', '']);
         expect(await selectHrefs(html, '#list tbody td.name > a')).toEqual([
           '/hosts/host1.example.com',
           '/hosts/host2.example.com',

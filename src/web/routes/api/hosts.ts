@@ -8,6 +8,7 @@ import { applyHostReport, deleteHost } from '../../../store/ingest/host-reports.
 import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
+import { countReports } from '../../metrics/ingest-metrics.ts';
 import { readReportBody } from '../../read-json-body.ts';
 import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
@@ -20,11 +21,12 @@ function hostName(c: Context<AppEnv>): string {
 }
 
 export const hostApiRoutes = new Hono<AppEnv>()
-  .all('/hosts/:name/update', requireHostCertificate(hostName), async (c) => {
+  .all('/hosts/:name/update', requireHostCertificate(hostName), countReports('host'), async (c) => {
     if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
     const startedAt = performance.now();
     const name = c.req.param('name');
     const body = await readReportBody(c);
+    if (typeof body.update_type === 'string') c.set('reportType', body.update_type);
     const hostname = body.hostname;
     if (hostname !== name) {
       const shown = typeof hostname === 'string' ? hostname : '';

@@ -11,6 +11,7 @@ import { applyImageReport, deleteImage, findImageSummary } from '../../../store/
 import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
+import { countReports } from '../../metrics/ingest-metrics.ts';
 import { readReportBody } from '../../read-json-body.ts';
 import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
@@ -37,6 +38,7 @@ const requireImageAccess = chooseRule('image', (c) => (readImageTarget(c).update
 export const imageApiRoutes = new Hono<AppEnv>().all(
   '/images/:name{.+}',
   requireImageAccess,
+  countReports('image', (c) => readImageTarget(c).update),
   async (c, next) => {
     const { update, name: path } = readImageTarget(c);
     if (update) {
@@ -63,6 +65,7 @@ async function updateImage(c: Context<AppEnv>, name: string): Promise<Response> 
   const startedAt = performance.now();
   const body = await readReportBody(c);
   const updateType = body.update_type;
+  if (typeof updateType === 'string') c.set('reportType', updateType);
   if (typeof updateType !== 'string' || updateType === '') {
     // Upstream's wording, typo included: operators grep logs for it.
     return plainText(c, 400, 'Update type not specificed in passed parameters match');

@@ -6,12 +6,14 @@ import { applyKubernetesReport } from '../../../store/ingest/kubernetes-reports.
 import { requireKubernetesCertificate } from '../../access/rules.tsx';
 import { methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
+import { countReports } from '../../metrics/ingest-metrics.ts';
 import { readReportBody } from '../../read-json-body.ts';
 import { applyReport } from './report-errors.ts';
 
 export const kubernetesApiRoutes = new Hono<AppEnv>().all(
   '/kubernetes/update',
   requireKubernetesCertificate,
+  countReports('kubernetes'),
   async (c) => {
     if (c.req.method !== 'POST') return methodNotAllowed(c, 'POST');
     const body = await readReportBody(c);

@@ -4,13 +4,16 @@ import { type Context, Hono, type Next } from 'hono';
 import { expandHostLinks, expandImageLinks } from '../../../domain/external-links.ts';
 import { encodePath, encodePathSegment } from '../../../lib/encode-path.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
+import { findNeverReported } from '../../../store/read/fleet-health.ts';
 import { findHost } from '../../../store/read/hosts.ts';
 import { findImage } from '../../../store/read/images.ts';
 import { listInventory } from '../../../store/read/inventory-list.ts';
 import { listInventoryPackages } from '../../../store/read/inventory-packages.ts';
+import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
-import { INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
+import { cutoffsAt } from '../../fleet/liveness-settings.ts';
+import { HOSTS_SPEC, INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
 import { readListState, toListOptions } from '../../list-state.ts';
 import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
@@ -24,17 +27,34 @@ import { renderNotFound } from './not-found.tsx';
 function listPage(kind: 'hosts' | 'images') {
   return async (c: Context<AppEnv>) => {
     const database = c.var.database;
-    const state = readListState(c.req.query(), INVENTORY_SPEC);
-    const page = await listInventory(database, kind, toListOptions(state));
-    const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
+    const spec = kind === 'hosts' ? HOSTS_SPEC : INVENTORY_SPEC;
+    const state = readListState(c.req.query(), spec);
+    const clock = readClock(c);
+    const cutoffs = kind === 'hosts' ? cutoffsAt(c.var.config, clock.now) : undefined;
+    const options = toListOptions(state);
+    const page = await listInventory(database, kind, options, cutoffs);
+    // Expected hosts that never reported have no row: the list is the file minus the hosts.
+    const neverReported =
+      state.filter === 'never_reported'
+        ? slicePage(
+            (await findNeverReported(database, await c.var.expectedHosts.names())).filter((name) =>
+              containsIgnoringCase(name, state.q),
+            ),
+            options,
+          )
+        : undefined;
+    const total = neverReported?.total ?? page.total;
+    const inventoryEmpty = total === 0 && (await isInventoryEmpty(database));
     const props = {
       kind,
+      cutoffs,
+      neverReported: neverReported?.rows,
       list: {
-        ...createListView(`/${kind}/`, state, INVENTORY_SPEC, page.total, { name: kind }),
+        ...createListView(`/${kind}/`, state, spec, total, { name: kind }),
         filterPlaceholder: kind === 'hosts' ? 'Filter by hostname or OS…' : 'Filter by image name or OS…',
       },
       rows: page.rows,
-      clock: readClock(c),
+      clock,
       inventoryEmpty,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <InventoryList {...props} />);

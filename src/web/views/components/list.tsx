@@ -19,6 +19,8 @@ export interface ListView {
   exports?: { csv: string; json: string };
   /** Show the upgrade filter (all / upgradable / security). */
   upgradeFilter?: boolean;
+  /** Add the host filters (reboot required, liveness) to it. */
+  hostFilter?: boolean;
   /** Placeholder of the filter box. */
   filterPlaceholder?: string;
 }
@@ -91,6 +93,7 @@ export function ListControls(props: { list: ListView }) {
             <option value="security" selected={list.state.filter === 'security'}>
               Show only security upgrades
             </option>
+            {list.hostFilter ? <HostFilterOptions selected={list.state.filter} /> : null}
           </select>
         </>
       ) : null}
@@ -108,6 +111,26 @@ export function ListControls(props: { list: ListView }) {
       <span class="spacer" />
       <DownloadLinks list={list} />
     </form>
+  );
+}
+
+/** The hosts list's extra filter options (docs/reboot.md). */
+function HostFilterOptions(props: { selected: string }) {
+  const options: [string, string][] = [
+    ['reboot', 'Show only hosts that must reboot'],
+    ['reporting', 'Show only reporting hosts'],
+    ['stale', 'Show only stale hosts'],
+    ['silent', 'Show only silent hosts'],
+    ['never_reported', 'Show only expected hosts that never reported'],
+  ];
+  return (
+    <>
+      {options.map(([value, label]) => (
+        <option value={value} selected={props.selected === value}>
+          {label}
+        </option>
+      ))}
+    </>
   );
 }
 

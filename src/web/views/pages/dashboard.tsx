@@ -2,6 +2,7 @@
 /** `/`: the fleet at a glance. */
 import type { Child } from 'hono/jsx';
 import type { Dashboard } from '../../../store/read/dashboard.ts';
+import type { FleetHealth } from '../../../store/read/fleet-health.ts';
 import { Badge } from '../components/badges.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 
@@ -30,8 +31,32 @@ function Row(props: { label: string; children?: Child }) {
   );
 }
 
+/** Reboots and liveness (docs/reboot.md), each count linking to the hosts list filtered by it. */
+function FleetHealthCard(props: { fleet: FleetHealth }) {
+  const { fleet } = props;
+  const link = (filter: string, value: number, kind: 'installed' | 'upgrade' | 'security', label: string) => (
+    <a href={`/hosts/?filter=${filter}`}>{count(value, kind, label)}</a>
+  );
+  return (
+    <Card id="card-fleet-health" title="Fleet health">
+      <Row label="Reboot required">{link('reboot', fleet.rebootRequired, 'security', 'hosts')}</Row>
+      <Row label="Reporting">{link('reporting', fleet.reporting, 'installed', 'hosts')}</Row>
+      <Row label="Stale">{link('stale', fleet.stale, 'upgrade', 'hosts')}</Row>
+      <Row label="Silent">{link('silent', fleet.silent, 'security', 'hosts')}</Row>
+      {fleet.neverReported === null ? null : (
+        <Row label="Never reported">{link('never_reported', fleet.neverReported, 'security', 'hosts')}</Row>
+      )}
+    </Card>
+  );
+}
+
 /** The dashboard body. */
-export function DashboardPage(props: { data: Dashboard; clock: Clock; inventoryEmpty: boolean }) {
+export function DashboardPage(props: {
+  data: Dashboard;
+  clock: Clock;
+  inventoryEmpty: boolean;
+  fleet?: FleetHealth;
+}) {
   const d = props.data;
   return (
     <>
@@ -43,6 +68,7 @@ export function DashboardPage(props: { data: Dashboard; clock: Clock; inventoryE
           <Row label="With pending upgrades">{count(d.hosts.withUpgrades, 'upgrade', 'hosts')}</Row>
           <Row label="With pending security upgrades">{count(d.hosts.withSecurity, 'security', 'hosts')}</Row>
         </Card>
+        {props.fleet ? <FleetHealthCard fleet={props.fleet} /> : null}
         <Card id="card-kernels" title="Kernels" href="/kernels/" total={d.kernels} />
         <Card
           id="card-kubernetes"

@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages. */
+import type { HostRebootDetail } from '../../../store/read/hosts.ts';
 import { UpgradeCell } from '../components/badges.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import { RebootSummary } from '../components/reboot-summary.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { kernelPath, packagePath } from '../paths.ts';
 
@@ -77,6 +79,7 @@ export interface HostDetailProps extends PackageTableProps {
     os: string;
     modified: Date;
     kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
+    reboot?: HostRebootDetail;
   };
   externalLinks: [string, string][];
   clock: Clock;
@@ -99,6 +102,7 @@ export function HostDetailPage(props: HostDetailProps) {
         <dd>
           <TimeAgo date={host.modified} clock={props.clock} />
         </dd>
+        {host.reboot ? <RebootSummary reboot={host.reboot} clock={props.clock} /> : null}
         <ExternalLinks links={props.externalLinks} />
       </dl>
       <ListControls list={props.list} />

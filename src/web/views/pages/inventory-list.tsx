@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/` and `/images/`: one row per host or image with its package counts. */
 
-import type { InventoryRow } from '../../../store/read/inventory-list.ts';
-import { CountBadges } from '../components/badges.tsx';
+import type { InventoryRow, LivenessCutoffs } from '../../../store/read/inventory-list.ts';
+import { Badge, CountBadges } from '../components/badges.tsx';
 import {
   EmptyText,
   ListControls,
@@ -20,6 +20,21 @@ export interface InventoryListProps {
   rows: InventoryRow[];
   clock: Clock;
   inventoryEmpty: boolean;
+  /** Hosts: the liveness cutoffs, to mark stale and silent hosts (docs/reboot.md). */
+  cutoffs?: LivenessCutoffs;
+  /** Hosts, filter `never_reported`: the expected names without a row, instead of `rows`. */
+  neverReported?: string[];
+}
+
+/** "stale" or "silent" beside the last update of a host that is either. */
+function LivenessBadge(props: { row: InventoryRow; cutoffs?: LivenessCutoffs }) {
+  const { row, cutoffs } = props;
+  if (!cutoffs || row.lastFullReport === undefined) return null;
+  if (row.modified < cutoffs.silent)
+    return <Badge kind="security" count="silent" label="no report for too long" />;
+  if (row.lastFullReport === null || row.lastFullReport < cutoffs.stale)
+    return <Badge kind="upgrade" count="stale" label="no full report for too long" />;
+  return null;
 }
 
 /** The swappable region: table and pager. */
@@ -27,10 +42,12 @@ export function InventoryList(props: InventoryListProps) {
   const { list } = props;
   const label = props.kind === 'hosts' ? 'Hostname' : 'Image name';
   const href = props.kind === 'hosts' ? hostPath : imagePath;
+  if (props.neverReported) return <NeverReportedList list={list} names={props.neverReported} />;
+  const hosts = props.kind === 'hosts';
   return (
     <ListTable
       list={list}
-      columns={6}
+      columns={hosts ? 7 : 6}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -49,6 +66,7 @@ export function InventoryList(props: InventoryListProps) {
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
           <SortHeader list={list} sortKey="security" label="Security" class="num" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
+          {hosts ? <th scope="col">Reboot</th> : null}
         </>
       }
     >
@@ -73,7 +91,34 @@ export function InventoryList(props: InventoryListProps) {
             {row.securityCount}
           </td>
           <td data-label="Last update" data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}>
-            <TimeAgo date={row.modified} clock={props.clock} />
+            <TimeAgo date={row.modified} clock={props.clock} />{' '}
+            <LivenessBadge row={row} cutoffs={props.cutoffs} />
+          </td>
+          {hosts ? (
+            <td data-label="Reboot">
+              {row.rebootRequired ? <Badge kind="security" count="required" label="reboot required" /> : null}
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </ListTable>
+  );
+}
+
+/** Expected hosts that never reported: names only, paged like any list. */
+function NeverReportedList(props: { list: ListView; names: string[] }) {
+  return (
+    <ListTable
+      list={props.list}
+      columns={1}
+      isEmpty={props.names.length === 0}
+      empty={<>Every expected host has reported.</>}
+      head={<th scope="col">Expected hostname</th>}
+    >
+      {props.names.map((name) => (
+        <tr>
+          <td class="name" data-label="Expected hostname">
+            {name}
           </td>
         </tr>
       ))}
