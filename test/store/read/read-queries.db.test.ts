@@ -148,7 +148,7 @@ for (const kind of DIALECTS) {
     });
 
     test('source packages count versions (checklist item 79)', async () => {
-      const page = await listSourcePackages(t.database, options('name'));
+      const page = await listSourcePackages(t.store, options('name'));
       expect(page.rows.map((r) => [r.name, r.versionCount, r.oses.join(', ')])).toEqual([
         ['nodejs', 2, 'Debian 11'],
         ['package1', 2, 'Debian 11'],
@@ -168,10 +168,11 @@ for (const kind of DIALECTS) {
       const upper = await search(t.database, 'HOST', { offset: 2, limit: 2 });
       expect(upper.total).toBe(3);
       expect(upper.rows.map((h) => h.name)).toEqual(['host3.example.com']);
+      // Exact matches (in group order) before the names that only start with the query.
       const mixed = await search(t.database, 'package3', { offset: 1, limit: 2 });
       expect(mixed.rows.map((h) => `${h.group} ${h.name}`)).toEqual([
-        'packages package3-dev',
         'source-packages package3',
+        'packages package3-dev',
       ]);
     });
   });

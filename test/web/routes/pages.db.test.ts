@@ -275,7 +275,7 @@ for (const kind of DIALECTS) {
       });
 
       test('source packages (item 79)', async () => {
-        const { html } = await get('/source-packages/');
+        const { html } = await get('/source-packages/?sort=name');
         const rows = await selectAll(html, '#list tbody tr');
         expect(rows.map((row) => row.text)).toEqual([
           'nodejs 2 Debian 11',

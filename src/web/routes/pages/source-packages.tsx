@@ -27,7 +27,7 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
   .get('/source-packages/', requireSignIn, async (c) => {
     const database = c.var.database;
     const state = readListState(c.req.query(), SOURCE_PACKAGES_SPEC);
-    const page = await listSourcePackages(database, toListOptions(state));
+    const page = await listSourcePackages(c.var.store, toListOptions(state));
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       list: {
