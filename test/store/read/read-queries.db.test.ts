@@ -31,9 +31,10 @@ for (const kind of DIALECTS) {
     test('the dashboard counts the fixture as checklist item 72 says', async () => {
       const d = await readDashboard(t.store);
       expect(d.hosts).toMatchObject({ total: 3, withUpgrades: 3, withSecurity: 3 });
-      expect(d.packages).toEqual({ total: 6, withUpgrades: 2, withSecurity: 1 });
+      // Packages count hosts and images, as the lists they link to; versions count hosts only.
+      expect(d.packages).toEqual({ total: 6, withUpgrades: 3, withSecurity: 2 });
       expect(d.packageVersions).toEqual({ total: 9, withUpgrades: 2, withSecurity: 1 });
-      expect(d.sourcePackages).toEqual({ total: 4, versions: 7 });
+      expect(d.sourcePackages).toEqual({ total: 4, versions: 7, withUpgrades: 3, withSecurity: 2 });
       expect(d.images).toMatchObject({ total: 2, withUpgrades: 1, withSecurity: 1 });
       expect(d.totals).toEqual({ hostUpgrades: 5, imageUpgrades: 1, hostSecurity: 3, imageSecurity: 1 });
       expect(d.hosts.latest?.toISOString()).toBe('2018-06-26T16:46:33.213Z');

@@ -11,7 +11,7 @@ import { listInventoryPackages } from '../../../store/read/inventory-packages.ts
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState } from '../../list-state.ts';
 import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   HostDetailPage,
@@ -24,14 +24,16 @@ import { renderNotFound } from './not-found.tsx';
 function listPage(kind: 'hosts' | 'images') {
   return async (c: Context<AppEnv>) => {
     const database = c.var.database;
-    const state = readListState(c.req.query(), INVENTORY_SPEC);
-    const page = await listInventory(database, kind, toListOptions(state));
+    const { state, page } = await readListPage(readListState(c.req.query(), INVENTORY_SPEC), (options) =>
+      listInventory(database, kind, options),
+    );
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       kind,
       list: {
         ...createListView(`/${kind}/`, state, INVENTORY_SPEC, page.total, { name: kind }),
         filterPlaceholder: kind === 'hosts' ? 'Filter by hostname or OS…' : 'Filter by image name or OS…',
+        filterNoun: kind,
       },
       rows: page.rows,
       clock: readClock(c),
@@ -53,8 +55,10 @@ async function readPackages(
   path: string,
   exportParams: Record<string, string>,
 ) {
-  const state = readListState(c.req.query(), INVENTORY_PACKAGES_SPEC);
-  const page = await listInventoryPackages(c.var.database, kind, ownerId, toListOptions(state));
+  const { state, page } = await readListPage(
+    readListState(c.req.query(), INVENTORY_PACKAGES_SPEC),
+    (options) => listInventoryPackages(c.var.database, kind, ownerId, options),
+  );
   const list = {
     ...createListView(path, state, INVENTORY_PACKAGES_SPEC, page.total, {
       name: kind === 'hosts' ? 'host-packages' : 'image-packages',

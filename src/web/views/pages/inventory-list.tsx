@@ -2,15 +2,7 @@
 /** `/hosts/` and `/images/`: one row per host or image with its package counts. */
 
 import type { InventoryRow } from '../../../store/read/inventory-list.ts';
-import { CountBadges } from '../components/badges.tsx';
-import {
-  EmptyText,
-  ListControls,
-  ListTable,
-  type ListView,
-  SortBadges,
-  SortHeader,
-} from '../components/list.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { hostPath, imagePath } from '../paths.ts';
 
@@ -41,13 +33,11 @@ export function InventoryList(props: InventoryListProps) {
       }
       head={
         <>
-          <SortHeader list={list} sortKey="name" label={label}>
-            <SortBadges list={list} installedKey="packages" />
-          </SortHeader>
+          <SortHeader list={list} sortKey="name" label={label} />
           <SortHeader list={list} sortKey="os" label="OS" />
           <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-          <SortHeader list={list} sortKey="security" label="Security" class="num" />
+          <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
         </>
       }
@@ -56,11 +46,6 @@ export function InventoryList(props: InventoryListProps) {
         <tr>
           <td class="name" data-label={label}>
             <a href={href(row.name)}>{row.name}</a>
-            <CountBadges
-              installed={row.packageCount}
-              upgrades={row.upgradeCount}
-              security={row.securityCount}
-            />
           </td>
           <td data-label="OS">{row.os}</td>
           <td class="num" data-label="Packages">
