@@ -98,6 +98,17 @@ describe('issue 19 in Chromium', () => {
     const text = (await page.locator('.pager .position').textContent()) ?? '';
     return Number(/of (\d+)/.exec(text)?.[1]);
   };
+  let signedIn = false;
+  /** Signs in through the form, unless an earlier test did (so that each test also runs alone). */
+  const signIn = async () => {
+    if (signedIn) return;
+    await go('/login/');
+    await page.locator('.login-form input[name="username"]').fill('ada');
+    await page.locator('.login-form input[name="password"]').fill(PASSWORD);
+    await page.locator('.login-form button').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login/'));
+    signedIn = true;
+  };
   const overflow = () =>
     page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
@@ -130,11 +141,13 @@ describe('issue 19 in Chromium', () => {
     await page.locator('.login-form input[name="password"]').fill(PASSWORD);
     await page.locator('.login-form button').click();
     await page.waitForURL('**/hosts/');
+    signedIn = true;
     expect(await page.locator('.nav a').count()).toBe(6);
     expect(problems).toEqual([]);
   }, 60_000);
 
   test('1: the dashboard leads with security, then upgrades; every count opens its filtered list', async () => {
+    await signIn();
     await go('/');
     const ids = await page.locator('.card').evaluateAll((cards) => cards.map((card) => card.id));
     expect(ids.slice(0, 2)).toEqual(['card-security', 'card-upgrades']);
@@ -164,6 +177,7 @@ describe('issue 19 in Chromium', () => {
   }, 120_000);
 
   test('1: a card or a list with something to count shows it; filtered to nothing, a list says why', async () => {
+    await signIn();
     await go('/');
     expect(await page.locator('.card-empty').count()).toBe(0);
     await go('/images/?filter=security&q=nothing-like-this');
@@ -171,6 +185,7 @@ describe('issue 19 in Chromium', () => {
   }, 30_000);
 
   test('2: source packages show their counts, sort and filter like binary packages', async () => {
+    await signIn();
     await go('/source-packages/');
     const security = page.locator('#list thead th', { hasText: 'Security' });
     expect(await security.getAttribute('aria-sort')).toBe('descending');
@@ -206,6 +221,7 @@ describe('issue 19 in Chromium', () => {
   }, 60_000);
 
   test('3: search ranks exact matches first, names each kind with its counts, finds a kernel release', async () => {
+    await signIn();
     await go('/');
     await page.locator('#site-search').fill('package3');
     await page.locator('#site-search').press('Enter');
@@ -240,6 +256,7 @@ describe('issue 19 in Chromium', () => {
   }, 60_000);
 
   test('4: the host page leads with its counts and its kernel release', async () => {
+    await signIn();
     await go('/hosts/host1.example.com');
     expect(await page.locator('.figures [data-figure] strong').allTextContents()).toEqual(['1', '2', '4']);
     const kernel = page.locator('.figure-kernel a');
@@ -254,6 +271,7 @@ describe('issue 19 in Chromium', () => {
   }, 30_000);
 
   test('5: lists: labels, the default arrow, ellipses, the last page, no repeated counts', async () => {
+    await signIn();
     await go('/hosts/');
     expect(await page.locator('#list-filter option').allTextContents()).toEqual([
       'Show all hosts',
@@ -307,6 +325,7 @@ describe('issue 19 in Chromium', () => {
   }, 60_000);
 
   test('6: code blocks on the agent page look like code; the users page is styled', async () => {
+    await signIn();
     await go('/agent/');
     const pre = page.locator('pre').first();
     const style = await pre.evaluate((element) => {
@@ -323,11 +342,13 @@ describe('issue 19 in Chromium', () => {
   }, 30_000);
 
   test('6, 7: every page at 1400 and 390 px, none wider than a 390 px phone', async () => {
+    await signIn();
     const wide: string[] = [];
     for (const width of [1400, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
       for (const [name, url] of PAGES) {
         await go(url);
+        expect(new URL(page.url()).pathname).not.toStartWith('/login/');
         await shoot(`${name}-${width}`);
         const { scrollWidth, viewport } = await overflow();
         if (scrollWidth > viewport) wide.push(`${name} at ${width}: ${scrollWidth} > ${viewport}`);

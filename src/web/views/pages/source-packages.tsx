@@ -119,12 +119,15 @@ export function SourceVersionList(props: SourceVersionListProps) {
             {row.version}
           </td>
           <td class="binaries" data-label="Binary packages">
-            {row.binaries.map((binary, index) => (
-              <>
-                {index > 0 ? ', ' : ''}
-                <a href={packagePath(binary)}>{binary}</a>
-              </>
-            ))}
+            {/* One child: on a phone the cell is a flex line, which would space out the commas. */}
+            <span>
+              {row.binaries.map((binary, index) => (
+                <>
+                  {index > 0 ? ', ' : ''}
+                  <a href={packagePath(binary)}>{binary}</a>
+                </>
+              ))}
+            </span>
           </td>
         </tr>
       ))}
