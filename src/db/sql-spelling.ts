@@ -30,6 +30,10 @@ export interface SqlSpelling {
   groupConcatDistinct(expr: SQL | AnyColumn, separator: string): SQL<string | null>;
   /** `column` contains `text`, ignoring case, with LIKE wildcards in `text` taken literally. */
   containsIgnoringCase(column: SQL | AnyColumn, text: string): SQL;
+  /** `column` starts with `text`, ignoring case, with LIKE wildcards in `text` taken literally. */
+  startsWithIgnoringCase(column: SQL | AnyColumn, text: string): SQL;
+  /** `column` equals `text`, ignoring case. */
+  equalsIgnoringCase(column: SQL | AnyColumn, text: string): SQL;
   /** A timestamp as a bound parameter of raw SQL (milliseconds on SQLite, a Date on MySQL). */
   timestampParam(date: Date): unknown;
   /** Suffix of a raw INSERT that updates `update` when a row hits the unique key `target`. */
@@ -47,13 +51,21 @@ export interface SqlSpelling {
 }
 
 /** Escapes LIKE wildcards so that user text matches literally (with `ESCAPE '!'`). */
-function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`;
+function escapeLike(text: string): string {
+  return text.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`);
 }
 
+// MySQL's identifier columns are utf8mb4_bin (case-sensitive): these compare lower-cased copies.
 function containsIgnoringCase(column: SQL | AnyColumn, text: string): SQL {
-  // MySQL's identifier columns are utf8mb4_bin (case-sensitive): both compare lower-cased copies.
-  return sql`lower(${column}) LIKE ${likePattern(text)} ESCAPE '!'`;
+  return sql`lower(${column}) LIKE ${`%${escapeLike(text)}%`} ESCAPE '!'`;
+}
+
+function startsWithIgnoringCase(column: SQL | AnyColumn, text: string): SQL {
+  return sql`lower(${column}) LIKE ${`${escapeLike(text)}%`} ESCAPE '!'`;
+}
+
+function equalsIgnoringCase(column: SQL | AnyColumn, text: string): SQL {
+  return sql`lower(${column}) = ${text.toLowerCase()}`;
 }
 
 export const sqliteSpelling: SqlSpelling = {
@@ -67,6 +79,8 @@ export const sqliteSpelling: SqlSpelling = {
     return sql<string | null>`replace(group_concat(DISTINCT ${expr}), ',', ${separator})`;
   },
   containsIgnoringCase,
+  startsWithIgnoringCase,
+  equalsIgnoringCase,
   timestampParam: (date) => date.getTime(),
   upsertClause(target, update) {
     const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
@@ -89,6 +103,8 @@ export const mysqlSpelling: SqlSpelling = {
     return sql<string | null>`group_concat(DISTINCT ${expr} ORDER BY ${expr} SEPARATOR ${separator})`;
   },
   containsIgnoringCase,
+  startsWithIgnoringCase,
+  equalsIgnoringCase,
   timestampParam: (date) => date,
   upsertClause(_target, update) {
     return ` ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`;

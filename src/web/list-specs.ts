@@ -51,8 +51,9 @@ export const INSTALLATIONS_SPEC: ListSpec<(typeof INSTALLATION_SORTS)[number]> =
 
 export const SOURCE_PACKAGES_SPEC: ListSpec<(typeof SOURCE_PACKAGE_SORTS)[number]> = {
   sorts: SOURCE_PACKAGE_SORTS,
-  defaultSort: 'name',
-  descendingFirst: ['versions'],
+  defaultSort: 'default',
+  descendingFirst: ['installed', 'upgrades', 'security', 'versions'],
+  upgradeFilter: true,
 };
 
 export const SOURCE_VERSIONS_SPEC: ListSpec<'default' | 'version'> = {

@@ -90,3 +90,18 @@ export function formatListQuery(
   const text = params.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * Reads one page of a list. A page past the end (an old link, a list that shrank since) reads the
+ * last page instead, and the state returned says so; only that case costs a second read.
+ */
+export async function readListPage<Sort extends string, Row>(
+  state: ListState<Sort>,
+  read: (options: ReturnType<typeof toListOptions<Sort>>) => Promise<{ rows: Row[]; total: number }>,
+): Promise<{ state: ListState<Sort>; page: { rows: Row[]; total: number } }> {
+  const page = await read(toListOptions(state));
+  const last = Math.max(1, Math.ceil(page.total / state.per));
+  if (page.rows.length > 0 || state.page <= last) return { state, page };
+  const clamped = { ...state, page: last };
+  return { state: clamped, page: await read(toListOptions(clamped)) };
+}

@@ -34,7 +34,7 @@ function setPageHeaders(c: PageContext): void {
 /** Renders `body` inside the layout, with the signed-in user and the search settings. */
 export function renderPage(
   c: PageContext,
-  layout: Omit<LayoutProps, 'children' | 'user' | 'csrfToken' | 'searchMinLength'>,
+  layout: Omit<LayoutProps, 'children' | 'user' | 'csrfToken' | 'searchMinLength' | 'openToAnonymous'>,
   body: Child,
   status: 200 | 404 | 500 = 200,
 ): Response | Promise<Response> {
@@ -45,6 +45,7 @@ export function renderPage(
       user={c.var.user ?? null}
       csrfToken={c.var.csrfToken}
       searchMinLength={c.var.config.SEARCH_MIN_LENGTH}
+      openToAnonymous={!c.var.config.REQUIRE_LOGIN}
     >
       {body}
     </Layout>

@@ -163,7 +163,7 @@ export function exportGoldenPaths(): string[] {
   add('images', inventory, ['', 'q=x,y'], true);
   add('kernels', ['', 'name', 'hosts'], ['', 'q=OS1'], false);
   add('packages', ['', 'name', 'installed', 'upgrades', 'security', 'versions'], ['', 'q=a'], true);
-  add('source-packages', ['', 'versions'], ['', 'q=SRC'], false);
+  add('source-packages', ['', 'name', 'installed', 'upgrades', 'security', 'versions'], ['', 'q=SRC'], true);
   add('kubernetes', ['', 'image', 'containers'], ['', 'q=ns,'], false);
   const ownerPackages = ['', 'name', 'version', 'upgrade'];
   add('host-packages', ownerPackages, ['host=host1.example.com', 'host=host1.example.com&q=A'], true);

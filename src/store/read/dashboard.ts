@@ -1,8 +1,10 @@
 /**
  * The dashboard figures (docs/architecture.md, "Package counts"). Host and image figures come from the
- * counters ingest keeps on each row; the "packages/versions with upgrades" figures (host rows only, as
- * upstream's dashboard counts them; `security` by equality everywhere) come from the host upgrade
- * summary, built in the background (./package-index.ts), so they may lag by up to a minute.
+ * counters ingest keeps on each row. The binary and source packages with upgrades come from the
+ * package and source indexes (hosts plus images, a few seconds old at most), so that each figure
+ * equals the total of the filtered list it links to; the versions with upgrades (host rows only, as
+ * upstream's dashboard counts them) come from the host upgrade summary, built in the background
+ * (./package-index.ts), so they may lag by up to a minute. `security` is by equality everywhere.
  */
 import { count, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
@@ -26,7 +28,7 @@ export interface Dashboard {
   kernels: number;
   kubernetesImages: number;
   packages: { total: number; withUpgrades: number; withSecurity: number };
-  sourcePackages: { total: number; versions: number };
+  sourcePackages: { total: number; versions: number; withUpgrades: number; withSecurity: number };
   packageVersions: { total: number; withUpgrades: number; withSecurity: number };
   totals: { hostUpgrades: number; imageUpgrades: number; hostSecurity: number; imageSecurity: number };
 }
@@ -60,6 +62,8 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
     [sourceVersions],
     [versions],
     hostUpgrades,
+    packageIndex,
+    sourceIndex,
   ] = await Promise.all([
     owners(t.hosts),
     owners(t.images),
@@ -70,7 +74,18 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
     db.select({ n: count() }).from(t.srcPackageVersions),
     db.select({ n: count() }).from(t.packageVersions),
     store.snapshots.hostUpgradeSummary(),
+    store.snapshots.packageIndex(),
+    store.snapshots.sourceIndex(),
   ]);
+  const withCounts = (entries: { upgrades: number; security: number }[]) => {
+    let withUpgrades = 0;
+    let withSecurity = 0;
+    for (const entry of entries) {
+      if (entry.upgrades > 0) withUpgrades++;
+      if (entry.security > 0) withSecurity++;
+    }
+    return { withUpgrades, withSecurity };
+  };
   const summarize = (row: typeof hosts) => ({
     total: row?.total ?? 0,
     withUpgrades: row?.withUpgrades ?? 0,
@@ -83,12 +98,12 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
     images: summarize(images),
     kernels: kernels?.n ?? 0,
     kubernetesImages: kubernetes?.n ?? 0,
-    packages: {
-      total: packages?.n ?? 0,
-      withUpgrades: hostUpgrades.packages,
-      withSecurity: hostUpgrades.securityPackages,
+    packages: { total: packages?.n ?? 0, ...withCounts(packageIndex.entries) },
+    sourcePackages: {
+      total: sources?.n ?? 0,
+      versions: sourceVersions?.n ?? 0,
+      ...withCounts(sourceIndex.entries),
     },
-    sourcePackages: { total: sources?.n ?? 0, versions: sourceVersions?.n ?? 0 },
     packageVersions: {
       total: versions?.n ?? 0,
       withUpgrades: hostUpgrades.versions,

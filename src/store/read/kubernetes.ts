@@ -13,6 +13,9 @@ export interface KubernetesRow {
   image: string;
   os: string;
   containers: number;
+  /** The image's pending upgrades and security upgrades (its counters). */
+  upgradeCount: number;
+  securityCount: number;
 }
 
 /** Lists Kubernetes rows; default order cluster, namespace, image name. */
@@ -84,6 +87,8 @@ function kubernetesQuery(database: Database, options: ExportOptions<KubernetesSo
           image: t.images.name,
           os: t.operatingSystems.name,
           containers: k.containers,
+          upgradeCount: t.images.upgradeCount,
+          securityCount: t.images.securityCount,
         })
         .from(k)
         .innerJoin(t.images, eq(t.images.id, k.imageId))

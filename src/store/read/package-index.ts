@@ -17,7 +17,7 @@
  * unless it is older than PACKAGE_INDEX_WAIT_AFTER_MS (after an idle spell): then the caller waits
  * for the fresh one.
  */
-import { asc, between, count, sql } from 'drizzle-orm';
+import { asc, between, count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { keysetPages, type SortKey } from './keyset.ts';
 import { readPackageCounts } from './package-counts.ts';
@@ -31,6 +31,8 @@ export interface PackageIndexEntry {
   upgrades: number;
   security: number;
   versions: number;
+  /** The source packages its versions are built from (one, unless a binary moved between sources). */
+  sources: number[];
 }
 
 /** Fleet-wide upgrade figures over host rows (the dashboard's "with upgrades" cards). */
@@ -74,21 +76,32 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
   );
   for await (const packages of chunks) {
     const ids = packages.map((row) => row.id);
+    const pv = t.packageVersions;
+    const spv = t.srcPackageVersions;
     const [counts, versions] = await Promise.all([
       readPackageCounts(database, ids),
+      // By package and source: the source index (./source-index.ts) groups the counts by source.
       db
-        .select({ id: t.packageVersions.packageId, n: count() })
-        .from(t.packageVersions)
-        .where(between(t.packageVersions.packageId, ids[0] ?? 0, ids[ids.length - 1] ?? 0))
-        .groupBy(t.packageVersions.packageId),
+        .select({ id: pv.packageId, source: spv.srcPackageId, n: count() })
+        .from(pv)
+        .innerJoin(spv, eq(spv.id, pv.srcPackageVersionId))
+        .where(between(pv.packageId, ids[0] ?? 0, ids[ids.length - 1] ?? 0))
+        .groupBy(pv.packageId, spv.srcPackageId),
     ]);
-    const versionCounts = new Map(versions.map((row) => [row.id, row.n]));
+    const byPackage = new Map<number, { versions: number; sources: number[] }>();
+    for (const row of versions) {
+      const entry = byPackage.get(row.id) ?? { versions: 0, sources: [] };
+      entry.versions += row.n;
+      entry.sources.push(row.source);
+      byPackage.set(row.id, entry);
+    }
     for (const { id, name } of packages)
       entries.push({
         id,
         name,
         ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
-        versions: versionCounts.get(id) ?? 0,
+        versions: byPackage.get(id)?.versions ?? 0,
+        sources: byPackage.get(id)?.sources ?? [],
       });
   }
   return { entries, takenAt };

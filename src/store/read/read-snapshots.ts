@@ -14,6 +14,7 @@ import {
   PACKAGE_INDEX_WAIT_AFTER_MS,
   type PackageIndex,
 } from './package-index.ts';
+import { buildSourceIndex, type SourceIndex } from './source-index.ts';
 
 /** How many hosts and images there are. */
 export type OwnerCounts = { host: number; image: number };
@@ -21,6 +22,8 @@ export type OwnerCounts = { host: number; image: number };
 export interface ReadSnapshots {
   /** Every package with its counts, for the packages list's count sorts and filters. */
   packageIndex(maxAgeMs?: number): Promise<PackageIndex>;
+  /** Every source package with its counts, derived from the package index (./source-index.ts). */
+  sourceIndex(maxAgeMs?: number): Promise<SourceIndex>;
   /** The dashboard's fleet-wide upgrade figures over host rows. */
   hostUpgradeSummary(maxAgeMs?: number): Promise<HostUpgradeSummary>;
   /** Host and image counts: an estimate's input, so a minute old is recent enough. */
@@ -33,14 +36,21 @@ const OWNER_COUNTS_MAX_AGE_MS = 60_000;
 
 export function createReadSnapshots(database: Database): ReadSnapshots {
   const packageIndex = createSnapshot(() => buildPackageIndex(database), PACKAGE_INDEX_WAIT_AFTER_MS);
+  // Built from a package index at most as old as the source index asked for.
+  const sourceIndex = createSnapshot(
+    async () => buildSourceIndex(database, await packageIndex.get(PACKAGE_INDEX_MAX_AGE_MS)),
+    PACKAGE_INDEX_WAIT_AFTER_MS,
+  );
   const hostUpgrades = createSnapshot(() => buildHostUpgradeSummary(database), Number.POSITIVE_INFINITY);
   const ownerCounts = createSnapshot(() => selectOwnerCounts(database), 0);
   return {
     packageIndex: (maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS) => packageIndex.get(maxAgeMs),
+    sourceIndex: (maxAgeMs = PACKAGE_INDEX_MAX_AGE_MS) => sourceIndex.get(maxAgeMs),
     hostUpgradeSummary: (maxAgeMs = HOST_UPGRADES_MAX_AGE_MS) => hostUpgrades.get(maxAgeMs),
     ownerCounts: () => ownerCounts.get(OWNER_COUNTS_MAX_AGE_MS),
     drop() {
       packageIndex.drop();
+      sourceIndex.drop();
       hostUpgrades.drop();
       ownerCounts.drop();
     },

@@ -1,13 +1,18 @@
 /**
- * Search: a case-insensitive substring match in seven groups, paginated across
- * the groups in their fixed order. Each group is counted first, then only the groups that overlap
- * the requested page are read, with their own LIMIT/OFFSET. An export reads every group in turn,
- * walking its name index a window at a time (./keyset.ts), with no count.
+ * Search: a case-insensitive substring match in seven groups, ranked: every exact match first (a
+ * name, a version or a kernel release equal to the query), then those that start with the query,
+ * then the rest; within a rank, the groups in their fixed order, each in its name order. The page is
+ * read in segments (rank × group): one statement per group counts its three ranks in the one scan
+ * the substring match needs anyway, then only the segments that overlap the requested page are
+ * read, with their own LIMIT/OFFSET. An export reads every segment in turn, walking its name index a
+ * window at a time (./keyset.ts), with no count. The page's hits then get their counts in one
+ * statement per group (./search-details.ts).
  */
-import { and, asc, count, eq, getTableName, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, eq, getTableName, not, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { indexBound, keysetPages, orderOf, type SortKey, windowedPages } from './keyset.ts';
 import type { Page } from './list-options.ts';
+import type { PackageCounts } from './package-counts.ts';
 
 export const SEARCH_GROUPS = [
   'hosts',
@@ -20,7 +25,11 @@ export const SEARCH_GROUPS = [
 ] as const;
 export type SearchGroup = (typeof SEARCH_GROUPS)[number];
 
-/** One result; `version`/`os` are set for version groups, `osId`/`slug`/`id` for kernels. */
+/** How a hit matches the query, best first. */
+export const SEARCH_RANKS = ['exact', 'prefix', 'substring'] as const;
+export type SearchRank = (typeof SEARCH_RANKS)[number];
+
+/** One result; `version`/`os` are set for version groups, `osId`/`slug`/`release` for kernels. */
 export interface SearchHit {
   group: SearchGroup;
   id: number;
@@ -29,6 +38,11 @@ export interface SearchHit {
   os?: string;
   osId?: number;
   slug?: string;
+  release?: string | null;
+  /** Installed, upgrades and security: a host's or image's packages, a package's hosts and images. */
+  counts?: PackageCounts;
+  /** Hosts running a kernel. */
+  hosts?: number;
 }
 
 interface Window {
@@ -37,41 +51,72 @@ interface Window {
 }
 
 type GroupQuery = {
-  count(): Promise<number>;
-  rows(window: Window): Promise<SearchHit[]>;
-  /** Every hit of the group, `pageRows` at a time (exports). */
-  pages(pageRows: number): AsyncGenerator<SearchHit[]>;
+  /** The group's hits of each rank, in SEARCH_RANKS order. */
+  count(): Promise<number[]>;
+  rows(rank: SearchRank, window: Window): Promise<SearchHit[]>;
+  /** Every hit of the group with that rank, `pageRows` at a time (exports). */
+  pages(rank: SearchRank, pageRows: number): AsyncGenerator<SearchHit[]>;
 };
+
+/** How the columns a group searches match the query: contained, equal, or at the start. */
+interface Matcher {
+  contains: SQL;
+  exact: SQL;
+  prefix: SQL;
+}
 
 function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQuery> {
   const { db, tables: t, spelling } = database;
+  /** A matcher over one or more columns (a kernel is found by its name or its release). */
+  const matcher = (...columns: (SQL | AnyColumn)[]): Matcher => ({
+    contains: or(...columns.map((column) => spelling.containsIgnoringCase(column, q))) as SQL,
+    exact: or(...columns.map((column) => spelling.equalsIgnoringCase(column, q))) as SQL,
+    prefix: or(...columns.map((column) => spelling.startsWithIgnoringCase(column, q))) as SQL,
+  });
+  /** The hits of one rank (the prefix rank leaves out the exact hits, the substring rank both). */
+  const ranked = (m: Matcher, rank: SearchRank): SQL =>
+    (rank === 'exact'
+      ? and(m.contains, m.exact)
+      : rank === 'prefix'
+        ? and(m.contains, m.prefix, not(m.exact))
+        : and(m.contains, not(m.prefix))) as SQL;
+  /** Counts the three ranks in one scan of the substring matches: [exact, prefix, substring]. */
+  const rankCounts = (m: Matcher) => ({
+    n: sql<number>`count(*)`.mapWith(Number),
+    exact: sql<number>`sum(CASE WHEN ${m.exact} THEN 1 ELSE 0 END)`.mapWith(Number),
+    prefix: sql<number>`sum(CASE WHEN ${m.prefix} THEN 1 ELSE 0 END)`.mapWith(Number),
+  });
+  const countRanks = async (rows: Promise<{ n: number; exact: number; prefix: number }[]>) => {
+    const [row] = await rows;
+    const n = row?.n ?? 0;
+    const exact = row?.exact ?? 0;
+    const prefix = row?.prefix ?? 0;
+    return [exact, prefix - exact, n - prefix];
+  };
   const named = (
     group: SearchGroup,
     table: typeof t.hosts | typeof t.images | typeof t.packages | typeof t.srcPackages,
   ) => {
-    const where = spelling.containsIgnoringCase(table.name, q);
+    const m = matcher(table.name);
     return {
-      async count() {
-        const [row] = await db.select({ n: count() }).from(table).where(where);
-        return row?.n ?? 0;
-      },
-      async rows(w: Window) {
+      count: () => countRanks(db.select(rankCounts(m)).from(table).where(m.contains)),
+      async rows(rank: SearchRank, w: Window) {
         const rows = await db
           .select({ id: table.id, name: table.name })
           .from(table)
-          .where(where)
+          .where(ranked(m, rank))
           .orderBy(asc(table.name))
           .limit(w.limit)
           .offset(w.offset);
         return rows.map((row) => ({ group, ...row }));
       },
-      pages(pageRows: number) {
+      pages(rank: SearchRank, pageRows: number) {
         const keys: SortKey<SearchHit>[] = [{ column: table.name, of: (hit) => hit.name }];
         return windowedPages(keys, pageRows, indexBound(db, table, false), async (position, limit) => {
           const rows = await db
             .select({ id: table.id, name: table.name })
             .from(table)
-            .where(and(where, position))
+            .where(and(ranked(m, rank), position))
             .orderBy(asc(table.name))
             .limit(limit);
           return rows.map((row) => ({ group, ...row }));
@@ -79,23 +124,26 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
       },
     };
   };
-  const kernelWhere = spelling.containsIgnoringCase(t.kernels.name, q);
+  // The release as users type it (`6.1.0-26`) as well as the `uname -v` banner; a kernel reported
+  // before releases were kept has none (coalesce: NOT of NULL would drop it from every rank).
+  const kernelMatch = matcher(t.kernels.name, sql`coalesce(${t.kernels.release}, '')`);
   const kernelKeys: SortKey<SearchHit>[] = [
     { column: t.operatingSystems.name, of: (hit) => hit.os },
     { column: t.kernels.name, of: (hit) => hit.name },
   ];
-  const kernelRows = async (where: SQL | undefined, w: Window) => {
+  const kernelRows = async (rank: SearchRank, where: SQL | undefined, w: Window) => {
     const rows = await db
       .select({
         id: t.kernels.id,
         name: t.kernels.name,
         osId: t.kernels.osId,
         slug: t.kernels.slug,
+        release: t.kernels.release,
         os: t.operatingSystems.name,
       })
       .from(t.kernels)
       .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.kernels.osId))
-      .where(and(kernelWhere, where))
+      .where(and(ranked(kernelMatch, rank), where))
       .orderBy(...orderOf(kernelKeys))
       .limit(w.limit)
       .offset(w.offset);
@@ -103,16 +151,14 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
   };
   const pv = t.packageVersions;
   const spv = t.srcPackageVersions;
-  const versionWhere = spelling.containsIgnoringCase(pv.version, q);
-  const srcVersionWhere = spelling.containsIgnoringCase(spv.version, q);
   /** A group of versions (binary or source) ordered by package name, OS name and version. */
   const versionGroup = (
     group: 'package-versions' | 'source-package-versions',
     versions: typeof pv | typeof spv,
     names: typeof t.packages | typeof t.srcPackages,
     nameId: typeof pv.packageId | typeof spv.srcPackageId,
-    where: SQL,
   ): GroupQuery => {
+    const m = matcher(versions.version);
     const keys: SortKey<SearchHit>[] = [
       { column: names.name, of: (hit) => hit.name },
       { column: t.operatingSystems.name, of: (hit) => hit.os },
@@ -126,13 +172,10 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
       { column: sql`o.name`, of: (hit) => hit.os },
       { column: sql`v.version`, of: (hit) => hit.version },
     ];
-    const walkWhere = spelling.containsIgnoringCase(sql`v.version`, q);
+    const walkMatch = matcher(sql`v.version`);
     return {
-      async count() {
-        const [row] = await db.select({ n: count() }).from(versions).where(where);
-        return row?.n ?? 0;
-      },
-      async rows(w) {
+      count: () => countRanks(db.select(rankCounts(m)).from(versions).where(m.contains)),
+      async rows(rank, w) {
         const rows = await db
           .select({
             id: versions.id,
@@ -143,13 +186,13 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
           .from(versions)
           .innerJoin(names, eq(names.id, nameId))
           .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, versions.osId))
-          .where(where)
+          .where(ranked(m, rank))
           .orderBy(...orderOf(keys))
           .limit(w.limit)
           .offset(w.offset);
         return rows.map((row) => ({ group, ...row }));
       },
-      pages: (pageRows) =>
+      pages: (rank, pageRows) =>
         windowedPages(walkKeys, pageRows, indexBound(db, names, false), async (position, limit) => {
           const rows = await database.sql.selectSql<{
             id: number;
@@ -161,7 +204,7 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
               FROM ${names} n ${spelling.joinInOrder} ${versions} v ${spelling.forceIndex(`${getTableName(versions)}_unique`)}
                 ON v.${sql.raw(nameId.name)} = n.id
               JOIN ${t.operatingSystems} o ON o.id = v.os_id
-              WHERE ${position ? sql`${walkWhere} AND ${position}` : walkWhere}
+              WHERE ${position ? sql`${ranked(walkMatch, rank)} AND ${position}` : ranked(walkMatch, rank)}
               ORDER BY n.name, o.name, v.version LIMIT ${limit}`,
           );
           return rows.map((row) => ({
@@ -180,48 +223,44 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
     packages: named('packages', t.packages),
     'source-packages': named('source-packages', t.srcPackages),
     kernels: {
-      async count() {
-        const [row] = await db.select({ n: count() }).from(t.kernels).where(kernelWhere);
-        return row?.n ?? 0;
-      },
-      rows: (w) => kernelRows(undefined, w),
+      count: () => countRanks(db.select(rankCounts(kernelMatch)).from(t.kernels).where(kernelMatch.contains)),
+      rows: (rank, w) => kernelRows(rank, undefined, w),
       // Kernels are few: no window.
-      pages: (pageRows) =>
-        keysetPages(kernelKeys, pageRows, (position, limit) => kernelRows(position, { offset: 0, limit })),
+      pages: (rank, pageRows) =>
+        keysetPages(kernelKeys, pageRows, (position, limit) =>
+          kernelRows(rank, position, { offset: 0, limit }),
+        ),
     },
-    'package-versions': versionGroup('package-versions', pv, t.packages, pv.packageId, versionWhere),
-    'source-package-versions': versionGroup(
-      'source-package-versions',
-      spv,
-      t.srcPackages,
-      spv.srcPackageId,
-      srcVersionWhere,
-    ),
+    'package-versions': versionGroup('package-versions', pv, t.packages, pv.packageId),
+    'source-package-versions': versionGroup('source-package-versions', spv, t.srcPackages, spv.srcPackageId),
   };
 }
 
-/** Every hit of a search, in group order, `pageRows` at a time (exports). */
+/** Every hit of a search, ranked, `pageRows` at a time (exports). */
 export async function* pageSearch(
   database: Database,
   q: string,
   pageRows: number,
 ): AsyncGenerator<SearchHit[]> {
   const groups = buildGroups(database, q);
-  for (const group of SEARCH_GROUPS) yield* groups[group].pages(pageRows);
+  for (const rank of SEARCH_RANKS)
+    for (const group of SEARCH_GROUPS) yield* groups[group].pages(rank, pageRows);
 }
 
-/** Searches every group for `q` and returns the hits in [offset, offset + limit), in group order. */
+/** Searches every group for `q` and returns the ranked hits in [offset, offset + limit). */
 export async function search(database: Database, q: string, window: Window): Promise<Page<SearchHit>> {
   const groups = buildGroups(database, q);
-  const totals = await Promise.all(SEARCH_GROUPS.map((group) => groups[group].count()));
+  const counts = await Promise.all(SEARCH_GROUPS.map((group) => groups[group].count()));
   const reads: Promise<SearchHit[]>[] = [];
   let start = 0;
-  SEARCH_GROUPS.forEach((group, index) => {
-    const size = totals[index] ?? 0;
-    const from = Math.max(window.offset, start);
-    const to = Math.min(window.offset + window.limit, start + size);
-    if (from < to) reads.push(groups[group].rows({ offset: from - start, limit: to - from }));
-    start += size;
+  SEARCH_RANKS.forEach((rank, r) => {
+    SEARCH_GROUPS.forEach((group, g) => {
+      const size = counts[g]?.[r] ?? 0;
+      const from = Math.max(window.offset, start);
+      const to = Math.min(window.offset + window.limit, start + size);
+      if (from < to) reads.push(groups[group].rows(rank, { offset: from - start, limit: to - from }));
+      start += size;
+    });
   });
   return { rows: (await Promise.all(reads)).flat(), total: start };
 }

@@ -1,18 +1,37 @@
-/** Source packages: the list with version counts and OSes, and one source package's versions. */
+/**
+ * Source packages: the list with their counts (derived from their binaries', ./source-index.ts),
+ * version counts and OSes, and one source package's binaries and versions.
+ */
 
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
+import type { Store } from '../store.ts';
 import { indexBound, keysetPages, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
-import type { ExportOptions, ListOptions, Page } from './list-options.ts';
+import {
+  containsIgnoringCase,
+  type ExportOptions,
+  type ListOptions,
+  type Page,
+  slicePage,
+} from './list-options.ts';
+import { type PackageCounts, readPackageCounts } from './package-counts.ts';
+import type { SourceIndexEntry } from './source-index.ts';
 import { countVersionsByOs } from './version-oses.ts';
 
-export const SOURCE_PACKAGE_SORTS = ['name', 'versions'] as const;
+export const SOURCE_PACKAGE_SORTS = [
+  'default',
+  'name',
+  'installed',
+  'upgrades',
+  'security',
+  'versions',
+] as const;
 export type SourcePackageSort = (typeof SOURCE_PACKAGE_SORTS)[number];
 
-export interface SourcePackageRow {
+export interface SourcePackageRow extends PackageCounts {
   id: number;
   name: string;
   versionCount: number;
@@ -20,97 +39,163 @@ export interface SourcePackageRow {
   oses: string[];
 }
 
-/** Lists source packages; only the page's rows are aggregated. */
-export async function listSourcePackages(
-  database: Database,
-  options: ListOptions<SourcePackageSort>,
-): Promise<Page<SourcePackageRow>> {
-  const { db, tables: t, spelling } = database;
-  const sp = t.srcPackages;
-  const spv = t.srcPackageVersions;
-  const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
-  const direction = options.descending ? desc : asc;
-  const versionCount = count(spv.id);
-  const pageQuery =
-    options.sort === 'versions'
-      ? db
-          .select({ id: sp.id, name: sp.name })
-          .from(sp)
-          .leftJoin(spv, eq(spv.srcPackageId, sp.id))
-          .where(where)
-          .groupBy(sp.id, sp.name)
-          .orderBy(direction(versionCount), asc(sp.name))
-      : db.select({ id: sp.id, name: sp.name }).from(sp).where(where).orderBy(direction(sp.name));
-  const [page, totals] = await Promise.all([
-    pageQuery.limit(options.limit).offset(options.offset),
-    db.select({ total: count() }).from(sp).where(where),
-  ]);
-  return { rows: await withVersions(database, page), total: totals[0]?.total ?? 0 };
+/** Security, then upgrades, then installed (each descending), then the name: what needs action first. */
+const byDefault = (a: SourceIndexEntry, b: SourceIndexEntry) =>
+  b.security - a.security ||
+  b.upgrades - a.upgrades ||
+  b.installed - a.installed ||
+  compareBinary(a.name, b.name);
+
+/** Which source index entries the list keeps, and their order (as the packages list, ./packages.ts). */
+function indexOrder(options: ExportOptions<SourcePackageSort>) {
+  const keep = (entry: SourceIndexEntry) =>
+    (!options.q || containsIgnoringCase(entry.name, options.q)) &&
+    (options.filter === 'all' || (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0));
+  const key = options.sort === 'versions' ? 'versions' : options.sort;
+  const ascending =
+    key === 'default'
+      ? byDefault
+      : key === 'name'
+        ? (a: SourceIndexEntry, b: SourceIndexEntry) => compareBinary(a.name, b.name)
+        : (a: SourceIndexEntry, b: SourceIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
+  const compare =
+    options.descending && key !== 'default'
+      ? (a: SourceIndexEntry, b: SourceIndexEntry) => ascending(b, a)
+      : ascending;
+  return { keep, compare };
 }
 
 /**
- * Every source package of the list in its order, `pageRows` at a time (exports): a walk on the name
- * index; sorted by number of versions, that walk collects each one's id, name and count first and
- * sorts them in memory (an aggregate has no index to walk).
+ * Lists source packages. Sorted by name without an upgrade filter, the page comes straight from the
+ * name index; any other order or filter uses the source index (./source-index.ts, a few seconds old
+ * at most). The page's counts are then read exactly for its rows only.
+ */
+export async function listSourcePackages(
+  store: Store,
+  options: ListOptions<SourcePackageSort>,
+): Promise<Page<SourcePackageRow>> {
+  const { database } = store;
+  const { db, tables: t, spelling } = database;
+  const sp = t.srcPackages;
+  let page: Page<{ id: number; name: string }>;
+  if (options.sort === 'name' && options.filter === 'all') {
+    const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
+    const [rows, totals] = await Promise.all([
+      db
+        .select({ id: sp.id, name: sp.name })
+        .from(sp)
+        .where(where)
+        .orderBy(options.descending ? desc(sp.name) : asc(sp.name))
+        .limit(options.limit)
+        .offset(options.offset),
+      db.select({ total: count() }).from(sp).where(where),
+    ]);
+    page = { rows, total: totals[0]?.total ?? 0 };
+  } else {
+    const { keep, compare } = indexOrder(options);
+    const entries = (await store.snapshots.sourceIndex()).entries.filter(keep);
+    entries.sort(compare);
+    page = slicePage(entries, options);
+  }
+  return { rows: await withDetails(database, page.rows), total: page.total };
+}
+
+/**
+ * Every source package of the list in its order, `pageRows` at a time (exports): by name, a walk on
+ * the name index; else the source index, filtered and sorted in slices.
  */
 export async function* pageSourcePackages(
-  database: Database,
+  store: Store,
   options: ExportOptions<SourcePackageSort>,
   pageRows: number,
 ): AsyncGenerator<SourcePackageRow[]> {
+  const { database } = store;
   const { db, tables: t, spelling } = database;
   const sp = t.srcPackages;
-  const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
-  const byVersions = options.sort === 'versions';
-  const keys: SortKey<{ id: number; name: string }>[] = [
-    { column: sp.name, descending: options.descending && !byVersions, of: (row) => row.name },
-  ];
-  const walk = windowedPages(
-    keys,
-    pageRows,
-    indexBound(db, sp, options.descending && !byVersions),
-    (position, limit) =>
+  let pages: AsyncGenerator<{ id: number; name: string }[]>;
+  if (options.sort === 'name' && options.filter === 'all') {
+    const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
+    const keys: SortKey<{ id: number; name: string }>[] = [
+      { column: sp.name, descending: options.descending, of: (row) => row.name },
+    ];
+    pages = windowedPages(keys, pageRows, indexBound(db, sp, options.descending), (position, limit) =>
       db
         .select({ id: sp.id, name: sp.name })
         .from(sp)
         .where(and(where, position))
         .orderBy(...orderOf(keys))
         .limit(limit),
-  );
-  if (!byVersions) {
-    for await (const rows of walk) yield await withVersions(database, rows);
-    return;
-  }
-  const all: { id: number; name: string; versions: number }[] = [];
-  for await (const rows of walk) {
-    const counts = await countVersions(
-      database,
-      rows.map((row) => row.id),
     );
-    for (const row of rows) all.push({ ...row, versions: counts.get(row.id) ?? 0 });
+  } else {
+    const { keep, compare } = indexOrder(options);
+    const entries = (await store.snapshots.sourceIndex()).entries.filter(keep);
+    pages = slices(await sortYielding(entries, compare), pageRows);
   }
-  const direction = options.descending ? -1 : 1;
-  await sortYielding(all, (a, b) => direction * (a.versions - b.versions) || compareBinary(a.name, b.name));
-  for await (const rows of slices(all, pageRows)) yield await withVersions(database, rows);
+  for await (const rows of pages) yield await withDetails(database, rows);
 }
 
-async function countVersions(database: Database, ids: number[]): Promise<Map<number, number>> {
+/** One binary package built from a source package, with its counts (hosts plus images). */
+export interface SourceBinaryRow extends PackageCounts {
+  name: string;
+}
+
+/**
+ * The binary packages built from each of the given source packages, with their exact counts: one
+ * query for the (source, binary) pairs through the (source, version, OS) and (source version)
+ * indexes, one for the counts (./package-counts.ts).
+ */
+export async function readSourceBinaries(
+  database: Database,
+  sourceIds: readonly number[],
+): Promise<Map<number, SourceBinaryRow[]>> {
+  const result = new Map<number, SourceBinaryRow[]>();
+  if (sourceIds.length === 0) return result;
   const { db, tables: t } = database;
   const spv = t.srcPackageVersions;
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: spv.srcPackageId, n: count() })
+  const pairs = await db
+    .selectDistinct({ source: spv.srcPackageId, id: t.packages.id, name: t.packages.name })
     .from(spv)
-    .where(inArray(spv.srcPackageId, ids))
-    .groupBy(spv.srcPackageId);
-  return new Map(rows.map((row) => [row.id, row.n]));
+    .innerJoin(t.packageVersions, eq(t.packageVersions.srcPackageVersionId, spv.id))
+    .innerJoin(t.packages, eq(t.packages.id, t.packageVersions.packageId))
+    .where(inArray(spv.srcPackageId, [...sourceIds]));
+  const counts = await readPackageCounts(database, [...new Set(pairs.map((pair) => pair.id))]);
+  for (const pair of pairs) {
+    const row = { name: pair.name, ...(counts.get(pair.id) ?? { installed: 0, upgrades: 0, security: 0 }) };
+    const list = result.get(pair.source);
+    if (list) list.push(row);
+    else result.set(pair.source, [row]);
+  }
+  for (const list of result.values()) list.sort((a, b) => compareBinary(a.name, b.name));
+  return result;
+}
+
+/** A source package's counts: the largest of each among its binaries (./source-index.ts says why). */
+export function sourceCounts(binaries: readonly PackageCounts[]): PackageCounts {
+  return {
+    installed: Math.max(0, ...binaries.map((binary) => binary.installed)),
+    upgrades: Math.max(0, ...binaries.map((binary) => binary.upgrades)),
+    security: Math.max(0, ...binaries.map((binary) => binary.security)),
+  };
+}
+
+/** The rows of a page with their exact counts, numbers of versions and OSes. */
+async function withDetails(
+  database: Database,
+  page: { id: number; name: string }[],
+): Promise<SourcePackageRow[]> {
+  const ids = page.map((row) => row.id);
+  const [rows, binaries] = await Promise.all([
+    withVersions(database, page),
+    readSourceBinaries(database, ids),
+  ]);
+  return rows.map((row) => ({ ...row, ...sourceCounts(binaries.get(row.id) ?? []) }));
 }
 
 /** The rows of a page with their numbers of versions and OSes. */
 async function withVersions(
   database: Database,
   page: { id: number; name: string }[],
-): Promise<SourcePackageRow[]> {
+): Promise<Omit<SourcePackageRow, keyof PackageCounts>[]> {
   const pairs = await countVersionsByOs(
     database,
     'source',

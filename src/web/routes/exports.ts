@@ -96,9 +96,12 @@ const exporters: Record<string, Exporter> = {
   },
   async 'source-packages'(c, pageRows) {
     return {
-      header: ['source_package', 'versions', 'oses'],
-      pages: cells(pageSourcePackages(c.var.database, optionsOf(c, SOURCE_PACKAGES_SPEC), pageRows), (r) => [
+      header: ['source_package', 'installed', 'upgrades', 'security', 'versions', 'oses'],
+      pages: cells(pageSourcePackages(c.var.store, optionsOf(c, SOURCE_PACKAGES_SPEC), pageRows), (r) => [
         r.name,
+        r.installed,
+        r.upgrades,
+        r.security,
         r.versionCount,
         r.oses.join(', '),
       ]),

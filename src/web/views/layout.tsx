@@ -16,6 +16,12 @@ export interface LayoutProps {
   searchMinLength?: number;
   /** The text already in the search box (the search page shows its query there). */
   searchQuery?: string;
+  /**
+   * Whether pages are open to visitors who have not signed in (REQUIRE_LOGIN off). When they are
+   * not, an anonymous visitor's navigation is the sign-in link alone: every other link would lead
+   * back to the sign-in form.
+   */
+  openToAnonymous?: boolean;
   /** The footer's year; the current year when left out. */
   year?: number;
   children?: Child;
@@ -41,6 +47,7 @@ const HTMX_CONFIG = JSON.stringify({
 /** Wraps a page body in the site layout. */
 export function Layout(props: LayoutProps) {
   const minLength = props.searchMinLength ?? 3;
+  const navigation = Boolean(props.user) || props.openToAnonymous === true;
   return (
     <html lang="en">
       <head>
@@ -58,33 +65,35 @@ export function Layout(props: LayoutProps) {
             <img src={assetUrl('debmonitor.svg')} alt="" width="26" height="26" />
             DebMonitor
           </a>
-          <nav aria-label="Sections">
-            <ul class="nav">
-              {SECTIONS.map(([id, label, href]) => (
-                <li>
-                  <a href={href} aria-current={props.section === id ? 'page' : undefined}>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <form class="search-form" action="/search" method="get">
-            <label class="sr-only" for="site-search">
-              Search
-            </label>
-            <input
-              id="site-search"
-              type="search"
-              name="q"
-              value={props.searchQuery ?? ''}
-              required
-              minlength={minLength}
-              pattern={`.{${minLength},}`}
-              title={`At least ${minLength} characters required.`}
-              placeholder="Search hosts, packages, versions…"
-            />
-          </form>
+          {navigation ? (
+            <nav aria-label="Sections">
+              <ul class="nav">
+                {SECTIONS.map(([id, label, href]) => (
+                  <li>
+                    <a href={href} aria-current={props.section === id ? 'page' : undefined}>
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
+          {/* No minlength: a short query goes to the search page, which says why it found nothing. */}
+          {navigation ? (
+            <form class="search-form" action="/search" method="get">
+              <label class="sr-only" for="site-search">
+                Search
+              </label>
+              <input
+                id="site-search"
+                type="search"
+                name="q"
+                value={props.searchQuery ?? ''}
+                title={`At least ${minLength} characters.`}
+                placeholder="Search hosts, packages, versions…"
+              />
+            </form>
+          ) : null}
           <UserMenu user={props.user} csrfToken={props.csrfToken} />
         </header>
         <main>

@@ -8,9 +8,16 @@ export interface UserMenuProps {
   csrfToken?: string;
 }
 
-/** Renders nothing when nobody is signed in. */
+/** A sign-in link when nobody is signed in. */
 export function UserMenu(props: UserMenuProps) {
-  if (!props.user) return null;
+  if (!props.user)
+    return (
+      <nav class="user-menu" aria-label="Account">
+        <a href="/login/" class="sign-in">
+          Sign in
+        </a>
+      </nav>
+    );
   return (
     <nav class="user-menu" aria-label="Account">
       <span class="user-menu-name">

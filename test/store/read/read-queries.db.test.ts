@@ -31,9 +31,10 @@ for (const kind of DIALECTS) {
     test('the dashboard counts the fixture as checklist item 72 says', async () => {
       const d = await readDashboard(t.store);
       expect(d.hosts).toMatchObject({ total: 3, withUpgrades: 3, withSecurity: 3 });
-      expect(d.packages).toEqual({ total: 6, withUpgrades: 2, withSecurity: 1 });
+      // Packages count hosts and images, as the lists they link to; versions count hosts only.
+      expect(d.packages).toEqual({ total: 6, withUpgrades: 3, withSecurity: 2 });
       expect(d.packageVersions).toEqual({ total: 9, withUpgrades: 2, withSecurity: 1 });
-      expect(d.sourcePackages).toEqual({ total: 4, versions: 7 });
+      expect(d.sourcePackages).toEqual({ total: 4, versions: 7, withUpgrades: 3, withSecurity: 2 });
       expect(d.images).toMatchObject({ total: 2, withUpgrades: 1, withSecurity: 1 });
       expect(d.totals).toEqual({ hostUpgrades: 5, imageUpgrades: 1, hostSecurity: 3, imageSecurity: 1 });
       expect(d.hosts.latest?.toISOString()).toBe('2018-06-26T16:46:33.213Z');
@@ -148,7 +149,7 @@ for (const kind of DIALECTS) {
     });
 
     test('source packages count versions (checklist item 79)', async () => {
-      const page = await listSourcePackages(t.database, options('name'));
+      const page = await listSourcePackages(t.store, options('name'));
       expect(page.rows.map((r) => [r.name, r.versionCount, r.oses.join(', ')])).toEqual([
         ['nodejs', 2, 'Debian 11'],
         ['package1', 2, 'Debian 11'],
@@ -168,10 +169,11 @@ for (const kind of DIALECTS) {
       const upper = await search(t.database, 'HOST', { offset: 2, limit: 2 });
       expect(upper.total).toBe(3);
       expect(upper.rows.map((h) => h.name)).toEqual(['host3.example.com']);
+      // Exact matches (in group order) before the names that only start with the query.
       const mixed = await search(t.database, 'package3', { offset: 1, limit: 2 });
       expect(mixed.rows.map((h) => `${h.group} ${h.name}`)).toEqual([
-        'packages package3-dev',
         'source-packages package3',
+        'packages package3-dev',
       ]);
     });
   });

@@ -49,7 +49,7 @@ for (const kind of DIALECTS) {
           '"\'-2+3",1,0,0,1,Debian 12\r\nlibc6,1,0,0,1,Debian 12\r\n',
       );
       expect(await csv('/export/source-packages.csv?sort=name')).toBe(
-        'source_package,versions,oses\r\n"\';=cmd|calc",1,Debian 12\r\nglibc,1,Debian 12\r\n',
+        'source_package,installed,upgrades,security,versions,oses\r\n"\';=cmd|calc",1,0,0,1,Debian 12\r\nglibc,1,0,0,1,Debian 12\r\n',
       );
       expect((await csv('/export/kernels.csv')).split('\r\n')[1]).toBe(
         `Debian 12,"'@SUM(1+1)",6.1.0-18-amd64,1`,

@@ -47,10 +47,17 @@ for (const kind of DIALECTS) {
       ]);
     });
 
-    test('a page past the end is empty but still links back', async () => {
+    test('a page past the end shows the last page', async () => {
       const page = await html('/hosts/?page=9');
-      expect(await selectTexts(page, '.pager .position')).toEqual(['0 of 63']);
-      expect(await selectHrefs(page, '.pager a[rel="prev"]')).toEqual(['/hosts/?page=2']);
+      expect(await selectTexts(page, '.pager .position')).toEqual(['51–63 of 63']);
+      expect(await selectTexts(page, '.pager .current')).toEqual(['2']);
+      expect(await selectAll(page, '#list tbody tr')).toHaveLength(13);
+      expect(await selectHrefs(page, '.pager a[rel="prev"]')).toEqual(['/hosts/']);
+    });
+
+    test('the pager shows every page number of a short list', async () => {
+      const page = await html('/packages/package2?per=25&page=1');
+      expect(await selectTexts(page, '.pager nav > *')).toEqual(['‹ Previous', '1', '2', '3', 'Next ›']);
     });
 
     test('the package list inside a package page is paged too', async () => {
@@ -110,9 +117,21 @@ for (const kind of DIALECTS) {
       }
     });
 
+    test('every dashboard card says why it has nothing to count', async () => {
+      const body = await (await t.request('/')).text();
+      expect(await selectTexts(body, '#card-security .card-empty')).toEqual([
+        'Nothing to count: no host or image has reported yet.',
+      ]);
+      expect(await selectAll(body, '.card')).toHaveLength(8);
+      expect(await selectAll(body, '.card-empty')).toHaveLength(8);
+      expect(await selectTexts(body, '#card-kubernetes .card-empty')).toEqual([
+        'No Kubernetes cluster has reported the images it runs.',
+      ]);
+    });
+
     test('the dashboard shows no lone "ago" without updates', async () => {
       const body = await (await t.request('/')).text();
-      expect(await selectAll(body, '#card-host-updates time')).toHaveLength(0);
+      expect(await selectAll(body, '#card-hosts time')).toHaveLength(0);
       expect(body).not.toContain(' ago');
     });
   });
@@ -139,7 +158,7 @@ for (const kind of DIALECTS) {
 
     test('an empty slug falls back to kernel-<id> (spec §9 item 14)', async () => {
       const host = await (await t.request('/hosts/host2.example.com')).text();
-      expect(await selectHrefs(host, '.summary a[href^="/kernels/"]')).toEqual(['/kernels/1_kernel-7']);
+      expect(await selectHrefs(host, '.figures a[href^="/kernels/"]')).toEqual(['/kernels/1_kernel-7']);
       const kernel = await t.request('/kernels/1_kernel-7');
       expect(kernel.status).toBe(200);
       expect(await selectTexts(await kernel.text(), '#list tbody a')).toEqual(['host2.example.com']);

@@ -50,15 +50,18 @@ for (const kind of DIALECTS) {
         expect(html).not.toContain('Invalid search query');
         expect(html).toContain('href="/packages/package1"');
         const links = await selectAll(html, '#list tbody td a');
-        expect(links.map((a) => [a.text, a.attrs.href])).toEqual([
-          ['package1 (1.0.0-1 - Debian 11)', '/packages/package1'],
-          ['package1 (1.0.0-2 - Debian 11)', '/packages/package1'],
-          ['package1 (1.0.0-1 - Debian 11)', '/source-packages/package1'],
-          ['package1 (1.0.0-2 - Debian 11)', '/source-packages/package1'],
+        expect(links.map((a) => a.attrs.href)).toEqual([
+          '/packages/package1',
+          '/packages/package1',
+          '/source-packages/package1',
+          '/source-packages/package1',
         ]);
-        expect(await selectTexts(html, 'tr.group td')).toEqual([
-          'Package Versions',
-          'Source Package Versions',
+        // Each hit names its kind and shows its version and OS.
+        expect((await selectAll(html, '#list tbody tr')).map((row) => row.text)).toEqual([
+          'package1 Package version 1.0.0-1 Debian 11',
+          'package1 Package version 1.0.0-2 Debian 11',
+          'package1 Source version 1.0.0-1 Debian 11',
+          'package1 Source version 1.0.0-2 Debian 11',
         ]);
       });
 
@@ -144,19 +147,47 @@ for (const kind of DIALECTS) {
     });
 
     describe('content on the fixture (§8.7)', () => {
-      test('dashboard counts (item 72)', async () => {
+      test('dashboard counts (item 72), security first, each a link to its filtered list', async () => {
         const { html } = await get('/');
         const card = async (id: string) =>
           (await selectAll(html, `#${id} .badge`)).map((badge) => badge.text.split(' ')[0]);
-        expect(await card('card-hosts')).toEqual(['3', '3', '3']);
+        expect(await selectAll(html, '.card')).toHaveLength(9);
+        // What needs action first: security, upgrades, then reboots and hosts gone quiet.
+        expect((await selectAll(html, '.card')).map((card) => card.attrs.id).slice(0, 3)).toEqual([
+          'card-security',
+          'card-upgrades',
+          'card-fleet-health',
+        ]);
+        // Reboot required, silent, stale, reporting: the fixture's hosts last reported in 2018.
+        expect(await card('card-fleet-health')).toEqual(['0', '3', '0', '0']);
+        expect(await selectHrefs(html, '#card-fleet-health a.count')).toEqual([
+          '/hosts/?filter=reboot',
+          '/hosts/?filter=silent',
+          '/hosts/?filter=stale',
+          '/hosts/?filter=reporting',
+        ]);
+        // Hosts, images, binary packages, source packages, pending rows on hosts and on images.
+        expect(await card('card-security')).toEqual(['3', '1', '2', '2', '3', '1']);
+        expect(await selectHrefs(html, '#card-security a.count')).toEqual([
+          '/hosts/?filter=security',
+          '/images/?filter=security',
+          '/packages/?filter=security',
+          '/source-packages/?filter=security',
+          '/hosts/?filter=security&sort=-security',
+          '/images/?filter=security&sort=-security',
+        ]);
+        expect(await card('card-upgrades')).toEqual(['3', '1', '3', '3', '5', '1']);
+        expect(await card('card-hosts')).toEqual(['3']);
         expect(await card('card-kernels')).toEqual(['1']);
         expect(await card('card-kubernetes')).toEqual(['1']);
-        expect(await card('card-packages')).toEqual(['6', '2', '1']);
+        expect(await card('card-packages')).toEqual(['6', '9', '2', '1']);
         expect(await card('card-source-packages')).toEqual(['4', '7']);
-        expect(await card('card-versions')).toEqual(['9', '2', '1']);
-        expect(await card('card-images')).toEqual(['2', '1', '1']);
-        expect(await card('card-totals')).toEqual(['5', '1', '3', '1']);
-        const times = await selectAll(html, '#card-host-updates time');
+        expect(await card('card-images')).toEqual(['2']);
+        // Every badge is a link.
+        expect(await selectAll(html, '.card .badge')).toHaveLength(
+          (await selectAll(html, '.card a.count')).length,
+        );
+        const times = await selectAll(html, '#card-hosts time');
         expect(times.map((time) => time.attrs.title)).toEqual([
           'Tue, 26 Jun 2018 16:46:33 +0000',
           'Tue, 26 Jun 2018 16:46:33 +0000',
@@ -192,7 +223,8 @@ for (const kind of DIALECTS) {
       test('host1 detail (items 74, 75)', async () => {
         const { html } = await get('/hosts/host1.example.com');
         expect(await selectTexts(html, 'title')).toEqual(['host1.example.com - DebMonitor']);
-        expect(await selectHrefs(html, '.summary a[href^="/kernels/"]')).toEqual(['/kernels/1_os1-100-1']);
+        expect(await selectHrefs(html, '.figures a[href^="/kernels/"]')).toEqual(['/kernels/1_os1-100-1']);
+        expect(await selectTexts(html, '.figures [data-figure] strong')).toEqual(['1', '2', '4']);
         const rows = await selectAll(html, '#list tbody tr');
         expect(rows.map((row) => row.text)).toEqual([
           'package2 2.0.0-1 2.0.1-1 security',
@@ -277,17 +309,28 @@ for (const kind of DIALECTS) {
       });
 
       test('source packages (item 79)', async () => {
-        const { html } = await get('/source-packages/');
+        const { html } = await get('/source-packages/?sort=name');
         const rows = await selectAll(html, '#list tbody tr');
         expect(rows.map((row) => row.text)).toEqual([
-          'nodejs 2 Debian 11',
-          'package1 2 Debian 11',
-          'package2 2 Debian 11',
-          'package3 1 Debian 11',
+          'nodejs 2 1 1 2 Debian 11',
+          'package1 3 2 0 2 Debian 11',
+          'package2 3 3 3 2 Debian 11',
+          'package3 3 0 0 1 Debian 11',
+        ]);
+        const byDefault = await get('/source-packages/');
+        expect(await selectTexts(byDefault.html, '#list tbody td.name a')).toEqual([
+          'package2',
+          'nodejs',
+          'package1',
+          'package3',
         ]);
         const detail = await get('/source-packages/package3');
         expect((await selectAll(detail.html, '#list tbody tr')).map((row) => row.text)).toEqual([
           'Debian 11 3.0.0-1 package3, package3-dev',
+        ]);
+        expect((await selectAll(detail.html, '#binaries tbody tr')).map((row) => row.text)).toEqual([
+          'package3 3 0 0',
+          'package3-dev 3 0 0',
         ]);
         expect(await selectHrefs(detail.html, '#list tbody td a')).toEqual([
           '/packages/package3',
@@ -312,7 +355,11 @@ for (const kind of DIALECTS) {
       test('kubernetes (item 81)', async () => {
         const { html } = await get('/kubernetes/');
         expect((await selectAll(html, '#list tbody tr:not(.group)')).map((row) => row.text)).toEqual([
-          `ClusterA NamespaceA ${DEPLOYED_IMAGE} Debian 11 2`,
+          `${DEPLOYED_IMAGE} Debian 11 2 0 0`,
+        ]);
+        const sorted = await get('/kubernetes/?sort=image');
+        expect((await selectAll(sorted.html, '#list tbody tr')).map((row) => row.text)).toEqual([
+          `ClusterA NamespaceA ${DEPLOYED_IMAGE} Debian 11 2 0 0`,
         ]);
         expect(await selectHrefs(html, '#list tbody a')).toEqual([`/images/${DEPLOYED_IMAGE}`]);
         expect(await selectTexts(html, '#list tr.group td')).toEqual([

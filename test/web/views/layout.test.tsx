@@ -7,24 +7,33 @@ const render = (props: Parameters<typeof Layout>[0]) => `<!DOCTYPE html>${Layout
 
 describe('Layout', () => {
   test('titles the page and highlights the section', async () => {
-    const html = render({ title: 'Hosts', section: 'hosts', year: 2030 });
+    const html = render({ title: 'Hosts', section: 'hosts', year: 2030, openToAnonymous: true });
     expect(await selectTexts(html, 'title')).toEqual(['Hosts - DebMonitor']);
     expect(await selectHrefs(html, 'nav a[aria-current="page"]')).toEqual(['/hosts/']);
     expect(await selectTexts(html, 'footer span')).toEqual(['© 2017 - 2030 Wikimedia Foundation, Inc.']);
   });
 
-  test('the search box requires SEARCH_MIN_LENGTH characters', async () => {
-    const [input] = await selectAll(render({ title: 'x', searchMinLength: 5 }), '#site-search');
-    expect(input?.attrs).toMatchObject({
-      name: 'q',
-      minlength: '5',
-      pattern: '.{5,}',
-      title: 'At least 5 characters required.',
-    });
+  test('the search box tells SEARCH_MIN_LENGTH but lets a short query through to the search page', async () => {
+    const [input] = await selectAll(
+      render({ title: 'x', searchMinLength: 5, openToAnonymous: true }),
+      '#site-search',
+    );
+    expect(input?.attrs).toMatchObject({ name: 'q', title: 'At least 5 characters.' });
+    expect(input?.attrs).not.toHaveProperty('minlength');
+    expect(input?.attrs).not.toHaveProperty('required');
   });
 
-  test('without a user there is no user menu', async () => {
-    expect(await selectAll(render({ title: 'x' }), '.user-menu')).toEqual([]);
+  test('an anonymous visitor who must sign in sees only the sign-in link', async () => {
+    const html = render({ title: 'x' });
+    expect(await selectHrefs(html, 'header a:not(.brand)')).toEqual(['/login/']);
+    expect(await selectAll(html, '#site-search')).toEqual([]);
+  });
+
+  test('an anonymous visitor of open pages sees the sections, the search and the sign-in link', async () => {
+    const html = render({ title: 'x', openToAnonymous: true });
+    expect(await selectHrefs(html, '.nav a')).toHaveLength(6);
+    expect(await selectAll(html, '#site-search')).toHaveLength(1);
+    expect(await selectHrefs(html, '.user-menu a')).toEqual(['/login/']);
   });
 
   test('a superuser sees the Users link and a logout form carrying the CSRF token', async () => {

@@ -14,7 +14,7 @@ import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { cutoffsAt } from '../../fleet/liveness-settings.ts';
 import { HOSTS_SPEC, INVENTORY_PACKAGES_SPEC, INVENTORY_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState, toListOptions } from '../../list-state.ts';
 import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   HostDetailPage,
@@ -28,11 +28,12 @@ function listPage(kind: 'hosts' | 'images') {
   return async (c: Context<AppEnv>) => {
     const database = c.var.database;
     const spec = kind === 'hosts' ? HOSTS_SPEC : INVENTORY_SPEC;
-    const state = readListState(c.req.query(), spec);
     const clock = readClock(c);
     const cutoffs = kind === 'hosts' ? cutoffsAt(c.var.config, clock.now) : undefined;
+    const { state, page } = await readListPage(readListState(c.req.query(), spec), (options) =>
+      listInventory(database, kind, options, cutoffs),
+    );
     const options = toListOptions(state);
-    const page = await listInventory(database, kind, options, cutoffs);
     // Expected hosts that never reported have no row: the list is the file minus the hosts.
     const neverReported =
       state.filter === 'never_reported'
@@ -52,6 +53,7 @@ function listPage(kind: 'hosts' | 'images') {
       list: {
         ...createListView(`/${kind}/`, state, spec, total, { name: kind }),
         filterPlaceholder: kind === 'hosts' ? 'Filter by hostname or OS…' : 'Filter by image name or OS…',
+        filterNoun: kind,
       },
       rows: page.rows,
       clock,
@@ -73,8 +75,10 @@ async function readPackages(
   path: string,
   exportParams: Record<string, string>,
 ) {
-  const state = readListState(c.req.query(), INVENTORY_PACKAGES_SPEC);
-  const page = await listInventoryPackages(c.var.database, kind, ownerId, toListOptions(state));
+  const { state, page } = await readListPage(
+    readListState(c.req.query(), INVENTORY_PACKAGES_SPEC),
+    (options) => listInventoryPackages(c.var.database, kind, ownerId, options),
+  );
   const list = {
     ...createListView(path, state, INVENTORY_PACKAGES_SPEC, page.total, {
       name: kind === 'hosts' ? 'host-packages' : 'image-packages',

@@ -13,7 +13,7 @@ import {
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { KERNEL_HOSTS_SPEC, KERNELS_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState } from '../../list-state.ts';
 import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import { KernelDetailPage, KernelHostList, KernelList, KernelListPage } from '../../views/pages/kernels.tsx';
 import { kernelPath } from '../../views/paths.ts';
@@ -21,8 +21,9 @@ import { renderNotFound } from './not-found.tsx';
 
 async function kernelPage(c: Context<AppEnv>, kernel: KernelDetail | null) {
   if (!kernel) return renderNotFound(c);
-  const state = readListState(c.req.query(), KERNEL_HOSTS_SPEC);
-  const page = await listKernelHosts(c.var.database, kernel.id, toListOptions(state));
+  const { state, page } = await readListPage(readListState(c.req.query(), KERNEL_HOSTS_SPEC), (options) =>
+    listKernelHosts(c.var.database, kernel.id, options),
+  );
   const props = {
     list: {
       ...createListView(kernelPath(kernel), state, KERNEL_HOSTS_SPEC, page.total, {
@@ -45,8 +46,9 @@ async function kernelPage(c: Context<AppEnv>, kernel: KernelDetail | null) {
 export const kernelRoutes = new Hono<AppEnv>()
   .get('/kernels/', requireSignIn, async (c) => {
     const database = c.var.database;
-    const state = readListState(c.req.query(), KERNELS_SPEC);
-    const page = await listKernels(database, toListOptions(state));
+    const { state, page } = await readListPage(readListState(c.req.query(), KERNELS_SPEC), (options) =>
+      listKernels(database, options),
+    );
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       list: {

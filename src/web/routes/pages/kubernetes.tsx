@@ -6,14 +6,15 @@ import { listKubernetesImages } from '../../../store/read/kubernetes.ts';
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { KUBERNETES_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import { KubernetesList, KubernetesListPage } from '../../views/pages/kubernetes.tsx';
 
 export const kubernetesRoutes = new Hono<AppEnv>().get('/kubernetes/', requireSignIn, async (c) => {
   const database = c.var.database;
-  const state = readListState(c.req.query(), KUBERNETES_SPEC);
-  const page = await listKubernetesImages(database, toListOptions(state));
+  const { state, page } = await readListPage(readListState(c.req.query(), KUBERNETES_SPEC), (options) =>
+    listKubernetesImages(database, options),
+  );
   const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
   const props = {
     list: {

@@ -12,7 +12,7 @@ import {
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INSTALLATIONS_SPEC, PACKAGES_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   InstallationList,
@@ -25,8 +25,9 @@ import { renderNotFound } from './not-found.tsx';
 export const packageRoutes = new Hono<AppEnv>()
   .get('/packages/', requireSignIn, async (c) => {
     const database = c.var.database;
-    const state = readListState(c.req.query(), PACKAGES_SPEC);
-    const page = await listPackages(c.var.store, toListOptions(state));
+    const { state, page } = await readListPage(readListState(c.req.query(), PACKAGES_SPEC), (options) =>
+      listPackages(c.var.store, options),
+    );
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       list: {
@@ -45,8 +46,9 @@ export const packageRoutes = new Hono<AppEnv>()
     const versions = pkg ? await listPackageVersions(database, pkg.id) : [];
     // A package with no versions left (awaiting garbage collection) has no page, as upstream.
     if (!pkg || versions.length === 0) return renderNotFound(c);
-    const state = readListState(c.req.query(), INSTALLATIONS_SPEC);
-    const page = await listPackageInstallations(c.var.store, pkg.id, versions, toListOptions(state));
+    const { state, page } = await readListPage(readListState(c.req.query(), INSTALLATIONS_SPEC), (options) =>
+      listPackageInstallations(c.var.store, pkg.id, versions, options),
+    );
     const props = {
       list: {
         ...createListView(`/packages/${encodePathSegment(pkg.name)}`, state, INSTALLATIONS_SPEC, page.total, {
@@ -54,6 +56,7 @@ export const packageRoutes = new Hono<AppEnv>()
           params: { package: pkg.name },
         }),
         filterPlaceholder: 'Filter by host or image name…',
+        filterNoun: 'hosts and images',
       },
       rows: page.rows,
       versions,

@@ -9,11 +9,13 @@ import {
   findSourcePackage,
   listSourcePackages,
   listSourcePackageVersions,
+  readSourceBinaries,
+  sourceCounts,
 } from '../../../store/read/source-packages.ts';
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { SOURCE_PACKAGES_SPEC, SOURCE_VERSIONS_SPEC } from '../../list-specs.ts';
-import { readListState, toListOptions } from '../../list-state.ts';
+import { readListPage, readListState } from '../../list-state.ts';
 import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   SourcePackageDetailPage,
@@ -26,8 +28,10 @@ import { renderNotFound } from './not-found.tsx';
 export const sourcePackageRoutes = new Hono<AppEnv>()
   .get('/source-packages/', requireSignIn, async (c) => {
     const database = c.var.database;
-    const state = readListState(c.req.query(), SOURCE_PACKAGES_SPEC);
-    const page = await listSourcePackages(database, toListOptions(state));
+    const { state, page } = await readListPage(
+      readListState(c.req.query(), SOURCE_PACKAGES_SPEC),
+      (options) => listSourcePackages(c.var.store, options),
+    );
     const inventoryEmpty = page.total === 0 && (await isInventoryEmpty(database));
     const props = {
       list: {
@@ -35,6 +39,7 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
           name: 'source-packages',
         }),
         filterPlaceholder: 'Filter by source package name…',
+        filterNoun: 'source packages',
       },
       rows: page.rows,
       inventoryEmpty,
@@ -49,17 +54,26 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
   .get('/source-packages/:name', requireSignIn, async (c) => {
     const database = c.var.database;
     const source = await findSourcePackage(database, c.req.param('name'));
-    const versions = source ? await listSourcePackageVersions(database, source.id) : [];
+    const [versions, binaries] = source
+      ? await Promise.all([
+          listSourcePackageVersions(database, source.id),
+          readSourceBinaries(database, [source.id]),
+        ])
+      : [[], new Map()];
     if (!source || versions.length === 0) return renderNotFound(c);
-    const state = readListState(c.req.query(), SOURCE_VERSIONS_SPEC);
+    const mine = binaries.get(source.id) ?? [];
     // A source package has few versions: filter, sort and page them in memory.
+    const q = readListState(c.req.query(), SOURCE_VERSIONS_SPEC).q;
     const matching = versions.filter(
-      (row) =>
-        !state.q || containsIgnoringCase(row.version, state.q) || containsIgnoringCase(row.os, state.q),
+      (row) => !q || containsIgnoringCase(row.version, q) || containsIgnoringCase(row.os, q),
     );
-    if (state.sort === 'version') matching.sort((a, b) => compareDebianVersions(a.version, b.version));
-    if (state.descending) matching.reverse();
-    const page = slicePage(matching, toListOptions(state));
+    const { state, page } = await readListPage(
+      readListState(c.req.query(), SOURCE_VERSIONS_SPEC),
+      async (options) => {
+        if (options.sort === 'version') matching.sort((a, b) => compareDebianVersions(a.version, b.version));
+        return slicePage(options.descending ? [...matching].reverse() : matching, options);
+      },
+    );
     const props = {
       list: {
         ...createListView(
@@ -75,6 +89,8 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
         filterPlaceholder: 'Filter by version or OS…',
       },
       rows: page.rows,
+      counts: sourceCounts(mine),
+      binaries: mine,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <SourceVersionList {...props} />);
     return renderPage(

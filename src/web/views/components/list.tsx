@@ -23,6 +23,8 @@ export interface ListView {
   hostFilter?: boolean;
   /** Placeholder of the filter box. */
   filterPlaceholder?: string;
+  /** What the list's rows are, for the upgrade filter's labels ("Show only hosts with upgrades"). */
+  filterNoun?: string;
 }
 
 /** The URL of `list` with some of its state changed. */
@@ -30,31 +32,10 @@ export function listHref(list: ListView, changes: Partial<ListState>): string {
   return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort)}`;
 }
 
-/** A link that htmx follows by swapping the list region (attributes are inherited from #list). */
-function ListLink(props: {
-  href: string;
-  children?: Child;
-  class?: string;
-  'aria-current'?: 'true' | 'page';
-}) {
-  return (
-    <a
-      href={props.href}
-      hx-get={props.href}
-      hx-target="#list"
-      hx-swap="outerHTML"
-      hx-push-url="true"
-      class={props.class}
-      aria-current={props['aria-current']}
-    >
-      {props.children}
-    </a>
-  );
-}
-
 /** The filter form: text filter, upgrade filter, page size and download links. */
 export function ListControls(props: { list: ListView }) {
   const { list } = props;
+  const noun = list.filterNoun ?? 'packages';
   return (
     <form
       id="list-filters"
@@ -85,13 +66,13 @@ export function ListControls(props: { list: ListView }) {
           </label>
           <select id="list-filter" name="filter">
             <option value="all" selected={list.state.filter === 'all'}>
-              Show all packages
+              Show all {noun}
             </option>
             <option value="upgradable" selected={list.state.filter === 'upgradable'}>
-              Show only upgradable packages
+              Show only {noun} with upgrades
             </option>
             <option value="security" selected={list.state.filter === 'security'}>
-              Show only security upgrades
+              Show only {noun} with security upgrades
             </option>
             {list.hostFilter ? <HostFilterOptions selected={list.state.filter} /> : null}
           </select>
@@ -151,66 +132,69 @@ export function DownloadLinks(props: { list: ListView }) {
   );
 }
 
-/** A column header that sorts the list by `sortKey` (toggling the direction when already sorted by it). */
+/**
+ * A column header that sorts the list by `sortKey` (toggling the direction when already sorted by
+ * it). `shows` marks the header whose column leads the list's default order (hosts by security
+ * upgrades, descending…), so that the default sort shows its arrow too.
+ */
 export function SortHeader(props: {
   list: ListView;
   sortKey: string;
   label: string;
   class?: string;
+  title?: string;
+  shows?: 'ascending' | 'descending';
   children?: Child;
 }) {
   const { list, sortKey } = props;
-  const active = list.state.sort === sortKey;
+  const byDefault =
+    props.shows !== undefined && list.state.sort === list.defaultSort && sortKey !== list.defaultSort;
+  const active = list.state.sort === sortKey || byDefault;
+  const shownDescending = byDefault ? props.shows === 'descending' : list.state.descending;
   const firstDescending = list.descendingFirst?.includes(sortKey) ?? false;
-  const descending = active ? !list.state.descending : firstDescending;
+  const descending = active ? !shownDescending : firstDescending;
   const href = listHref(list, { sort: sortKey, descending, page: 1 });
   return (
     <th
       class={props.class}
       scope="col"
-      aria-sort={active ? (list.state.descending ? 'descending' : 'ascending') : undefined}
+      title={props.title}
+      aria-sort={active ? (shownDescending ? 'descending' : 'ascending') : undefined}
     >
       <a href={href} hx-get={href} class={active ? 'sorted' : undefined}>
         {props.label}
-        {active ? <span class="sort-mark">{list.state.descending ? '▼' : '▲'}</span> : null}
+        {active ? <span class="sort-mark">{shownDescending ? '▼' : '▲'}</span> : null}
       </a>
       {props.children}
     </th>
   );
 }
 
-/** The three count-sort buttons of the hosts, images and packages lists. */
-export function SortBadges(props: { list: ListView; installedKey: string }) {
-  const item = (key: string, kind: string, label: string) => {
-    const active = props.list.state.sort === key;
-    const href = listHref(props.list, { sort: key, descending: true, page: 1 });
-    return (
-      <ListLink href={href} aria-current={active ? 'true' : undefined}>
-        <span class={`badge badge-${kind}`} title={`Sort by ${label}`}>
-          {label.charAt(0).toUpperCase()}
-        </span>
-        <span class="sr-only">Sort by {label}</span>
-      </ListLink>
-    );
-  };
-  return (
-    <span class="sort-badges">
-      {item(props.installedKey, 'installed', 'installed')}
-      {item('upgrades', 'upgrade', 'upgrades')}
-      {item('security', 'security', 'security upgrades')}
-    </span>
-  );
+/**
+ * The page numbers a pager shows: the first, the last, and two either side of the current one; a
+ * gap of one page shows that page, a longer one an ellipsis (`null`): 1 2 3 4 5 … 9.
+ */
+export function pagerItems(current: number, pages: number): (number | null)[] {
+  const shown = new Set([1, pages]);
+  for (let page = Math.max(1, current - 2); page <= Math.min(pages, current + 2); page++) shown.add(page);
+  const sorted = [...shown].sort((a, b) => a - b);
+  const items: (number | null)[] = [];
+  for (const [index, page] of sorted.entries()) {
+    const before = sorted[index - 1];
+    if (before !== undefined && page - before === 2) items.push(page - 1);
+    else if (before !== undefined && page - before > 2) items.push(null);
+    items.push(page);
+  }
+  return items;
 }
 
-/** Pagination: position, previous/next and a few page numbers around the current one. */
+/** Pagination: position, previous/next and the page numbers of pagerItems. */
 export function Pager(props: { list: ListView }) {
   const { list } = props;
   const pages = Math.max(1, Math.ceil(list.total / list.state.per));
   const current = list.state.page;
   const first = list.total === 0 ? 0 : (current - 1) * list.state.per + 1;
   const last = Math.min(list.total, current * list.state.per);
-  const numbers: number[] = [];
-  for (let page = Math.max(1, current - 2); page <= Math.min(pages, current + 2); page++) numbers.push(page);
   const step = (page: number, label: string, rel?: string) =>
     page < 1 || page > pages || page === current ? (
       <span class="disabled">{label}</span>
@@ -227,9 +211,12 @@ export function Pager(props: { list: ListView }) {
       {pages > 1 || current > 1 ? (
         <nav aria-label="Pages">
           {step(Math.min(current - 1, pages), '‹ Previous', 'prev')}
-          {numbers[0] !== undefined && numbers[0] > 1 ? step(1, '1') : null}
-          {numbers.map((page) =>
-            page === current ? (
+          {pagerItems(current, pages).map((page) =>
+            page === null ? (
+              <span class="gap" aria-hidden="true">
+                …
+              </span>
+            ) : page === current ? (
               <span class="current" aria-current="page">
                 {page}
               </span>
@@ -237,7 +224,6 @@ export function Pager(props: { list: ListView }) {
               step(page, String(page))
             ),
           )}
-          {numbers.at(-1) !== undefined && (numbers.at(-1) ?? 0) < pages ? step(pages, String(pages)) : null}
           {step(current + 1, 'Next ›', 'next')}
         </nav>
       ) : null}

@@ -1,23 +1,49 @@
 /** @jsxImportSource hono/jsx */
-/** `/`: the fleet at a glance. */
+/**
+ * `/`: the fleet at a glance, what needs action first: security upgrades, then upgrades, then the
+ * inventory. Every count links to the list it counts, already filtered; a card with nothing to count
+ * says why.
+ */
 import type { Child } from 'hono/jsx';
 import type { Dashboard } from '../../../store/read/dashboard.ts';
 import type { FleetHealth } from '../../../store/read/fleet-health.ts';
 import { Badge } from '../components/badges.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 
-function count(value: number, kind: 'installed' | 'upgrade' | 'security', label: string) {
-  return <Badge kind={value > 0 ? kind : 'zero'} count={value} label={label} />;
+type Kind = 'installed' | 'upgrade' | 'security';
+
+/** A count as a link to its list. */
+function Count(props: { value: number; kind: Kind; label: string; href: string }) {
+  return (
+    <a class="count" href={props.href}>
+      <Badge kind={props.value > 0 ? props.kind : 'zero'} count={props.value} label={props.label} />
+    </a>
+  );
 }
 
-function Card(props: { title: string; href?: string; total?: number; id: string; children?: Child }) {
+function Card(props: {
+  id: string;
+  title: string;
+  href?: string;
+  total?: number;
+  /** Shown instead of the rows when there is nothing to count. */
+  empty?: string;
+  class?: string;
+  children?: Child;
+}) {
   return (
-    <section class="card" id={props.id}>
+    <section class={`card${props.class ? ` ${props.class}` : ''}`} id={props.id}>
       <h3>
         {props.href ? <a href={props.href}>{props.title}</a> : props.title}
-        {props.total === undefined ? null : count(props.total, 'installed', 'total')}
+        {props.total === undefined || !props.href ? null : (
+          <Count value={props.total} kind="installed" label="total" href={props.href} />
+        )}
       </h3>
-      {props.children ? <dl>{props.children}</dl> : null}
+      {props.empty ? (
+        <p class="card-empty">{props.empty}</p>
+      ) : props.children ? (
+        <dl>{props.children}</dl>
+      ) : null}
     </section>
   );
 }
@@ -34,19 +60,94 @@ function Row(props: { label: string; children?: Child }) {
 /** Reboots and liveness (docs/reboot.md), each count linking to the hosts list filtered by it. */
 function FleetHealthCard(props: { fleet: FleetHealth }) {
   const { fleet } = props;
-  const link = (filter: string, value: number, kind: 'installed' | 'upgrade' | 'security', label: string) => (
-    <a href={`/hosts/?filter=${filter}`}>{count(value, kind, label)}</a>
+  const row = (label: string, filter: string, value: number, kind: Kind) => (
+    <Row label={label}>
+      <Count
+        value={value}
+        kind={kind}
+        label={`hosts: ${label.toLowerCase()}`}
+        href={`/hosts/?filter=${filter}`}
+      />
+    </Row>
   );
   return (
     <Card id="card-fleet-health" title="Fleet health">
-      <Row label="Reboot required">{link('reboot', fleet.rebootRequired, 'security', 'hosts')}</Row>
-      <Row label="Reporting">{link('reporting', fleet.reporting, 'installed', 'hosts')}</Row>
-      <Row label="Stale">{link('stale', fleet.stale, 'upgrade', 'hosts')}</Row>
-      <Row label="Silent">{link('silent', fleet.silent, 'security', 'hosts')}</Row>
-      {fleet.neverReported === null ? null : (
-        <Row label="Never reported">{link('never_reported', fleet.neverReported, 'security', 'hosts')}</Row>
-      )}
+      {row('Reboot required', 'reboot', fleet.rebootRequired, 'security')}
+      {row('Silent', 'silent', fleet.silent, 'security')}
+      {fleet.neverReported === null
+        ? null
+        : row('Never reported', 'never_reported', fleet.neverReported, 'security')}
+      {row('Stale', 'stale', fleet.stale, 'upgrade')}
+      {row('Reporting', 'reporting', fleet.reporting, 'installed')}
     </Card>
+  );
+}
+
+/** The rows of an "upgrades" card: hosts, images, binary and source packages with one pending. */
+function UpgradeRows(props: { d: Dashboard; kind: 'upgrade' | 'security' }) {
+  const { d, kind } = props;
+  const filter = kind === 'security' ? 'security' : 'upgradable';
+  const field = kind === 'security' ? 'withSecurity' : 'withUpgrades';
+  const what = kind === 'security' ? 'with security upgrades' : 'with upgrades';
+  return (
+    <>
+      <Row label="Hosts">
+        <Count value={d.hosts[field]} kind={kind} label={`hosts ${what}`} href={`/hosts/?filter=${filter}`} />
+      </Row>
+      <Row label="Images">
+        <Count
+          value={d.images[field]}
+          kind={kind}
+          label={`images ${what}`}
+          href={`/images/?filter=${filter}`}
+        />
+      </Row>
+      <Row label="Binary packages">
+        <Count
+          value={d.packages[field]}
+          kind={kind}
+          label={`binary packages ${what}`}
+          href={`/packages/?filter=${filter}`}
+        />
+      </Row>
+      <Row label="Source packages">
+        <Count
+          value={d.sourcePackages[field]}
+          kind={kind}
+          label={`source packages ${what}`}
+          href={`/source-packages/?filter=${filter}`}
+        />
+      </Row>
+      <Row label="Package upgrades on hosts">
+        <Count
+          value={kind === 'security' ? d.totals.hostSecurity : d.totals.hostUpgrades}
+          kind={kind}
+          label="package rows of hosts"
+          href={`/hosts/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
+        />
+      </Row>
+      <Row label="Package upgrades on images">
+        <Count
+          value={kind === 'security' ? d.totals.imageSecurity : d.totals.imageUpgrades}
+          kind={kind}
+          label="package rows of images"
+          href={`/images/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
+        />
+      </Row>
+    </>
+  );
+}
+
+function Updates(props: { latest: Date | null; oldest: Date | null; clock: Clock }) {
+  return (
+    <>
+      <Row label="Latest report">
+        <TimeAgo date={props.latest} clock={props.clock} />
+      </Row>
+      <Row label="Oldest report">
+        <TimeAgo date={props.oldest} clock={props.clock} />
+      </Row>
+    </>
   );
 }
 
@@ -58,28 +159,85 @@ export function DashboardPage(props: {
   fleet?: FleetHealth;
 }) {
   const d = props.data;
+  const nothingYet = props.inventoryEmpty
+    ? 'Nothing to count: no host or image has reported yet.'
+    : undefined;
+  const noSecurity =
+    d.hosts.withSecurity + d.images.withSecurity === 0
+      ? 'No host or image has a pending security upgrade.'
+      : undefined;
+  const noUpgrades =
+    d.hosts.withUpgrades + d.images.withUpgrades === 0 ? 'Every host and image is up to date.' : undefined;
   return (
     <>
       {props.inventoryEmpty ? (
         <p class="empty">No hosts have reported yet — see the README to point an agent here.</p>
       ) : null}
       <div class="cards">
-        <Card id="card-hosts" title="Hosts" href="/hosts/" total={d.hosts.total}>
-          <Row label="With pending upgrades">{count(d.hosts.withUpgrades, 'upgrade', 'hosts')}</Row>
-          <Row label="With pending security upgrades">{count(d.hosts.withSecurity, 'security', 'hosts')}</Row>
-        </Card>
-        {props.fleet ? <FleetHealthCard fleet={props.fleet} /> : null}
-        <Card id="card-kernels" title="Kernels" href="/kernels/" total={d.kernels} />
         <Card
-          id="card-kubernetes"
-          title="Live Kubernetes Images"
-          href="/kubernetes/"
-          total={d.kubernetesImages}
-        />
-        <Card id="card-packages" title="Binary Packages" href="/packages/" total={d.packages.total}>
-          <Row label="With upgrades (hosts)">{count(d.packages.withUpgrades, 'upgrade', 'packages')}</Row>
-          <Row label="With security upgrades (hosts)">
-            {count(d.packages.withSecurity, 'security', 'packages')}
+          id="card-security"
+          title="Security upgrades"
+          class="card-security"
+          empty={nothingYet ?? noSecurity}
+        >
+          <UpgradeRows d={d} kind="security" />
+        </Card>
+        <Card id="card-upgrades" title="Upgrades" class="card-upgrade" empty={nothingYet ?? noUpgrades}>
+          <UpgradeRows d={d} kind="upgrade" />
+        </Card>
+        {props.fleet && !props.inventoryEmpty ? <FleetHealthCard fleet={props.fleet} /> : null}
+        <Card
+          id="card-hosts"
+          title="Hosts"
+          href="/hosts/"
+          total={d.hosts.total}
+          empty={d.hosts.total === 0 ? 'No host has reported yet: install the agent on one.' : undefined}
+        >
+          <Updates latest={d.hosts.latest} oldest={d.hosts.oldest} clock={props.clock} />
+        </Card>
+        <Card
+          id="card-images"
+          title="Images"
+          href="/images/"
+          total={d.images.total}
+          empty={
+            d.images.total === 0
+              ? 'No image has been reported: the agent reports images in image mode.'
+              : undefined
+          }
+        >
+          <Updates latest={d.images.latest} oldest={d.images.oldest} clock={props.clock} />
+        </Card>
+        <Card
+          id="card-packages"
+          title="Binary Packages"
+          href="/packages/"
+          total={d.packages.total}
+          empty={d.packages.total === 0 ? 'Packages appear when hosts or images report.' : undefined}
+        >
+          <Row label="Versions">
+            <Count
+              value={d.packageVersions.total}
+              kind="installed"
+              label="versions"
+              href="/packages/?sort=-versions"
+            />
+          </Row>
+          <Row label="Versions with upgrades (hosts)">
+            <Count
+              value={d.packageVersions.withUpgrades}
+              kind="upgrade"
+              label="versions with upgrades on hosts"
+              href="/packages/?filter=upgradable"
+            />
+          </Row>
+          <Row label="Versions with security upgrades (hosts)">
+            <Count
+              value={d.packageVersions.withSecurity}
+              kind="security"
+              label="versions with security upgrades on hosts"
+              href="/packages/?filter=security"
+            />
           </Row>
         </Card>
         <Card
@@ -87,45 +245,35 @@ export function DashboardPage(props: {
           title="Source Packages"
           href="/source-packages/"
           total={d.sourcePackages.total}
+          empty={
+            d.sourcePackages.total === 0 ? 'Source packages appear when hosts or images report.' : undefined
+          }
         >
-          <Row label="Distinct versions">{count(d.sourcePackages.versions, 'installed', 'versions')}</Row>
-        </Card>
-        <Card id="card-versions" title="Binary Versions" href="/packages/" total={d.packageVersions.total}>
-          <Row label="With upgrades (hosts)">
-            {count(d.packageVersions.withUpgrades, 'upgrade', 'versions')}
-          </Row>
-          <Row label="With security upgrades (hosts)">
-            {count(d.packageVersions.withSecurity, 'security', 'versions')}
-          </Row>
-        </Card>
-        <Card id="card-images" title="Images" href="/images/" total={d.images.total}>
-          <Row label="With pending upgrades">{count(d.images.withUpgrades, 'upgrade', 'images')}</Row>
-          <Row label="With pending security upgrades">
-            {count(d.images.withSecurity, 'security', 'images')}
+          <Row label="Versions">
+            <Count
+              value={d.sourcePackages.versions}
+              kind="installed"
+              label="versions"
+              href="/source-packages/?sort=-versions"
+            />
           </Row>
         </Card>
-        <Card id="card-totals" title="Totals">
-          <Row label="Pending host upgrades">{count(d.totals.hostUpgrades, 'upgrade', 'rows')}</Row>
-          <Row label="Pending image upgrades">{count(d.totals.imageUpgrades, 'upgrade', 'rows')}</Row>
-          <Row label="Security upgrades (hosts)">{count(d.totals.hostSecurity, 'security', 'rows')}</Row>
-          <Row label="Security upgrades (images)">{count(d.totals.imageSecurity, 'security', 'rows')}</Row>
-        </Card>
-        <Card id="card-host-updates" title="Host updates">
-          <Row label="Latest:">
-            <TimeAgo date={d.hosts.latest} clock={props.clock} />
-          </Row>
-          <Row label="Oldest:">
-            <TimeAgo date={d.hosts.oldest} clock={props.clock} />
-          </Row>
-        </Card>
-        <Card id="card-image-updates" title="Image updates">
-          <Row label="Latest:">
-            <TimeAgo date={d.images.latest} clock={props.clock} />
-          </Row>
-          <Row label="Oldest:">
-            <TimeAgo date={d.images.oldest} clock={props.clock} />
-          </Row>
-        </Card>
+        <Card
+          id="card-kernels"
+          title="Kernels"
+          href="/kernels/"
+          total={d.kernels}
+          empty={d.kernels === 0 ? 'Kernels appear when hosts report.' : undefined}
+        />
+        <Card
+          id="card-kubernetes"
+          title="Live Kubernetes Images"
+          href="/kubernetes/"
+          total={d.kubernetesImages}
+          empty={
+            d.kubernetesImages === 0 ? 'No Kubernetes cluster has reported the images it runs.' : undefined
+          }
+        />
       </div>
     </>
   );

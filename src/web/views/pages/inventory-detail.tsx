@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
-/** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages. */
+/** `/hosts/<name>` and `/images/<name…>`: the counts and the kernel, a summary, then the packages. */
+import type { Child } from 'hono/jsx';
 import type { HostRebootDetail } from '../../../store/read/hosts.ts';
 import { UpgradeCell } from '../components/badges.tsx';
-import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import { Figures } from '../components/figures.tsx';
+import { ListControls, ListTable, type ListView, listHref, SortHeader } from '../components/list.tsx';
 import { RebootSummary } from '../components/reboot-summary.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { kernelPath, packagePath } from '../paths.ts';
@@ -32,7 +34,7 @@ export function InventoryPackageList(props: PackageTableProps) {
         <>
           <SortHeader list={list} sortKey="name" label="Package" />
           <SortHeader list={list} sortKey="version" label="Version" />
-          <SortHeader list={list} sortKey="upgrade" label="Upgradable to" />
+          <SortHeader list={list} sortKey="upgrade" label="Upgradable to" shows="descending" />
         </>
       }
     >
@@ -73,11 +75,46 @@ function ExternalLinks(props: { links: [label: string, url: string][] }) {
   );
 }
 
+/** The owner's counters, each a link to its package list filtered to what it counts. */
+function OwnerFigures(props: {
+  list: ListView;
+  owner: { packageCount: number; upgradeCount: number; securityCount: number };
+  children?: Child;
+}) {
+  const { owner } = props;
+  const href = (filter: 'all' | 'upgradable' | 'security') =>
+    `${listHref(props.list, { filter, page: 1, q: '' })}#list`;
+  return (
+    <Figures
+      figures={[
+        {
+          kind: 'security',
+          value: owner.securityCount,
+          label: owner.securityCount === 1 ? 'security upgrade' : 'security upgrades',
+          href: href('security'),
+        },
+        {
+          kind: 'upgrade',
+          value: owner.upgradeCount,
+          label: owner.upgradeCount === 1 ? 'upgrade' : 'upgrades',
+          href: href('upgradable'),
+        },
+        { kind: 'installed', value: owner.packageCount, label: 'installed', href: href('all') },
+      ]}
+    >
+      {props.children}
+    </Figures>
+  );
+}
+
 export interface HostDetailProps extends PackageTableProps {
   host: {
     name: string;
     os: string;
     modified: Date;
+    packageCount: number;
+    upgradeCount: number;
+    securityCount: number;
     kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
     reboot?: HostRebootDetail;
   };
@@ -90,12 +127,16 @@ export function HostDetailPage(props: HostDetailProps) {
   const { host } = props;
   return (
     <>
+      <OwnerFigures list={props.list} owner={host}>
+        <div class="figure figure-kernel">
+          <span>Kernel</span>{' '}
+          {/* The release (`6.1.0-26-amd64`) reads as users know it; the `uname -v` banner on hover. */}
+          <a href={kernelPath(host.kernel)} title={host.kernel.name} class="mono">
+            {host.kernel.release ?? host.kernel.name}
+          </a>
+        </div>
+      </OwnerFigures>
       <dl class="summary">
-        <dt>Running kernel</dt>
-        <dd>
-          <a href={kernelPath(host.kernel)}>{host.kernel.name}</a>
-          {host.kernel.release ? <span class="mono"> ({host.kernel.release})</span> : null}
-        </dd>
         <dt>OS</dt>
         <dd>{host.os}</dd>
         <dt>Last update</dt>
@@ -112,7 +153,15 @@ export function HostDetailPage(props: HostDetailProps) {
 }
 
 export interface ImageDetailProps extends PackageTableProps {
-  image: { name: string; os: string; modified: Date; kubernetesContainers: number };
+  image: {
+    name: string;
+    os: string;
+    modified: Date;
+    kubernetesContainers: number;
+    packageCount: number;
+    upgradeCount: number;
+    securityCount: number;
+  };
   externalLinks: [string, string][];
   clock: Clock;
 }
@@ -122,6 +171,7 @@ export function ImageDetailPage(props: ImageDetailProps) {
   const { image } = props;
   return (
     <>
+      <OwnerFigures list={props.list} owner={image} />
       <dl class="summary">
         <dt>OS</dt>
         <dd>{image.os}</dd>

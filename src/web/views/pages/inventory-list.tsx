@@ -2,15 +2,8 @@
 /** `/hosts/` and `/images/`: one row per host or image with its package counts. */
 
 import type { InventoryRow, LivenessCutoffs } from '../../../store/read/inventory-list.ts';
-import { Badge, CountBadges } from '../components/badges.tsx';
-import {
-  EmptyText,
-  ListControls,
-  ListTable,
-  type ListView,
-  SortBadges,
-  SortHeader,
-} from '../components/list.tsx';
+import { Badge } from '../components/badges.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { hostPath, imagePath } from '../paths.ts';
 
@@ -58,13 +51,11 @@ export function InventoryList(props: InventoryListProps) {
       }
       head={
         <>
-          <SortHeader list={list} sortKey="name" label={label}>
-            <SortBadges list={list} installedKey="packages" />
-          </SortHeader>
+          <SortHeader list={list} sortKey="name" label={label} />
           <SortHeader list={list} sortKey="os" label="OS" />
           <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-          <SortHeader list={list} sortKey="security" label="Security" class="num" />
+          <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
           {hosts ? <th scope="col">Reboot</th> : null}
         </>
@@ -74,11 +65,6 @@ export function InventoryList(props: InventoryListProps) {
         <tr>
           <td class="name" data-label={label}>
             <a href={href(row.name)}>{row.name}</a>
-            <CountBadges
-              installed={row.packageCount}
-              upgrades={row.upgradeCount}
-              security={row.securityCount}
-            />
           </td>
           <td data-label="OS">{row.os}</td>
           <td class="num" data-label="Packages">

@@ -9,6 +9,8 @@ export interface KubernetesItem {
   image: string;
   os: string;
   containers: number;
+  upgradeCount: number;
+  securityCount: number;
 }
 
 export interface KubernetesListProps {
@@ -17,16 +19,20 @@ export interface KubernetesListProps {
   inventoryEmpty: boolean;
 }
 
-/** The swappable table, with "Cluster:" and "Namespace:" group rows in the default order. */
+/**
+ * The swappable table. In the default order, "Cluster:" and "Namespace:" group rows head their images
+ * and the rows leave those two columns out; sorted otherwise, each row names its cluster and namespace.
+ */
 export function KubernetesList(props: KubernetesListProps) {
   const { list } = props;
   const grouped = list.state.sort === 'default';
+  const columns = grouped ? 5 : 7;
   let lastCluster: string | undefined;
   let lastNamespace: string | undefined;
   return (
     <ListTable
       list={list}
-      columns={5}
+      columns={columns}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -37,11 +43,23 @@ export function KubernetesList(props: KubernetesListProps) {
       }
       head={
         <>
-          <SortHeader list={list} sortKey="default" label="Cluster" />
-          <th scope="col">Namespace</th>
-          <SortHeader list={list} sortKey="image" label="Image name" />
+          {grouped ? (
+            <SortHeader list={list} sortKey="default" label="Cluster / Namespace / Image" />
+          ) : (
+            <>
+              <SortHeader list={list} sortKey="default" label="Cluster" />
+              <th scope="col">Namespace</th>
+              <SortHeader list={list} sortKey="image" label="Image name" />
+            </>
+          )}
           <th scope="col">OS</th>
           <SortHeader list={list} sortKey="containers" label="# of containers" class="num" />
+          <th scope="col" class="num">
+            Upgrades
+          </th>
+          <th scope="col" class="num">
+            Security
+          </th>
         </>
       }
     >
@@ -50,7 +68,7 @@ export function KubernetesList(props: KubernetesListProps) {
         if (grouped && row.cluster !== lastCluster) {
           out.push(
             <tr class="group">
-              <td colspan={5}>Cluster: {row.cluster}</td>
+              <td colspan={columns}>Cluster: {row.cluster}</td>
             </tr>,
           );
           lastNamespace = undefined;
@@ -58,7 +76,7 @@ export function KubernetesList(props: KubernetesListProps) {
         if (grouped && row.namespace !== lastNamespace) {
           out.push(
             <tr class="group">
-              <td colspan={5}>Namespace: {row.namespace}</td>
+              <td colspan={columns}>Namespace: {row.namespace}</td>
             </tr>,
           );
         }
@@ -66,14 +84,24 @@ export function KubernetesList(props: KubernetesListProps) {
         lastNamespace = row.namespace;
         out.push(
           <tr>
-            <td data-label="Cluster">{row.cluster}</td>
-            <td data-label="Namespace">{row.namespace}</td>
+            {grouped ? null : (
+              <>
+                <td data-label="Cluster">{row.cluster}</td>
+                <td data-label="Namespace">{row.namespace}</td>
+              </>
+            )}
             <td class="name" data-label="Image name">
               <a href={imagePath(row.image)}>{row.image}</a>
             </td>
             <td data-label="OS">{row.os}</td>
             <td class="num" data-label="# of containers">
               {row.containers}
+            </td>
+            <td class="num" data-label="Upgrades">
+              {row.upgradeCount}
+            </td>
+            <td class="num" data-label="Security">
+              {row.securityCount}
             </td>
           </tr>,
         );

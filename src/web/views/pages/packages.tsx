@@ -1,14 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/packages/` and `/packages/<name>`. */
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
-import {
-  EmptyText,
-  ListControls,
-  ListTable,
-  type ListView,
-  SortBadges,
-  SortHeader,
-} from '../components/list.tsx';
+import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { hostPath, imagePath, packagePath, sourcePackagePath } from '../paths.ts';
 
 export interface PackageItem {
@@ -43,12 +36,10 @@ export function PackageList(props: PackageListProps) {
       }
       head={
         <>
-          <SortHeader list={list} sortKey="name" label="Package">
-            <SortBadges list={list} installedKey="installed" />
-          </SortHeader>
+          <SortHeader list={list} sortKey="name" label="Package" />
           <SortHeader list={list} sortKey="installed" label="Installed" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-          <SortHeader list={list} sortKey="security" label="Security" class="num" />
+          <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
           <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
           <th scope="col">OSes</th>
         </>
@@ -58,7 +49,6 @@ export function PackageList(props: PackageListProps) {
         <tr>
           <td class="name" data-label="Package">
             <a href={packagePath(row.name)}>{row.name}</a>
-            <CountBadges installed={row.installed} upgrades={row.upgrades} security={row.security} />
           </td>
           <td class="num" data-label="Installed">
             {row.installed}

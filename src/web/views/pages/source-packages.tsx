@@ -1,10 +1,18 @@
 /** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>`. */
+import type { SourceBinaryRow } from '../../../store/read/source-packages.ts';
+import { Figures } from '../components/figures.tsx';
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
 
+/** What a source package's count means: its most widespread binary's (store/read/source-index.ts). */
+const COUNT_TITLE = 'Hosts and images, counted for its most widespread binary package';
+
 export interface SourcePackageItem {
   name: string;
+  installed: number;
+  upgrades: number;
+  security: number;
   versionCount: number;
   oses: string[];
 }
@@ -21,32 +29,51 @@ export function SourcePackageList(props: SourcePackageListProps) {
   return (
     <ListTable
       list={list}
-      columns={3}
+      columns={6}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
           inventoryEmpty={props.inventoryEmpty}
-          filtered={list.state.q !== ''}
+          filtered={list.state.q !== '' || list.state.filter !== 'all'}
           what="source packages"
         />
       }
       head={
         <>
-          <SortHeader list={list} sortKey="name" label="Package" />
+          <SortHeader list={list} sortKey="name" label="Source package" />
+          <SortHeader list={list} sortKey="installed" label="Installed" class="num" title={COUNT_TITLE} />
+          <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" title={COUNT_TITLE} />
+          <SortHeader
+            list={list}
+            sortKey="security"
+            label="Security"
+            class="num"
+            title={COUNT_TITLE}
+            shows="descending"
+          />
           <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
-          <th scope="col">Operating Systems</th>
+          <th scope="col">OSes</th>
         </>
       }
     >
       {props.rows.map((row) => (
         <tr>
-          <td class="name" data-label="Package">
+          <td class="name" data-label="Source package">
             <a href={sourcePackagePath(row.name)}>{row.name}</a>
+          </td>
+          <td class="num" data-label="Installed">
+            {row.installed}
+          </td>
+          <td class="num" data-label="Upgrades">
+            {row.upgrades}
+          </td>
+          <td class="num" data-label="Security">
+            {row.security}
           </td>
           <td class="num" data-label="# Versions">
             {row.versionCount}
           </td>
-          <td data-label="Operating Systems">{row.oses.join(', ')}</td>
+          <td data-label="OSes">{row.oses.join(', ')}</td>
         </tr>
       ))}
     </ListTable>
@@ -88,16 +115,19 @@ export function SourceVersionList(props: SourceVersionListProps) {
       {props.rows.map((row) => (
         <tr>
           <td data-label="OS">{row.os}</td>
-          <td class="version" data-label="Version">
+          <td class="version nowrap" data-label="Version">
             {row.version}
           </td>
-          <td data-label="Binary packages">
-            {row.binaries.map((binary, index) => (
-              <>
-                {index > 0 ? ', ' : ''}
-                <a href={packagePath(binary)}>{binary}</a>
-              </>
-            ))}
+          <td class="binaries" data-label="Binary packages">
+            {/* One child: on a phone the cell is a flex line, which would space out the commas. */}
+            <span>
+              {row.binaries.map((binary, index) => (
+                <>
+                  {index > 0 ? ', ' : ''}
+                  <a href={packagePath(binary)}>{binary}</a>
+                </>
+              ))}
+            </span>
           </td>
         </tr>
       ))}
@@ -105,12 +135,63 @@ export function SourceVersionList(props: SourceVersionListProps) {
   );
 }
 
-/** One source package's page body. */
-export function SourcePackageDetailPage(props: SourceVersionListProps) {
+export interface SourcePackageDetailProps extends SourceVersionListProps {
+  counts: { installed: number; upgrades: number; security: number };
+  binaries: SourceBinaryRow[];
+}
+
+/** One source package's page body: its counts, its binaries with theirs, then its versions. */
+export function SourcePackageDetailPage(props: SourcePackageDetailProps) {
+  const { counts } = props;
   return (
     <>
+      <Figures
+        figures={[
+          { kind: 'security', value: counts.security, label: 'with security upgrades', title: COUNT_TITLE },
+          { kind: 'upgrade', value: counts.upgrades, label: 'with upgrades', title: COUNT_TITLE },
+          { kind: 'installed', value: counts.installed, label: 'installed', title: COUNT_TITLE },
+        ]}
+      />
+      <h3>Binary packages</h3>
+      <div class="table-wrap">
+        <table class="responsive" id="binaries">
+          <thead>
+            <tr>
+              <th scope="col">Binary package</th>
+              <th scope="col" class="num">
+                Installed
+              </th>
+              <th scope="col" class="num">
+                Upgrades
+              </th>
+              <th scope="col" class="num">
+                Security
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.binaries.map((binary) => (
+              <tr>
+                <td class="name" data-label="Binary package">
+                  <a href={packagePath(binary.name)}>{binary.name}</a>
+                </td>
+                <td class="num" data-label="Installed">
+                  {binary.installed}
+                </td>
+                <td class="num" data-label="Upgrades">
+                  {binary.upgrades}
+                </td>
+                <td class="num" data-label="Security">
+                  {binary.security}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>Versions</h3>
       <ListControls list={props.list} />
-      <SourceVersionList {...props} />
+      <SourceVersionList list={props.list} rows={props.rows} />
     </>
   );
 }
