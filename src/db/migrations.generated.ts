@@ -2,18 +2,22 @@
 
 import mysql0000 from '../../drizzle/mysql/0000_init.sql' with { type: 'text' };
 import mysql0001 from '../../drizzle/mysql/0001_package_counts.sql' with { type: 'text' };
+import mysql0002 from '../../drizzle/mysql/0002_cve_feed.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
+import sqlite0003 from '../../drizzle/sqlite/0003_cve_feed.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0000_init', sql: sqlite0000 },
   { tag: '0001_package_counts', sql: sqlite0001 },
   { tag: '0002_fold_count_leftovers', sql: sqlite0002 },
+  { tag: '0003_cve_feed', sql: sqlite0003 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0000_init', sql: mysql0000 },
   { tag: '0001_package_counts', sql: mysql0001 },
+  { tag: '0002_cve_feed', sql: mysql0002 },
 ];
