@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand } from 'citty';
+import { createCveCommand } from './cli/cve-command.ts';
 import { runCli, UsageError } from './cli/run-cli.ts';
 import { createUserCommand } from './cli/user-command.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -10,6 +11,7 @@ import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { recountPackageCounts } from './store/counts/package-count-fold.ts';
+import { startFeedRefresh } from './store/cve/feed-refresh.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createStore } from './store/store.ts';
 import { createApp } from './web/app.ts';
@@ -18,6 +20,9 @@ import { startServer } from './web/start-server.ts';
 import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+
+/** Names the project to the security tracker, whose admins ask feed clients for one (docs/cve.md). */
+const FEED_USER_AGENT = `DebMonitor-on-Bun/${VERSION} (debmonitor-server cve import)`;
 
 const commonArgs = {
   config: {
@@ -101,6 +106,13 @@ const serve = defineCommand({
     // Folds the package count deltas that reports append where writers run concurrently (MySQL;
     // src/store/counts/package-count-writer.ts); safe with several instances on one database.
     const fold = store.counts.startFolding({ log });
+    // Re-imports the security tracker's feed (CVE_REFRESH_HOURS, 0 = off); one instance at a time.
+    const feedRefresh = startFeedRefresh(database, {
+      from: config.CVE_FEED_URL,
+      userAgent: FEED_USER_AGENT,
+      intervalHours: config.CVE_REFRESH_HOURS,
+      log,
+    });
     markReady();
     // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
@@ -109,6 +121,7 @@ const serve = defineCommand({
         await tlsServer?.stop();
         await server.stop();
         await fold?.stop();
+        await feedRefresh?.stop();
         await database.close();
       } catch (error) {
         log.error(`Shutdown failed: ${(error as Error).message}`);
@@ -189,9 +202,17 @@ const user = createUserCommand({
     withDatabase(readConfig(args as { config?: string; database?: string }), work),
 });
 
+const cve = createCveCommand({
+  commonArgs,
+  userAgent: FEED_USER_AGENT,
+  feedUrl: (args) => readConfig(args as { config?: string; database?: string }).CVE_FEED_URL,
+  withDatabase: (args, work) =>
+    withDatabase(readConfig(args as { config?: string; database?: string }), work),
+});
+
 export const main = defineCommand({
   meta: { name: 'debmonitor-server', version: VERSION, description: 'DebMonitor server' },
-  subCommands: { serve, migrate: migrateCommand, gc, recount, user, version },
+  subCommands: { serve, migrate: migrateCommand, gc, recount, user, cve, version },
 });
 
 // runCli prints a failure as one line; a successful `serve` keeps the process alive with its listeners.

@@ -22,9 +22,6 @@ import {
   writeFeedRows,
 } from './feed-dataset.ts';
 
-/** The security tracker's JSON: the whole tracker, every package, CVE and supported release. */
-export const DEFAULT_CVE_FEED_URL = 'https://security-tracker.debian.org/tracker/data/json';
-
 /** The named lock that lets one server instance import at a time. */
 export const CVE_IMPORT_LOCK = 'debmonitor_cve_import';
 

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'bun';
+import { createMemoryLogger } from '../../../src/lib/logger.ts';
 import { currentFeed } from '../../../src/store/cve/feed-dataset.ts';
+import { refreshOnce } from '../../../src/store/cve/feed-refresh.ts';
 import { FeedImportError, importFeed } from '../../../src/store/cve/import-feed.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../helpers/databases.ts';
 
@@ -34,7 +36,8 @@ beforeAll(() => {
         userAgent: request.headers.get('User-Agent'),
         ifModifiedSince: request.headers.get('If-Modified-Since'),
       });
-      if (request.headers.get('If-Modified-Since') === LAST_MODIFIED)
+      // Only the fixture has that date: a changed answer is sent whatever the client holds.
+      if (answer === fixtureAnswer && request.headers.get('If-Modified-Since') === LAST_MODIFIED)
         return new Response(null, { status: 304 });
       return answer();
     },
@@ -170,6 +173,22 @@ for (const kind of DIALECTS) {
       }).catch((e) => e);
       expect(error).toBeInstanceOf(FeedImportError);
       expect(await currentFeed(t.database)).toBeNull();
+    });
+
+    test('the refresh in serve imports, skips a recent import, and logs a failure as one line', async () => {
+      const log = createMemoryLogger();
+      const options = { from: url, userAgent: USER_AGENT, intervalHours: 1, log };
+      await refreshOnce(t.database, options, 3600_000);
+      expect(log.lines).toEqual([
+        expect.stringMatching(/^INFO CVE feed: imported 10 rows \(10 CVEs; bookworm, bullseye\)/),
+      ]);
+      await refreshOnce(t.database, options, 3600_000);
+      expect(seen).toHaveLength(1);
+      const before = await currentFeed(t.database);
+      answer = () => new Response('<html>down</html>', { status: 200 });
+      await refreshOnce(t.database, options, 0);
+      expect(log.lines[1]).toMatch(/^WARN CVE feed: import failed, keeping the previous dataset: /);
+      expect(await currentFeed(t.database)).toMatchObject({ id: before?.id as number });
     });
 
     test('reads a local file (air-gapped sites)', async () => {
