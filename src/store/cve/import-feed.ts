@@ -67,20 +67,15 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
     try {
       const counts = await writeFeed(database, feedId, opened.body, releases);
       const imported = now();
+      const { covered, ...totals } = counts;
       await promoteFeed(database, feedId, {
         feedTime: opened.lastModified ?? imported,
         imported,
-        releases: [...releases],
-        ...counts,
+        releases: covered,
+        ...totals,
       });
       await deleteStaleFeeds(database);
-      return {
-        kind: 'imported',
-        feedId,
-        releases: [...releases].sort(),
-        ...counts,
-        ms: performance.now() - started,
-      };
+      return { kind: 'imported', feedId, releases: covered, ...totals, ms: performance.now() - started };
     } catch (error) {
       await deleteStaleFeeds(database);
       return explain(error);
@@ -94,8 +89,10 @@ async function writeFeed(
   feedId: number,
   body: AsyncIterable<Uint8Array>,
   releases: ReadonlySet<string>,
-): Promise<{ statusRows: number; cveCount: number }> {
+): Promise<{ statusRows: number; cveCount: number; covered: string[] }> {
   const seenCves = new Set<string>();
+  // The fleet's releases the feed holds: one it lacks (end-of-life) is "not covered", not "no CVEs".
+  const covered = new Set<string>();
   let cves: CveInfo[] = [];
   let rows: TrackerRow[] = [];
   let statusRows = 0;
@@ -114,13 +111,16 @@ async function writeFeed(
       seenCves.add(cve.id);
       cves.push(cve);
     }
-    for (const row of found.rows) rows.push(row);
+    for (const row of found.rows) {
+      rows.push(row);
+      covered.add(row.release);
+    }
     if (rows.length >= BATCH_ROWS) await flush();
   }
   await flush();
   // The real feed names thousands of packages; an empty object is a broken export, not a clean slate.
   if (packages === 0) throw new FeedFormatError('the feed names no package');
-  return { statusRows, cveCount: seenCves.size };
+  return { statusRows, cveCount: seenCves.size, covered: [...covered].sort() };
 }
 
 /**

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/<name>` and `/images/<name…>`: a summary, then the packages. */
+import type { OwnerCves } from '../../../store/read/owner-cves.ts';
 import { UpgradeCell } from '../components/badges.tsx';
+import { CveSection } from '../components/cve-section.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { kernelPath, packagePath } from '../paths.ts';
@@ -80,6 +82,7 @@ export interface HostDetailProps extends PackageTableProps {
   };
   externalLinks: [string, string][];
   clock: Clock;
+  cves?: OwnerCves;
 }
 
 /** The host page body. */
@@ -101,6 +104,7 @@ export function HostDetailPage(props: HostDetailProps) {
         </dd>
         <ExternalLinks links={props.externalLinks} />
       </dl>
+      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
@@ -111,6 +115,7 @@ export interface ImageDetailProps extends PackageTableProps {
   image: { name: string; os: string; modified: Date; kubernetesContainers: number };
   externalLinks: [string, string][];
   clock: Clock;
+  cves?: OwnerCves;
 }
 
 /** The image page body. */
@@ -129,6 +134,7 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
         <ExternalLinks links={props.externalLinks} />
       </dl>
+      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
