@@ -11,7 +11,7 @@ export interface FeedRequest {
   userAgent: string;
   /** The Last-Modified of the copy already held: an unchanged feed answers "not modified". */
   ifModifiedSince?: Date | null;
-  /** Until the headers arrive (the body then streams as long as it takes). */
+  /** Until the headers arrive, and then at most between two chunks of the body (a stalled download). */
   timeoutMs?: number;
 }
 
@@ -66,5 +66,28 @@ async function openUrl({
   const lastModified = header && !Number.isNaN(Date.parse(header)) ? new Date(header) : null;
   // Bun's ReadableStream is async-iterable; the DOM typings do not say so.
   const body = response.body as unknown as AsyncIterable<Uint8Array>;
-  return { notModified: false, body, lastModified };
+  return { notModified: false, body: withIdleTimeout(body, controller, timeoutMs, from), lastModified };
+}
+
+/** Aborts the download when no chunk arrives for `timeoutMs`. */
+async function* withIdleTimeout(
+  body: AsyncIterable<Uint8Array>,
+  controller: AbortController,
+  timeoutMs: number,
+  from: string,
+): AsyncGenerator<Uint8Array> {
+  let timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    for await (const chunk of body) {
+      clearTimeout(timer);
+      yield chunk;
+      timer = setTimeout(() => controller.abort(), timeoutMs);
+    }
+  } catch (error) {
+    if (controller.signal.aborted)
+      throw new FeedFetchError(`${from}: no data for ${timeoutMs / 1000} s, download abandoned`);
+    throw new FeedFetchError(`${from}: the download broke off: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }

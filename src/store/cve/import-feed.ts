@@ -37,6 +37,8 @@ export interface ImportFeedOptions {
   now?: () => Date;
   /** How long to wait for another instance's import, in seconds. */
   lockWaitSeconds?: number;
+  /** Most milliseconds without data from the server (lib/open-feed.ts). */
+  timeoutMs?: number;
 }
 
 export type ImportOutcome =
@@ -58,6 +60,7 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       from: options.from,
       userAgent: options.userAgent,
       ifModifiedSince: unchanged ? current.feedTime : null,
+      timeoutMs: options.timeoutMs,
     }).catch(explain);
     if (opened.notModified) {
       if (current) await touchFeed(database, current.id, now());

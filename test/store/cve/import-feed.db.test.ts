@@ -12,6 +12,7 @@ import { createMemoryLogger } from '../../../src/lib/logger.ts';
 import { currentFeed } from '../../../src/store/cve/feed-dataset.ts';
 import { refreshOnce } from '../../../src/store/cve/feed-refresh.ts';
 import { FeedImportError, importFeed } from '../../../src/store/cve/import-feed.ts';
+import { applyHostReport } from '../../../src/store/ingest/host-reports.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../helpers/databases.ts';
 
 const FIXTURE = readFileSync(
@@ -165,6 +166,66 @@ for (const kind of DIALECTS) {
         expect(await statusRows()).toEqual(rows);
         expect(await t.database.db.select().from(t.database.tables.cveFeeds)).toHaveLength(1);
       });
+
+    test('a download that stalls or breaks off keeps the previous dataset', async () => {
+      await importFeed(t.database, { from: url, userAgent: USER_AGENT });
+      const before = await currentFeed(t.database);
+      const half = FIXTURE.slice(0, 1500);
+      answer = () =>
+        new Response(
+          new ReadableStream({
+            async start(controller) {
+              controller.enqueue(new TextEncoder().encode(half));
+              await Bun.sleep(1500);
+              controller.close();
+            },
+          }),
+        );
+      const stalled = await importFeed(t.database, {
+        from: url,
+        userAgent: USER_AGENT,
+        force: true,
+        timeoutMs: 300,
+      }).catch((e) => e);
+      expect(stalled).toBeInstanceOf(FeedImportError);
+      expect(stalled.message).toMatch(/no data for 0.3 s/);
+      answer = () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(half));
+              controller.error(new Error('connection reset'));
+            },
+          }),
+        );
+      const broken = await importFeed(t.database, { from: url, userAgent: USER_AGENT, force: true }).catch(
+        (e) => e,
+      );
+      expect(broken).toBeInstanceOf(FeedImportError);
+      expect(await currentFeed(t.database)).toEqual(before);
+      expect(await t.database.db.select().from(t.database.tables.cveFeeds)).toHaveLength(1);
+    });
+
+    test('reports keep arriving while a feed is swapped', async () => {
+      await importFeed(t.database, { from: url, userAgent: USER_AGENT });
+      const report = (n: number) =>
+        applyHostReport(t.store, {
+          hostname: `h${n}.example.org`,
+          os: 'Debian 12',
+          running_kernel: { version: '#1 SMP Debian 6.1.112-1' },
+          update_type: 'full',
+          installed: [{ name: 'curl', version: `7.88.1-10+deb12u${n % 8}`, source: 'curl' }],
+          uninstalled: [],
+          upgradable: [],
+        });
+      const [outcome] = await Promise.all([
+        importFeed(t.database, { from: url, userAgent: USER_AGENT, force: true }),
+        ...Array.from({ length: 20 }, (_, n) => report(n)),
+      ]);
+      expect(outcome).toMatchObject({ kind: 'imported', statusRows: 10 });
+      expect(await statusRows()).toHaveLength(10);
+      expect(await t.database.db.select().from(t.database.tables.hosts)).toHaveLength(20);
+    });
 
     test('a refused connection fails with one line', async () => {
       const error = await importFeed(t.database, {
