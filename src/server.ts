@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** debmonitor-server: the entry point. Parses arguments, loads configuration, calls one function. */
 import { defineCommand } from 'citty';
+import { createCveCommand } from './cli/cve-command.ts';
 import { createEnrollTokenCommand } from './cli/enroll-token-command.ts';
 import { createPkiCommand } from './cli/pki-command.ts';
 import { runCli, UsageError } from './cli/run-cli.ts';
@@ -12,6 +13,7 @@ import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { recountPackageCounts } from './store/counts/package-count-fold.ts';
+import { startFeedRefresh } from './store/cve/feed-refresh.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createStore } from './store/store.ts';
 import { createApp } from './web/app.ts';
@@ -20,6 +22,9 @@ import { startServer } from './web/start-server.ts';
 import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+
+/** Names the project to the security tracker, whose admins ask feed clients for one (docs/cve.md). */
+const FEED_USER_AGENT = `DebMonitor-on-Bun/${VERSION} (debmonitor-server cve import)`;
 
 const commonArgs = {
   config: {
@@ -104,6 +109,13 @@ const serve = defineCommand({
     // Folds the package count deltas that reports append where writers run concurrently (MySQL;
     // src/store/counts/package-count-writer.ts); safe with several instances on one database.
     const fold = store.counts.startFolding({ log });
+    // Re-imports the security tracker's feed (CVE_REFRESH_HOURS, 0 = off); one instance at a time.
+    const feedRefresh = startFeedRefresh(database, {
+      from: config.CVE_FEED_URL,
+      userAgent: FEED_USER_AGENT,
+      intervalHours: config.CVE_REFRESH_HOURS,
+      log,
+    });
     markReady();
     // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
@@ -112,6 +124,7 @@ const serve = defineCommand({
         await tlsServer?.stop();
         await server.stop();
         await fold?.stop();
+        await feedRefresh?.stop();
         await database.close();
       } catch (error) {
         log.error(`Shutdown failed: ${(error as Error).message}`);
@@ -202,6 +215,13 @@ const pkiOptions = {
       return work(database);
     }),
 };
+const cve = createCveCommand({
+  commonArgs,
+  userAgent: FEED_USER_AGENT,
+  feedUrl: (args) => readConfig(args as { config?: string; database?: string }).CVE_FEED_URL,
+  withDatabase: (args, work) =>
+    withDatabase(readConfig(args as { config?: string; database?: string }), work),
+});
 const pki = createPkiCommand(pkiOptions);
 const enrollToken = createEnrollTokenCommand(pkiOptions);
 
@@ -215,6 +235,7 @@ export const main = defineCommand({
     user,
     pki,
     'enroll-token': enrollToken,
+    cve,
     version,
   },
 });

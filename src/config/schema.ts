@@ -166,6 +166,19 @@ export const ConfigSchema = v.object({
    * `debmonitor-server pki init`. Default: `pki/` beside the SQLite file, or /var/lib/debmonitor/pki.
    */
   PKI_DIR: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /**
+   * Where `cve import` and the refresh in `serve` read the Debian security tracker's JSON: a URL, or
+   * a file for sites without Internet access (docs/cve.md).
+   */
+  CVE_FEED_URL: v.optional(
+    v.pipe(v.string(), v.minLength(1)),
+    'https://security-tracker.debian.org/tracker/data/json',
+  ),
+  /**
+   * `serve` re-imports the feed this often, in hours (0 = never; `cve import` from cron instead). Off
+   * by default: a server should not start calling out to the Internet after an upgrade.
+   */
+  CVE_REFRESH_HOURS: v.optional(NonNegativeInt, 0),
   /** Native TLS with client certificates, for running without a reverse proxy. */
   TLS: v.optional(
     v.object({

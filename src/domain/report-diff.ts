@@ -22,6 +22,7 @@ export interface ReportInstalledItem {
   name: string;
   version: string;
   source?: string;
+  source_version?: string;
 }
 
 export interface ReportUpgradableItem {
@@ -44,6 +45,8 @@ export interface DesiredPackage {
   name: string;
   version: string;
   source: string | undefined;
+  /** The installed version's source version, when an installed item reports it (a hint as `source`). */
+  sourceVersion?: string | undefined;
   upgrade: { version: string; source: string | undefined } | null;
   upgradeType: string | null;
 }
@@ -125,6 +128,7 @@ export function diffReport(
       name: item.name,
       version: item.version,
       source: item.source,
+      sourceVersion: item.source_version,
       upgrade: null,
       upgradeType: null,
       fromUpgradable: false,
@@ -255,6 +259,7 @@ function desiredOf(row: WorkingRow, isNew: boolean): DesiredPackage & { isNew: b
     name: row.name,
     version: row.version,
     source: row.source,
+    sourceVersion: row.sourceVersion,
     upgrade: row.upgrade,
     upgradeType: row.upgradeType,
     isNew,

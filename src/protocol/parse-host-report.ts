@@ -103,7 +103,12 @@ function acceptList(list: unknown, check: (item: Item) => boolean): Item[] | und
 }
 
 function isInstalledItem(item: Item): boolean {
-  return isName(item.name) && isName(item.version) && (item.source === undefined || isName(item.source));
+  return (
+    isName(item.name) &&
+    isName(item.version) &&
+    (item.source === undefined || isName(item.source)) &&
+    (item.source_version === undefined || isName(item.source_version))
+  );
 }
 
 function isUninstalledItem(item: Item): boolean {

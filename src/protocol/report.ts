@@ -37,6 +37,11 @@ export const InstalledItemSchema = v.object({
   version: VersionSchema,
   /** Upstream reads `source` only when the version is not recorded yet; the server enforces that rule. */
   source: v.optional(NameSchema),
+  /**
+   * The source package's version (dpkg's `Source: name (version)`, else the binary version); older
+   * clients omit it and the server infers it (docs/protocol.md, "Host reports").
+   */
+  source_version: v.optional(VersionSchema),
 });
 export type InstalledItem = v.InferOutput<typeof InstalledItemSchema>;
 

@@ -34,6 +34,7 @@ describe('a misspelled flag stops the command with exit 2, naming the flag and t
     ['user', 'passwd', 'bob'],
     ['user', 'list'],
     ['user', 'remove', 'bob'],
+    ['cve', 'import'],
   ];
   for (const command of commands) {
     test(`${command.join(' ')} --databse`, () => {

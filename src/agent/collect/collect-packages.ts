@@ -47,6 +47,7 @@ export function toInstalledItems(
       name: formatPackageName(pkg.name, pkg.architecture, nativeArchitecture),
       version: pkg.version,
       source: pkg.source,
+      source_version: pkg.sourceVersion,
     }))
     .sort(byName);
 }

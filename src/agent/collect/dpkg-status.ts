@@ -3,7 +3,7 @@
  * the agent needs no python-apt and no dpkg-query process.
  */
 import { readFileSync } from 'node:fs';
-import { parseSourceName } from './package-name.ts';
+import { parseSourceName, parseSourceVersion } from './package-name.ts';
 import { parseControlStanzas } from './parse-control-stanzas.ts';
 
 /** Where dpkg keeps the state of every package. */
@@ -17,6 +17,8 @@ export interface DpkgPackage {
   version: string;
   /** Source package name: the `Source:` field without version, else the binary name. */
   source: string;
+  /** Source package version: the `Source:` field's version, else the binary version. */
+  sourceVersion: string;
   /** The third word of `Status:`, e.g. `installed`, `config-files`, `half-configured`. */
   state: string;
 }
@@ -32,11 +34,13 @@ export function parseDpkgStatus(text: string): DpkgPackage[] {
   for (const stanza of parseControlStanzas(text, STATUS_FIELDS)) {
     const name = stanza.get('Package');
     if (!name) continue;
+    const version = stanza.get('Version') ?? '';
     packages.push({
       name,
       architecture: stanza.get('Architecture') ?? '',
-      version: stanza.get('Version') ?? '',
+      version,
       source: parseSourceName(stanza.get('Source'), name),
+      sourceVersion: parseSourceVersion(stanza.get('Source'), version),
       state: stanza.get('Status')?.split(/\s+/)[2] ?? 'not-installed',
     });
   }

@@ -23,3 +23,12 @@ export function parseSourceName(sourceField: string | undefined, binaryName: str
   const name = sourceField?.trim().split(/\s+/, 1)[0];
   return name ? name : stripArchitecture(binaryName);
 }
+
+/**
+ * The source version from a `Source:` field (`glibc (2.36-9)` gives `2.36-9`, as dpkg-query's
+ * `${source:Version}`); the binary version when the field names none (docs/protocol.md, "Host reports").
+ */
+export function parseSourceVersion(sourceField: string | undefined, binaryVersion: string): string {
+  const version = /\(\s*([^\s()]+)\s*\)/.exec(sourceField ?? '')?.[1];
+  return version ?? binaryVersion;
+}

@@ -7,7 +7,7 @@
 import type { InstalledItem, UninstalledItem } from '../../protocol/report.ts';
 import { findSource, lookUpSources, type VersionQuery } from '../collect/apt-cache-sources.ts';
 import type { DpkgPackage } from '../collect/dpkg-status.ts';
-import { formatPackageName, parseSourceName } from '../collect/package-name.ts';
+import { formatPackageName, parseSourceName, parseSourceVersion } from '../collect/package-name.ts';
 import { parseControlStanzas } from '../collect/parse-control-stanzas.ts';
 import { runCommand } from '../collect/run-command.ts';
 import type { AgentLogger } from '../log.ts';
@@ -30,19 +30,32 @@ export interface HookHostState {
 interface DebControl {
   architecture?: string;
   source?: string;
+  /** The `Source:` field's version, else the `.deb`'s own version. */
+  sourceVersion?: string;
 }
 
-const CONTROL_FIELDS = new Set(['Package', 'Architecture', 'Source']);
+const CONTROL_FIELDS = new Set(['Package', 'Architecture', 'Source', 'Version']);
 
 /** Reads Package, Architecture and Source of a `.deb` with dpkg-deb; undefined when it cannot be read. */
 export async function readDebControl(path: string): Promise<DebControl | undefined> {
-  const result = await runCommand(['dpkg-deb', '--field', path, 'Package', 'Architecture', 'Source']).catch(
-    () => undefined,
-  );
+  const result = await runCommand([
+    'dpkg-deb',
+    '--field',
+    path,
+    'Package',
+    'Architecture',
+    'Source',
+    'Version',
+  ]).catch(() => undefined);
   const stanza = result?.exitCode === 0 ? parseControlStanzas(result.stdout, CONTROL_FIELDS)[0] : undefined;
   const name = stanza?.get('Package');
   if (!stanza || !name) return undefined;
-  return { architecture: stanza.get('Architecture'), source: parseSourceName(stanza.get('Source'), name) };
+  const version = stanza.get('Version');
+  return {
+    architecture: stanza.get('Architecture'),
+    source: parseSourceName(stanza.get('Source'), name),
+    sourceVersion: version === undefined ? undefined : parseSourceVersion(stanza.get('Source'), version),
+  };
 }
 
 /** Resolves every change into a report item; the lists keep feed order. */
@@ -68,6 +81,8 @@ export async function resolveHookChanges(
       architecture,
       name: formatPackageName(change.name, architecture, host.nativeArchitecture),
       source: control?.source ?? statusEntry?.source,
+      // Known only with the source from the .deb or dpkg; otherwise the server infers it.
+      sourceVersion: control ? control.sourceVersion : statusEntry?.sourceVersion,
     };
   });
 
@@ -82,9 +97,10 @@ export async function resolveHookChanges(
     const query = { name: item.name, version: item.change.version, architecture: item.architecture };
     const source = item.source ?? findSource(aptSources, query) ?? item.change.name;
     const entry = { name: item.name, version: item.change.version, source };
-    logger.debug(`Collected ${item.change.kind} package: ${JSON.stringify(entry)}`);
     if (item.change.kind === 'removed') items.uninstalled.push(entry);
-    else items.installed.push(entry);
+    else if (item.sourceVersion === undefined) items.installed.push(entry);
+    else items.installed.push({ ...entry, source_version: item.sourceVersion });
+    logger.debug(`Collected ${item.change.kind} package: ${JSON.stringify(items.installed.at(-1) ?? entry)}`);
   }
   return items;
 }

@@ -439,3 +439,76 @@ export const issuedCertificates = mysqlTable(
     index('issued_certificates_revoked_idx').on(t.revoked),
   ],
 );
+
+/**
+ * Imports of the Debian security tracker's feed (docs/cve.md, "The dataset"). Rows of an import carry
+ * its id; the one `current` import is what pages read, so an import that fails half-way is never seen.
+ */
+export const cveFeeds = mysqlTable('cve_feeds', {
+  id: id(),
+  /** `loading` while rows are written, then `current`; the previous current one is deleted. */
+  state: name('state', 16),
+  /** The URL or file it was read from. */
+  source: text('source').notNull(),
+  /** The feed's Last-Modified, or the import time when the server sent none. */
+  feedTime: stamp('feed_time').notNull(),
+  imported: stamp('imported').notNull(),
+  /** The codenames kept, comma-separated. */
+  releases: text('releases').notNull(),
+  statusRows: int('status_rows').notNull(),
+  cveCount: int('cve_count').notNull(),
+});
+
+/** Per CVE (or TEMP- id) of an import: what the tracker says whatever the release. */
+export const cveIssues = mysqlTable(
+  'cve_issues',
+  {
+    id: id(),
+    feedId: ref('feed_id').notNull(),
+    cve: name('cve', 64),
+    description: text('description'),
+    /** `remote`, `local`, or null when NVD does not say. */
+    scope: binaryVarchar('scope', { length: 16 }),
+    debianBug: int('debian_bug'),
+  },
+  (t) => [
+    foreignKey({
+      name: 'cve_issues_feed_id_fk',
+      columns: [t.feedId],
+      foreignColumns: [cveFeeds.id],
+    }).onDelete('cascade'),
+    uniqueIndex('cve_issues_unique').on(t.feedId, t.cve),
+  ],
+);
+
+/** Per (source package, CVE, release) of an import, as the tracker gives it (domain/tracker-feed.ts). */
+export const cvePackageStatus = mysqlTable(
+  'cve_package_status',
+  {
+    id: id(),
+    feedId: ref('feed_id').notNull(),
+    codename: name('codename', 32),
+    source: name('source'),
+    cve: name('cve', 64),
+    /** `resolved`, `open` or `undetermined`. */
+    status: name('status', 16),
+    fixedVersion: binaryVarchar('fixed_version', { length: 255 }),
+    urgency: name('urgency', 32),
+    nodsa: text('nodsa'),
+    nodsaReason: binaryVarchar('nodsa_reason', { length: 32 }),
+    nextPointUpdate: boolean('next_point_update').notNull(),
+    /** The highest version the release's archive has (release, -security, -lts). */
+    archiveVersion: binaryVarchar('archive_version', { length: 255 }),
+    /** Unstable's fixed version, for versions from another suite. */
+    unstableFixedVersion: binaryVarchar('unstable_fixed_version', { length: 255 }),
+  },
+  (t) => [
+    foreignKey({
+      name: 'cve_package_status_feed_id_fk',
+      columns: [t.feedId],
+      foreignColumns: [cveFeeds.id],
+    }).onDelete('cascade'),
+    uniqueIndex('cve_package_status_unique').on(t.feedId, t.codename, t.source, t.cve),
+    index('cve_package_status_cve_idx').on(t.feedId, t.cve),
+  ],
+);

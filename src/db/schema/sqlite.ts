@@ -371,3 +371,68 @@ export const issuedCertificates = sqliteTable(
     index('issued_certificates_revoked_idx').on(t.revoked),
   ],
 );
+
+/**
+ * Imports of the Debian security tracker's feed (docs/cve.md, "The dataset"). Rows of an import carry
+ * its id; the one `current` import is what pages read, so an import that fails half-way is never seen.
+ */
+export const cveFeeds = sqliteTable('cve_feeds', {
+  id: id(),
+  /** `loading` while rows are written, then `current`; the previous current one is deleted. */
+  state: text('state').notNull(),
+  /** The URL or file it was read from. */
+  source: text('source').notNull(),
+  /** The feed's Last-Modified, or the import time when the server sent none. */
+  feedTime: integer('feed_time', { mode: 'timestamp_ms' }).notNull(),
+  imported: integer('imported', { mode: 'timestamp_ms' }).notNull(),
+  /** The codenames kept, comma-separated. */
+  releases: text('releases').notNull(),
+  statusRows: integer('status_rows').notNull(),
+  cveCount: integer('cve_count').notNull(),
+});
+
+/** Per CVE (or TEMP- id) of an import: what the tracker says whatever the release. */
+export const cveIssues = sqliteTable(
+  'cve_issues',
+  {
+    id: id(),
+    feedId: integer('feed_id')
+      .notNull()
+      .references(() => cveFeeds.id, { onDelete: 'cascade' }),
+    cve: text('cve').notNull(),
+    description: text('description'),
+    /** `remote`, `local`, or null when NVD does not say. */
+    scope: text('scope'),
+    debianBug: integer('debian_bug'),
+  },
+  (t) => [uniqueIndex('cve_issues_unique').on(t.feedId, t.cve)],
+);
+
+/** Per (source package, CVE, release) of an import, as the tracker gives it (domain/tracker-feed.ts). */
+export const cvePackageStatus = sqliteTable(
+  'cve_package_status',
+  {
+    id: id(),
+    feedId: integer('feed_id')
+      .notNull()
+      .references(() => cveFeeds.id, { onDelete: 'cascade' }),
+    codename: text('codename').notNull(),
+    source: text('source').notNull(),
+    cve: text('cve').notNull(),
+    /** `resolved`, `open` or `undetermined`. */
+    status: text('status').notNull(),
+    fixedVersion: text('fixed_version'),
+    urgency: text('urgency').notNull(),
+    nodsa: text('nodsa'),
+    nodsaReason: text('nodsa_reason'),
+    nextPointUpdate: integer('next_point_update', { mode: 'boolean' }).notNull(),
+    /** The highest version the release's archive has (release, -security, -lts). */
+    archiveVersion: text('archive_version'),
+    /** Unstable's fixed version, for versions from another suite. */
+    unstableFixedVersion: text('unstable_fixed_version'),
+  },
+  (t) => [
+    uniqueIndex('cve_package_status_unique').on(t.feedId, t.codename, t.source, t.cve),
+    index('cve_package_status_cve_idx').on(t.feedId, t.cve),
+  ],
+);

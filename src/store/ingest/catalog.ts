@@ -20,6 +20,8 @@ export interface VersionRequest {
   name: string;
   version: string;
   source: string | undefined;
+  /** The source version the agent reported; inferred from `version` without it. */
+  sourceVersion?: string | undefined;
 }
 
 /** Resolved ids of one requested version. */
@@ -116,6 +118,8 @@ export async function resolveVersions(
     const key = requestKey(request.name, request.version);
     const seen = unique.get(key);
     if (!seen || (seen.source === undefined && request.source !== undefined)) unique.set(key, request);
+    else if (seen.sourceVersion === undefined && request.sourceVersion !== undefined)
+      unique.set(key, { ...seen, sourceVersion: request.sourceVersion });
   }
 
   const packageIds = await lookUpNames(
@@ -166,7 +170,7 @@ export async function resolveVersions(
   const newVersions = missing
     .map((request) => {
       const parentId = packageIds.get(request.name) as number;
-      const sourceKey = requestKey(request.source as string, sourceVersionOf(request.version));
+      const sourceKey = requestKey(request.source as string, sourceVersionOf(request));
       // package_id, version, os_id, src_package_version_id, created, modified
       const row = [parentId, request.version, osId, srcVersionIds.get(sourceKey), stamp, stamp];
       return { parentId, version: request.version, row };
@@ -193,7 +197,7 @@ async function ensureSourceVersions(
   const wanted = new Map<string, { srcPackageId: number; version: string }>();
   for (const request of missing) {
     const source = request.source as string;
-    const version = sourceVersionOf(request.version);
+    const version = sourceVersionOf(request);
     wanted.set(requestKey(source, version), { srcPackageId: sourceIds.get(source) as number, version });
   }
   await lookUpVersions(ctx, 'srcVersion', osId, [

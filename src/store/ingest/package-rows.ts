@@ -176,9 +176,19 @@ export async function writePackageDiff(
   diff: ReportDiff,
 ): Promise<void> {
   const { tx, database } = ctx;
-  const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({ ...item, source: item.source }));
+  const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
+    name: item.name,
+    version: item.version,
+    source: item.source,
+    sourceVersion: item.source_version,
+  }));
   for (const row of diff.writes) {
-    requests.push({ name: row.name, version: row.version, source: row.source });
+    requests.push({
+      name: row.name,
+      version: row.version,
+      source: row.source,
+      sourceVersion: row.sourceVersion,
+    });
     if (row.upgrade)
       requests.push({ name: row.name, version: row.upgrade.version, source: row.upgrade.source });
   }

@@ -53,10 +53,10 @@ describe('collectPackages', () => {
   test('43. full mode lists the installed packages with their sources', async () => {
     const { installed } = await collectPackages(false, simulatedSources(), quiet);
     expect(installed).toEqual([
-      { name: 'package1', version: '1.0.0-1', source: 'package1' },
-      { name: 'package21', version: '1.0.0-1', source: 'package2' },
-      { name: 'package22', version: '1.0.0-1', source: 'package2' },
-      { name: 'package3', version: '1.0.0-1', source: 'package31' },
+      { name: 'package1', version: '1.0.0-1', source: 'package1', source_version: '1.0.0-1' },
+      { name: 'package21', version: '1.0.0-1', source: 'package2', source_version: '1.0.0-1' },
+      { name: 'package22', version: '1.0.0-1', source: 'package2', source_version: '1.0.0-1' },
+      { name: 'package3', version: '1.0.0-1', source: 'package31', source_version: '1.0.0-1' },
     ]);
   });
   test('43. upgrades carry the source of the candidate and the security type', async () => {

@@ -20,6 +20,7 @@ describe('parseDpkgStatus', () => {
       architecture: 'amd64',
       version: '3.0.16-1~deb12u1',
       source: 'openssl',
+      sourceVersion: '3.0.16-1~deb12u1',
       state: 'installed',
     });
   });
@@ -28,6 +29,22 @@ describe('parseDpkgStatus', () => {
       stanza('libssl3', { Architecture: 'amd64', Version: '3.0.16-1', Source: 'openssl (3.0.16-1)' }),
     );
     expect(pkg?.source).toBe('openssl');
+  });
+  test("takes the source version from Source's parentheses, else the binary version", () => {
+    const [binNmu, signed, plain] = parseDpkgStatus(
+      [
+        stanza('libtar0', { Architecture: 'amd64', Version: '1.27.1-2+b1', Source: 'tar (1.27.1-2)' }),
+        stanza('linux-image-6.1.0-27-amd64', {
+          Architecture: 'amd64',
+          Version: '6.1.115-1',
+          Source: 'linux-signed-amd64 (6.1.115+1)',
+        }),
+        stanza('bash', { Architecture: 'amd64', Version: '5.2.15-2+b7' }),
+      ].join('\n'),
+    );
+    expect(binNmu).toMatchObject({ source: 'tar', sourceVersion: '1.27.1-2' });
+    expect(signed).toMatchObject({ source: 'linux-signed-amd64', sourceVersion: '6.1.115+1' });
+    expect(plain).toMatchObject({ source: 'bash', sourceVersion: '5.2.15-2+b7' });
   });
   test('falls back to the package name without Source', () => {
     expect(parseDpkgStatus(stanza('bash', { Architecture: 'amd64', Version: '5.2' }))[0]?.source).toBe(

@@ -76,6 +76,25 @@ describe('a full run on this host', () => {
       true,
     );
   });
+  test("gives every package dpkg-query's source version", () => {
+    const output = Bun.spawnSync([
+      'dpkg-query',
+      '-W',
+      '-f',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
+      '${db:Status-Status}\t${Package}\t${source:Version}\n',
+    ]).stdout.toString();
+    const expected = new Map<string, string>();
+    for (const line of output.trim().split('\n')) {
+      const [state, name, version] = line.split('\t') as [string, string, string];
+      if (state !== 'not-installed' && state !== 'config-files') expected.set(name, version);
+    }
+    for (const item of report.installed)
+      expect([item.name, item.source_version]).toEqual([
+        item.name,
+        expected.get(item.name.split(':')[0] ?? ''),
+      ]);
+  });
   test('48. 51. reads the OS from os-release: Debian 12', () => {
     expect(report.os).toBe('Debian 12');
   });

@@ -88,10 +88,11 @@ describe('resolveHookChanges', () => {
     );
     expect(items).toEqual({
       installed: [
-        { name: 'libexample1', version: '2.0-3', source: 'example' },
-        { name: 'libexample1:i386', version: '2.0-3', source: 'example' },
-        { name: 'example-cli', version: '1:4.1-1', source: 'example' },
-        { name: 'example-tool', version: '3.1-5', source: 'example-tool' },
+        // The source version is the .deb's Source: parentheses, else its own version.
+        { name: 'libexample1', version: '2.0-3', source: 'example', source_version: '2.0-3' },
+        { name: 'libexample1:i386', version: '2.0-3', source: 'example', source_version: '2.0-3' },
+        { name: 'example-cli', version: '1:4.1-1', source: 'example', source_version: '1:4.1-1' },
+        { name: 'example-tool', version: '3.1-5', source: 'example-tool', source_version: '3.1-5' },
       ],
       uninstalled: [{ name: 'example-daemon', version: '1.4-1', source: 'example-daemon' }],
     });
@@ -106,7 +107,9 @@ describe('resolveHookChanges', () => {
       { nativeArchitecture: 'amd64', packages: parseDpkgStatus(STATUS) },
       quiet,
     );
-    expect(items.installed).toEqual([{ name: 'libexample1:i386', version: '2.0-3', source: 'example' }]);
+    expect(items.installed).toEqual([
+      { name: 'libexample1:i386', version: '2.0-3', source: 'example', source_version: '2.0-3' },
+    ]);
   });
 
   test('a removal takes its source from dpkg status', async () => {

@@ -10,6 +10,7 @@ import { findImage } from '../../../store/read/images.ts';
 import { listInventory } from '../../../store/read/inventory-list.ts';
 import { listInventoryPackages } from '../../../store/read/inventory-packages.ts';
 import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
+import { readOwnerCves } from '../../../store/read/owner-cves.ts';
 import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { cutoffsAt } from '../../fleet/liveness-settings.ts';
@@ -97,11 +98,18 @@ async function hostPage(c: Context<AppEnv>) {
     host: host.name,
   });
   if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
+  const cves = await readOwnerCves(c.var.database, {
+    kind: 'host',
+    id: host.id,
+    os: host.os,
+    kernelBanner: host.kernel.name,
+  });
   return renderPage(
     c,
     { title: host.name, subtitle: 'Host', section: 'hosts' },
     <HostDetailPage
       {...table}
+      cves={cves}
       host={host}
       externalLinks={expandHostLinks(c.var.config.HOST_EXTERNAL_LINKS, host.name)}
       clock={readClock(c)}
@@ -121,11 +129,13 @@ async function imagePage(c: Context<AppEnv>, next: Next) {
     image: image.name,
   });
   if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
+  const cves = await readOwnerCves(c.var.database, { kind: 'image', id: image.id, os: image.os });
   return renderPage(
     c,
     { title: image.name, subtitle: 'Image', section: 'images' },
     <ImageDetailPage
       {...table}
+      cves={cves}
       image={image}
       externalLinks={expandImageLinks(c.var.config.IMAGE_EXTERNAL_LINKS, image.name)}
       clock={readClock(c)}

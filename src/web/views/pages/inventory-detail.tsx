@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
-/** `/hosts/<name>` and `/images/<name…>`: the counts and the kernel, a summary, then the packages. */
+/** `/hosts/<name>` and `/images/<name…>`: the counts and the kernel, a summary, the CVEs, then the packages. */
 import type { Child } from 'hono/jsx';
 import type { HostRebootDetail } from '../../../store/read/hosts.ts';
+import type { OwnerCves } from '../../../store/read/owner-cves.ts';
 import { UpgradeCell } from '../components/badges.tsx';
+import { CveSection } from '../components/cve-section.tsx';
 import { Figures } from '../components/figures.tsx';
 import { ListControls, ListTable, type ListView, listHref, SortHeader } from '../components/list.tsx';
 import { RebootSummary } from '../components/reboot-summary.tsx';
@@ -120,6 +122,7 @@ export interface HostDetailProps extends PackageTableProps {
   };
   externalLinks: [string, string][];
   clock: Clock;
+  cves?: OwnerCves;
 }
 
 /** The host page body. */
@@ -146,6 +149,7 @@ export function HostDetailPage(props: HostDetailProps) {
         {host.reboot ? <RebootSummary reboot={host.reboot} clock={props.clock} /> : null}
         <ExternalLinks links={props.externalLinks} />
       </dl>
+      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
@@ -164,6 +168,7 @@ export interface ImageDetailProps extends PackageTableProps {
   };
   externalLinks: [string, string][];
   clock: Clock;
+  cves?: OwnerCves;
 }
 
 /** The image page body. */
@@ -183,6 +188,7 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
         <ExternalLinks links={props.externalLinks} />
       </dl>
+      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
