@@ -5,7 +5,7 @@
 import { and, count, eq, gt, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { DEFAULT_LIVENESS, livenessCutoffs } from '../../domain/liveness.ts';
-import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import { exportPages, readPage, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const INVENTORY_SORTS = [
@@ -43,21 +43,13 @@ export async function listInventory(
   options: ListOptions<InventorySort>,
   cutoffs?: LivenessCutoffs,
 ): Promise<Page<InventoryRow>> {
-  const { db } = database;
   const query = inventoryQuery(database, kind, options, cutoffs);
-  const [rows, totals] = await Promise.all([
-    query
-      .select(query.where)
-      .orderBy(...orderOf(query.keys))
-      .limit(options.limit)
-      .offset(options.offset),
-    db
-      .select({ total: count() })
-      .from(query.table)
-      .innerJoin(query.os, eq(query.os.id, query.table.osId))
-      .where(query.where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  const total = database.db
+    .select({ total: count() })
+    .from(query.table)
+    .innerJoin(query.os, eq(query.os.id, query.table.osId))
+    .where(query.where);
+  return readPage(query, options, total);
 }
 
 /** Every host or image of the list in its order, `pageRows` at a time (exports). */
@@ -68,13 +60,7 @@ export function pageInventory(
   pageRows: number,
   cutoffs?: LivenessCutoffs,
 ): AsyncGenerator<InventoryRow[]> {
-  const query = inventoryQuery(database, kind, options, cutoffs);
-  return keysetPages(query.keys, pageRows, (position, limit) =>
-    query
-      .select(and(query.where, position))
-      .orderBy(...orderOf(query.keys))
-      .limit(limit),
-  );
+  return exportPages(inventoryQuery(database, kind, options, cutoffs), pageRows);
 }
 
 /** The list's filters and its sort keys, which end with the (unique) name. */

@@ -2,7 +2,7 @@
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { parseId } from '../../lib/parse-id.ts';
-import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import { exportPages, readPage, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const KERNEL_SORTS = ['default', 'name', 'hosts'] as const;
@@ -25,15 +25,7 @@ export async function listKernels(
 ): Promise<Page<KernelRow>> {
   const { db, tables: t } = database;
   const query = kernelsQuery(database, options);
-  const [rows, totals] = await Promise.all([
-    query
-      .select(undefined)
-      .orderBy(...orderOf(query.keys))
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(t.kernels).where(query.where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  return readPage(query, options, db.select({ total: count() }).from(t.kernels).where(query.filter));
 }
 
 /** Every kernel of the list in its order, `pageRows` at a time (exports). */
@@ -42,19 +34,13 @@ export function pageKernels(
   options: ExportOptions<KernelSort>,
   pageRows: number,
 ): AsyncGenerator<KernelRow[]> {
-  const query = kernelsQuery(database, options);
-  return keysetPages(query.keys, pageRows, (position, limit) =>
-    query
-      .select(position)
-      .orderBy(...orderOf(query.keys))
-      .limit(limit),
-  );
+  return exportPages(kernelsQuery(database, options), pageRows);
 }
 
 /**
  * The list's query; its sort keys end with the OS and kernel names (unique together). A page's
  * position goes into HAVING, as the host count is an aggregate: kernels are few, so each page may
- * count them all.
+ * count them all. Its filter is applied inside (`where` stays empty), `filter` is for the total.
  */
 function kernelsQuery(database: Database, options: ExportOptions<KernelSort>) {
   const { db, tables: t, spelling } = database;
@@ -70,7 +56,8 @@ function kernelsQuery(database: Database, options: ExportOptions<KernelSort>) {
         ? [{ ...byName, descending }, byOs]
         : [byOs, byName];
   return {
-    where,
+    filter: where,
+    where: undefined,
     keys,
     select: (having: SQL | undefined) =>
       db
@@ -166,15 +153,7 @@ export async function listKernelHosts(
 ): Promise<Page<KernelHostRow>> {
   const { db, tables: t } = database;
   const query = kernelHostsQuery(database, kernelId, options);
-  const [rows, totals] = await Promise.all([
-    query
-      .select(query.where)
-      .orderBy(...orderOf(query.keys))
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(t.hosts).where(query.where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  return readPage(query, options, db.select({ total: count() }).from(t.hosts).where(query.where));
 }
 
 /** Every host running a kernel, in the list's order, `pageRows` at a time (exports). */
@@ -184,13 +163,7 @@ export function pageKernelHosts(
   options: ExportOptions<KernelHostSort>,
   pageRows: number,
 ): AsyncGenerator<KernelHostRow[]> {
-  const query = kernelHostsQuery(database, kernelId, options);
-  return keysetPages(query.keys, pageRows, (position, limit) =>
-    query
-      .select(and(query.where, position))
-      .orderBy(...orderOf(query.keys))
-      .limit(limit),
-  );
+  return exportPages(kernelHostsQuery(database, kernelId, options), pageRows);
 }
 
 function kernelHostsQuery(database: Database, kernelId: number, options: ExportOptions<KernelHostSort>) {

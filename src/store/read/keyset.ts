@@ -7,6 +7,7 @@
 import { type AnyColumn, and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { AppDb, Tables } from '../../db/types.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
+import type { Page } from './list-options.ts';
 
 /** One term of a list's ORDER BY and how to read its value from a row. The values are never NULL. */
 export interface SortKey<Row> {
@@ -51,7 +52,7 @@ export function after<Row>(keys: readonly SortKey<Row>[], values: readonly unkno
 export async function* keysetPages<Row>(
   keys: readonly SortKey<Row>[],
   pageRows: number,
-  read: (position: SQL | undefined, limit: number) => Promise<Row[]>,
+  read: (position: SQL | undefined, limit: number) => PromiseLike<Row[]>,
 ): AsyncGenerator<Row[]> {
   let position: SQL | undefined;
   for (;;) {
@@ -133,3 +134,46 @@ export async function* slices<Row>(rows: readonly Row[], pageRows: number): Asyn
 
 /** Rows per page of an export. */
 export const EXPORT_PAGE_ROWS = 1000;
+
+/** The part of a query builder a list reads through: ordered, limited, and for pages offset. */
+interface Orderable<Row> {
+  orderBy(...columns: SQL[]): {
+    limit(rows: number): PromiseLike<Row[]> & { offset(rows: number): PromiseLike<Row[]> };
+  };
+}
+
+/** A list's query: its sort keys (ending in a unique column), its filter, and its rows under a condition. */
+export interface ListQuery<Row> {
+  keys: readonly SortKey<Row>[];
+  /** The list's filter, ANDed with a keyset position for exports. */
+  where: SQL | undefined;
+  /** The rows matching `condition` (the filter, with or without a position), in no order yet. */
+  select(condition: SQL | undefined): Orderable<Row>;
+}
+
+/** One page of a list (OFFSET paging, as a page view asks for it) and its total from `total`. */
+export async function readPage<Row>(
+  query: ListQuery<Row>,
+  options: { limit: number; offset: number },
+  total: PromiseLike<{ total: number }[]>,
+): Promise<Page<Row>> {
+  const [rows, totals] = await Promise.all([
+    query
+      .select(query.where)
+      .orderBy(...orderOf(query.keys))
+      .limit(options.limit)
+      .offset(options.offset),
+    total,
+  ]);
+  return { rows, total: totals[0]?.total ?? 0 };
+}
+
+/** Every row of a list in its order, `pageRows` at a time, by keyset (exports). */
+export function exportPages<Row>(query: ListQuery<Row>, pageRows: number): AsyncGenerator<Row[]> {
+  return keysetPages(query.keys, pageRows, (position, limit) =>
+    query
+      .select(and(query.where, position))
+      .orderBy(...orderOf(query.keys))
+      .limit(limit),
+  );
+}

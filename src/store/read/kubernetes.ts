@@ -1,7 +1,7 @@
 /** Live Kubernetes images: which image runs in which cluster and namespace, and how many containers. */
 import { and, count, eq, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import { keysetPages, orderOf, type SortKey } from './keyset.ts';
+import { exportPages, readPage, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const KUBERNETES_SORTS = ['default', 'image', 'containers'] as const;
@@ -26,15 +26,12 @@ export async function listKubernetesImages(
   const { db, tables: t } = database;
   const k = t.kubernetesImages;
   const query = kubernetesQuery(database, options);
-  const [rows, totals] = await Promise.all([
-    query
-      .select(query.where)
-      .orderBy(...orderOf(query.keys))
-      .limit(options.limit)
-      .offset(options.offset),
-    db.select({ total: count() }).from(k).innerJoin(t.images, eq(t.images.id, k.imageId)).where(query.where),
-  ]);
-  return { rows, total: totals[0]?.total ?? 0 };
+  const total = db
+    .select({ total: count() })
+    .from(k)
+    .innerJoin(t.images, eq(t.images.id, k.imageId))
+    .where(query.where);
+  return readPage(query, options, total);
 }
 
 /** Every Kubernetes row of the list in its order, `pageRows` at a time (exports). */
@@ -43,13 +40,7 @@ export function pageKubernetesImages(
   options: ExportOptions<KubernetesSort>,
   pageRows: number,
 ): AsyncGenerator<KubernetesRow[]> {
-  const query = kubernetesQuery(database, options);
-  return keysetPages(query.keys, pageRows, (position, limit) =>
-    query
-      .select(and(query.where, position))
-      .orderBy(...orderOf(query.keys))
-      .limit(limit),
-  );
+  return exportPages(kubernetesQuery(database, options), pageRows);
 }
 
 /** The list's query; its sort keys end with cluster, namespace and image name (unique together). */
