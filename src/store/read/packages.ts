@@ -3,23 +3,15 @@
  * with their counts, and the hosts and images that have it installed.
  */
 
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
-import { sortYielding } from '../../lib/yielding-sort.ts';
 import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import type { Store } from '../store.ts';
-import { indexBound, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
-import {
-  containsIgnoringCase,
-  type ExportOptions,
-  type ListOptions,
-  type Page,
-  slicePage,
-} from './list-options.ts';
+import { type CountedNames, listCountedNames, pageCountedNames } from './counted-name-list.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
-import type { PackageIndexEntry } from './package-index.ts';
 import type { VersionInstallCounts } from './package-installations.ts';
 import { countVersionsByOs } from './version-oses.ts';
 
@@ -36,12 +28,6 @@ export interface PackageRow extends PackageCounts {
   oses: string[];
 }
 
-const byDefault = (a: PackageIndexEntry, b: PackageIndexEntry) =>
-  b.security - a.security ||
-  b.upgrades - a.upgrades ||
-  b.installed - a.installed ||
-  compareBinary(a.name, b.name);
-
 /**
  * Lists binary packages. Sorted by name without an upgrade filter, the page comes straight from the
  * packages table; any other order or filter uses the package index (./package-index.ts, a few seconds
@@ -53,27 +39,7 @@ export async function listPackages(
   options: ListOptions<PackageSort>,
 ): Promise<Page<PackageRow>> {
   const { database } = store;
-  const { db, tables: t, spelling } = database;
-  let page: Page<{ id: number; name: string }>;
-  if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? spelling.containsIgnoringCase(t.packages.name, options.q) : undefined;
-    const [rows, totals] = await Promise.all([
-      db
-        .select({ id: t.packages.id, name: t.packages.name })
-        .from(t.packages)
-        .where(where)
-        .orderBy(options.descending ? desc(t.packages.name) : asc(t.packages.name))
-        .limit(options.limit)
-        .offset(options.offset),
-      db.select({ total: count() }).from(t.packages).where(where),
-    ]);
-    page = { rows, total: totals[0]?.total ?? 0 };
-  } else {
-    const { keep, compare } = indexOrder(options);
-    const entries = (await store.snapshots.packageIndex()).entries.filter(keep);
-    entries.sort(compare);
-    page = slicePage(entries, options);
-  }
+  const page = await listCountedNames(database, packageNames(store), options);
   return { total: page.total, rows: await withCounts(database, page.rows) };
 }
 
@@ -87,46 +53,13 @@ export async function* pagePackages(
   pageRows: number,
 ): AsyncGenerator<PackageRow[]> {
   const { database } = store;
-  const { db, tables: t, spelling } = database;
-  let pages: AsyncGenerator<{ id: number; name: string }[]>;
-  if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? spelling.containsIgnoringCase(t.packages.name, options.q) : undefined;
-    const keys: SortKey<{ id: number; name: string }>[] = [
-      { column: t.packages.name, descending: options.descending, of: (row) => row.name },
-    ];
-    pages = windowedPages(keys, pageRows, indexBound(db, t.packages, options.descending), (position, limit) =>
-      db
-        .select({ id: t.packages.id, name: t.packages.name })
-        .from(t.packages)
-        .where(and(where, position))
-        .orderBy(...orderOf(keys))
-        .limit(limit),
-    );
-  } else {
-    const { keep, compare } = indexOrder(options);
-    const entries = (await store.snapshots.packageIndex()).entries.filter(keep);
-    pages = slices(await sortYielding(entries, compare), pageRows);
-  }
-  for await (const rows of pages) yield await withCounts(database, rows);
+  for await (const rows of await pageCountedNames(database, packageNames(store), options, pageRows))
+    yield await withCounts(database, rows);
 }
 
-/** Which index entries the list keeps, and their order. */
-function indexOrder(options: ExportOptions<PackageSort>) {
-  const keep = (entry: PackageIndexEntry) =>
-    (!options.q || containsIgnoringCase(entry.name, options.q)) &&
-    (options.filter === 'all' || (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0));
-  const key = options.sort;
-  const ascending =
-    key === 'default'
-      ? byDefault
-      : key === 'name'
-        ? (a: PackageIndexEntry, b: PackageIndexEntry) => compareBinary(a.name, b.name)
-        : (a: PackageIndexEntry, b: PackageIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
-  const compare =
-    options.descending && key !== 'default'
-      ? (a: PackageIndexEntry, b: PackageIndexEntry) => ascending(b, a)
-      : ascending;
-  return { keep, compare };
+/** The binary packages' names: the packages table, and the package index. */
+function packageNames(store: Store): CountedNames {
+  return { table: store.database.tables.packages, index: () => store.snapshots.packageIndex() };
 }
 
 /** The rows of a page with their exact counts, numbers of versions and OSes. */

@@ -3,22 +3,16 @@
  * version counts and OSes, and one source package's binaries and versions.
  */
 
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
 import type { Store } from '../store.ts';
-import { indexBound, keysetPages, orderOf, type SortKey, slices, windowedPages } from './keyset.ts';
-import {
-  containsIgnoringCase,
-  type ExportOptions,
-  type ListOptions,
-  type Page,
-  slicePage,
-} from './list-options.ts';
+import { type CountedNames, listCountedNames, pageCountedNames } from './counted-name-list.ts';
+import { keysetPages, orderOf, type SortKey, slices } from './keyset.ts';
+import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
-import type { SourceIndexEntry } from './source-index.ts';
 import { countVersionsByOs } from './version-oses.ts';
 
 export const SOURCE_PACKAGE_SORTS = [
@@ -39,32 +33,6 @@ export interface SourcePackageRow extends PackageCounts {
   oses: string[];
 }
 
-/** Security, then upgrades, then installed (each descending), then the name: what needs action first. */
-const byDefault = (a: SourceIndexEntry, b: SourceIndexEntry) =>
-  b.security - a.security ||
-  b.upgrades - a.upgrades ||
-  b.installed - a.installed ||
-  compareBinary(a.name, b.name);
-
-/** Which source index entries the list keeps, and their order (as the packages list, ./packages.ts). */
-function indexOrder(options: ExportOptions<SourcePackageSort>) {
-  const keep = (entry: SourceIndexEntry) =>
-    (!options.q || containsIgnoringCase(entry.name, options.q)) &&
-    (options.filter === 'all' || (options.filter === 'upgradable' ? entry.upgrades > 0 : entry.security > 0));
-  const key = options.sort === 'versions' ? 'versions' : options.sort;
-  const ascending =
-    key === 'default'
-      ? byDefault
-      : key === 'name'
-        ? (a: SourceIndexEntry, b: SourceIndexEntry) => compareBinary(a.name, b.name)
-        : (a: SourceIndexEntry, b: SourceIndexEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
-  const compare =
-    options.descending && key !== 'default'
-      ? (a: SourceIndexEntry, b: SourceIndexEntry) => ascending(b, a)
-      : ascending;
-  return { keep, compare };
-}
-
 /**
  * Lists source packages. Sorted by name without an upgrade filter, the page comes straight from the
  * name index; any other order or filter uses the source index (./source-index.ts, a few seconds old
@@ -75,28 +43,7 @@ export async function listSourcePackages(
   options: ListOptions<SourcePackageSort>,
 ): Promise<Page<SourcePackageRow>> {
   const { database } = store;
-  const { db, tables: t, spelling } = database;
-  const sp = t.srcPackages;
-  let page: Page<{ id: number; name: string }>;
-  if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
-    const [rows, totals] = await Promise.all([
-      db
-        .select({ id: sp.id, name: sp.name })
-        .from(sp)
-        .where(where)
-        .orderBy(options.descending ? desc(sp.name) : asc(sp.name))
-        .limit(options.limit)
-        .offset(options.offset),
-      db.select({ total: count() }).from(sp).where(where),
-    ]);
-    page = { rows, total: totals[0]?.total ?? 0 };
-  } else {
-    const { keep, compare } = indexOrder(options);
-    const entries = (await store.snapshots.sourceIndex()).entries.filter(keep);
-    entries.sort(compare);
-    page = slicePage(entries, options);
-  }
+  const page = await listCountedNames(database, sourceNames(store), options);
   return { rows: await withDetails(database, page.rows), total: page.total };
 }
 
@@ -110,28 +57,13 @@ export async function* pageSourcePackages(
   pageRows: number,
 ): AsyncGenerator<SourcePackageRow[]> {
   const { database } = store;
-  const { db, tables: t, spelling } = database;
-  const sp = t.srcPackages;
-  let pages: AsyncGenerator<{ id: number; name: string }[]>;
-  if (options.sort === 'name' && options.filter === 'all') {
-    const where = options.q ? spelling.containsIgnoringCase(sp.name, options.q) : undefined;
-    const keys: SortKey<{ id: number; name: string }>[] = [
-      { column: sp.name, descending: options.descending, of: (row) => row.name },
-    ];
-    pages = windowedPages(keys, pageRows, indexBound(db, sp, options.descending), (position, limit) =>
-      db
-        .select({ id: sp.id, name: sp.name })
-        .from(sp)
-        .where(and(where, position))
-        .orderBy(...orderOf(keys))
-        .limit(limit),
-    );
-  } else {
-    const { keep, compare } = indexOrder(options);
-    const entries = (await store.snapshots.sourceIndex()).entries.filter(keep);
-    pages = slices(await sortYielding(entries, compare), pageRows);
-  }
-  for await (const rows of pages) yield await withDetails(database, rows);
+  for await (const rows of await pageCountedNames(database, sourceNames(store), options, pageRows))
+    yield await withDetails(database, rows);
+}
+
+/** The source packages' names: the src_packages table, and the source index. */
+function sourceNames(store: Store): CountedNames {
+  return { table: store.database.tables.srcPackages, index: () => store.snapshots.sourceIndex() };
 }
 
 /** One binary package built from a source package, with its counts (hosts plus images). */

@@ -1,72 +1,23 @@
 /** @jsxImportSource hono/jsx */
 /** `/packages/` and `/packages/<name>`. */
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
-import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import {
+  type CountedNameItem,
+  type CountedNameKind,
+  CountedNameList,
+  type CountedNameListProps,
+} from '../components/counted-name-list.tsx';
+import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { hostPath, imagePath, packagePath, sourcePackagePath } from '../paths.ts';
 
-export interface PackageItem {
-  name: string;
-  installed: number;
-  upgrades: number;
-  security: number;
-  versionCount: number;
-  oses: string[];
-}
+export type PackageItem = CountedNameItem;
+export type PackageListProps = CountedNameListProps;
 
-export interface PackageListProps {
-  list: ListView;
-  rows: PackageItem[];
-  inventoryEmpty: boolean;
-}
+const PACKAGES: CountedNameKind = { what: 'packages', nameLabel: 'Package', pathOf: packagePath };
 
 /** The swappable package table. */
 export function PackageList(props: PackageListProps) {
-  const { list } = props;
-  return (
-    <ListTable
-      list={list}
-      columns={6}
-      isEmpty={props.rows.length === 0}
-      empty={
-        <EmptyText
-          inventoryEmpty={props.inventoryEmpty}
-          filtered={list.state.q !== '' || list.state.filter !== 'all'}
-          what="packages"
-        />
-      }
-      head={
-        <>
-          <SortHeader list={list} sortKey="name" label="Package" />
-          <SortHeader list={list} sortKey="installed" label="Installed" class="num" />
-          <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
-          <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
-          <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
-          <th scope="col">OSes</th>
-        </>
-      }
-    >
-      {props.rows.map((row) => (
-        <tr>
-          <td class="name" data-label="Package">
-            <a href={packagePath(row.name)}>{row.name}</a>
-          </td>
-          <td class="num" data-label="Installed">
-            {row.installed}
-          </td>
-          <td class="num" data-label="Upgrades">
-            {row.upgrades}
-          </td>
-          <td class="num" data-label="Security">
-            {row.security}
-          </td>
-          <td class="num" data-label="# Versions">
-            {row.versionCount}
-          </td>
-          <td data-label="OSes">{row.oses.join(', ')}</td>
-        </tr>
-      ))}
-    </ListTable>
-  );
+  return <CountedNameList {...props} kind={PACKAGES} />;
 }
 
 /** The packages page body. */

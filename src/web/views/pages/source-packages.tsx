@@ -1,83 +1,32 @@
 /** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>`. */
 import type { SourceBinaryRow } from '../../../store/read/source-packages.ts';
+import {
+  type CountedNameItem,
+  type CountedNameKind,
+  CountedNameList,
+  type CountedNameListProps,
+} from '../components/counted-name-list.tsx';
 import { Figures } from '../components/figures.tsx';
-import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
 
 /** What a source package's count means: its most widespread binary's (store/read/source-index.ts). */
 const COUNT_TITLE = 'Hosts and images, counted for its most widespread binary package';
 
-export interface SourcePackageItem {
-  name: string;
-  installed: number;
-  upgrades: number;
-  security: number;
-  versionCount: number;
-  oses: string[];
-}
+export type SourcePackageItem = CountedNameItem;
+export type SourcePackageListProps = CountedNameListProps;
 
-export interface SourcePackageListProps {
-  list: ListView;
-  rows: SourcePackageItem[];
-  inventoryEmpty: boolean;
-}
+const SOURCE_PACKAGES: CountedNameKind = {
+  what: 'source packages',
+  nameLabel: 'Source package',
+  pathOf: sourcePackagePath,
+  countTitle: COUNT_TITLE,
+};
 
 /** The swappable source package table. */
 export function SourcePackageList(props: SourcePackageListProps) {
-  const { list } = props;
-  return (
-    <ListTable
-      list={list}
-      columns={6}
-      isEmpty={props.rows.length === 0}
-      empty={
-        <EmptyText
-          inventoryEmpty={props.inventoryEmpty}
-          filtered={list.state.q !== '' || list.state.filter !== 'all'}
-          what="source packages"
-        />
-      }
-      head={
-        <>
-          <SortHeader list={list} sortKey="name" label="Source package" />
-          <SortHeader list={list} sortKey="installed" label="Installed" class="num" title={COUNT_TITLE} />
-          <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" title={COUNT_TITLE} />
-          <SortHeader
-            list={list}
-            sortKey="security"
-            label="Security"
-            class="num"
-            title={COUNT_TITLE}
-            shows="descending"
-          />
-          <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
-          <th scope="col">OSes</th>
-        </>
-      }
-    >
-      {props.rows.map((row) => (
-        <tr>
-          <td class="name" data-label="Source package">
-            <a href={sourcePackagePath(row.name)}>{row.name}</a>
-          </td>
-          <td class="num" data-label="Installed">
-            {row.installed}
-          </td>
-          <td class="num" data-label="Upgrades">
-            {row.upgrades}
-          </td>
-          <td class="num" data-label="Security">
-            {row.security}
-          </td>
-          <td class="num" data-label="# Versions">
-            {row.versionCount}
-          </td>
-          <td data-label="OSes">{row.oses.join(', ')}</td>
-        </tr>
-      ))}
-    </ListTable>
-  );
+  return <CountedNameList {...props} kind={SOURCE_PACKAGES} />;
 }
 
 /** The source packages page body. */
