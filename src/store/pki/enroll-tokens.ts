@@ -51,13 +51,7 @@ export async function findEnrollToken(
 ): Promise<EnrollTokenRecord | null> {
   const { enrollTokens } = database.tables;
   const [row] = await database.db
-    .select({
-      id: enrollTokens.id,
-      hostPattern: enrollTokens.hostPattern,
-      usesLeft: enrollTokens.usesLeft,
-      expires: enrollTokens.expires,
-      created: enrollTokens.created,
-    })
+    .select(recordColumns(database))
     .from(enrollTokens)
     .where(eq(enrollTokens.tokenHash, tokenHash))
     .limit(1);
@@ -67,16 +61,7 @@ export async function findEnrollToken(
 /** Every token, oldest first. */
 export async function listEnrollTokens(database: Database): Promise<EnrollTokenRecord[]> {
   const { enrollTokens } = database.tables;
-  return database.db
-    .select({
-      id: enrollTokens.id,
-      hostPattern: enrollTokens.hostPattern,
-      usesLeft: enrollTokens.usesLeft,
-      expires: enrollTokens.expires,
-      created: enrollTokens.created,
-    })
-    .from(enrollTokens)
-    .orderBy(asc(enrollTokens.id));
+  return database.db.select(recordColumns(database)).from(enrollTokens).orderBy(asc(enrollTokens.id));
 }
 
 /** Deletes a token; false when there was none with this id. */
@@ -91,4 +76,16 @@ export async function deleteEnrollToken(database: Database, id: number): Promise
     await tx.db.delete(enrollTokens).where(eq(enrollTokens.id, id));
     return true;
   });
+}
+
+/** The columns of an EnrollTokenRecord. */
+function recordColumns(database: Database) {
+  const { enrollTokens } = database.tables;
+  return {
+    id: enrollTokens.id,
+    hostPattern: enrollTokens.hostPattern,
+    usesLeft: enrollTokens.usesLeft,
+    expires: enrollTokens.expires,
+    created: enrollTokens.created,
+  };
 }

@@ -107,14 +107,7 @@ export async function findCertificate(
 ): Promise<IssuedCertificateRecord | null> {
   const { issuedCertificates: c } = database.tables;
   const [row] = await database.db
-    .select({
-      serial: c.serial,
-      commonName: c.commonName,
-      notAfter: c.notAfter,
-      origin: c.origin,
-      created: c.created,
-      revoked: c.revoked,
-    })
+    .select(recordColumns(database))
     .from(c)
     .where(eq(c.serial, serial))
     .limit(1);
@@ -124,15 +117,18 @@ export async function findCertificate(
 /** Every certificate issued, oldest first (for `pki list`). */
 export async function listIssuedCertificates(database: Database): Promise<IssuedCertificateRecord[]> {
   const { issuedCertificates: c } = database.tables;
-  return database.db
-    .select({
-      serial: c.serial,
-      commonName: c.commonName,
-      notAfter: c.notAfter,
-      origin: c.origin,
-      created: c.created,
-      revoked: c.revoked,
-    })
-    .from(c)
-    .orderBy(asc(c.id));
+  return database.db.select(recordColumns(database)).from(c).orderBy(asc(c.id));
+}
+
+/** The columns of an IssuedCertificateRecord. */
+function recordColumns(database: Database) {
+  const { issuedCertificates: c } = database.tables;
+  return {
+    serial: c.serial,
+    commonName: c.commonName,
+    notAfter: c.notAfter,
+    origin: c.origin,
+    created: c.created,
+    revoked: c.revoked,
+  };
 }

@@ -21,12 +21,18 @@ import { findKernelById, pageKernelHosts, pageKernels } from '../../store/read/k
 import { EXPORT_PAGE_ROWS } from '../../store/read/keyset.ts';
 import { pageKubernetesImages } from '../../store/read/kubernetes.ts';
 import { pagePackageInstallations } from '../../store/read/package-installations.ts';
-import { findPackage, listPackageVersions, pagePackages } from '../../store/read/packages.ts';
+import {
+  findPackage,
+  listPackageVersions,
+  type PackageRow,
+  pagePackages,
+} from '../../store/read/packages.ts';
 import { pageSearch } from '../../store/read/search.ts';
 import {
   findSourcePackage,
   pageSourcePackages,
   pageSourcePackageVersions,
+  type SourcePackageRow,
 } from '../../store/read/source-packages.ts';
 import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
@@ -84,27 +90,16 @@ const exporters: Record<string, Exporter> = {
   async packages(c, pageRows) {
     return {
       header: ['package', 'installed', 'upgrades', 'security', 'versions', 'oses'],
-      pages: cells(pagePackages(c.var.store, optionsOf(c, PACKAGES_SPEC), pageRows), (r) => [
-        r.name,
-        r.installed,
-        r.upgrades,
-        r.security,
-        r.versionCount,
-        r.oses.join(', '),
-      ]),
+      pages: cells(pagePackages(c.var.store, optionsOf(c, PACKAGES_SPEC), pageRows), countedNameCells),
     };
   },
   async 'source-packages'(c, pageRows) {
     return {
       header: ['source_package', 'installed', 'upgrades', 'security', 'versions', 'oses'],
-      pages: cells(pageSourcePackages(c.var.store, optionsOf(c, SOURCE_PACKAGES_SPEC), pageRows), (r) => [
-        r.name,
-        r.installed,
-        r.upgrades,
-        r.security,
-        r.versionCount,
-        r.oses.join(', '),
-      ]),
+      pages: cells(
+        pageSourcePackages(c.var.store, optionsOf(c, SOURCE_PACKAGES_SPEC), pageRows),
+        countedNameCells,
+      ),
     };
   },
   async kubernetes(c, pageRows) {
@@ -328,3 +323,8 @@ export const exportRoutes = new Hono<AppEnv>().get(
     });
   },
 );
+
+/** The cells of a binary or source package row: name, counts, versions, OSes. */
+function countedNameCells(r: PackageRow | SourcePackageRow): Cell[] {
+  return [r.name, r.installed, r.upgrades, r.security, r.versionCount, r.oses.join(', ')];
+}

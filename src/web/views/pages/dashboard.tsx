@@ -48,6 +48,15 @@ function Card(props: {
   );
 }
 
+/** A row whose value is a count linking to the list it counts (`what` names it for screen readers). */
+function CountRow(props: { label: string; value: number; kind: Kind; what: string; href: string }) {
+  return (
+    <Row label={props.label}>
+      <Count value={props.value} kind={props.kind} label={props.what} href={props.href} />
+    </Row>
+  );
+}
+
 function Row(props: { label: string; children?: Child }) {
   return (
     <>
@@ -61,14 +70,13 @@ function Row(props: { label: string; children?: Child }) {
 function FleetHealthCard(props: { fleet: FleetHealth }) {
   const { fleet } = props;
   const row = (label: string, filter: string, value: number, kind: Kind) => (
-    <Row label={label}>
-      <Count
-        value={value}
-        kind={kind}
-        label={`hosts: ${label.toLowerCase()}`}
-        href={`/hosts/?filter=${filter}`}
-      />
-    </Row>
+    <CountRow
+      label={label}
+      value={value}
+      kind={kind}
+      what={`hosts: ${label.toLowerCase()}`}
+      href={`/hosts/?filter=${filter}`}
+    />
   );
   return (
     <Card id="card-fleet-health" title="Fleet health">
@@ -91,49 +99,48 @@ function UpgradeRows(props: { d: Dashboard; kind: 'upgrade' | 'security' }) {
   const what = kind === 'security' ? 'with security upgrades' : 'with upgrades';
   return (
     <>
-      <Row label="Hosts">
-        <Count value={d.hosts[field]} kind={kind} label={`hosts ${what}`} href={`/hosts/?filter=${filter}`} />
-      </Row>
-      <Row label="Images">
-        <Count
-          value={d.images[field]}
-          kind={kind}
-          label={`images ${what}`}
-          href={`/images/?filter=${filter}`}
-        />
-      </Row>
-      <Row label="Binary packages">
-        <Count
-          value={d.packages[field]}
-          kind={kind}
-          label={`binary packages ${what}`}
-          href={`/packages/?filter=${filter}`}
-        />
-      </Row>
-      <Row label="Source packages">
-        <Count
-          value={d.sourcePackages[field]}
-          kind={kind}
-          label={`source packages ${what}`}
-          href={`/source-packages/?filter=${filter}`}
-        />
-      </Row>
-      <Row label="Package upgrades on hosts">
-        <Count
-          value={kind === 'security' ? d.totals.hostSecurity : d.totals.hostUpgrades}
-          kind={kind}
-          label="package rows of hosts"
-          href={`/hosts/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
-        />
-      </Row>
-      <Row label="Package upgrades on images">
-        <Count
-          value={kind === 'security' ? d.totals.imageSecurity : d.totals.imageUpgrades}
-          kind={kind}
-          label="package rows of images"
-          href={`/images/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
-        />
-      </Row>
+      <CountRow
+        label="Hosts"
+        value={d.hosts[field]}
+        kind={kind}
+        what={`hosts ${what}`}
+        href={`/hosts/?filter=${filter}`}
+      />
+      <CountRow
+        label="Images"
+        value={d.images[field]}
+        kind={kind}
+        what={`images ${what}`}
+        href={`/images/?filter=${filter}`}
+      />
+      <CountRow
+        label="Binary packages"
+        value={d.packages[field]}
+        kind={kind}
+        what={`binary packages ${what}`}
+        href={`/packages/?filter=${filter}`}
+      />
+      <CountRow
+        label="Source packages"
+        value={d.sourcePackages[field]}
+        kind={kind}
+        what={`source packages ${what}`}
+        href={`/source-packages/?filter=${filter}`}
+      />
+      <CountRow
+        label="Package upgrades on hosts"
+        value={kind === 'security' ? d.totals.hostSecurity : d.totals.hostUpgrades}
+        kind={kind}
+        what="package rows of hosts"
+        href={`/hosts/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
+      />
+      <CountRow
+        label="Package upgrades on images"
+        value={kind === 'security' ? d.totals.imageSecurity : d.totals.imageUpgrades}
+        kind={kind}
+        what="package rows of images"
+        href={`/images/?filter=${filter}&sort=-${kind === 'security' ? 'security' : 'upgrades'}`}
+      />
     </>
   );
 }
@@ -215,30 +222,27 @@ export function DashboardPage(props: {
           total={d.packages.total}
           empty={d.packages.total === 0 ? 'Packages appear when hosts or images report.' : undefined}
         >
-          <Row label="Versions">
-            <Count
-              value={d.packageVersions.total}
-              kind="installed"
-              label="versions"
-              href="/packages/?sort=-versions"
-            />
-          </Row>
-          <Row label="Versions with upgrades (hosts)">
-            <Count
-              value={d.packageVersions.withUpgrades}
-              kind="upgrade"
-              label="versions with upgrades on hosts"
-              href="/packages/?filter=upgradable"
-            />
-          </Row>
-          <Row label="Versions with security upgrades (hosts)">
-            <Count
-              value={d.packageVersions.withSecurity}
-              kind="security"
-              label="versions with security upgrades on hosts"
-              href="/packages/?filter=security"
-            />
-          </Row>
+          <CountRow
+            label="Versions"
+            value={d.packageVersions.total}
+            kind="installed"
+            what="versions"
+            href="/packages/?sort=-versions"
+          />
+          <CountRow
+            label="Versions with upgrades (hosts)"
+            value={d.packageVersions.withUpgrades}
+            kind="upgrade"
+            what="versions with upgrades on hosts"
+            href="/packages/?filter=upgradable"
+          />
+          <CountRow
+            label="Versions with security upgrades (hosts)"
+            value={d.packageVersions.withSecurity}
+            kind="security"
+            what="versions with security upgrades on hosts"
+            href="/packages/?filter=security"
+          />
         </Card>
         <Card
           id="card-source-packages"
@@ -249,14 +253,13 @@ export function DashboardPage(props: {
             d.sourcePackages.total === 0 ? 'Source packages appear when hosts or images report.' : undefined
           }
         >
-          <Row label="Versions">
-            <Count
-              value={d.sourcePackages.versions}
-              kind="installed"
-              label="versions"
-              href="/source-packages/?sort=-versions"
-            />
-          </Row>
+          <CountRow
+            label="Versions"
+            value={d.sourcePackages.versions}
+            kind="installed"
+            what="versions"
+            href="/source-packages/?sort=-versions"
+          />
         </Card>
         <Card
           id="card-kernels"
