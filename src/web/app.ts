@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createCertificatePolicy } from './access/certificate.ts';
 import { refuseUnruledRoutes } from './access/guard.ts';
 import { checkUnmatched } from './access/rules.tsx';
+import { createDirectoryRecheck } from './auth/directory-recheck.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { createExpectedHosts } from './fleet/expected-hosts.ts';
 import { createIngestMetrics } from './metrics/ingest-metrics.ts';
@@ -19,7 +20,7 @@ import { createAuthorityLoader } from './pki/authority-loader.ts';
 import { userAdminRoutes } from './routes/admin/users.tsx';
 import { agentPageRoutes } from './routes/agent-page.tsx';
 import { apiRoutes } from './routes/api/api-routes.ts';
-import { createAuthRoutes } from './routes/auth/index.ts';
+import { createAuthRoutes, createSignInMethods } from './routes/auth/index.ts';
 import { clientRoutes } from './routes/client.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -29,6 +30,7 @@ import { createUnmatchedHandler, pageRoutes, renderServerError } from './routes/
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const certificatePolicy = createCertificatePolicy(deps.config);
+  const signIn = createSignInMethods(deps.config);
   const authority = createAuthorityLoader(deps.config.pkiDir);
   const expectedHosts = createExpectedHosts(deps.config.EXPECTED_HOSTS_FILE);
   const metrics = createIngestMetrics();
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(createSecurityHeaders());
   app.use(createAllowedHosts(deps.config.ALLOWED_HOSTS));
   // 2. Session loading: sets c.var.user and c.var.csrfToken (auth).
-  app.use(loadSession());
+  app.use(loadSession(signIn.ldap ? createDirectoryRecheck(signIn.ldap) : undefined));
   // 3. Fail closed: no handler runs unless its route declared an access rule before it.
   app.use(refuseUnruledRoutes());
   // 4. Routes, each with its access rule. The agent API comes first: some of its paths fall
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', clientRoutes);
   app.route('/', agentPageRoutes);
   app.route('/', apiRoutes);
-  app.route('/', createAuthRoutes(deps.config));
+  app.route('/', createAuthRoutes(signIn));
   app.route('/', userAdminRoutes);
   // HTML pages, /static and /export (GET and HEAD only).
   app.route('/', pageRoutes);

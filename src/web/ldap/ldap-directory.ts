@@ -28,8 +28,17 @@ export type DirectoryAnswer =
   /** Nothing was checked: no server answered, or the service account was refused. */
   | { outcome: 'unavailable'; reason: string };
 
+/** What the directory says of a signed-in user now, read with the service account (no password). */
+export type DirectoryLookup =
+  | { outcome: 'ok'; groups: ReadonlySet<string> }
+  /** No entry (or several) has this account name any more. */
+  | { outcome: 'missing' }
+  | { outcome: 'unavailable'; reason: string };
+
 export interface Directory {
   authenticate(username: string, password: string): Promise<DirectoryAnswer>;
+  /** The groups of the user whose account name is `name` (the attribute USER_ATTR_MAP.username maps, or USER_FIELD). */
+  lookUp(name: string): Promise<DirectoryLookup>;
 }
 
 /** Thrown inside this module for what makes the directory unusable rather than the user wrong. */
@@ -122,6 +131,18 @@ export function createLdapDirectory(settings: LdapSettings, now: () => number = 
     return groups;
   }
 
+  async function lookUp(client: Client, name: string): Promise<DirectoryLookup> {
+    const attribute = settings.usernameAttribute ?? settings.userField;
+    const { searchEntries } = await searchBelow(client, 'USER_SEARCH.SEARCH', settings.userBase, {
+      scope: 'one',
+      filter: `(${attribute}=${escapeFilterValue(name)})`,
+      attributes: ['1.1'],
+    });
+    const [entry] = searchEntries;
+    if (!entry || searchEntries.length > 1) return { outcome: 'missing' };
+    return { outcome: 'ok', groups: await groupsOf(client, entry.dn) };
+  }
+
   async function authenticate(client: Client, username: string, password: string): Promise<DirectoryAnswer> {
     const entries = await findUser(client, username);
     const [entry] = entries;
@@ -154,6 +175,17 @@ export function createLdapDirectory(settings: LdapSettings, now: () => number = 
       try {
         client = await connect();
         return await authenticate(client, username, password);
+      } catch (error) {
+        return { outcome: 'unavailable', reason: describe(error) };
+      } finally {
+        if (client) await close(client);
+      }
+    },
+    async lookUp(name) {
+      let client: Client | undefined;
+      try {
+        client = await connect();
+        return await lookUp(client, name);
       } catch (error) {
         return { outcome: 'unavailable', reason: describe(error) };
       } finally {

@@ -7,14 +7,18 @@ import type { MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../lib/tokens.ts';
 import { findLiveSession, touchSession } from '../../store/accounts/sessions.ts';
 import { clearTokenCookie, readTokenCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import type { DirectoryRecheck } from '../auth/directory-recheck.ts';
 import type { AppEnv } from '../env.ts';
 
 const TOUCH_INTERVAL_MS = 60_000;
 /** Paths that never need to know the user: static files, health checks, the agent download. */
 const SESSIONLESS = /^\/(static\/|healthz$|client(\/|$))/;
 
-/** Creates the session-loading middleware. */
-export function loadSession(): MiddlewareHandler<AppEnv> {
+/**
+ * Creates the session-loading middleware; with `directory`, a directory account's session ends when
+ * the directory no longer lets the user in (../auth/directory-recheck.ts).
+ */
+export function loadSession(directory?: DirectoryRecheck): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('user', null);
     const token = SESSIONLESS.test(c.req.path) ? undefined : readTokenCookie(c, SESSION_COOKIE);
@@ -27,7 +31,9 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
         config.SESSION_IDLE_SECONDS * 1000,
         now,
       );
-      if (session) {
+      if (session && directory && !(await directory.stillAllowed(database, session.user, log))) {
+        clearTokenCookie(c, SESSION_COOKIE);
+      } else if (session) {
         c.set('user', session.user);
         c.set('csrfToken', session.csrfToken);
         if (now.getTime() - session.lastSeen.getTime() >= TOUCH_INTERVAL_MS) {

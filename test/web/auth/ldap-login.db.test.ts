@@ -299,6 +299,39 @@ for (const kind of DIALECTS) {
     });
   });
 
+  describe(`open sessions follow the directory (${kind})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      // Groups are asked again at most once a second (CACHE_TIMEOUT, in seconds).
+      t = await appWith(kind, upstreamBlock({ CACHE_TIMEOUT: 1 }));
+    });
+    afterAll(async () => t?.drop());
+
+    test('a signed-in user who leaves the required groups is signed out at the next check, without signing in again', async () => {
+      const { jar } = await signIn(t.request, 'carl', PEOPLE.carl.password);
+      expect((await getPage(t.request, jar, '/hosts/')).status).toBe(200);
+      await slapd.removeMember(CONTRACTOR_GROUP, 'carl');
+      try {
+        // Past the interval, the next request asks the directory and ends the session.
+        await Bun.sleep(1_100);
+        const page = await getPage(t.request, jar, '/hosts/');
+        expect(page.status).toBe(302);
+        expect(page.headers.get('Location')).toStartWith('/login/');
+        expect(t.log.lines.some((line) => line.includes('Ended every session of'))).toBe(true);
+      } finally {
+        await slapd.addMember(CONTRACTOR_GROUP, 'carl');
+      }
+    });
+
+    test('the local admin is never asked about, and a member stays signed in across checks', async () => {
+      const admin = await signIn(t.request, 'admin', ADMIN_PASSWORD);
+      const ann = await signIn(t.request, 'ann', PEOPLE.ann.password);
+      await Bun.sleep(1_100);
+      expect((await getPage(t.request, admin.jar, '/hosts/')).status).toBe(200);
+      expect((await getPage(t.request, ann.jar, '/hosts/')).status).toBe(200);
+    });
+  });
+
   describe(`other keys (${kind})`, () => {
     test('ldaps:// with the CA of GLOBAL_OPTIONS; without USER_ATTR_MAP the account is the uid', async () => {
       const t = await appWith(
