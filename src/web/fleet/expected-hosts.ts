@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 
 export interface ExpectedHosts {
+  /** Whether EXPECTED_HOSTS_FILE is set: without it, "never reported" means nothing. */
+  readonly configured: boolean;
   /** The names, sorted and each once; [] without a file. Throws when the file cannot be read. */
   names(): Promise<readonly string[]>;
 }
@@ -21,9 +23,10 @@ export function parseExpectedHosts(text: string): string[] {
 }
 
 export function createExpectedHosts(path: string | undefined): ExpectedHosts {
-  if (!path) return { names: async () => [] };
+  if (!path) return { configured: false, names: async () => [] };
   let cached: { key: string; names: string[] } | null = null;
   return {
+    configured: true,
     async names() {
       const stat = statSync(path);
       const key = `${stat.mtimeMs}:${stat.size}`;

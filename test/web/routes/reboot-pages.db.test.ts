@@ -78,6 +78,7 @@ for (const kind of DIALECTS) {
       const html = await (await t.request('/hosts/?filter=never_reported')).text();
       expect(html).toContain('missing.example.org');
       expect(html).not.toContain('/hosts/old.example.org');
+      expect(html).toContain('<option value="never_reported" selected');
     });
 
     test('the host page shows the kernel state with its reason, and the services', async () => {

@@ -55,6 +55,7 @@ function listPage(kind: 'hosts' | 'images') {
         ...createListView(`/${kind}/`, state, spec, total, { name: kind }),
         filterPlaceholder: kind === 'hosts' ? 'Filter by hostname or OS…' : 'Filter by image name or OS…',
         filterNoun: kind,
+        expectedHosts: c.var.expectedHosts.configured,
       },
       rows: page.rows,
       clock,

@@ -21,6 +21,8 @@ export interface ListView {
   upgradeFilter?: boolean;
   /** Add the host filters (reboot required, liveness) to it. */
   hostFilter?: boolean;
+  /** With the host filters: offer "never reported" too (an expected-hosts file is configured). */
+  expectedHosts?: boolean;
   /** Placeholder of the filter box. */
   filterPlaceholder?: string;
   /** What the list's rows are, for the upgrade filter's labels ("Show only hosts with upgrades"). */
@@ -74,7 +76,9 @@ export function ListControls(props: { list: ListView }) {
             <option value="security" selected={list.state.filter === 'security'}>
               Show only {noun} with security upgrades
             </option>
-            {list.hostFilter ? <HostFilterOptions selected={list.state.filter} /> : null}
+            {list.hostFilter ? (
+              <HostFilterOptions selected={list.state.filter} expectedHosts={list.expectedHosts ?? false} />
+            ) : null}
           </select>
         </>
       ) : null}
@@ -96,13 +100,15 @@ export function ListControls(props: { list: ListView }) {
 }
 
 /** The hosts list's extra filter options (docs/reboot.md). */
-function HostFilterOptions(props: { selected: string }) {
+function HostFilterOptions(props: { selected: string; expectedHosts: boolean }) {
   const options: [string, string][] = [
     ['reboot', 'Show only hosts that must reboot'],
     ['reporting', 'Show only reporting hosts'],
     ['stale', 'Show only stale hosts'],
     ['silent', 'Show only silent hosts'],
-    ['never_reported', 'Show only expected hosts that never reported'],
+    ...(props.expectedHosts
+      ? [['never_reported', 'Show only expected hosts that never reported'] as [string, string]]
+      : []),
   ];
   return (
     <>
