@@ -240,7 +240,8 @@ describe('native TLS server: body cap', () => {
   });
 });
 
-describe('native TLS server: timeouts', () => {
+// Each test waits on its own connection's timer: they run side by side (about 3 s, not 18 s in a row).
+describe.concurrent('native TLS server: timeouts', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startTlsServer(createProbeApp(), {
