@@ -103,6 +103,26 @@ describe('the nginx site', () => {
   test('sets every header the server believes from a proxy', () => {
     for (const header of PROXY_HEADERS) expect(nginxHeaders(site).get(header)).toBeTruthy();
   });
+  test("turns HTTP/2 on in the form Debian 12's nginx 1.22 accepts", () => {
+    expect(site).not.toMatch(/^\s*http2\s/m);
+    expect(site).toMatch(/^\s*listen 443 ssl http2;$/m);
+    expect(site).toMatch(/^\s*listen \[::\]:443 ssl http2;$/m);
+  });
+  test('passes X-Forwarded-Host as the Host the client asked for', () => {
+    expect(nginxHeaders(site).get('X-Forwarded-Host')).toBe('$host');
+  });
+  test('accepts a body as large as MAX_REPORT_BYTES, as the README says', () => {
+    const limit = (conf: string) => /^\s*client_max_body_size\s+(\d+)m;/m.exec(conf)?.[1];
+    const config = parseConfig(JSON.parse(read('config.example.json')));
+    expect(Number(limit(site)) * 1024 * 1024).toBe(config.MAX_REPORT_BYTES);
+    expect(limit(readmeBlock('nginx'))).toBe(limit(site));
+  });
+  test("offers the built-in CA's CRL, commented out, at the path the README gives", () => {
+    const crlLine = /^\s*# ssl_crl (\S+);$/m.exec(site);
+    expect(crlLine?.[1]).toBe('/var/lib/debmonitor/pki/crl.pem');
+    expect(README).toContain(`\`ssl_crl ${crlLine?.[1]};\``);
+    expect(site).toContain('debmonitor-server pki crl');
+  });
   test('forwards to the address the example configuration listens on', () => {
     const config = JSON.parse(read('config.example.json')) as { LISTEN_ADDRESS: string; LISTEN_PORT: number };
     expect(site).toContain(`proxy_pass http://${config.LISTEN_ADDRESS}:${config.LISTEN_PORT};`);
