@@ -3,6 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.ts';
+import { isAllowedHost } from '../../src/web/middleware/allowed-hosts.ts';
 
 const DEPLOY = resolve(import.meta.dir, '../../deploy');
 const read = (path: string) => readFileSync(resolve(DEPLOY, path), 'utf8');
@@ -38,6 +39,15 @@ describe('config.example.json', () => {
     expect(warnings).toEqual([]);
     expect(config.AGENTS_DIR).toBe('/opt/debmonitor/agents');
     expect(config.databaseUrl).toStartWith('sqlite:');
+  });
+  test('lets local health checks through ALLOWED_HOSTS', () => {
+    const config = parseConfig(JSON.parse(read('config.example.json')));
+    for (const host of ['localhost', '127.0.0.1', 'localhost:8080', '127.0.0.1:8080']) {
+      expect({ host, allowed: isAllowedHost(host, config.ALLOWED_HOSTS) }).toEqual({ host, allowed: true });
+    }
+  });
+  test('does not ask for SECRET_KEY, which nothing here uses', () => {
+    expect(read('config.example.json')).not.toContain('SECRET_KEY');
   });
 });
 
