@@ -83,6 +83,18 @@ describe('the periodic full report', () => {
       .find((text) => text && !text.startsWith('#'));
     expect(line).toMatch(/^\d+ \d+ \* \* \* root sleep .* && \/usr\/local\/bin\/debmonitor --update /);
   });
+  test("the cron line sends the agent's output to syslog, not to /dev/null", () => {
+    const cron = read('agent/debmonitor.cron');
+    const line = cron.split('\n').find((text) => text && !text.startsWith('#')) ?? '';
+    expect(cron).not.toContain('/dev/null');
+    expect(line).toEndWith(' --update 2>&1 | logger -t debmonitor');
+    expect(line).toContain('sleep $(shuf -i 0-21600 -n 1) && ');
+    // cron ends the command at an unescaped %.
+    expect(line).not.toContain('%');
+    const agentDoc = readFileSync(resolve(import.meta.dir, '../../docs/agent.md'), 'utf8');
+    expect(README).toContain(`\n${line}\n`);
+    expect(agentDoc).toContain(`\n${line}\n`);
+  });
 });
 
 describe('the server unit', () => {
