@@ -189,3 +189,15 @@ describe('the proxy snippets of the README', () => {
     expect(snippet).toMatch(/^\s*SSLVerifyClient\s+optional$/m);
   });
 });
+
+describe('the license', () => {
+  const root = resolve(import.meta.dir, '../..');
+  test('LICENSE holds the GPL version 3 that package.json names', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { license: string };
+    expect(pkg.license).toBe('GPL-3.0-or-later');
+    const license = readFileSync(resolve(root, 'LICENSE'), 'utf8');
+    expect(license).toContain('GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007');
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect(README).toContain('GPL-3.0-or-later');
+  });
+});
