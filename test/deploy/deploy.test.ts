@@ -201,3 +201,18 @@ describe('the license', () => {
     expect(README).toContain('GPL-3.0-or-later');
   });
 });
+
+describe('the systemd units', () => {
+  const units = ['server/debmonitor-server.service', 'agent/debmonitor.service', 'agent/debmonitor.timer'];
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dir, '../../package.json'), 'utf8')) as {
+    homepage?: string;
+  };
+  test('point Documentation= only at a URL this project declares, never at upstream', () => {
+    for (const unit of units) {
+      const text = read(unit);
+      expect({ unit, upstream: text.includes('wikimedia') }).toEqual({ unit, upstream: false });
+      const links = [...text.matchAll(/^Documentation=(.*)$/gm)].map((m) => m[1]);
+      expect({ unit, links }).toEqual({ unit, links: pkg.homepage ? links.map(() => pkg.homepage) : [] });
+    }
+  });
+});
