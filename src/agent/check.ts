@@ -22,27 +22,31 @@ export function describeCertificate(path: string): string {
   }
 }
 
-/** Prints the identity the agent would report, then calls /auth-check on each server; 0 when all answer 200. */
+/**
+ * Prints the identity the agent would report, then calls /auth-check on each server; 0 when all answer 200.
+ * Each line is awaited before the next step, so the lines keep their order among the log lines on stderr
+ * (retries, errors) when both streams go to one terminal or file.
+ */
 export async function runCheck(
   options: AgentOptions,
   servers: readonly ServerAddress[],
   policy: RequestPolicy,
   facts: Pick<SystemFacts, 'readOsName' | 'resolveFqdn'>,
-  print: (line: string) => void,
+  print: (line: string) => Promise<void>,
   logger: AgentLogger,
 ): Promise<number> {
   const hostname = options.hostname ?? (await facts.resolveFqdn());
   const os = options.os ?? facts.readOsName();
-  print(
+  await print(
     `hostname: ${hostname} (${options.hostname ? `hostname= in ${options.configPath}` : 'resolved FQDN'})`,
   );
-  print(`os: ${os} (${options.os ? `os= in ${options.configPath}` : 'os-release'})`);
+  await print(`os: ${os} (${options.os ? `os= in ${options.configPath}` : 'os-release'})`);
   const osProblem = explainOsNameProblem(os);
-  if (osProblem) print(`  warning: ${osProblem}`);
-  print(
+  if (osProblem) await print(`  warning: ${osProblem}`);
+  await print(
     `client certificate: ${options.cert ? `${options.cert}: ${describeCertificate(options.cert)}` : 'none (-c/--cert not set)'}`,
   );
-  print(`trusted CAs: ${options.ca ?? 'system bundle'}`);
+  await print(`trusted CAs: ${options.ca ?? 'system bundle'}`);
   if (servers.length === 0) {
     logger.error('No server configured: set server= in the configuration or pass -s');
     return 1;
@@ -51,10 +55,10 @@ export async function runCheck(
   for (const server of servers) {
     const outcome = await requestWithRetries('GET', `${server.baseUrl}/auth-check`, undefined, policy);
     if (outcome.status === 200) {
-      print(`server ${server.label}: OK (${server.baseUrl}/auth-check answered 200)`);
+      await print(`server ${server.label}: OK (${server.baseUrl}/auth-check answered 200)`);
     } else {
       failures++;
-      print(
+      await print(
         `server ${server.label}: FAILED: ${explainFailure(outcome, { kind: 'host', name: hostname, os })}`,
       );
     }

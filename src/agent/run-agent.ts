@@ -39,7 +39,8 @@ const RUN_LOCK_WAIT_MS = 10 * 60_000;
 /** What a run reads and writes besides the options. */
 export interface AgentIo {
   env: Record<string, string | undefined>;
-  writeStdout: (text: string) => void;
+  /** Resolves once `text` is written, after everything written before it. */
+  writeStdout: (text: string) => Promise<void>;
   logger: AgentLogger;
   /** The host's facts; the real ones unless a test replaces them. */
   facts?: SystemFacts;
@@ -109,7 +110,7 @@ export async function runAgent(options: AgentOptions, io: AgentIo): Promise<numb
     const report = await buildReport(options, hookFeed, facts, logger);
     if (!report) return 0;
     if (options.dryRun) {
-      io.writeStdout(`${stringifySorted(report.payload)}\n`);
+      await io.writeStdout(`${stringifySorted(report.payload)}\n`);
       return 0;
     }
     if (lock === 'busy') return spoolWithoutSending(report, servers, options, logger);

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.ts';
+import { isAllowedHost } from '../../src/web/middleware/allowed-hosts.ts';
 
 const DEPLOY = resolve(import.meta.dir, '../../deploy');
 const read = (path: string) => readFileSync(resolve(DEPLOY, path), 'utf8');
@@ -39,6 +40,15 @@ describe('config.example.json', () => {
     expect(config.AGENTS_DIR).toBe('/opt/debmonitor/agents');
     expect(config.databaseUrl).toStartWith('sqlite:');
   });
+  test('lets local health checks through ALLOWED_HOSTS', () => {
+    const config = parseConfig(JSON.parse(read('config.example.json')));
+    for (const host of ['localhost', '127.0.0.1', 'localhost:8080', '127.0.0.1:8080']) {
+      expect({ host, allowed: isAllowedHost(host, config.ALLOWED_HOSTS) }).toEqual({ host, allowed: true });
+    }
+  });
+  test('does not ask for SECRET_KEY, which nothing here uses', () => {
+    expect(read('config.example.json')).not.toContain('SECRET_KEY');
+  });
 });
 
 describe('the APT hook file', () => {
@@ -73,6 +83,18 @@ describe('the periodic full report', () => {
       .find((text) => text && !text.startsWith('#'));
     expect(line).toMatch(/^\d+ \d+ \* \* \* root sleep .* && \/usr\/local\/bin\/debmonitor --update /);
   });
+  test("the cron line sends the agent's output to syslog, not to /dev/null", () => {
+    const cron = read('agent/debmonitor.cron');
+    const line = cron.split('\n').find((text) => text && !text.startsWith('#')) ?? '';
+    expect(cron).not.toContain('/dev/null');
+    expect(line).toEndWith(' --update 2>&1 | logger -t debmonitor');
+    expect(line).toContain('sleep $(shuf -i 0-21600 -n 1) && ');
+    // cron ends the command at an unescaped %.
+    expect(line).not.toContain('%');
+    const agentDoc = readFileSync(resolve(import.meta.dir, '../../docs/agent.md'), 'utf8');
+    expect(README).toContain(`\n${line}\n`);
+    expect(agentDoc).toContain(`\n${line}\n`);
+  });
 });
 
 describe('the server unit', () => {
@@ -102,6 +124,26 @@ describe('the nginx site', () => {
   });
   test('sets every header the server believes from a proxy', () => {
     for (const header of PROXY_HEADERS) expect(nginxHeaders(site).get(header)).toBeTruthy();
+  });
+  test("turns HTTP/2 on in the form Debian 12's nginx 1.22 accepts", () => {
+    expect(site).not.toMatch(/^\s*http2\s/m);
+    expect(site).toMatch(/^\s*listen 443 ssl http2;$/m);
+    expect(site).toMatch(/^\s*listen \[::\]:443 ssl http2;$/m);
+  });
+  test('passes X-Forwarded-Host as the Host the client asked for', () => {
+    expect(nginxHeaders(site).get('X-Forwarded-Host')).toBe('$host');
+  });
+  test('accepts a body as large as MAX_REPORT_BYTES, as the README says', () => {
+    const limit = (conf: string) => /^\s*client_max_body_size\s+(\d+)m;/m.exec(conf)?.[1];
+    const config = parseConfig(JSON.parse(read('config.example.json')));
+    expect(Number(limit(site)) * 1024 * 1024).toBe(config.MAX_REPORT_BYTES);
+    expect(limit(readmeBlock('nginx'))).toBe(limit(site));
+  });
+  test("offers the built-in CA's CRL, commented out, at the path the README gives", () => {
+    const crlLine = /^\s*# ssl_crl (\S+);$/m.exec(site);
+    expect(crlLine?.[1]).toBe('/var/lib/debmonitor/pki/crl.pem');
+    expect(README).toContain(`\`ssl_crl ${crlLine?.[1]};\``);
+    expect(site).toContain('debmonitor-server pki crl');
   });
   test('forwards to the address the example configuration listens on', () => {
     const config = JSON.parse(read('config.example.json')) as { LISTEN_ADDRESS: string; LISTEN_PORT: number };
@@ -145,5 +187,32 @@ describe('the proxy snippets of the README', () => {
     expect(snippet).toMatch(/^\s*ProxyAddHeaders\s+Off$/m);
     expect(snippet).toMatch(/^\s*ProxyPreserveHost\s+On$/m);
     expect(snippet).toMatch(/^\s*SSLVerifyClient\s+optional$/m);
+  });
+});
+
+describe('the license', () => {
+  const root = resolve(import.meta.dir, '../..');
+  test('LICENSE holds the GPL version 3 that package.json names', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { license: string };
+    expect(pkg.license).toBe('GPL-3.0-or-later');
+    const license = readFileSync(resolve(root, 'LICENSE'), 'utf8');
+    expect(license).toContain('GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007');
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect(README).toContain('GPL-3.0-or-later');
+  });
+});
+
+describe('the systemd units', () => {
+  const units = ['server/debmonitor-server.service', 'agent/debmonitor.service', 'agent/debmonitor.timer'];
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dir, '../../package.json'), 'utf8')) as {
+    homepage?: string;
+  };
+  test('point Documentation= only at a URL this project declares, never at upstream', () => {
+    for (const unit of units) {
+      const text = read(unit);
+      expect({ unit, upstream: text.includes('wikimedia') }).toEqual({ unit, upstream: false });
+      const links = [...text.matchAll(/^Documentation=(.*)$/gm)].map((m) => m[1]);
+      expect({ unit, links }).toEqual({ unit, links: pkg.homepage ? links.map(() => pkg.homepage) : [] });
+    }
   });
 });

@@ -73,7 +73,8 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
   }
 
   const logger = createLogger(options.debug, io.writeStderr);
-  // One write after the other: Bun.write calls that overlap may reach stdout in any order.
+  // One write after the other: Bun.write calls that overlap may reach stdout in any order. Each write's
+  // promise is the whole chain's, so a caller that awaits it knows every earlier line is out too.
   let written = Promise.resolve();
   try {
     return await runAgent(options, {
@@ -83,6 +84,7 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
       send: io.send,
       writeStdout: (text) => {
         written = written.then(() => io.writeStdout(text));
+        return written;
       },
     });
   } catch (error) {

@@ -37,7 +37,7 @@ export const DEFAULT_RENEW_DAYS = 30;
 export interface EnrollIo {
   facts: Pick<SystemFacts, 'readOsName' | 'resolveFqdn'>;
   logger: AgentLogger;
-  print: (line: string) => void;
+  print: (line: string) => Promise<void>;
   /** Builds a request policy for TLS settings (the run's timeouts, retries and User-Agent). */
   policyFor: (tls: TlsSettings, retries?: number) => RequestPolicy;
   /** Sends the request; tests wrap it to see what leaves the host. */
@@ -131,7 +131,7 @@ export async function runEnroll(
     writeCredentialFile(caPath, answer.ca, 'CA');
     written.push(`CA ${caPath}`);
   }
-  io.print(`Enrolled ${hostname}: wrote the ${written.join(', the ')}`);
+  await io.print(`Enrolled ${hostname}: wrote the ${written.join(', the ')}`);
   const added = addMissingConfigKeys(options.configPath, [
     ['server', server.label],
     ['cert', certPath],
@@ -139,7 +139,7 @@ export async function runEnroll(
     ...(caVerifiedServer ? ([['ca', caPath]] as [string, string][]) : []),
     ['renew_days', String(DEFAULT_RENEW_DAYS)],
   ]);
-  if (added.length > 0) io.print(`Added to ${options.configPath}: ${added.join(', ')}`);
+  if (added.length > 0) await io.print(`Added to ${options.configPath}: ${added.join(', ')}`);
 
   const checked: AgentOptions = {
     ...options,

@@ -22,8 +22,6 @@ export interface LayoutProps {
    * back to the sign-in form.
    */
   openToAnonymous?: boolean;
-  /** The footer's year; the current year when left out. */
-  year?: number;
   children?: Child;
 }
 
@@ -107,7 +105,7 @@ export function Layout(props: LayoutProps) {
           <a href="/">
             <img src={assetUrl('debmonitor.svg')} alt="DebMonitor" width="18" height="18" />
           </a>
-          <span>© 2017 - {props.year ?? new Date().getFullYear()} Wikimedia Foundation, Inc.</span>
+          <span>DebMonitor on Bun, GPL-3.0-or-later, after Wikimedia's DebMonitor</span>
         </footer>
       </body>
     </html>

@@ -7,10 +7,13 @@ const render = (props: Parameters<typeof Layout>[0]) => `<!DOCTYPE html>${Layout
 
 describe('Layout', () => {
   test('titles the page and highlights the section', async () => {
-    const html = render({ title: 'Hosts', section: 'hosts', year: 2030, openToAnonymous: true });
+    const html = render({ title: 'Hosts', section: 'hosts', openToAnonymous: true });
     expect(await selectTexts(html, 'title')).toEqual(['Hosts - DebMonitor']);
     expect(await selectHrefs(html, 'nav a[aria-current="page"]')).toEqual(['/hosts/']);
-    expect(await selectTexts(html, 'footer span')).toEqual(['© 2017 - 2030 Wikimedia Foundation, Inc.']);
+    // This project's name and license; it is not Wikimedia's software, only modelled on it.
+    expect(await selectTexts(html, 'footer span')).toEqual([
+      "DebMonitor on Bun, GPL-3.0-or-later, after Wikimedia's DebMonitor",
+    ]);
   });
 
   test('the search box tells SEARCH_MIN_LENGTH but lets a short query through to the search page', async () => {
