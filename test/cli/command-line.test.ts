@@ -194,7 +194,9 @@ describe('stopping the server', () => {
   }
 
   /** `npm start` in its own process group (as a terminal runs it), resolved once it listens. */
-  async function startNpm(cwd: string): Promise<{ pgid: number; output: () => string }> {
+  async function startNpm(
+    cwd: string,
+  ): Promise<{ pgid: number; output: () => string; closed: Promise<void> }> {
     const child = spawn(
       'npm',
       ['start', '--silent', '--', '--port', '0', '--database', `sqlite:${join(cwd, 'db.sqlite')}`],
@@ -204,6 +206,8 @@ describe('stopping the server', () => {
     child.stdout?.on('data', (chunk) => {
       output += chunk;
     });
+    // Once every pipe is closed, everything the processes wrote has been read.
+    const closed = new Promise<void>((resolveClosed) => child.once('close', () => resolveClosed()));
     await new Promise<void>((resolveStart, reject) => {
       const timer = setTimeout(() => reject(new Error(`npm start did not listen:\n${output}`)), 20_000);
       child.stderr?.on('data', (chunk) => {
@@ -214,7 +218,7 @@ describe('stopping the server', () => {
         }
       });
     });
-    return { pgid: child.pid ?? 0, output: () => output };
+    return { pgid: child.pid ?? 0, output: () => output, closed };
   }
 
   for (const [label, signal, target] of [
@@ -228,6 +232,8 @@ describe('stopping the server', () => {
         const deadline = Date.now() + 5000;
         while (groupAlive(npm.pgid) && Date.now() < deadline) await Bun.sleep(50);
         expect(groupAlive(npm.pgid)).toBe(false);
+        // The group is gone; the last of its output may still be in the pipe.
+        await Promise.race([npm.closed, Bun.sleep(5000)]);
         expect(npm.output()).toContain(`${signal}: shutting down`);
       } finally {
         if (groupAlive(npm.pgid)) process.kill(-npm.pgid, 'SIGKILL');
