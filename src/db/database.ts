@@ -38,9 +38,25 @@ export interface Database {
    * SQLite needs none (its writes take the database's write lock) and runs `work` at once.
    */
   withNamedLock<T>(name: string, timeoutSeconds: number, work: () => Promise<T>): Promise<T>;
+  /** How busy its connections are right now (the metrics' database gauges). */
+  activity(): DatabaseActivity;
   /** Checks that the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A snapshot of a database's connections. */
+export interface DatabaseActivity {
+  /** Connections open (SQLite: the writer and the reader; MySQL: the pool's, as it opened them). */
+  open: number;
+  /** Connections at work: a write group on SQLite; checked out of the pool on MySQL. */
+  inUse: number;
+  /** The most the database may open (SQLite 2; MySQL the pool's connection limit). */
+  max: number;
+  /** SQLite: writers queued behind the running write group; null on MySQL. */
+  waiting: number | null;
+  /** MySQL: requests that ever had to wait for a pooled connection (a counter); null on SQLite. */
+  queuedTotal: number | null;
 }
 
 /** How a transaction isolates itself (MySQL only; SQLite transactions are serializable). */

@@ -27,6 +27,8 @@ export interface GroupCommitter {
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Resolves once every queued writer has settled. */
   idle(): Promise<void>;
+  /** Writers queued and whether a group is running. */
+  state(): { queued: number; running: boolean };
 }
 
 interface Writer {
@@ -133,6 +135,9 @@ export function createGroupCommitter(
         // One turn of the event loop first: requests already read join this group.
         setImmediate(() => void drain());
       });
+    },
+    state() {
+      return { queued: queue.length, running: draining };
     },
     idle() {
       if (!draining) return Promise.resolve();

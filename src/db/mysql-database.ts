@@ -76,6 +76,13 @@ export async function openMysql(url: string, options: OpenDatabaseOptions): Prom
       cause: error,
     });
   }
+  const connectionLimit = options.connectionLimit ?? 10;
+  // The pool's documented events, counted: connections opened, checked out and returned, requests queued.
+  const counts = { opened: 0, acquired: 0, released: 0, enqueued: 0 };
+  pool.on('connection', () => counts.opened++);
+  pool.on('acquire', () => counts.acquired++);
+  pool.on('release', () => counts.released++);
+  pool.on('enqueue', () => counts.enqueued++);
   const logQuery = options.logQueries ? logStatement : undefined;
   const db = portable(
     drizzleMysql({ client: pool, schema: mysqlTables, mode: 'default', logger: options.logQueries }),
@@ -142,6 +149,17 @@ export async function openMysql(url: string, options: OpenDatabaseOptions): Prom
       } finally {
         connection.release();
       }
+    },
+    activity() {
+      return {
+        open: Math.min(counts.opened, connectionLimit),
+        inUse: Math.max(0, counts.acquired - counts.released),
+        max: connectionLimit,
+        // The events do not tell a queued request's later acquire from any other: the queue's length
+        // is unknown, how often requests had to queue is not.
+        waiting: null,
+        queuedTotal: counts.enqueued,
+      };
     },
     async ping() {
       await pool.query('SELECT 1');

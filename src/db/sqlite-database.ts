@@ -149,6 +149,17 @@ export function openSqlite(file: string, options: OpenDatabaseOptions): Database
     withNamedLock(_name, _timeoutSeconds, work) {
       return work();
     },
+    activity() {
+      const { queued, running } = writers.state();
+      const connections = reader === writer ? 1 : 2;
+      return {
+        open: connections,
+        inUse: running ? 1 : 0,
+        max: connections,
+        waiting: queued,
+        queuedTotal: null,
+      };
+    },
     async ping() {
       reader.query('SELECT 1').get();
     },

@@ -4,6 +4,7 @@
  * newer one is built; the ingest counters are read live.
  */
 import type { Config } from '../../config/schema.ts';
+import type { Database } from '../../db/open-database.ts';
 import { KERNEL_STATES } from '../../domain/kernel-state.ts';
 import { formatFamily, type Labels } from '../../lib/prometheus-text.ts';
 import { VERSION } from '../../lib/version.ts';
@@ -120,8 +121,9 @@ export async function renderFleetMetrics(
   return parts.join('');
 }
 
-/** The ingest counters and the build info, live. */
-export function renderProcessMetrics(metrics: IngestMetrics): string {
+/** The ingest counters, the database's connections and the build info, live. */
+export function renderProcessMetrics(metrics: IngestMetrics, database: Database): string {
+  const activity = database.activity();
   return [
     formatFamily(
       'debmonitor_reports_received_total',
@@ -135,6 +137,37 @@ export function renderProcessMetrics(metrics: IngestMetrics): string {
       'Time to answer a report, by owner kind and update type.',
       metrics.seconds.samples(),
     ),
+    formatFamily(
+      'debmonitor_database_connections',
+      'gauge',
+      "This process's database connections, open and at work.",
+      [
+        [{ state: 'open' }, activity.open],
+        [{ state: 'in_use' }, activity.inUse],
+      ],
+    ),
+    formatFamily(
+      'debmonitor_database_connections_max',
+      'gauge',
+      'The most database connections this process may open.',
+      [[{}, activity.max]],
+    ),
+    activity.waiting === null
+      ? ''
+      : formatFamily(
+          'debmonitor_database_writers_waiting',
+          'gauge',
+          'SQLite: writers queued behind the running write transaction.',
+          [[{}, activity.waiting]],
+        ),
+    activity.queuedTotal === null
+      ? ''
+      : formatFamily(
+          'debmonitor_database_connection_waits_total',
+          'counter',
+          'MySQL: requests that had to wait for a free pooled connection.',
+          [[{}, activity.queuedTotal]],
+        ),
     formatFamily('debmonitor_build_info', 'gauge', 'The server version.', [[{ version: VERSION }, 1]]),
   ].join('');
 }

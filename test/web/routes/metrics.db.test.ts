@@ -112,6 +112,36 @@ for (const kind of DIALECTS) {
       expect({ exitCode: check.exitCode, output }).toEqual({ exitCode: 0, output: '' });
     });
 
+    test("the database's connections: open, at work, the most it may open", async () => {
+      const idle = samples(await (await scrape(t)).text());
+      expect(idle.get('debmonitor_database_connections{state="in_use"}')).toBe(0);
+      expect(idle.get('debmonitor_database_connections_max')).toBe(kind === 'sqlite' ? 2 : 10);
+      expect(idle.get('debmonitor_database_connections{state="open"}')).toBeGreaterThanOrEqual(1);
+      if (kind === 'sqlite') expect(idle.get('debmonitor_database_writers_waiting')).toBe(0);
+      else expect(idle.get('debmonitor_database_connection_waits_total')).toBeGreaterThanOrEqual(0);
+      // A transaction held open is a connection at work.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started = () => {};
+      const inside = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const open = t.database.transaction(async () => {
+        started();
+        await held;
+      });
+      await inside;
+      try {
+        const busy = samples(await (await scrape(t)).text());
+        expect(busy.get('debmonitor_database_connections{state="in_use"}')).toBe(1);
+      } finally {
+        release();
+        await open;
+      }
+    });
+
     test('the values agree with the pages', async () => {
       const values = samples(await (await scrape(t)).text());
       expect(values.get('debmonitor_host_reboot_required{host="old.example.org"}')).toBe(1);
