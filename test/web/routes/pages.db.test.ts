@@ -228,6 +228,8 @@ for (const kind of DIALECTS) {
         expect(await selectTexts(html, 'title')).toEqual(['host1.example.com - DebMonitor']);
         expect(await selectHrefs(html, '.figures a[href^="/kernels/"]')).toEqual(['/kernels/1_os1-100-1']);
         expect(await selectTexts(html, '.figures [data-figure] strong')).toEqual(['1', '2', '4']);
+        // The fixture's hosts were recorded without a full report time: said, not left blank.
+        expect(html).toMatch(/<dt>Last full report<\/dt><dd>none recorded<\/dd>/);
         const rows = await selectAll(html, '#list tbody tr');
         expect(rows.map((row) => row.text)).toEqual([
           'package2 2.0.0-1 2.0.1-1 security',

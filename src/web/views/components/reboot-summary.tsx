@@ -74,7 +74,12 @@ export function RebootSummary(props: { reboot: HostRebootDetail; clock: Clock })
       )}
       <dt>Last full report</dt>
       <dd>
-        <TimeAgo date={reboot.lastFullReport} clock={clock} />
+        {reboot.lastFullReport ? (
+          <TimeAgo date={reboot.lastFullReport} clock={clock} />
+        ) : (
+          // Hosts recorded by hand or restored without one: say so rather than leave the row blank.
+          'none recorded'
+        )}
       </dd>
     </>
   );
