@@ -146,9 +146,14 @@ describe('debmonitor --enroll', () => {
   test('the private key never leaves the host: only a request for its public key is sent', async () => {
     const other = hostFiles('h2');
     Bun.spawnSync(['mkdir', '-p', join(dir, 'h2')]);
-    writeFileSync(other.conf, `[DEFAULT]\nhostname=h2.example.org\ncert=${other.cert}\nkey=${other.key}\n`);
+    // ca= is set so that the pinned CA is written here, not to the default under /etc.
+    writeFileSync(
+      other.conf,
+      `[DEFAULT]\nhostname=h2.example.org\ncert=${other.cert}\nkey=${other.key}\nca=${other.ca}\n`,
+    );
     const run = await enroll(other.conf, createToken([]), ['--ca-fingerprint', fingerprint]);
-    expect(run.code).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(run.stderr).not.toContain('ERROR');
     const keyPem = readFileSync(other.key, 'utf8');
     const keyBody = keyPem.replace(/-----[A-Z ]+-----|\s/g, '');
     expect(run.sent).toHaveLength(1);
@@ -171,7 +176,10 @@ describe('debmonitor --enroll', () => {
     const token = createToken(['--hosts', 'h3.example.org']);
     const first = hostFiles('h3');
     Bun.spawnSync(['mkdir', '-p', join(dir, 'h3')]);
-    writeFileSync(first.conf, `[DEFAULT]\nhostname=h3.example.org\ncert=${first.cert}\nkey=${first.key}\n`);
+    writeFileSync(
+      first.conf,
+      `[DEFAULT]\nhostname=h3.example.org\ncert=${first.cert}\nkey=${first.key}\nca=${first.ca}\n`,
+    );
     expect((await enroll(first.conf, token, ['--ca-fingerprint', fingerprint])).code).toBe(0);
     rmSync(first.cert);
     const again = await enroll(first.conf, token, ['--ca-fingerprint', fingerprint]);
