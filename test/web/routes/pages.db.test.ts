@@ -307,10 +307,23 @@ for (const kind of DIALECTS) {
         ]);
         const nodejs = await get('/packages/nodejs');
         const rows = await selectAll(nodejs.html, '#list tbody tr[data-kind]');
+        // Grouped by version, a row does not repeat the version its group row names (issue 19).
         expect(rows.map((row) => row.text)).toEqual([
-          `${IMAGENAME} (image) 1.2.3-4 1.2.3-5 security`,
-          `${DEPLOYED_IMAGE} (image) 1.2.3-5`,
+          `${IMAGENAME} (image) 1.2.3-5 security`,
+          `${DEPLOYED_IMAGE} (image)`,
         ]);
+        expect(await selectTexts(nodejs.html, '#list tr.group td')).toEqual([
+          'OS: Debian 11',
+          'Version: 1.2.3-4 (1)',
+          'Version: 1.2.3-5 (1)',
+        ]);
+        const byName = await get('/packages/nodejs?sort=name');
+        const sorted = await selectAll(byName.html, '#list tbody tr[data-kind]');
+        expect(sorted.map((row) => row.text)).toEqual([
+          `${DEPLOYED_IMAGE} (image) 1.2.3-5`,
+          `${IMAGENAME} (image) 1.2.3-4 1.2.3-5 security`,
+        ]);
+        expect(await selectAll(byName.html, '#list tr.group')).toEqual([]);
       });
 
       test('source packages (item 79)', async () => {

@@ -59,6 +59,8 @@ export function InstallationList(props: InstallationListProps) {
   const { list } = props;
   const versions = new Map(props.versions.map((version) => [version.id, version]));
   const grouped = list.state.sort === 'default';
+  // Grouped, the "Version:" row heads its hosts: a row leaves the version out and its name takes
+  // that column too, so the headers (and their sort links) stay where they are.
   let lastOs: string | undefined;
   let lastVersion: number | undefined;
   return (
@@ -99,14 +101,16 @@ export function InstallationList(props: InstallationListProps) {
         lastVersion = version?.id;
         out.push(
           <tr data-kind={row.kind}>
-            <td class="name" data-label="Name">
+            <td class="name" data-label="Name" colspan={grouped ? 2 : undefined}>
               <a href={row.kind === 'host' ? hostPath(row.name) : imagePath(row.name)}>
                 {row.name} ({row.kind})
               </a>
             </td>
-            <td class="version" data-label="Version">
-              {version?.version ?? ''}
-            </td>
+            {grouped ? null : (
+              <td class="version" data-label="Version">
+                {version?.version ?? ''}
+              </td>
+            )}
             <td class="version" data-label="Upgradable to">
               <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
             </td>
