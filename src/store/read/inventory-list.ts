@@ -31,6 +31,8 @@ export interface InventoryRow {
   /** Hosts only (docs/reboot.md). */
   rebootRequired?: boolean;
   lastFullReport?: Date | null;
+  /** needrestart's KSTA code (src/domain/kernel-state.ts). */
+  kernelState?: number;
 }
 
 /** The times the liveness filters compare with: before `stale` a full report is stale, before `silent` any report. */
@@ -139,6 +141,7 @@ function inventoryQuery(
             ? {
                 rebootRequired: sql<boolean>`${tables.hosts.rebootRequired} = 1`.mapWith(Boolean),
                 lastFullReport: tables.hosts.lastFullReport,
+                kernelState: tables.hosts.kernelState,
               }
             : {}),
         })

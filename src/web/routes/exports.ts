@@ -10,6 +10,8 @@
  * written at once.
  */
 import { type Context, Hono } from 'hono';
+import { kernelStateOf } from '../../domain/kernel-state.ts';
+import { livenessOf } from '../../domain/liveness.ts';
 import { formatCsv } from '../../lib/csv.ts';
 import { parseId } from '../../lib/parse-id.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
@@ -36,7 +38,7 @@ import {
 } from '../../store/read/source-packages.ts';
 import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
-import { cutoffsAt } from '../fleet/liveness-settings.ts';
+import { cutoffsAt, livenessThresholds } from '../fleet/liveness-settings.ts';
 import {
   HOSTS_SPEC,
   INSTALLATIONS_SPEC,
@@ -187,18 +189,44 @@ async function exportInventory(
   kind: 'hosts' | 'images',
   pageRows: number,
 ): Promise<Table> {
+  const now = new Date();
+  const rows = pageInventory(
+    c.var.database,
+    kind,
+    optionsOf(c, kind === 'hosts' ? HOSTS_SPEC : INVENTORY_SPEC),
+    pageRows,
+    cutoffsAt(c.var.config, now),
+  );
+  const common = ['os', 'packages', 'upgrades', 'security', 'last_update'];
+  if (kind === 'images') {
+    return {
+      header: ['image', ...common],
+      pages: cells(rows, (r) => [
+        r.name,
+        r.os,
+        r.packageCount,
+        r.upgradeCount,
+        r.securityCount,
+        iso(r.modified),
+      ]),
+    };
+  }
+  // Hosts also carry what the host page and the filters show (docs/reboot.md): the same words.
+  const thresholds = livenessThresholds(c.var.config);
   return {
-    header: [kind === 'hosts' ? 'host' : 'image', 'os', 'packages', 'upgrades', 'security', 'last_update'],
-    pages: cells(
-      pageInventory(
-        c.var.database,
-        kind,
-        optionsOf(c, kind === 'hosts' ? HOSTS_SPEC : INVENTORY_SPEC),
-        pageRows,
-        cutoffsAt(c.var.config, new Date()),
-      ),
-      (r) => [r.name, r.os, r.packageCount, r.upgradeCount, r.securityCount, iso(r.modified)],
-    ),
+    header: ['host', ...common, 'last_full_report', 'liveness', 'reboot_required', 'kernel_state'],
+    pages: cells(rows, (r) => [
+      r.name,
+      r.os,
+      r.packageCount,
+      r.upgradeCount,
+      r.securityCount,
+      iso(r.modified),
+      r.lastFullReport ? iso(r.lastFullReport) : null,
+      livenessOf({ lastFullReport: r.lastFullReport ?? null, modified: r.modified }, now, thresholds),
+      r.rebootRequired ? 'yes' : 'no',
+      kernelStateOf(r.kernelState),
+    ]),
   };
 }
 

@@ -74,6 +74,34 @@ for (const kind of DIALECTS) {
       expect(html).toContain('<option value="reboot" selected');
     });
 
+    test('the hosts export carries the last full report, liveness, reboot and kernel state', async () => {
+      const rows = (await (await t.request('/export/hosts.json?filter=reboot&sort=name')).json()) as Record<
+        string,
+        unknown
+      >[];
+      expect(
+        rows.map(({ host, liveness, reboot_required, kernel_state }) => ({
+          host,
+          liveness,
+          reboot_required,
+          kernel_state,
+        })),
+      ).toEqual([
+        { host: 'new.example.org', liveness: 'reporting', reboot_required: 'yes', kernel_state: 'current' },
+        {
+          host: 'old.example.org',
+          liveness: 'reporting',
+          reboot_required: 'yes',
+          kernel_state: 'version_upgrade',
+        },
+      ]);
+      for (const row of rows) expect(row.last_full_report).toBe(row.last_update as string);
+      const csv = await (await t.request('/export/hosts.csv?filter=reboot&sort=name')).text();
+      expect(csv.split('\r\n')[0]).toBe(
+        'host,os,packages,upgrades,security,last_update,last_full_report,liveness,reboot_required,kernel_state',
+      );
+    });
+
     test('the never-reported filter lists expected hosts without a row', async () => {
       const html = await (await t.request('/hosts/?filter=never_reported')).text();
       expect(html).toContain('missing.example.org');
