@@ -340,8 +340,32 @@ async function createFleetgenReports(fullReports: Map<string, string>): Promise<
   };
 }
 
+/** What is being timed now: reports and event-loop stalls are attributed to it. */
+let timing = 'start';
+
+/**
+ * The event loop's stalls: a 5 ms timer that fires late by more than 50 ms means something ran
+ * for that long without a turn (a synchronous SQLite statement, a render). Kept with what was timed.
+ */
+function startStallWatch() {
+  const stalls: { during: string; ms: number }[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 55) stalls.push({ during: timing, ms: now - last - 5 });
+    last = now;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return stalls;
+    },
+  };
+}
+
 /** Sends full reports at `rate` per second until stopped; collects their latencies. */
 function startReporting(app: ReturnType<typeof createApp>, rate: number, source: ReportSource) {
+  const byTiming = new Map<string, number[]>();
   const latencies: number[] = [];
   let failures = 0;
   let inFlight = Promise.resolve();
@@ -351,13 +375,17 @@ function startReporting(app: ReturnType<typeof createApp>, rate: number, source:
     const request = source.next().then(async (report) => {
       if (!report) return;
       const start = performance.now();
+      const during = timing;
       const response = await app.request(`http://localhost/hosts/${report.host}/update`, {
         method: 'POST',
         body: report.body,
       });
       await response.text();
-      if (response.status === 201) latencies.push(performance.now() - start);
-      else failures++;
+      if (response.status === 201) {
+        const latency = performance.now() - start;
+        latencies.push(latency);
+        byTiming.set(during, [...(byTiming.get(during) ?? []), latency]);
+      } else failures++;
     });
     inFlight = Promise.all([inFlight, request]).then(() => undefined);
     sent++;
@@ -380,6 +408,7 @@ function startReporting(app: ReturnType<typeof createApp>, rate: number, source:
         failures,
         perSecond: latencies.length / seconds,
         latencies,
+        byTiming,
       };
     },
   };
@@ -434,6 +463,7 @@ try {
           FLEETGEN ? await createFleetgenReports(fullReports) : createSyntheticReports(),
         )
       : undefined;
+  const stallWatch = startStallWatch();
   const rows: string[] = [];
   // Issue 17: the hosts list's reboot and liveness filters, and /metrics (served from its cache,
   // rebuilt in the background every 15 s; "rebuilt" times the uncached scan and render).
@@ -444,6 +474,7 @@ try {
     ['/metrics scrape', '/metrics'],
   ];
   {
+    timing = '/metrics fleet part rebuilt (uncached)';
     const store = createStore(database);
     const times: number[] = [];
     let bytes = 0;
@@ -459,6 +490,7 @@ try {
     );
   }
   for (const [label, path] of pages) {
+    timing = label;
     const times: number[] = [];
     let status = 0;
     let bytes = 0;
@@ -480,7 +512,9 @@ try {
       `| ${label} | ${status} | ${percentile(times, 0.5).toFixed(1)} | ${percentile(times, 0.95).toFixed(1)} | ${(bytes / 1024).toFixed(0)} KB |`,
     );
   }
+  timing = 'end';
   const reports = await reporting?.stop();
+  const stalls = stallWatch.stop();
   await fold.stop();
   const [counted] = await database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM host_packages`);
   console.log(
@@ -497,7 +531,24 @@ try {
         `(asked ${REPORT_RATE}/s), ${reports.failures} failed, latency p50 ${percentile(reports.latencies, 0.5).toFixed(1)} ms, ` +
         `p95 ${percentile(reports.latencies, 0.95).toFixed(1)} ms.`,
     );
+    // Where the slow reports were: the latency of the reports that arrived while each page was timed.
+    console.log('');
+    console.log('| reports sent while timing | reports | p50 ms | p95 ms | max ms |');
+    console.log('|---|---|---|---|---|');
+    for (const [during, values] of reports.byTiming) {
+      values.sort((a, b) => a - b);
+      console.log(
+        `| ${during} | ${values.length} | ${percentile(values, 0.5).toFixed(1)} | ${percentile(values, 0.95).toFixed(1)} | ${(values.at(-1) ?? 0).toFixed(1)} |`,
+      );
+    }
   }
+  const stallsByTiming = new Map<string, number[]>();
+  for (const stall of stalls)
+    stallsByTiming.set(stall.during, [...(stallsByTiming.get(stall.during) ?? []), stall.ms]);
+  console.log('');
+  console.log(`Event-loop stalls over 50 ms: ${stalls.length}`);
+  for (const [during, values] of stallsByTiming)
+    console.log(`- ${during}: ${values.length}, longest ${Math.max(...values).toFixed(0)} ms`);
 } finally {
   await drop();
 }
