@@ -130,6 +130,32 @@ describe('sending a report', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  test('each failed attempt is a WARNING line (without -d) with the reason and when the next one starts', async () => {
+    const down = await closedPort();
+    const started = Date.now();
+    const run = await sendImage([down], newSpoolDir(), ['--retries', '2', '--retry-backoff', '1']);
+    expect(run.exitCode).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    const url = `POST https://127.0.0.1:${down}/images/${IMAGE}/update`;
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('WARNING:debmonitor:POST'));
+    const clock = '\\d\\d:\\d\\d:\\d\\d';
+    const escaped = url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^WARNING:debmonitor:${escaped}: attempt 1 of 3 failed \\(.+\\); next attempt in 0s, at ${clock}$`,
+      ),
+    );
+    expect(warnings[1]).toMatch(
+      new RegExp(
+        `^WARNING:debmonitor:${escaped}: attempt 2 of 3 failed \\(.+\\); next attempt in 2s, at ${clock}$`,
+      ),
+    );
+    expect(warnings[2]).toMatch(
+      new RegExp(`^WARNING:debmonitor:${escaped}: attempt 3 of 3 failed \\(.+\\); no attempt left$`),
+    );
+  });
+
   test('63. 69. a 400 is not retried, fails with the server message and an OS hint', async () => {
     const server = serve({ respond: () => new Response("OS name 'unknown' is not valid", { status: 400 }) });
     const run = await sendImage([server.port], newSpoolDir(), ['--retry-backoff', '0']);
