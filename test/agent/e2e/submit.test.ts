@@ -375,6 +375,18 @@ describe('dpkg hook mode without apt', () => {
     expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, '', '']);
   });
 
+  test('a misspelt key is the first line of a hook run, even one that then ends quietly', async () => {
+    const config = join(directory, 'misspelt.conf');
+    writeFileSync(config, '[DEFAULT]\nsever=debmonitor.example.org\n');
+    const run = await runAgentProcess(['--config', config, '-g'], {
+      stdin: await feed('dpkg-hook-v3-remove.txt'),
+    });
+    expect([run.exitCode, run.stderr]).toEqual([
+      0,
+      `WARNING:debmonitor:Ignoring unknown key(s) in ${config}: sever (did you mean server?)\n`,
+    ]);
+  });
+
   test('a malformed feed exits 1 with the parser message', async () => {
     const run = await runAgentProcess(['--config', '/dev/null', '-s', '127.0.0.1', '-g'], {
       stdin: 'VER 1\n',
