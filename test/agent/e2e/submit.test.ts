@@ -398,20 +398,22 @@ describe('dpkg hook mode without apt', () => {
   });
 });
 
+const PACKAGE_VERSION = (await Bun.file(join(import.meta.dir, '../../../package.json')).json()).version;
+
 describe('the command line', () => {
-  test('6. --version prints the program name and version on stdout', async () => {
+  test('6. --version prints the program name and, from source, the version of package.json', async () => {
     const run = await runAgentProcess(['--version']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^debmonitor-client \S+\n$/);
+    expect(run.stdout).toBe(`debmonitor ${PACKAGE_VERSION}\n`);
   });
 
   test('a usage error prints the usage line and the error on stderr, exit 2', async () => {
     const run = await runAgentProcess(['--config', '/dev/null']);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^usage: debmonitor-client /);
+    expect(run.stderr).toMatch(/^usage: debmonitor /);
     expect(run.stderr).toContain(
-      'debmonitor-client: error: argument -s/--server is required unless -n/--dry-run is set',
+      'debmonitor: error: argument -s/--server is required unless -n/--dry-run is set',
     );
   });
 
@@ -425,10 +427,12 @@ describe('the command line', () => {
     );
   });
 
-  test('--help prints the options and exits 0', async () => {
+  test('--help prints the options under the name the binary is installed as, and exits 0', async () => {
     const run = await runAgentProcess(['--help']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('--dpkg-hook');
+    expect(run.stdout).toContain(`(debmonitor v${PACKAGE_VERSION})`);
+    expect(run.stdout).not.toContain('debmonitor-client');
   });
 
   test('--check prints the identity and the /auth-check result of each server', async () => {
