@@ -170,7 +170,10 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     metavar: 'VERSION',
     cliOnly: true,
-    help: 'With --update: install exactly this agent version, even an older one.',
+    help:
+      'With --update: accept only this version, even an older one. The server offers one agent per ' +
+      'architecture: pin the version it offers (to go back, put the older build in its AGENTS_DIR); ' +
+      'any other is skipped with a message.',
   },
   { dest: 'version', long: 'version', kind: 'action', cliOnly: true, help: 'Print the version and exit.' },
 ];
