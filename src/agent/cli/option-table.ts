@@ -171,9 +171,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     metavar: 'VERSION',
     cliOnly: true,
     help:
-      'With --update: accept only this version, even an older one. The server offers one agent per ' +
-      'architecture: pin the version it offers (to go back, put the older build in its AGENTS_DIR); ' +
-      'any other is skipped with a message.',
+      'With --update: install exactly this version, even an older one, if the server has it (its ' +
+      'current agent, or a build kept in AGENTS_DIR/VERSION/); otherwise the update fails, logged, and the binary stays.',
   },
   { dest: 'version', long: 'version', kind: 'action', cliOnly: true, help: 'Print the version and exit.' },
 ];

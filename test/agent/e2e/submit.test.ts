@@ -433,8 +433,8 @@ describe('the command line', () => {
     expect(run.stdout).toContain('--dpkg-hook');
     expect(run.stdout).toContain(`(debmonitor v${PACKAGE_VERSION})`);
     expect(run.stdout).not.toContain('debmonitor-client');
-    // --force-version says what it can pick: only the one version the server offers.
-    expect(run.stdout).toContain('The server offers one agent per architecture: pin the version it offers');
+    // --force-version says where the server keeps the versions it can pick.
+    expect(run.stdout).toContain('a build kept in AGENTS_DIR/VERSION/');
   });
 
   test('--check prints the identity and the /auth-check result of each server', async () => {
