@@ -136,6 +136,13 @@ const serve = defineCommand({
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
+    if (!config.VERIFY_CLIENTS) {
+      log.warn(
+        'VERIFY_CLIENTS is off: reports, deletions and /auth-check are accepted from any client ' +
+          'without a certificate or sign-in; a report is recorded under the host or image its URL names ' +
+          '(each report log line gives the sender address)',
+      );
+    }
     if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
   },
 });

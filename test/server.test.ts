@@ -29,6 +29,19 @@ describe('debmonitor-server serve', () => {
     expect(server.output()).not.toContain('Applied migrations');
   });
 
+  test('says at start what VERIFY_CLIENTS off means for agents', async () => {
+    const path = join(dir, 'open.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ VERIFY_CLIENTS: false, DATABASE_URL: `sqlite:${join(dir, 'open.sqlite')}` }),
+    );
+    const server = await startServerProcess({ cwd: dir, args: ['--config', path] });
+    await server.stop();
+    expect(server.output()).toContain(
+      'WARN VERIFY_CLIENTS is off: reports, deletions and /auth-check are accepted from any client without a certificate or sign-in',
+    );
+  });
+
   test('a bad configuration stops the start with a message naming the key', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ VERIFY_CLIENTS: 'perhaps' }));

@@ -67,9 +67,6 @@ export const USER_AGENT = `debmonitor-client/${VERSION} +https://wikitech.wikime
 export async function runAgent(options: AgentOptions, io: AgentIo): Promise<number> {
   const { logger } = io;
   const facts = io.facts ?? createSystemFacts(logger);
-  if (options.unknownConfigKeys.length > 0) {
-    logger.warn(`Ignoring unknown key(s) in ${options.configPath}: ${options.unknownConfigKeys.join(', ')}`);
-  }
   const servers = options.servers.map((server) => parseServerAddress(server, options.port));
   if (options.enroll) {
     return runEnroll(options, servers, {

@@ -78,7 +78,7 @@ async function updateOrExplain(options: SelfUpdateOptions): Promise<UpdateOutcom
     return { status: 'skipped', reason };
   }
   const doFetch = options.fetchImpl ?? fetch;
-  const url = getClientUrl(options.serverUrl, options.arch ?? getCurrentAgentArch());
+  const url = getClientUrl(options.serverUrl, options.arch ?? getCurrentAgentArch(), options.forceVersion);
 
   const head = await doFetch(url, {
     method: 'HEAD',
@@ -174,8 +174,14 @@ async function downloadTo(
 }
 
 /** `<server>/client/<arch>`: the download URL of an agent build. */
-export function getClientUrl(serverUrl: string, arch: AgentArch): string {
-  return `${serverUrl.replace(/\/+$/, '')}/client/${arch}`;
+/**
+ * The download URL of the agent for `arch`; with a pinned version, `?version=` asks for that build
+ * (a server that keeps older builds serves it; an older server ignores the query and offers its
+ * current one, which the pin then refuses).
+ */
+export function getClientUrl(serverUrl: string, arch: AgentArch, version?: string): string {
+  const url = `${serverUrl.replace(/\/+$/, '')}/client/${arch}`;
+  return version === undefined ? url : `${url}?version=${encodeURIComponent(version)}`;
 }
 
 function fail(reason: string): UpdateOutcome {

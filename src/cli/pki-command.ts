@@ -4,6 +4,7 @@
  * issued and revoked is recorded in the database, which every instance reads.
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { hostname as systemHostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ArgsDef, defineCommand } from 'citty';
@@ -11,7 +12,7 @@ import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import { isHostName } from '../domain/host-pattern.ts';
 import { OperatorError } from '../lib/operator-error.ts';
-import { exportPrivateKeyPem, generateKeyPair, type x509 } from '../lib/x509.ts';
+import { exportPrivateKeyPem, generateKeyPair, normalizeSerial, type x509 } from '../lib/x509.ts';
 import { type Authority, createAuthority, loadAuthority, signCertificate } from '../pki/authority.ts';
 import { writeCrl } from '../pki/crl.ts';
 import { type PkiPaths, pkiPaths, writePrivateFile, writePublicFile } from '../pki/pki-files.ts';
@@ -53,6 +54,16 @@ async function refreshCrl(authority: Authority, paths: PkiPaths, database: Datab
   const revoked = await listRevokedCertificates(database);
   await writeCrl(authority, paths, revoked);
   return revoked.length;
+}
+
+/**
+ * The serial `text` spells, normalized as the database keeps it (lower case, no leading zeros), when
+ * it is one: 16 or more hex digits, optionally in colon-separated pairs as openssl prints them.
+ */
+export function parseSerial(text: string): string | null {
+  const digits =
+    text.includes(':') && /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/.test(text) ? text.replaceAll(':', '') : text;
+  return /^[0-9A-Fa-f]{16,}$/.test(digits) ? normalizeSerial(digits) : null;
 }
 
 function requireHostName(name: string): string {
@@ -109,10 +120,13 @@ export function createPkiCommand<A extends ArgsDef>(options: PkiCommandOptions<A
       const fqdn = requireHostName(String(args.fqdn));
       const config = options.readConfig(args);
       const authority = await requireAuthority(pkiPaths(config.pkiDir));
+      // Made before anything is signed: a folder that cannot be written must not leave a recorded
+      // certificate whose key was never written anywhere.
+      const out = resolve(String(args.out ?? '.'));
+      mkdirSync(out, { recursive: true, mode: 0o700 });
       const keys = await generateKeyPair();
       const signed = await signCertificate(authority, { commonName: fqdn, publicKey: keys.publicKey });
       await options.withDatabase(config, (database) => recordCertificate(database, signed, 'command'));
-      const out = resolve(String(args.out ?? '.'));
       writePrivateFile(join(out, `${fqdn}.key`), await exportPrivateKeyPem(keys.privateKey));
       writePublicFile(join(out, `${fqdn}.crt`), signed.pem);
       print(
@@ -123,22 +137,38 @@ export function createPkiCommand<A extends ArgsDef>(options: PkiCommandOptions<A
   });
 
   const revoke = defineCommand({
-    meta: { name: 'revoke', description: "Revoke a host's certificates and rewrite crl.pem" },
+    meta: {
+      name: 'revoke',
+      description: "Revoke a host's certificates, or one certificate by serial, and rewrite crl.pem",
+    },
     args: {
       ...options.commonArgs,
-      fqdn: { type: 'positional', description: 'The host name (certificate CN)', required: true },
+      fqdn: {
+        type: 'positional',
+        description:
+          'The host name (certificate CN: all its valid certificates), or a serial as pki list prints it (that one)',
+        required: true,
+      },
     },
     async run({ args }) {
-      const fqdn = String(args.fqdn);
+      const target = String(args.fqdn);
       const config = options.readConfig(args);
       const paths = pkiPaths(config.pkiDir);
       const authority = await requireAuthority(paths);
       await options.withDatabase(config, async (database) => {
-        const serials = await revokeCertificates(database, { commonName: fqdn });
-        if (serials.length === 0)
-          throw new OperatorError(`No valid certificate of '${fqdn}' was issued here`);
+        const serial = parseSerial(target);
+        let serials = serial ? await revokeCertificates(database, { serial }) : [];
+        const what = serials.length > 0 ? `with serial ${serial}` : `of ${target}`;
+        if (serials.length === 0) serials = await revokeCertificates(database, { commonName: target });
+        if (serials.length === 0) {
+          throw new OperatorError(
+            serial
+              ? `No valid certificate with serial ${serial} or CN '${target}' was issued here`
+              : `No valid certificate of '${target}' was issued here`,
+          );
+        }
         const total = await refreshCrl(authority, paths, database);
-        print(`Revoked ${serials.length} certificate(s) of ${fqdn}: ${serials.join(', ')}`);
+        print(`Revoked ${serials.length} certificate(s) ${what}: ${serials.join(', ')}`);
         print(
           `Wrote ${paths.crl} (${total} revoked); the native TLS listener refuses them within seconds, a proxy once it reloads the CRL`,
         );

@@ -1,14 +1,29 @@
 /**
- * The program version, injected at build time by scripts/build.ts (`define`); `0.0.0-dev` otherwise.
+ * The program version, injected at build time by scripts/build.ts (`define`); run from source
+ * (`npm start`, `bun src/…`), the version of package.json, which is also the build's default, so both
+ * say the same; `0.0.0-dev` only when package.json cannot be read.
  *
  * The version also lives in a what(1)-style marker, `@(#)debmonitor <version>`, that the minifier
  * folds into one string literal in the binary. The server reads it to learn an agent binary's version
  * without running it (it may be built for another architecture). VERSION is sliced from the marker so
  * that the marker can never be dropped by tree shaking while the version is used.
  */
+import { readFileSync } from 'node:fs';
+
 declare const DEBMONITOR_VERSION: string | undefined;
 
-const BUILT_VERSION: string = typeof DEBMONITOR_VERSION === 'string' ? DEBMONITOR_VERSION : '0.0.0-dev';
+const BUILT_VERSION: string =
+  typeof DEBMONITOR_VERSION === 'string' ? DEBMONITOR_VERSION : readSourceVersion();
+
+/** package.json's version, for runs from the source tree (this file is src/lib/version.ts). */
+function readSourceVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0-dev';
+  } catch {
+    return '0.0.0-dev';
+  }
+}
 
 /** The prefix of the version marker embedded in every binary. */
 export const VERSION_MARKER_PREFIX = '@(#)debmonitor ';

@@ -80,7 +80,9 @@ describe('--check', () => {
     expect(rest[3]).toBe(`trusted CAs: ${tls.caPath}`);
     const step = (pattern: RegExp) => rest.findIndex((line) => pattern.test(line));
     const retry = step(
-      new RegExp(`^DEBUG:debmonitor:Retrying GET https://127\\.0\\.0\\.1:${down}/auth-check`),
+      new RegExp(
+        `^WARNING:debmonitor:GET https://127\\.0\\.0\\.1:${down}/auth-check: attempt 1 of \\d+ failed `,
+      ),
     );
     const failed = step(new RegExp(`^server 127\\.0\\.0\\.1:${down}: FAILED: `));
     const ok = step(new RegExp(`^server 127\\.0\\.0\\.1:${server.port}: OK `));

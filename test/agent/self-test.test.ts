@@ -39,7 +39,7 @@ describe('debmonitor --self-test', () => {
       const run = await runAgentProcess(['--self-test', ...args]);
       expect(run.exitCode).toBe(2);
       expect(run.stderr).toContain(
-        'debmonitor-client: error: argument --self-test: expected one nonce of 16 to 128 hex digits',
+        'debmonitor: error: argument --self-test: expected one nonce of 16 to 128 hex digits',
       );
     }
   });

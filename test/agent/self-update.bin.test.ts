@@ -48,7 +48,7 @@ const server = Bun.serve({
   port: 0,
   fetch(request) {
     const url = new URL(request.url);
-    seen.push(`${request.method} ${url.pathname}`);
+    seen.push(`${request.method} ${url.pathname}${url.search}`);
     const headers: Record<string, string> = { 'X-Debmonitor-Client-Checksum': offer.checksum };
     if (offer.version !== undefined) headers['X-Debmonitor-Client-Version'] = offer.version;
     if (request.method === 'HEAD') return new Response(null, { status: offer.headStatus ?? 200, headers });
@@ -146,12 +146,14 @@ describe('runSelfUpdate', () => {
     const path = installScript('1.1.0');
     const outcome = await update(path, { currentVersion: '1.1.0', forceVersion: '1.0.1' });
     expect(outcome).toEqual({ status: 'updated', from: '1.1.0', to: '1.0.1' });
+    // The pinned version is asked for by name: a server may keep it beside its current agent.
+    expect(seen).toEqual(['HEAD /client/x64?version=1.0.1', 'GET /client/x64?version=1.0.1']);
   });
 
   test('does nothing when the server offers another version than the pinned one', async () => {
     const path = installScript('1.0.0');
     expect((await update(path, { forceVersion: '1.0.5' })).status).toBe('skipped');
-    expect(seen).toEqual(['HEAD /client/x64']);
+    expect(seen).toEqual(['HEAD /client/x64?version=1.0.5']);
   });
 
   test("another run's clean-up leaves the file of an update in progress alone", async () => {

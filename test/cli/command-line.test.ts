@@ -6,7 +6,7 @@
 import { Database as SqliteClient } from 'bun:sqlite';
 import { afterAll, describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -235,6 +235,9 @@ describe('stopping the server', () => {
         // The group is gone; the last of its output may still be in the pipe.
         await Promise.race([npm.closed, Bun.sleep(5000)]);
         expect(npm.output()).toContain(`${signal}: shutting down`);
+        // The version of package.json, as the build's binaries say (README.md, "Binaries and deployment").
+        const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+        expect(npm.output()).toContain(`DebMonitor ${pkg.version} listening on`);
       } finally {
         if (groupAlive(npm.pgid)) process.kill(-npm.pgid, 'SIGKILL');
       }

@@ -76,6 +76,59 @@ describe('pki issue, list, revoke', () => {
   });
 });
 
+describe('pki revoke by serial', () => {
+  /** The serials `pki list` prints for a CN, with their status. */
+  const listed = (cn: string) =>
+    [
+      ...run(['pki', 'list']).stdout.matchAll(
+        new RegExp(`^${cn.replaceAll('.', '\\.')} +([0-9a-f]+) +\\S+ +\\S+ +(\\w+)`, 'gm'),
+      ),
+    ].map((match) => ({ serial: match[1] ?? '', status: match[2] ?? '' }));
+
+  test('revokes exactly the certificate whose serial pki list printed, and no other of the host', () => {
+    const out = join(dir, 'serial');
+    // --out makes the folder it is given.
+    for (const copy of ['a', 'b'])
+      expect(run(['pki', 'issue', 'h2.example.org', '--out', join(out, copy)]).exitCode).toBe(0);
+    const [first, second] = listed('h2.example.org');
+    expect([first?.status, second?.status]).toEqual(['valid', 'valid']);
+    const revoked = run(['pki', 'revoke', first?.serial ?? '']);
+    expect(revoked.exitCode).toBe(0);
+    expect(revoked.stdout).toContain(
+      `Revoked 1 certificate(s) with serial ${first?.serial}: ${first?.serial}`,
+    );
+    expect(listed('h2.example.org')).toEqual([
+      { serial: first?.serial ?? '', status: 'revoked' },
+      { serial: second?.serial ?? '', status: 'valid' },
+    ]);
+    const crlCheck = (copy: string) =>
+      opensslVerify(
+        join(pkiDir, 'ca.crt'),
+        readFileSync(join(out, copy, 'h2.example.org.crt'), 'utf8'),
+        join(pkiDir, 'crl.pem'),
+      );
+    const revokedCopy = crlCheck('a').output.includes('certificate revoked') ? 'a' : 'b';
+    expect(crlCheck(revokedCopy === 'a' ? 'b' : 'a').ok).toBe(true);
+  });
+
+  test("takes openssl's spelling too: upper case, colon-separated pairs, leading zeros", () => {
+    const [, second] = listed('h2.example.org');
+    const serial = second?.serial ?? '';
+    const openssl = `00${serial}`.toUpperCase().match(/../g)?.join(':') ?? '';
+    const revoked = run(['pki', 'revoke', openssl]);
+    expect(revoked.exitCode).toBe(0);
+    expect(revoked.stdout).toContain(`with serial ${serial}`);
+    expect(listed('h2.example.org').map((row) => row.status)).toEqual(['revoked', 'revoked']);
+  });
+
+  test('a serial that names no valid certificate is an error naming it', () => {
+    const [first] = listed('h2.example.org');
+    expectOneLineError(run(['pki', 'revoke', first?.serial ?? '']), 1, [
+      `No valid certificate with serial ${first?.serial}`,
+    ]);
+  });
+});
+
 describe('enroll-token', () => {
   test('create prints a 256-bit token, which list never shows', () => {
     const created = run([

@@ -3,8 +3,11 @@ import { type ArgsDef, type CommandMeta, renderUsage } from 'citty';
 import { VERSION } from '../../lib/version.ts';
 import { OPTION_TABLE } from './option-table.ts';
 
-/** The program name of usage lines, errors and `--version`, as legacy's. */
-export const PROGRAM_NAME = 'debmonitor-client';
+/**
+ * The program name of usage lines, errors, `--help` and `--version`: the name the binary is installed
+ * under (README.md, "The agent"), as the log lines' `LEVEL:debmonitor:` already say.
+ */
+export const PROGRAM_NAME = 'debmonitor';
 
 /** The short usage line printed above usage errors, like argparse's. */
 export const USAGE_LINE =

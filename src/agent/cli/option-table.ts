@@ -170,7 +170,9 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     metavar: 'VERSION',
     cliOnly: true,
-    help: 'With --update: install exactly this agent version, even an older one.',
+    help:
+      'With --update: install exactly this version, even an older one, if the server has it (its ' +
+      'current agent, or a build kept in AGENTS_DIR/VERSION/); otherwise the update fails, logged, and the binary stays.',
   },
   { dest: 'version', long: 'version', kind: 'action', cliOnly: true, help: 'Print the version and exit.' },
 ];

@@ -54,7 +54,7 @@ export interface AgentOptions {
    * dpkg hooks").
    */
   unconfiguredHook: boolean;
-  /** Config keys this agent does not know, for a warning. */
+  /** Config keys this agent does not know (already warned about through `ResolveOptionsIo.warn`). */
   unknownConfigKeys: string[];
 }
 
@@ -62,6 +62,11 @@ export interface AgentOptions {
 export interface ResolveOptionsIo {
   readStdin: () => Promise<string>;
   env: Record<string, string | undefined>;
+  /**
+   * Told about unknown configuration keys as soon as the file is read, before any other check or
+   * step of the run (a misspelt `server=` would otherwise first show as "server is required").
+   */
+  warn?: (message: string) => void;
 }
 
 const TRUE_WORDS = new Set(['1', 'yes', 'true', 'on']);
@@ -72,6 +77,8 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
   const cli = parsed.values;
   const configPath = (cli.get('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
   const config = loadConfig(configPath);
+  const unknownConfigKeys = [...config.keys()].filter((key) => !KNOWN_CONFIG_KEYS.has(key));
+  if (unknownConfigKeys.length > 0) io.warn?.(describeUnknownKeys(configPath, unknownConfigKeys));
 
   const pick = (dest: string): RawOptionValue | undefined => cli.get(dest) ?? config.get(dest);
   const readString = (dest: string): string | undefined => {
@@ -136,10 +143,6 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
     throw new UsageError('argument -u/--upgradable and -g/--dpkg-hook are mutually exclusive');
   }
 
-  const knownKeys = new Set<string>([
-    ...OPTION_TABLE.filter((option) => !option.cliOnly).map((option) => option.dest),
-    ...CONFIG_ONLY_KEYS,
-  ]);
   return {
     configPath,
     servers,
@@ -168,8 +171,54 @@ export async function resolveOptions(parsed: ParsedArgv, io: ResolveOptionsIo): 
     os: config.get('os') || undefined,
     spoolDir: io.env.DEBMONITOR_SPOOL_DIR || config.get('spool_dir') || DEFAULT_SPOOL_DIR,
     unconfiguredHook,
-    unknownConfigKeys: [...config.keys()].filter((key) => !knownKeys.has(key)),
+    unknownConfigKeys,
   };
+}
+
+/** The keys a configuration file may set. */
+const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set<string>([
+  ...OPTION_TABLE.filter((option) => !option.cliOnly).map((option) => option.dest),
+  ...CONFIG_ONLY_KEYS,
+]);
+
+/** The warning about unknown keys, each with the known key it most likely misspells. */
+export function describeUnknownKeys(configPath: string, keys: readonly string[]): string {
+  const described = keys.map((key) => {
+    const guess = guessKnownKey(key);
+    return guess ? `${key} (did you mean ${guess}?)` : key;
+  });
+  return `Ignoring unknown key(s) in ${configPath}: ${described.join(', ')}`;
+}
+
+/**
+ * The known key within two edits of `key` (one for keys of up to four letters; hyphens read as
+ * underscores), if exactly one is closest.
+ */
+function guessKnownKey(key: string): string | undefined {
+  const wanted = key.replaceAll('-', '_');
+  let best: string | undefined;
+  let bestDistance = wanted.length <= 4 ? 2 : 3;
+  let tie = false;
+  for (const known of KNOWN_CONFIG_KEYS) {
+    const distance = editDistance(wanted, known);
+    if (distance < bestDistance) [best, bestDistance, tie] = [known, distance, false];
+    else if (distance === bestDistance) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** Converts an integer option like argparse's `type=int`: decimal digits with an optional sign only. */

@@ -65,7 +65,8 @@ export async function runCli(rawArgs: readonly string[], io: CliIo = createProce
       await io.writeStdout(`${PROGRAM_NAME} ${VERSION}\n`);
       return 0;
     }
-    options = await resolveOptions(parsed, io);
+    // Before -d is known: the configuration's warning is the run's first line, whatever follows.
+    options = await resolveOptions(parsed, { ...io, warn: createLogger(false, io.writeStderr).warn });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.writeStderr(`${USAGE_LINE}\n${PROGRAM_NAME}: error: ${error.message}\n`);

@@ -32,11 +32,26 @@ export interface HookFeed {
 
 const FIELD_COUNTS = { 2: 5, 3: 9 } as const;
 
+/**
+ * Why a protocol 1 feed came, and the fix (docs/agent.md, "APT and dpkg hooks"): APT sends version 1
+ * when no `Version` key names the hook command exactly as its Pre-Install-Pkgs line starts.
+ */
+const PROTOCOL_ONE_MESSAGE =
+  'The hook feed is protocol version 1 (a list of .deb files, without removals), not 3: ' +
+  'APT found no DPkg::Tools::Options::<command>::Version "3" for this hook, where <command> must be ' +
+  'the first word of the DPkg::Pre-Install-Pkgs line exactly (e.g. /usr/local/bin/debmonitor)';
+
+/** A protocol 1 feed is one `.deb` path per line, with no header. */
+function isProtocolOneLine(line: string): boolean {
+  return line.startsWith('/');
+}
+
 /** Parses the whole feed text; throws AgentError with legacy's messages on a malformed header. */
 export function parseDpkgHookFeed(text: string): HookFeed {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop(); // the newline ending the last line does not make an empty line
   const first = (lines[0] ?? '').trim();
+  if (isProtocolOneLine(first)) throw new AgentError(PROTOCOL_ONE_MESSAGE);
   if (!first.startsWith('VERSION ')) {
     throw new AgentError(`Expected VERSION line to be the first one, got: ${first}`);
   }

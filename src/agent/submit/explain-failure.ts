@@ -41,8 +41,9 @@ export function explainFailure(outcome: HttpOutcome, identity: ReportIdentity): 
 function findHint(status: number, outcome: HttpOutcome, identity: ReportIdentity): string | undefined {
   if (status >= 300 && status < 400) {
     return (
-      `the server redirected to ${outcome.location ?? 'another page'}; it usually means client-certificate ` +
-      'verification is off in the front-end web server and the server wants a login, or the URL is wrong'
+      `the server redirected to ${outcome.location ?? 'another page'}; it usually means the URL is wrong ` +
+      '(another site or path), or a server that wants a browser login for reports (upstream DebMonitor ' +
+      'with client-certificate verification off; this server never does)'
     );
   }
   if (status === 403) {

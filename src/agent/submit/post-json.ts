@@ -50,15 +50,29 @@ export async function requestWithRetries(
     );
     outcome = current;
     const retryable = current.error !== undefined || RETRYABLE_STATUSES.has(current.status ?? 0);
-    if (!retryable || attempt === policy.retries) break;
+    if (!retryable) break;
+    // Every failed attempt is a WARNING line (also without -d): a server that is down must not make
+    // the agent silent for the minutes its retries take (docs/agent.md, "Exit codes and logs").
+    const failed = `${method} ${url}: attempt ${attempt + 1} of ${policy.retries + 1} failed (${current.error ?? `HTTP ${current.status}`})`;
+    if (attempt === policy.retries) {
+      if (attempt > 0) policy.logger.warn(`${failed}; no attempt left`);
+      break;
+    }
     const waitSeconds = retryAfter ?? computeBackoffSeconds(attempt + 1, policy.retryBackoffSeconds);
-    if (policy.deadline !== undefined && Date.now() + waitSeconds * 1000 >= policy.deadline) break;
-    policy.logger.debug(
-      `Retrying ${method} ${url} in ${waitSeconds}s after ${current.error ?? `HTTP ${current.status}`}`,
-    );
+    const nextAt = Date.now() + waitSeconds * 1000;
+    if (policy.deadline !== undefined && nextAt >= policy.deadline) {
+      policy.logger.warn(`${failed}; no time left for another attempt`);
+      break;
+    }
+    policy.logger.warn(`${failed}; next attempt in ${waitSeconds}s, at ${formatClock(nextAt)}`);
     if (waitSeconds > 0) await Bun.sleep(waitSeconds * 1000);
   }
   return outcome;
+}
+
+/** `HH:MM:SS` in local time. */
+function formatClock(time: number): string {
+  return new Date(time).toTimeString().slice(0, 8);
 }
 
 /** One attempt; a `Retry-After` on 429/503 is returned so the caller can honour it. */

@@ -9,7 +9,7 @@ import type { Config } from '../../config/schema.ts';
 import { extractCommonName } from '../../domain/subject-dn.ts';
 import { plainText } from '../api-responses.ts';
 import type { AppEnv, HostIdentity } from '../env.ts';
-import { isTrustedProxy } from '../http/request-origin.ts';
+import { clientAddress, isTrustedProxy } from '../http/request-origin.ts';
 
 /** What a request writes or reads, as far as the certificate is concerned. */
 export type CertificateTarget =
@@ -80,4 +80,14 @@ export function checkCertificate(
     );
   }
   return { ok: true, host: { commonName: cn, subjectDn: dn } };
+}
+
+/**
+ * What an agent request's log line adds about its sender: nothing when certificates are checked;
+ * with VERIFY_CLIENTS off, that no certificate was checked and the client's address, the only trace
+ * of who sent it.
+ */
+export function describeUncheckedSender(c: Context<AppEnv>): string {
+  if (c.var.certificatePolicy.verifyClients) return '';
+  return ` (from ${clientAddress(c)}, no certificate checked: VERIFY_CLIENTS is off)`;
 }

@@ -47,20 +47,31 @@ function checkSignIn(c: Context<AppEnv>): Response | null {
 }
 
 /**
- * A certificate for `target` when VERIFY_CLIENTS is on (a passed check also stands for sign-in);
- * with VERIFY_CLIENTS off, the sign-in requirement alone.
+ * An agent's write or probe: a certificate for `target` when VERIFY_CLIENTS is on (a passed check also
+ * stands for sign-in). With VERIFY_CLIENTS off nothing, as upstream: agents never sign in, and a
+ * report is recorded under the name its URL gives (docs/protocol.md, "Who may do what").
  */
 function checkAgent(c: Context<AppEnv>, target: CertificateTarget): Response | null {
   const policy = c.var.certificatePolicy;
-  if (!policy.verifyClients) return checkSignIn(c);
-  const result = checkCertificate(c, policy, target);
+  if (!policy.verifyClients) return null;
+  return checkAgentCertificate(c, target);
+}
+
+/** An agent's read of JSON data: the certificate when VERIFY_CLIENTS is on, else the sign-in rule. */
+function checkAgentRead(c: Context<AppEnv>, target: CertificateTarget): Response | null {
+  if (!c.var.certificatePolicy.verifyClients) return checkSignIn(c);
+  return checkAgentCertificate(c, target);
+}
+
+function checkAgentCertificate(c: Context<AppEnv>, target: CertificateTarget): Response | null {
+  const result = checkCertificate(c, c.var.certificatePolicy, target);
   if (!result.ok) return result.response;
   c.set('host', result.host);
   return null;
 }
 
 function checkPage(c: Context<AppEnv>): Response | null {
-  if (wantsJson(c) && c.var.certificatePolicy.verifyClients) return checkAgent(c, { kind: 'any' });
+  if (wantsJson(c)) return checkAgentRead(c, { kind: 'any' });
   return checkSignIn(c);
 }
 
@@ -149,15 +160,18 @@ export function requireOwnCertificate(nameOf: (c: Context<AppEnv>) => string): A
 
 /**
  * A host or image detail URL: DELETE and JSON reads are the agent API (the owner's certificate),
- * anything else is the HTML page (sign-in).
+ * anything else is the HTML page (sign-in). With VERIFY_CLIENTS off, DELETE needs nothing (as a
+ * report) and JSON reads the sign-in.
  */
 export function requireOwnerForApi(
   kind: 'host' | 'image',
   nameOf: (c: Context<AppEnv>) => string,
 ): AccessRule {
   return defineRule(`${kind}-detail`, (c) => {
-    if (c.req.method !== 'DELETE' && !wantsJson(c)) return checkSignIn(c);
-    return checkAgent(c, { kind, name: nameOf(c) });
+    const target: CertificateTarget = { kind, name: nameOf(c) };
+    if (c.req.method === 'DELETE') return checkAgent(c, target);
+    if (wantsJson(c)) return checkAgentRead(c, target);
+    return checkSignIn(c);
   });
 }
 

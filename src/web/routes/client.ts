@@ -2,7 +2,8 @@
  * `GET|HEAD /client` and `/client/<arch>` (or `?arch=`): the agent binary for an architecture, for
  * downloads and self-update (docs/protocol.md, "Agent downloads"). Headers:
  * X-Debmonitor-Client-Version, X-Debmonitor-Client-Checksum (SHA-256 hex of the binary, whatever the
- * transfer encoding), ETag; gzip when the client accepts it. Exempt from sign-in and from the
+ * transfer encoding), ETag; gzip when the client accepts it. `?version=X` asks for that version (kept
+ * in AGENTS_DIR/X/ when it is not the current one). Exempt from sign-in and from the
  * client-certificate check: the binary holds no secret, and a new host fetches it before it is set up.
  */
 import { type Context, Hono } from 'hono';
@@ -10,10 +11,43 @@ import { acceptsEncoding } from '../../lib/accept-encoding.ts';
 import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
 import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
 import { allowAnyone } from '../access/rules.tsx';
-import { describeAgentBinary } from '../agents/agent-binary.ts';
+import { type AgentBinary, describeAgentBinary } from '../agents/agent-binary.ts';
 import { getGzippedAgent } from '../agents/agent-gzip.ts';
 import { resolveAgentsDir } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
+
+/** A version a `?version=` may ask for: one path segment, never `.` or `..`. */
+const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
+
+/**
+ * The binary to serve: the current one (`AGENTS_DIR/<file>`), or with `?version=X` the build of
+ * version X, which is the current one or `AGENTS_DIR/X/<file>` (older builds kept for
+ * `--force-version`); a Response when there is none.
+ */
+async function findAgent(
+  c: Context<AppEnv>,
+  dir: string,
+  arch: string,
+  fileName: string,
+): Promise<AgentBinary | Response> {
+  const wanted = c.req.query('version');
+  const current = await describeAgentBinary(`${dir}/${fileName}`);
+  if (wanted === undefined) {
+    return (
+      current ??
+      c.text(`No agent for ${arch}: ${dir}/${fileName} does not exist (build it, or set AGENTS_DIR)`, 404)
+    );
+  }
+  if (!VERSION_PATTERN.test(wanted)) return c.text(`Invalid agent version '${wanted}'`, 400);
+  if (current?.version === wanted) return current;
+  const path = `${dir}/${wanted}/${fileName}`;
+  const kept = await describeAgentBinary(path);
+  if (!kept) return c.text(`No agent ${wanted} for ${arch}: ${path} does not exist`, 404);
+  if (kept.version !== wanted) {
+    return c.text(`No agent ${wanted} for ${arch}: ${path} is version ${kept.version ?? 'unknown'}`, 404);
+  }
+  return kept;
+}
 
 async function serveAgent(c: Context<AppEnv>): Promise<Response> {
   const arch = c.req.param('arch') ?? c.req.query('arch') ?? DEFAULT_AGENT_ARCH;
@@ -22,11 +56,9 @@ async function serveAgent(c: Context<AppEnv>): Promise<Response> {
   }
   const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
   const fileName = getAgentFileName(arch);
-  const path = `${dir}/${fileName}`;
-  const binary = await describeAgentBinary(path);
-  if (!binary) {
-    return c.text(`No agent for ${arch}: ${path} does not exist (build it, or set AGENTS_DIR)`, 404);
-  }
+  const binary = await findAgent(c, dir, arch, fileName);
+  if (binary instanceof Response) return binary;
+  const path = binary.path;
   const gzipped = acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
   const etag = `"${binary.sha256}${gzipped ? '-gzip' : ''}"`;
   const headers: Record<string, string> = {

@@ -196,6 +196,23 @@ describe('resolveOptions', () => {
       expect(options.retryBackoff).toBe(60);
       expect(options.unknownConfigKeys).toEqual(['retry-backoff']);
     });
+    test('an unknown key is warned about before any other check, with the key it likely misspells', async () => {
+      const path = writeFile(
+        'misspelt.conf',
+        '[DEFAULT]\nsever=debmonitor.example.com\nretry-backoff=5\nfoo=1\n',
+      );
+      const warnings: string[] = [];
+      const resolving = resolveOptions(parseArgv(['--config', path]), {
+        env: {},
+        readStdin: async () => '',
+        warn: (message) => warnings.push(message),
+      });
+      // The misspelt server= then makes the run a usage error: the warning came first, and says why.
+      await expect(resolving).rejects.toThrow('argument -s/--server is required');
+      expect(warnings).toEqual([
+        `Ignoring unknown key(s) in ${path}: sever (did you mean server?), retry-backoff (did you mean retry_backoff?), foo`,
+      ]);
+    });
     test('hostname= and os= override the collected values', async () => {
       const options = await resolveWithConfig('server=a\nhostname=host1.example.org\nos=Debian 12');
       expect([options.hostname, options.os]).toEqual(['host1.example.org', 'Debian 12']);

@@ -130,6 +130,32 @@ describe('sending a report', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  test('each failed attempt is a WARNING line (without -d) with the reason and when the next one starts', async () => {
+    const down = await closedPort();
+    const started = Date.now();
+    const run = await sendImage([down], newSpoolDir(), ['--retries', '2', '--retry-backoff', '1']);
+    expect(run.exitCode).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    const url = `POST https://127.0.0.1:${down}/images/${IMAGE}/update`;
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('WARNING:debmonitor:POST'));
+    const clock = '\\d\\d:\\d\\d:\\d\\d';
+    const escaped = url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^WARNING:debmonitor:${escaped}: attempt 1 of 3 failed \\(.+\\); next attempt in 0s, at ${clock}$`,
+      ),
+    );
+    expect(warnings[1]).toMatch(
+      new RegExp(
+        `^WARNING:debmonitor:${escaped}: attempt 2 of 3 failed \\(.+\\); next attempt in 2s, at ${clock}$`,
+      ),
+    );
+    expect(warnings[2]).toMatch(
+      new RegExp(`^WARNING:debmonitor:${escaped}: attempt 3 of 3 failed \\(.+\\); no attempt left$`),
+    );
+  });
+
   test('63. 69. a 400 is not retried, fails with the server message and an OS hint', async () => {
     const server = serve({ respond: () => new Response("OS name 'unknown' is not valid", { status: 400 }) });
     const run = await sendImage([server.port], newSpoolDir(), ['--retry-backoff', '0']);
@@ -349,6 +375,18 @@ describe('dpkg hook mode without apt', () => {
     expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, '', '']);
   });
 
+  test('a misspelt key is the first line of a hook run, even one that then ends quietly', async () => {
+    const config = join(directory, 'misspelt.conf');
+    writeFileSync(config, '[DEFAULT]\nsever=debmonitor.example.org\n');
+    const run = await runAgentProcess(['--config', config, '-g'], {
+      stdin: await feed('dpkg-hook-v3-remove.txt'),
+    });
+    expect([run.exitCode, run.stderr]).toEqual([
+      0,
+      `WARNING:debmonitor:Ignoring unknown key(s) in ${config}: sever (did you mean server?)\n`,
+    ]);
+  });
+
   test('a malformed feed exits 1 with the parser message', async () => {
     const run = await runAgentProcess(['--config', '/dev/null', '-s', '127.0.0.1', '-g'], {
       stdin: 'VER 1\n',
@@ -360,20 +398,22 @@ describe('dpkg hook mode without apt', () => {
   });
 });
 
+const PACKAGE_VERSION = (await Bun.file(join(import.meta.dir, '../../../package.json')).json()).version;
+
 describe('the command line', () => {
-  test('6. --version prints the program name and version on stdout', async () => {
+  test('6. --version prints the program name and, from source, the version of package.json', async () => {
     const run = await runAgentProcess(['--version']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^debmonitor-client \S+\n$/);
+    expect(run.stdout).toBe(`debmonitor ${PACKAGE_VERSION}\n`);
   });
 
   test('a usage error prints the usage line and the error on stderr, exit 2', async () => {
     const run = await runAgentProcess(['--config', '/dev/null']);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^usage: debmonitor-client /);
+    expect(run.stderr).toMatch(/^usage: debmonitor /);
     expect(run.stderr).toContain(
-      'debmonitor-client: error: argument -s/--server is required unless -n/--dry-run is set',
+      'debmonitor: error: argument -s/--server is required unless -n/--dry-run is set',
     );
   });
 
@@ -387,10 +427,14 @@ describe('the command line', () => {
     );
   });
 
-  test('--help prints the options and exits 0', async () => {
+  test('--help prints the options under the name the binary is installed as, and exits 0', async () => {
     const run = await runAgentProcess(['--help']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('--dpkg-hook');
+    expect(run.stdout).toContain(`(debmonitor v${PACKAGE_VERSION})`);
+    expect(run.stdout).not.toContain('debmonitor-client');
+    // --force-version says where the server keeps the versions it can pick.
+    expect(run.stdout).toContain('a build kept in AGENTS_DIR/VERSION/');
   });
 
   test('--check prints the identity and the /auth-check result of each server', async () => {

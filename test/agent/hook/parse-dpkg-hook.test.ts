@@ -132,6 +132,12 @@ describe('parseDpkgHookFeed', () => {
     test('a first line `VER 1` is not a VERSION line', () => {
       expect(() => parseDpkgHookFeed('VER 1\n')).toThrow('Expected VERSION line to be the first one');
     });
+    test('a protocol 1 feed (.deb paths, no header) names the Version key to set', () => {
+      expect(() => parseDpkgHookFeed('/var/cache/apt/archives/hello_2.10-3_amd64.deb\n')).toThrow(
+        'The hook feed is protocol version 1 (a list of .deb files, without removals), not 3: APT found no ' +
+          'DPkg::Tools::Options::<command>::Version "3" for this hook',
+      );
+    });
     test('VERSION 1 is unsupported', () => {
       expect(() => parseDpkgHookFeed(`${preamble(1)}${VECTORS[0]![0]}\n`)).toThrow('Unsupported version 1');
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
@@ -94,6 +94,56 @@ describe('GET /client', () => {
     const response = await app.request('/client', { method: 'POST' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('GET /client?version= (older builds kept for --force-version)', () => {
+  const older = makeAgentBytes('1.2.0');
+  let olderSum = '';
+  beforeAll(() => {
+    mkdirSync(join(dir, '1.2.0'));
+    olderSum = hash(older);
+    writeFileSync(join(dir, '1.2.0', 'debmonitor-linux-x64'), older);
+    mkdirSync(join(dir, '1.1.0'));
+    writeFileSync(join(dir, '1.1.0', 'debmonitor-linux-x64'), makeAgentBytes('1.1.9'));
+  });
+
+  test('serves the build of AGENTS_DIR/<version>/ with its own version and checksum', async () => {
+    for (const path of ['/client/x64?version=1.2.0', '/client?arch=x64&version=1.2.0']) {
+      const response = await app.request(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-debmonitor-client-version')).toBe('1.2.0');
+      expect(response.headers.get('x-debmonitor-client-checksum')).toBe(olderSum);
+      expect(hash(await response.bytes())).toBe(olderSum);
+    }
+  });
+
+  test('the current version is the current file', async () => {
+    const response = await app.request('/client/x64?version=1.2.3', { method: 'HEAD' });
+    expect(response.headers.get('x-debmonitor-client-checksum')).toBe(x64Sum);
+  });
+
+  test('a version not kept is 404 naming the path looked at', async () => {
+    const response = await app.request('/client/arm64?version=1.2.0');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe(
+      `No agent 1.2.0 for arm64: ${dir}/1.2.0/debmonitor-linux-arm64 does not exist`,
+    );
+  });
+
+  test('a folder holding another version than its name is 404, never the wrong build', async () => {
+    const response = await app.request('/client/x64?version=1.1.0');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe(
+      `No agent 1.1.0 for x64: ${dir}/1.1.0/debmonitor-linux-x64 is version 1.1.9`,
+    );
+  });
+
+  test('a version that is not one path segment is refused', async () => {
+    for (const version of ['..', '../x', 'a/b', '.hidden', '']) {
+      const response = await app.request(`/client/x64?version=${encodeURIComponent(version)}`);
+      expect({ version, status: response.status }).toEqual({ version, status: 400 });
+    }
   });
 });
 

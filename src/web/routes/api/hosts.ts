@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { parseHostReport } from '../../../protocol/parse-host-report.ts';
 import { applyHostReport, deleteHost } from '../../../store/ingest/host-reports.ts';
+import { describeUncheckedSender } from '../../access/certificate.ts';
 import { requireHostCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -53,7 +54,7 @@ export const hostApiRoutes = new Hono<AppEnv>()
       case 'DELETE': {
         const name = c.req.param('name');
         if (await deleteHost(c.var.store, name)) {
-          c.var.log.info(`host ${name} deleted`);
+          c.var.log.info(`host ${name} deleted${describeUncheckedSender(c)}`);
           return emptyText(c, 204);
         }
         return plainText(c, 404, `Host '${name}' not found`);

@@ -8,6 +8,7 @@ import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { describeIssues, ImageReportSchema } from '../../../protocol/report.ts';
 import { applyImageReport, deleteImage, findImageSummary } from '../../../store/ingest/image-reports.ts';
+import { describeUncheckedSender } from '../../access/certificate.ts';
 import { chooseRule, requireImageCertificate, requireOwnerForApi } from '../../access/rules.tsx';
 import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -108,6 +109,6 @@ async function removeImage(c: Context<AppEnv>, name: string): Promise<Response> 
       `Image '${name}' is still running in ${result.deployments} Kubernetes namespace(s); it can be deleted once no cluster report lists it`,
     );
   }
-  c.var.log.info(`image ${name} deleted`);
+  c.var.log.info(`image ${name} deleted${describeUncheckedSender(c)}`);
   return emptyText(c, 204);
 }

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { describeKubernetesIssue, KubernetesReportSchema } from '../../../protocol/kubernetes-report.ts';
 import { applyKubernetesReport } from '../../../store/ingest/kubernetes-reports.ts';
+import { describeUncheckedSender } from '../../access/certificate.ts';
 import { requireKubernetesCertificate } from '../../access/rules.tsx';
 import { methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
@@ -26,7 +27,7 @@ export const kubernetesApiRoutes = new Hono<AppEnv>().all(
     const outcome = await applyReport(c, prefix, () => applyKubernetesReport(c.var.store, cluster, images));
     const success = outcome.missing.length === 0 && outcome.errors.length === 0;
     c.var.log.info(
-      `kubernetes cluster ${cluster} report: images=${Object.keys(images).length} missing=${outcome.missing.length} errors=${outcome.errors.length}`,
+      `kubernetes cluster ${cluster} report: images=${Object.keys(images).length} missing=${outcome.missing.length} errors=${outcome.errors.length}${describeUncheckedSender(c)}`,
     );
     return c.json({ missing: outcome.missing, errors: outcome.errors, success }, success ? 201 : 202);
   },

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { countListedPackages } from '../../../protocol/report.ts';
 import { InvalidOsNameError, InvalidReportError } from '../../../store/ingest/report-errors.ts';
+import { describeUncheckedSender } from '../../access/certificate.ts';
 import { PlainTextError, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 
@@ -35,7 +36,7 @@ export function logReport(
 ): void {
   const ms = (performance.now() - startedAt).toFixed(1);
   c.var.log.info(
-    `${what} report (${updateType}): added=${outcome.added} changed=${outcome.changed} removed=${outcome.removed} upgradable=${outcome.upgradable} in ${ms} ms`,
+    `${what} report (${updateType}): added=${outcome.added} changed=${outcome.changed} removed=${outcome.removed} upgradable=${outcome.upgradable} in ${ms} ms${describeUncheckedSender(c)}`,
   );
 }
 
