@@ -7,12 +7,18 @@
  */
 import { type Context, Hono } from 'hono';
 import { acceptsEncoding } from '../../lib/accept-encoding.ts';
-import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
+import {
+  AGENT_ARCHES,
+  DEFAULT_AGENT_ARCH,
+  getAgentFileName,
+  getCurrentAgentArch,
+  isAgentArch,
+} from '../../lib/agent-arch.ts';
 import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
 import { allowAnyone } from '../access/rules.tsx';
 import { describeAgentBinary } from '../agents/agent-binary.ts';
 import { getGzippedAgent } from '../agents/agent-gzip.ts';
-import { resolveAgentsDir } from '../agents/agents-dir.ts';
+import { locateAgents } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
 
 async function serveAgent(c: Context<AppEnv>): Promise<Response> {
@@ -20,13 +26,17 @@ async function serveAgent(c: Context<AppEnv>): Promise<Response> {
   if (!isAgentArch(arch)) {
     return c.text(`Unknown architecture '${arch}'; use one of ${AGENT_ARCHES.join(', ')}`, 400);
   }
-  const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
+  const { dir, hint, buildError } = await locateAgents(c.var.config.AGENTS_DIR, c.var.log);
   const fileName = getAgentFileName(arch);
   const path = `${dir}/${fileName}`;
   const binary = await describeAgentBinary(path);
-  if (!binary) {
-    return c.text(`No agent for ${arch}: ${path} does not exist (build it, or set AGENTS_DIR)`, 404);
+  if (!binary && buildError && arch === getCurrentAgentArch()) {
+    return c.text(
+      `No agent for ${arch}: building it from source failed (${buildError}); run npm run build`,
+      503,
+    );
   }
+  if (!binary) return c.text(`No agent for ${arch}: ${path} does not exist (${hint})`, 404);
   const gzipped = acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
   const etag = `"${binary.sha256}${gzipped ? '-gzip' : ''}"`;
   const headers: Record<string, string> = {
