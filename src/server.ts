@@ -18,6 +18,7 @@ import { recountPackageCounts } from './store/counts/package-count-fold.ts';
 import { startFeedRefresh } from './store/cve/feed-refresh.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createStore } from './store/store.ts';
+import { locateAgents } from './web/agents/agents-dir.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
 import { startServer } from './web/start-server.ts';
@@ -131,6 +132,11 @@ const serve = defineCommand({
       log,
     });
     markReady();
+    // `npm start` on a fresh clone (the quickstart): the agent the Agent page offers is built from
+    // source now, while the user signs in, rather than when the page is first opened.
+    if (config.autoTls && !config.AGENTS_DIR && process.env.npm_lifecycle_event === 'start') {
+      void locateAgents(undefined, log);
+    }
     // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
       log.info(`${signal}: shutting down`);
