@@ -42,7 +42,10 @@ export const agentPageRoutes = new Hono<AppEnv>()
     c.var.log.info(
       `Enrollment token #${id} (one host, until ${expires.toISOString()}) created on the agent page by ${JSON.stringify(c.var.user?.username)}`,
     );
-    return renderAgentPage(c, { token, expires });
+    const response = await renderAgentPage(c, { token, expires });
+    // The token is in this page: no cache keeps it.
+    response.headers.set('Cache-Control', 'no-store');
+    return response;
   });
 
 async function renderAgentPage(c: Context<AppEnv>, created?: { token: string; expires: Date }) {

@@ -59,6 +59,7 @@ describe('POST /agent/enroll', () => {
       csrf_token: readCsrfField(html, '/agent/enroll'),
     });
     expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const command = readCommand(await response.text()) ?? '';
     const token = /--token (\S+)/.exec(command)?.[1] ?? '';
     expect(command).toBe(
