@@ -32,8 +32,13 @@ export function resolveAgentsDir(configured: string | undefined): string {
  * Where to read the agents for this request. From source, with no AGENTS_DIR and no agent for this
  * machine in dist/agents, this waits for the build from source (a few seconds, once per process).
  */
-export async function locateAgents(configured: string | undefined, log: Logger): Promise<AgentsLocation> {
-  const dir = resolveAgentsDir(configured);
+export async function locateAgents(
+  configured: string | undefined,
+  log: Logger,
+  /** Where `npm run build` puts the agents (tests point it elsewhere). */
+  distDir = join(REPOSITORY_ROOT, 'dist/agents'),
+): Promise<AgentsLocation> {
+  const dir = isCompiledBinary() || configured ? resolveAgentsDir(configured) : distDir;
   if (configured) return { dir, hint: 'put the agent builds there, or unset AGENTS_DIR' };
   if (isCompiledBinary())
     return { dir, hint: 'copy dist/agents of the build beside the server binary, or set AGENTS_DIR' };
