@@ -11,6 +11,7 @@ import { type Config, DEFAULT_TLS_PORT } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { OperatorError } from './lib/operator-error.ts';
 import { VERSION } from './lib/version.ts';
 import { ensureLocalCa } from './pki/local-ca.ts';
 import { pkiPaths } from './pki/pki-files.ts';
@@ -19,9 +20,10 @@ import { startFeedRefresh } from './store/cve/feed-refresh.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createStore } from './store/store.ts';
 import { locateAgents } from './web/agents/agents-dir.ts';
+import { stopDevAgentBuild } from './web/agents/dev-agent-build.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
-import { startServer } from './web/start-server.ts';
+import { ListenError, startServer } from './web/start-server.ts';
 import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
@@ -109,13 +111,23 @@ const serve = defineCommand({
     const tlsServer = tlsFiles
       ? await startTlsServer(app, {
           hostname: config.LISTEN_ADDRESS,
-          ...tlsFiles,
+          port: tlsFiles.port,
+          certPath: tlsFiles.certPath,
+          keyPath: tlsFiles.keyPath,
+          caPath: tlsFiles.caPath,
           isRevoked: (serial) => store.revocations.isRevoked(serial),
           maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
           ready,
+        }).catch((error: unknown) => {
+          if (!(error instanceof ListenError) || !config.autoTls) throw error;
+          throw new OperatorError(
+            `${error.message} (the TLS port for agents: --tls-port N moves it, --no-auto-tls turns it off)`,
+            { cause: error },
+          );
         })
       : undefined;
     listeningTlsPort = tlsServer?.port;
+    for (const note of tlsFiles?.notes ?? []) log.info(note);
     if (config.MIGRATE_ON_START) {
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
@@ -141,6 +153,7 @@ const serve = defineCommand({
     const shutdown = async (signal: string) => {
       log.info(`${signal}: shutting down`);
       try {
+        stopDevAgentBuild();
         await tlsServer?.stop();
         await server.stop();
         await fold?.stop();
@@ -169,23 +182,24 @@ const serve = defineCommand({
 async function resolveTlsFiles(
   config: Config,
   tlsPort: number | undefined,
-): Promise<{ port: number; certPath: string; keyPath: string; caPath: string } | undefined> {
+): Promise<{ port: number; certPath: string; keyPath: string; caPath: string; notes: string[] } | undefined> {
   if (config.TLS) {
     const { CERT, KEY, CA, PORT } = config.TLS;
-    return { port: tlsPort ?? PORT, certPath: CERT, keyPath: KEY, caPath: CA };
+    return { port: tlsPort ?? PORT, certPath: CERT, keyPath: KEY, caPath: CA, notes: [] };
   }
   if (!config.autoTls) return undefined;
   const paths = pkiPaths(config.pkiDir);
   const local = await ensureLocalCa(paths);
+  // Logged once the listener is up, so that a start that fails says so in one line.
+  const notes = [`CA fingerprint (SHA-256): ${local.fingerprint}`];
   if (local.createdFor) {
-    log.info(
+    notes.unshift(
       `Created the built-in CA in ${paths.dir} (AUTO_TLS) and a server certificate for ${local.createdFor.join(', ')}`,
     );
   }
-  log.info(`CA fingerprint (SHA-256): ${local.fingerprint}`);
   // `--port 0` (any free port, as tests use) takes any free port for TLS too.
   const port = tlsPort ?? (config.LISTEN_PORT === 0 ? 0 : DEFAULT_TLS_PORT);
-  return { port, certPath: local.certPath, keyPath: local.keyPath, caPath: local.caPath };
+  return { port, certPath: local.certPath, keyPath: local.keyPath, caPath: local.caPath, notes };
 }
 
 /** A port flag's value: a whole number from 0 (any free port) to 65535. */

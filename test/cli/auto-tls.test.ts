@@ -5,10 +5,12 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x509 } from '../../src/lib/x509.ts';
 import { fingerprintOf } from '../../src/pki/fingerprint.ts';
+import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-auto-tls-'));
@@ -65,6 +67,46 @@ describe('serve with no configuration file', () => {
     expect(output).not.toContain('Created the built-in CA');
     expect(output).toContain(`CA fingerprint (SHA-256): ${fingerprint}`);
     expect(tlsUrlOf(output)).toBeDefined();
+  });
+});
+
+/** A loopback port held open by this process until `close`. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  const port = await new Promise<number>((resolvePort) =>
+    server.listen(0, '127.0.0.1', () => resolvePort((server.address() as { port: number }).port)),
+  );
+  return { port, server };
+}
+
+describe('the TLS port', () => {
+  test('--tls-port chooses it', async () => {
+    const cwd = workDir('tls-port');
+    const held = await holdPort();
+    held.server.close();
+    const output = await serveOnce(cwd, [
+      '--database',
+      'sqlite:data/dm.sqlite',
+      '--tls-port',
+      String(held.port),
+    ]);
+    expect(tlsUrlOf(output)).toBe(`https://127.0.0.1:${held.port}`);
+  });
+
+  test('a busy one stops the start in one line that says how to move it or turn it off', async () => {
+    const cwd = workDir('tls-port-busy');
+    const held = await holdPort();
+    try {
+      const run = runServerCli(
+        ['serve', '--port', '0', '--tls-port', String(held.port), '--database', 'sqlite:data/dm.sqlite'],
+        {
+          cwd,
+        },
+      );
+      expectOneLineError(run, 1, [`127.0.0.1:${held.port}`, 'already in use', '--tls-port', '--no-auto-tls']);
+    } finally {
+      held.server.close();
+    }
   });
 });
 

@@ -16,6 +16,18 @@ export const DEV_AGENTS_DIR = join(REPOSITORY_ROOT, '.cache/agents');
 export type DevAgentBuild = { ok: true } | { ok: false; error: string };
 
 let running: Promise<DevAgentBuild> | undefined;
+/** The build process while one runs; stopped with the server (stopDevAgentBuild). */
+let building: { child: ReturnType<typeof Bun.spawn>; scratch: string } | undefined;
+let stopped = false;
+
+/** Ends a build in progress: the server is stopping and must leave no process behind. */
+export function stopDevAgentBuild(): void {
+  stopped = true;
+  if (!building) return;
+  building.child.kill('SIGTERM');
+  // The process may exit first: its half-built folder is removed here, not after the build.
+  rmSync(building.scratch, { recursive: true, force: true });
+}
 
 /** Builds the native agent into DEV_AGENTS_DIR unless an up-to-date one is there; once per process. */
 export function buildDevAgent(log: Logger): Promise<DevAgentBuild> {
@@ -52,12 +64,15 @@ async function runBuild(log: Logger): Promise<DevAgentBuild> {
       ],
       { cwd: REPOSITORY_ROOT, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
     );
+    building = { child, scratch };
     const [stdout, stderr, code] = await Promise.all([
       new Response(child.stdout).text(),
       new Response(child.stderr).text(),
       child.exited,
     ]);
+    building = undefined;
     const built = join(scratch, 'agents', fileName);
+    if (stopped) return { ok: false, error: 'the server is stopping' };
     if (code !== 0 || !existsSync(built)) {
       const error = `${stdout}\n${stderr}`.trim().split('\n').slice(-3).join(' ').slice(0, 500);
       log.error(`Building the agent from source failed (exit ${code}): ${error}`);
