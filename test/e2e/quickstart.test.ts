@@ -72,6 +72,15 @@ async function installedPackages(): Promise<string[]> {
     .map((line) => line.slice(line.lastIndexOf(' ') + 1));
 }
 
+test("the README's Quickstart gives the commands this test follows", async () => {
+  const readme = await Bun.file(join(REPOSITORY, 'README.md')).text();
+  const section = readme.split('\n## Quickstart\n')[1]?.split('\n## ')[0] ?? '';
+  const firstBlock = /```sh\n([^`]*)```/.exec(section)?.[1];
+  expect(firstBlock).toBe('git clone <this repository> debmonitor && cd debmonitor\nnpm ci\nnpm start\n');
+  expect(section).toContain('open http://127.0.0.1:8080/agent/ for the command');
+  expect(section).toContain('**Create the command**');
+});
+
 test('from git clone to this host on its page, by the README', async () => {
   const times: [string, number][] = [];
   const revision = (await sh('git rev-parse HEAD', REPOSITORY)).output.trim();
@@ -139,6 +148,7 @@ test('from git clone to this host on its page, by the README', async () => {
   const pageHtml = await page.text();
   expect(page.status).toBe(200);
   times.push(['first /agent/ page (the server builds the agent)', (performance.now() - pageStarted) / 1000]);
+  expect(pageHtml).toContain('>Create the command</button>');
   const created = await postForm(request, jar, '/agent/enroll', {
     csrf_token: readCsrfField(pageHtml, '/agent/enroll'),
   });
