@@ -74,6 +74,35 @@ describe('POST /agent/enroll', () => {
     expect(lifetime).toBeLessThanOrEqual(3600_000);
   });
 
+  test("behind a proxy (no native TLS): the page's host and port, and no fingerprint pin", async () => {
+    const proxied = await createTestApp({
+      config: { REQUIRE_LOGIN: true, AGENTS_DIR: agentsDir, PKI_DIR: pkiDir },
+    });
+    try {
+      await addUser(proxied.database, 'root-user', 'a long enough password 1', { isSuperuser: true });
+      const { jar } = await signIn(proxied.request, 'root-user', 'a long enough password 1');
+      const page = await getPage(proxied.request, jar, 'https://debmonitor.example.org/agent/', {
+        'X-Forwarded-Proto': 'https',
+      });
+      const response = await postForm(
+        proxied.request,
+        jar,
+        'https://debmonitor.example.org/agent/enroll',
+        { csrf_token: readCsrfField(await page.text(), '/agent/enroll') },
+        undefined,
+        { 'X-Forwarded-Proto': 'https' },
+      );
+      const command = readCommand(await response.text()) ?? '';
+      expect(command).toContain(
+        "curl -fsS --compressed -o debmonitor 'https://debmonitor.example.org/client/x64' && ",
+      );
+      expect(command).toContain("--server 'debmonitor.example.org' --token ");
+      expect(command).not.toContain('--ca-fingerprint');
+    } finally {
+      await proxied.drop();
+    }
+  });
+
   test('refuses a form without the session CSRF token, and creates no token', async () => {
     const { jar } = await signIn(app.request, 'root-user', 'a long enough password 1');
     const response = await postForm(app.request, jar, '/agent/enroll', { csrf_token: 'forged' });
