@@ -7,18 +7,23 @@ import { createPkiCommand } from './cli/pki-command.ts';
 import { runCli, UsageError } from './cli/run-cli.ts';
 import { createUserCommand } from './cli/user-command.ts';
 import { loadConfig } from './config/load-config.ts';
-import type { Config } from './config/schema.ts';
+import { type Config, DEFAULT_TLS_PORT } from './config/schema.ts';
 import { migrate } from './db/migrate.ts';
 import { type Database, openDatabase } from './db/open-database.ts';
 import { createLogger } from './lib/logger.ts';
+import { OperatorError } from './lib/operator-error.ts';
 import { VERSION } from './lib/version.ts';
+import { ensureLocalCa } from './pki/local-ca.ts';
+import { pkiPaths } from './pki/pki-files.ts';
 import { recountPackageCounts } from './store/counts/package-count-fold.ts';
 import { startFeedRefresh } from './store/cve/feed-refresh.ts';
 import { collectGarbage } from './store/gc.ts';
 import { createStore } from './store/store.ts';
+import { locateAgents } from './web/agents/agents-dir.ts';
+import { stopDevAgentBuild } from './web/agents/dev-agent-build.ts';
 import { createApp } from './web/app.ts';
 import { ensureInitialAdmin } from './web/auth/initial-admin.ts';
-import { startServer } from './web/start-server.ts';
+import { ListenError, startServer } from './web/start-server.ts';
 import { startTlsServer } from './web/tls-server.ts';
 
 const log = createLogger(process.env.DEBMONITOR_LOG_LEVEL === 'debug' ? 'debug' : 'info');
@@ -62,18 +67,29 @@ const serve = defineCommand({
     ...commonArgs,
     host: { type: 'string', description: 'Listen address (default 127.0.0.1, or LISTEN_ADDRESS)' },
     port: { type: 'string', description: 'Listen port (default 8080, or LISTEN_PORT)' },
+    'tls-port': {
+      type: 'string',
+      description: 'TLS port for agents (default 8443, or TLS.PORT; 0 with --port 0)',
+    },
     migrate: {
       type: 'boolean',
       default: true,
       description: 'Apply database migrations at start (--no-migrate to skip)',
     },
+    'auto-tls': {
+      type: 'boolean',
+      description:
+        'Without a TLS block, make the built-in CA in PKI_DIR and listen with TLS for agents (default: on without a configuration file, on SQLite)',
+    },
   },
   async run({ args }) {
     const extra: Record<string, unknown> = {};
     if (args.host) extra.LISTEN_ADDRESS = args.host;
-    if (args.port) extra.LISTEN_PORT = parsePort(args.port);
+    if (args.port) extra.LISTEN_PORT = parsePort(args.port, '--port');
     if (args.migrate === false) extra.MIGRATE_ON_START = false;
+    if (typeof args['auto-tls'] === 'boolean') extra.AUTO_TLS = args['auto-tls'];
     const config = readConfig(args, extra);
+    const tlsPort = args['tls-port'] ? parsePort(args['tls-port'], '--tls-port') : undefined;
     const database = await openDatabase(config.databaseUrl, { logQueries: config.LOG_DB_QUERIES, log });
     // Listen before anything changes the database: a busy port must stop the start before the first
     // admin is created, or its one-time password would be lost. Requests wait until `ready`.
@@ -82,25 +98,36 @@ const serve = defineCommand({
       markReady = resolve;
     });
     const store = createStore(database);
-    const app = createApp({ config, store, log });
+    let listeningTlsPort: number | undefined;
+    const app = createApp({ config, store, log, agentTlsPort: () => listeningTlsPort });
     const server = startServer(app, {
       hostname: config.LISTEN_ADDRESS,
       port: config.LISTEN_PORT,
       maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
       ready,
     });
-    const tlsServer = config.TLS
+    // After the database opened and the HTTP port was bound: a start that fails there makes no CA.
+    const tlsFiles = await resolveTlsFiles(config, tlsPort);
+    const tlsServer = tlsFiles
       ? await startTlsServer(app, {
           hostname: config.LISTEN_ADDRESS,
-          port: config.TLS.PORT,
-          certPath: config.TLS.CERT,
-          keyPath: config.TLS.KEY,
-          caPath: config.TLS.CA,
+          port: tlsFiles.port,
+          certPath: tlsFiles.certPath,
+          keyPath: tlsFiles.keyPath,
+          caPath: tlsFiles.caPath,
           isRevoked: (serial) => store.revocations.isRevoked(serial),
           maxRequestBodySize: config.MAX_REPORT_BYTES + 1024 * 1024,
           ready,
+        }).catch((error: unknown) => {
+          if (!(error instanceof ListenError) || !config.autoTls) throw error;
+          throw new OperatorError(
+            `${error.message} (the TLS port for agents: --tls-port N moves it, --no-auto-tls turns it off)`,
+            { cause: error },
+          );
         })
       : undefined;
+    listeningTlsPort = tlsServer?.port;
+    for (const note of tlsFiles?.notes ?? []) log.info(note);
     if (config.MIGRATE_ON_START) {
       const applied = await migrate(database);
       if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
@@ -117,10 +144,16 @@ const serve = defineCommand({
       log,
     });
     markReady();
+    // `npm start` on a fresh clone (the quickstart): the agent the Agent page offers is built from
+    // source now, while the user signs in, rather than when the page is first opened.
+    if (config.autoTls && !config.AGENTS_DIR && process.env.npm_lifecycle_event === 'start') {
+      void locateAgents(undefined, log);
+    }
     // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
       log.info(`${signal}: shutting down`);
       try {
+        stopDevAgentBuild();
         await tlsServer?.stop();
         await server.stop();
         await fold?.stop();
@@ -144,13 +177,42 @@ const serve = defineCommand({
       );
     }
     if (tlsServer) log.info(`TLS with client certificates on ${tlsServer.url}`);
+    if (tlsServer && config.autoTls) {
+      log.info(
+        `Agents enroll over TLS with the built-in CA of ${pkiPaths(config.pkiDir).dir}: sign in and open ${server.url}/agent/ for the command (--no-auto-tls or AUTO_TLS: false turns this off)`,
+      );
+    }
   },
 });
 
-/** A --port value: a whole number from 0 (any free port) to 65535. */
-function parsePort(text: string): number {
+/** Where the TLS listener for agents gets its files: the TLS block, or with AUTO_TLS the local CA. */
+async function resolveTlsFiles(
+  config: Config,
+  tlsPort: number | undefined,
+): Promise<{ port: number; certPath: string; keyPath: string; caPath: string; notes: string[] } | undefined> {
+  if (config.TLS) {
+    const { CERT, KEY, CA, PORT } = config.TLS;
+    return { port: tlsPort ?? PORT, certPath: CERT, keyPath: KEY, caPath: CA, notes: [] };
+  }
+  if (!config.autoTls) return undefined;
+  const paths = pkiPaths(config.pkiDir);
+  const local = await ensureLocalCa(paths);
+  // Logged once the listener is up, so that a start that fails says so in one line.
+  const notes = [`CA fingerprint (SHA-256): ${local.fingerprint}`];
+  if (local.createdFor) {
+    notes.unshift(
+      `Created the built-in CA in ${paths.dir} (AUTO_TLS) and a server certificate for ${local.createdFor.join(', ')}`,
+    );
+  }
+  // `--port 0` (any free port, as tests use) takes any free port for TLS too.
+  const port = tlsPort ?? (config.LISTEN_PORT === 0 ? 0 : DEFAULT_TLS_PORT);
+  return { port, certPath: local.certPath, keyPath: local.keyPath, caPath: local.caPath, notes };
+}
+
+/** A port flag's value: a whole number from 0 (any free port) to 65535. */
+function parsePort(text: string, flag: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(port <= 65535)) throw new UsageError(`--port takes a port number from 0 to 65535, not '${text}'`);
+  if (!(port <= 65535)) throw new UsageError(`${flag} takes a port number from 0 to 65535, not '${text}'`);
   return port;
 }
 

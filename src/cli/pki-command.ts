@@ -3,18 +3,18 @@
  * own (README, "Certificates without a CA of your own"). The CA key stays in PKI_DIR; what was
  * issued and revoked is recorded in the database, which every instance reads.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { hostname as systemHostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ArgsDef, defineCommand } from 'citty';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/open-database.ts';
 import { isHostName } from '../domain/host-pattern.ts';
 import { OperatorError } from '../lib/operator-error.ts';
-import { exportPrivateKeyPem, generateKeyPair, normalizeSerial, type x509 } from '../lib/x509.ts';
+import { exportPrivateKeyPem, generateKeyPair, normalizeSerial } from '../lib/x509.ts';
 import { type Authority, createAuthority, loadAuthority, signCertificate } from '../pki/authority.ts';
 import { writeCrl } from '../pki/crl.ts';
+import { fingerprintOf } from '../pki/fingerprint.ts';
+import { defaultServerNames } from '../pki/local-ca.ts';
 import { type PkiPaths, pkiPaths, writePrivateFile, writePublicFile } from '../pki/pki-files.ts';
 import {
   listIssuedCertificates,
@@ -32,11 +32,7 @@ export interface PkiCommandOptions<A extends ArgsDef> {
   print?: (line: string) => void;
 }
 
-/** The SHA-256 fingerprint of a certificate, as `openssl x509 -fingerprint -sha256` prints it. */
-export function fingerprintOf(certificate: x509.X509Certificate): string {
-  const hex = createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex').toUpperCase();
-  return hex.match(/../g)?.join(':') ?? hex;
-}
+export { fingerprintOf };
 
 /** The CA of the configuration's PKI_DIR, or the error that says how to make one. */
 export async function requireAuthority(paths: PkiPaths): Promise<Authority> {
@@ -81,16 +77,18 @@ export function createPkiCommand<A extends ArgsDef>(options: PkiCommandOptions<A
       ...options.commonArgs,
       names: {
         type: 'string',
-        description: `The server's names, comma separated: DNS names or IP addresses (default: ${systemHostname()},localhost,127.0.0.1)`,
+        description: `The server's names, comma separated: DNS names or IP addresses (default: this machine's name, FQDN and addresses, localhost, 127.0.0.1)`,
       },
     },
     async run({ args }) {
       const config = options.readConfig(args);
       const paths = pkiPaths(config.pkiDir);
-      const names = String(args.names ?? `${systemHostname()},localhost,127.0.0.1`)
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean);
+      const names = args.names
+        ? String(args.names)
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+        : await defaultServerNames();
       const { authority } = await createAuthority(paths, names);
       await writeCrl(authority, paths, []);
       print(`Created the CA in ${paths.dir}: ${paths.caCert} and its key ${paths.caKey} (keep it there)`);

@@ -35,7 +35,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (!existsSync(path)) throw new ConfigError(`Configuration file ${path} does not exist`);
     fromFile = parseJsonObject(readFileSync(path, 'utf8'), path);
   }
-  return parseConfig({ ...fromFile, ...(options.overrides ?? {}) }, options.warn, path ?? 'configuration');
+  return parseConfig({ ...fromFile, ...(options.overrides ?? {}) }, options.warn, path ?? 'configuration', {
+    withoutFile: !path,
+  });
 }
 
 /** Validates a configuration object (already merged) into a frozen Config. */
@@ -43,6 +45,7 @@ export function parseConfig(
   input: Record<string, unknown>,
   warn: (message: string) => void = (message) => console.warn(message),
   source = 'configuration',
+  options: { withoutFile?: boolean } = {},
 ): Config {
   const known = new Set(Object.keys(ConfigSchema.entries));
   for (const key of Object.keys(input)) {
@@ -65,7 +68,15 @@ export function parseConfig(
     }
   }
   const databaseUrl = resolveDatabaseUrl(parsed);
-  return Object.freeze({ ...parsed, databaseUrl, pkiDir: resolvePkiDir(parsed, databaseUrl) });
+  const autoTls = parsed.TLS
+    ? false
+    : (parsed.AUTO_TLS ?? (options.withoutFile === true && isSqliteFile(databaseUrl)));
+  return Object.freeze({ ...parsed, databaseUrl, pkiDir: resolvePkiDir(parsed, databaseUrl), autoTls });
+}
+
+/** A SQLite database in a file (the embedded default), not in memory and not MySQL. */
+function isSqliteFile(databaseUrl: string): boolean {
+  return databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:';
 }
 
 /** DATABASE_URL wins; then upstream's MYSQL block, then SQLITE.FILE, then the embedded default. */

@@ -91,6 +91,9 @@ export const CasBlockSchema = v.object({
   CAS_CREATE_USER: v.optional(Flag, true),
 });
 
+/** The port of the native TLS listener when TLS.PORT says nothing, and of AUTO_TLS. */
+export const DEFAULT_TLS_PORT = 8443;
+
 /** Every key the server understands, with its default. */
 export const ConfigSchema = v.object({
   // Upstream keys.
@@ -179,13 +182,19 @@ export const ConfigSchema = v.object({
    * by default: a server should not start calling out to the Internet after an upgrade.
    */
   CVE_REFRESH_HOURS: v.optional(NonNegativeInt, 0),
+  /**
+   * Without a TLS block: `serve` makes the built-in CA in PKI_DIR if there is none and listens with
+   * TLS for agents on port 8443 (README, "Quickstart"). Default: on when the server runs without a
+   * configuration file on a SQLite file, off otherwise (production configurations are unchanged).
+   */
+  AUTO_TLS: v.optional(Flag),
   /** Native TLS with client certificates, for running without a reverse proxy. */
   TLS: v.optional(
     v.object({
       CERT: v.string(),
       KEY: v.string(),
       CA: v.string(),
-      PORT: v.optional(v.pipe(NonNegativeInt, v.maxValue(65535)), 8443),
+      PORT: v.optional(v.pipe(NonNegativeInt, v.maxValue(65535)), DEFAULT_TLS_PORT),
     }),
   ),
 });
@@ -194,4 +203,11 @@ export type ConfigInput = v.InferInput<typeof ConfigSchema>;
 export type ParsedConfig = v.InferOutput<typeof ConfigSchema>;
 
 /** The validated configuration, with the database location resolved. */
-export type Config = Readonly<ParsedConfig & { databaseUrl: string; pkiDir: string }>;
+export type Config = Readonly<
+  ParsedConfig & {
+    databaseUrl: string;
+    pkiDir: string;
+    /** AUTO_TLS resolved: set it or not, and false whenever a TLS block is given. */
+    autoTls: boolean;
+  }
+>;

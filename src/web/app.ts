@@ -47,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('store', deps.store);
     c.set('database', deps.store.database);
     c.set('log', deps.log);
+    c.set('agentTlsPort', deps.agentTlsPort);
     c.set('exportPageRows', deps.exportPageRows);
     await next();
   });

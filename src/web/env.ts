@@ -24,6 +24,8 @@ export interface AppDeps {
   log: Logger;
   /** Rows per page of an export (tests make it small; the default suits production). */
   exportPageRows?: number;
+  /** The port the native TLS listener for agents listens on, once it does (the agent page's commands). */
+  agentTlsPort?: () => number | undefined;
 }
 
 /** A host authenticated by its client certificate; the CN may be missing. */

@@ -111,3 +111,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ path: '/nonexistent/debmonitor.json', warn: quiet })).toThrow('does not exist');
   });
 });
+
+describe('AUTO_TLS (README, "Quickstart")', () => {
+  const tls = { CERT: 'c.pem', KEY: 'k.pem', CA: 'ca.pem' };
+  test('on without a configuration file, on a SQLite file', () => {
+    expect(parseConfig({}, quiet, 'defaults', { withoutFile: true }).autoTls).toBe(true);
+    expect(
+      parseConfig({ DATABASE_URL: 'sqlite:/srv/x.sqlite' }, quiet, 'x', { withoutFile: true }).autoTls,
+    ).toBe(true);
+  });
+  test('off with a configuration file', () => {
+    const path = writeConfig(JSON.stringify({ LISTEN_PORT: 9000 }));
+    expect(loadConfig({ path, warn: quiet }).autoTls).toBe(false);
+  });
+  test('off on MySQL or an in-memory SQLite database, which have no folder for the CA', () => {
+    for (const DATABASE_URL of ['mysql://u:p@db1:3306/dm', 'sqlite::memory:']) {
+      expect(parseConfig({ DATABASE_URL }, quiet, 'x', { withoutFile: true }).autoTls).toBe(false);
+    }
+  });
+  test('AUTO_TLS says so either way', () => {
+    expect(parseConfig({ AUTO_TLS: false }, quiet, 'x', { withoutFile: true }).autoTls).toBe(false);
+    const path = writeConfig(JSON.stringify({ AUTO_TLS: true }));
+    expect(loadConfig({ path, warn: quiet }).autoTls).toBe(true);
+  });
+  test('a TLS block wins: its files are used, nothing is made', () => {
+    expect(parseConfig({ TLS: tls, AUTO_TLS: true }, quiet, 'x', { withoutFile: true }).autoTls).toBe(false);
+  });
+});

@@ -89,7 +89,7 @@ export const requireSuperuser = defineRule('superuser', (c) => {
   return c.html(
     <MessagePage
       title="Access denied"
-      message="Only superusers may manage users."
+      message="Only superusers may manage users and create enrollment tokens."
       user={user}
       csrfToken={c.var.csrfToken}
     />,

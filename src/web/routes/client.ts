@@ -8,12 +8,18 @@
  */
 import { type Context, Hono } from 'hono';
 import { acceptsEncoding } from '../../lib/accept-encoding.ts';
-import { AGENT_ARCHES, DEFAULT_AGENT_ARCH, getAgentFileName, isAgentArch } from '../../lib/agent-arch.ts';
+import {
+  AGENT_ARCHES,
+  DEFAULT_AGENT_ARCH,
+  getAgentFileName,
+  getCurrentAgentArch,
+  isAgentArch,
+} from '../../lib/agent-arch.ts';
 import { CLIENT_CHECKSUM_HEADER, CLIENT_VERSION_HEADER } from '../../protocol/client-download.ts';
 import { allowAnyone } from '../access/rules.tsx';
 import { type AgentBinary, describeAgentBinary } from '../agents/agent-binary.ts';
 import { getGzippedAgent } from '../agents/agent-gzip.ts';
-import { resolveAgentsDir } from '../agents/agents-dir.ts';
+import { locateAgents } from '../agents/agents-dir.ts';
 import type { AppEnv } from '../env.ts';
 
 /** A version a `?version=` may ask for: one path segment, never `.` or `..`. */
@@ -29,14 +35,13 @@ async function findAgent(
   dir: string,
   arch: string,
   fileName: string,
+  /** What to do when there is none, from locateAgents. */
+  hint: string,
 ): Promise<AgentBinary | Response> {
   const wanted = c.req.query('version');
   const current = await describeAgentBinary(`${dir}/${fileName}`);
   if (wanted === undefined) {
-    return (
-      current ??
-      c.text(`No agent for ${arch}: ${dir}/${fileName} does not exist (build it, or set AGENTS_DIR)`, 404)
-    );
+    return current ?? c.text(`No agent for ${arch}: ${dir}/${fileName} does not exist (${hint})`, 404);
   }
   if (!VERSION_PATTERN.test(wanted)) return c.text(`Invalid agent version '${wanted}'`, 400);
   if (current?.version === wanted) return current;
@@ -54,9 +59,15 @@ async function serveAgent(c: Context<AppEnv>): Promise<Response> {
   if (!isAgentArch(arch)) {
     return c.text(`Unknown architecture '${arch}'; use one of ${AGENT_ARCHES.join(', ')}`, 400);
   }
-  const dir = resolveAgentsDir(c.var.config.AGENTS_DIR);
+  const { dir, hint, buildError } = await locateAgents(c.var.config.AGENTS_DIR, c.var.log);
   const fileName = getAgentFileName(arch);
-  const binary = await findAgent(c, dir, arch, fileName);
+  if (buildError && arch === getCurrentAgentArch() && !(await describeAgentBinary(`${dir}/${fileName}`))) {
+    return c.text(
+      `No agent for ${arch}: building it from source failed (${buildError}); run npm run build`,
+      503,
+    );
+  }
+  const binary = await findAgent(c, dir, arch, fileName, hint);
   if (binary instanceof Response) return binary;
   const path = binary.path;
   const gzipped = acceptsEncoding(c.req.header('accept-encoding'), 'gzip');

@@ -50,7 +50,9 @@ describe('GET /agent/', () => {
     expect(html).toContain(sum);
   });
   test('names the architectures with no binary and where the server looked', () => {
-    expect(html).toContain(`Not available: x64, x64-baseline (no file in ${dir})`);
+    expect(html).toContain(
+      `Not available: x64, x64-baseline (no file in ${dir}; put the agent builds there, or unset AGENTS_DIR)`,
+    );
   });
   test('gives download commands with the server URL and the checksum check', () => {
     expect(readText()).toContain(
