@@ -173,9 +173,9 @@ async function downloadTo(
   return null;
 }
 
-/** `<server>/client/<arch>`: the download URL of an agent build. */
 /**
- * The download URL of the agent for `arch`; with a pinned version, `?version=` asks for that build
+ * `<server>/client/<arch>`, the download URL of the agent for `arch`; with a pinned version,
+ * `?version=` asks for that build
  * (a server that keeps older builds serves it; an older server ignores the query and offers its
  * current one, which the pin then refuses).
  */

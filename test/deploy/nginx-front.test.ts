@@ -75,14 +75,18 @@ beforeAll(async () => {
   chmodSync(temp, 0o777);
   writeFileSync(join(dir, 'site.conf'), testSite(Number(new URL(server.url).port)));
   writeFileSync(
+    join(dir, 'temp-paths.conf'),
+    ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((kind) => `${kind}_temp_path ${join(temp, kind)};\n`)
+      .join(''),
+  );
+  writeFileSync(
     nginxConf,
     [
       'events { worker_connections 64; }',
       'http {',
       `  access_log ${join(dir, 'nginx-access.log')};`,
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-        (kind) => `  ${kind}_temp_path ${join(temp, kind)};`,
-      ),
+      `  include ${join(dir, 'temp-paths.conf')};`,
       `  include ${join(dir, 'site.conf')};`,
       '}',
       '',
@@ -99,6 +103,8 @@ beforeAll(async () => {
       `ca=${tls.caPath}`,
       `hostname=${HOST}`,
       `spool_dir=${join(dir, 'spool')}`,
+      // A failure shows in seconds, not after minutes of retries.
+      'retry_backoff=1',
       '',
     ].join('\n'),
   );
@@ -146,6 +152,43 @@ describe("Debian's nginx with the shipped site", () => {
     const output = run.stderr.toString();
     expect({ exitCode: run.exitCode, output }).toEqual({ exitCode: 0, output: expect.any(String) });
     expect(output).toContain('test is successful');
+  });
+
+  test("nginx -t accepts it inside Debian's own /etc/nginx/nginx.conf, where the package includes sites", () => {
+    // Debian's main configuration, with its files outside the test's folder moved into it.
+    let debian = readFileSync('/etc/nginx/nginx.conf', 'utf8');
+    debian = replaceChecked(debian, 'pid /run/nginx.pid;', '');
+    debian = replaceChecked(debian, 'error_log /var/log/nginx/error.log;', '');
+    debian = replaceChecked(
+      debian,
+      'access_log /var/log/nginx/access.log;',
+      `access_log ${join(dir, 'nginx-access.log')};`,
+    );
+    debian = replaceChecked(
+      debian,
+      'include /etc/nginx/sites-enabled/*;',
+      `include ${join(dir, 'debian-temp-paths.conf')}; include ${join(dir, 'site.conf')};`,
+    );
+    // Folders of their own: nginx -t makes them for Debian's worker user (www-data), which is not the
+    // user of the nginx that the other tests run.
+    writeFileSync(
+      join(dir, 'debian-temp-paths.conf'),
+      readFileSync(join(dir, 'temp-paths.conf'), 'utf8').replaceAll('/nginx-temp/', '/nginx-temp-debian/'),
+    );
+    mkdirSync(join(dir, 'nginx-temp-debian'), { mode: 0o777 });
+    chmodSync(join(dir, 'nginx-temp-debian'), 0o777);
+    const conf = join(dir, 'debian-nginx.conf');
+    writeFileSync(conf, debian);
+    const run = Bun.spawnSync(
+      ['nginx', '-e', join(dir, 'nginx-error.log'), '-c', conf, '-g', nginxGlobals, '-t'],
+      {
+        stderr: 'pipe',
+      },
+    );
+    expect({ exitCode: run.exitCode, output: run.stderr.toString() }).toEqual({
+      exitCode: 0,
+      output: expect.stringContaining('test is successful'),
+    });
   });
 
   test('starts on the test ports and passes requests to the server', async () => {

@@ -37,18 +37,30 @@ for (const kind of DIALECTS) {
         ['/admin/users', undefined, '/login/?next=/admin/users'],
         ['/hosts/', { headers: { Accept: 'application/json' } }, '/login/?next=/hosts/'],
         [
-          '/hosts/host1.example.com/update',
-          { method: 'POST', body: '{}' },
-          '/login/?next=/hosts/host1.example.com/update',
+          '/hosts/host1.example.com',
+          { headers: { Accept: 'application/json' } },
+          '/login/?next=/hosts/host1.example.com',
         ],
-        ['/hosts/host1.example.com', { method: 'DELETE' }, '/login/?next=/hosts/host1.example.com'],
-        ['/auth-check', undefined, '/login/?next=/auth-check'],
       ];
       for (const [path, init, location] of cases) {
         test(`${init?.method ?? 'GET'} ${path}`, async () => {
           const response = await t.request(path, init);
           expect(response.status).toBe(302);
           expect(response.headers.get('Location')).toBe(location);
+        });
+      }
+    });
+
+    // With VERIFY_CLIENTS off (the test app's default), agents never sign in (docs/protocol.md).
+    describe('agent endpoints answer without a session, never with the sign-in page', () => {
+      const cases: [string, RequestInit | undefined, number][] = [
+        ['/hosts/host1.example.com/update', { method: 'POST', body: '{}' }, 400],
+        ['/hosts/host1.example.com', { method: 'DELETE' }, 404],
+        ['/auth-check', undefined, 200],
+      ];
+      for (const [path, init, status] of cases) {
+        test(`${init?.method ?? 'GET'} ${path}`, async () => {
+          expect((await t.request(path, init)).status).toBe(status);
         });
       }
     });
