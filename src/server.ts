@@ -108,6 +108,9 @@ const serve = defineCommand({
     });
     // After the database opened and the HTTP port was bound: a start that fails there makes no CA.
     const tlsFiles = await resolveTlsFiles(config, tlsPort);
+    if (tlsPort !== undefined && !tlsFiles) {
+      log.warn('--tls-port is ignored: there is no TLS listener (no TLS block, and AUTO_TLS is off)');
+    }
     const tlsServer = tlsFiles
       ? await startTlsServer(app, {
           hostname: config.LISTEN_ADDRESS,

@@ -22,11 +22,18 @@ function workDir(name: string): string {
   return path;
 }
 
-/** Starts `serve` in `cwd` with no DEBMONITOR_* setting of the test run; returns its log once stopped. */
+/**
+ * Starts `serve` in `cwd` with no DEBMONITOR_* setting of the test run; returns its log once stopped.
+ * The lines after "listening on" (the TLS ones) may reach the pipe later: its output is read once the
+ * TLS line is there, or after a second without it.
+ */
 async function serveOnce(cwd: string, args: string[], check?: (output: string) => Promise<void>) {
   const env: Record<string, string> = { DEBMONITOR_CONFIG: '', DEBMONITOR_DATABASE_URL: '' };
   const server = await startServerProcess({ cwd, args, env });
   try {
+    for (let waited = 0; waited < 1000 && !/for the command/.test(server.output()); waited += 50) {
+      await Bun.sleep(50);
+    }
     await check?.(server.output());
   } finally {
     expect(await server.stop()).toBe(0);

@@ -17,7 +17,7 @@ export interface AgentsLocation {
   dir: string;
   /** Completes "No agent for x64: <path> does not exist (…)". */
   hint: string;
-  /** Set when the build from source failed: its first lines. */
+  /** Set when the build from source failed: the last lines it printed. */
   buildError?: string;
 }
 

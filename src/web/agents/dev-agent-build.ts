@@ -15,7 +15,8 @@ export const DEV_AGENTS_DIR = join(REPOSITORY_ROOT, '.cache/agents');
 
 export type DevAgentBuild = { ok: true } | { ok: false; error: string };
 
-let running: Promise<DevAgentBuild> | undefined;
+/** The build of each repository (one in the server; tests build stand-ins). */
+const running = new Map<string, Promise<DevAgentBuild>>();
 /** The build process while one runs; stopped with the server (stopDevAgentBuild). */
 let building: { child: ReturnType<typeof Bun.spawn>; scratch: string } | undefined;
 let stopped = false;
@@ -29,32 +30,40 @@ export function stopDevAgentBuild(): void {
   rmSync(building.scratch, { recursive: true, force: true });
 }
 
-/** Builds the native agent into DEV_AGENTS_DIR unless an up-to-date one is there; once per process. */
-export function buildDevAgent(log: Logger): Promise<DevAgentBuild> {
-  running ??= runBuild(log).then((outcome) => {
-    if (!outcome.ok) running = undefined; // try again at the next request
-    return outcome;
-  });
-  return running;
+/**
+ * Builds the native agent into `<root>/.cache/agents` (DEV_AGENTS_DIR) unless an up-to-date one is
+ * there; once per process, and again after a failure.
+ */
+export function buildDevAgent(log: Logger, root = REPOSITORY_ROOT): Promise<DevAgentBuild> {
+  let build = running.get(root);
+  if (!build) {
+    build = runBuild(log, root).then((outcome) => {
+      if (!outcome.ok) running.delete(root); // try again at the next request
+      return outcome;
+    });
+    running.set(root, build);
+  }
+  return build;
 }
 
-async function runBuild(log: Logger): Promise<DevAgentBuild> {
+async function runBuild(log: Logger, root: string): Promise<DevAgentBuild> {
   const fileName = getAgentFileName(getCurrentAgentArch());
-  const target = join(DEV_AGENTS_DIR, fileName);
-  if (existsSync(target) && statSync(target).mtimeMs >= newestSourceMtime()) return { ok: true };
+  const outDir = join(root, '.cache/agents');
+  const target = join(outDir, fileName);
+  if (existsSync(target) && statSync(target).mtimeMs >= newestSourceMtime(root)) return { ok: true };
   const shown = relative(process.cwd(), target) || target;
   log.info(
     `No agent for this machine in dist/agents: building it from source into ${shown} (a few seconds, once; npm run build makes every architecture)`,
   );
   const started = performance.now();
-  mkdirSync(DEV_AGENTS_DIR, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   // Built aside and renamed into place: another server from this tree may be building too.
-  const scratch = mkdtempSync(join(DEV_AGENTS_DIR, '.build-'));
+  const scratch = mkdtempSync(join(outDir, '.build-'));
   try {
     const child = Bun.spawn(
       [
         process.execPath,
-        join(REPOSITORY_ROOT, 'scripts/build.ts'),
+        join(root, 'scripts/build.ts'),
         '--only',
         'agents',
         '--targets',
@@ -62,7 +71,7 @@ async function runBuild(log: Logger): Promise<DevAgentBuild> {
         '--outdir',
         scratch,
       ],
-      { cwd: REPOSITORY_ROOT, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
+      { cwd: root, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
     );
     building = { child, scratch };
     const [stdout, stderr, code] = await Promise.all([
@@ -90,8 +99,8 @@ async function runBuild(log: Logger): Promise<DevAgentBuild> {
 }
 
 /** The latest modification time of the files the agent is built from (src/, package.json). */
-function newestSourceMtime(): number {
-  let newest = statSync(join(REPOSITORY_ROOT, 'package.json')).mtimeMs;
+function newestSourceMtime(root: string): number {
+  let newest = statSync(join(root, 'package.json')).mtimeMs;
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -99,6 +108,6 @@ function newestSourceMtime(): number {
       else newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
-  walk(join(REPOSITORY_ROOT, 'src'));
+  walk(join(root, 'src'));
   return newest;
 }
