@@ -5,7 +5,7 @@
  * run quietly.
  */
 import { Database } from 'bun:sqlite';
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
 import {
   copyFileSync,
   existsSync,
@@ -27,6 +27,10 @@ import {
   type TestCertificates,
   type TlsFront,
 } from './helpers/tls-front.ts';
+
+// A full run collects this machine's packages: 15 s on a loaded 2-CPU machine, against 5 s by default
+// (and a timed-out test has its server killed, failing the tests after it).
+setDefaultTimeout(60_000);
 
 const root = mkdtempSync(join(tmpdir(), 'debmonitor-agent-bin-'));
 const serverBinary = join(root, 'dist', 'debmonitor-server');
