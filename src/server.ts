@@ -152,7 +152,6 @@ const serve = defineCommand({
     if (config.autoTls && !config.AGENTS_DIR && process.env.npm_lifecycle_event === 'start') {
       void locateAgents(undefined, log);
     }
-    // A second signal while stopping ends the process at once (the handlers run once).
     const shutdown = async (signal: string) => {
       log.info(`${signal}: shutting down`);
       try {
@@ -169,8 +168,20 @@ const serve = defineCommand({
       process.exit(0);
     };
     // Installed before "listening on" is logged: whoever waits for that line may signal at once.
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // A second signal while stopping ends the process at once, unless it is the same signal within a
+    // second: Ctrl-C on `npm start` reaches the server twice, from the terminal and forwarded by npm.
+    let stopping: { signal: string; at: number } | undefined;
+    const onSignal = (signal: string) => {
+      if (!stopping) {
+        stopping = { signal, at: Date.now() };
+        void shutdown(signal);
+      } else if (signal !== stopping.signal || Date.now() - stopping.at > 1000) {
+        log.warn(`${signal} again: stopping now`);
+        process.exit(1);
+      }
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
     log.info(`DebMonitor ${VERSION} listening on ${server.url} (database ${database.location})`);
     if (!config.VERIFY_CLIENTS) {
       log.warn(
