@@ -25,7 +25,7 @@ test('with no agent in dist/agents, the native agent is built from source into .
   const version = Bun.spawnSync([binary, '--version']);
   expect({ code: version.exitCode, out: version.stdout.toString() }).toEqual({
     code: 0,
-    out: expect.stringMatching(/^debmonitor-client \S+/),
+    out: expect.stringMatching(/^debmonitor \S+/),
   });
   const built = statSync(binary).mtimeMs;
   const logged = log.lines.length;
