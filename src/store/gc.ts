@@ -10,6 +10,7 @@ import { type AnyColumn, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import { batchRows } from '../db/sql-runner.ts';
 import { subtractOwnerRows } from './counts/package-count-deltas.ts';
+import { recordTombstones } from './history/tombstones.ts';
 import { withRetries } from './retry.ts';
 import type { Store } from './store.ts';
 
@@ -44,7 +45,7 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
   // Each deleted host and image is logged with its last report, so an operator can tell a host that
   // was retired from one that stopped reporting.
   const deleteLogged = async (kind: 'host' | 'image', where: SQL) => {
-    const deleted = await deleteOwners(store, kind, where);
+    const deleted = await deleteOwners(store, kind, where, now);
     for (const owner of deleted)
       print(
         `Deleted ${kind === 'host' ? 'Host' : 'Image'} ${owner.name} (last report ${owner.modified.toISOString()})`,
@@ -69,14 +70,19 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
       : 'Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)',
   );
   const v = t.packageVersions;
-  const notUsedBy = (rows: typeof t.hostPackages | typeof t.imagePackages, column: AnyColumn) =>
-    sql`NOT EXISTS (SELECT 1 FROM ${rows} WHERE ${column} = ${v.id})`;
+  const notUsedBy = (
+    rows: typeof t.hostPackages | typeof t.imagePackages | typeof t.packageEvents,
+    column: AnyColumn,
+  ) => sql`NOT EXISTS (SELECT 1 FROM ${rows} WHERE ${column} = ${v.id})`;
   await step(
     sql`DELETE FROM ${v}
         WHERE ${notUsedBy(t.hostPackages, t.hostPackages.packageVersionId)}
           AND ${notUsedBy(t.hostPackages, t.hostPackages.upgradableVersionId)}
           AND ${notUsedBy(t.imagePackages, t.imagePackages.packageVersionId)}
-          AND ${notUsedBy(t.imagePackages, t.imagePackages.upgradableVersionId)}`,
+          AND ${notUsedBy(t.imagePackages, t.imagePackages.upgradableVersionId)}
+          AND ${notUsedBy(t.packageEvents, t.packageEvents.fromVersionId)}
+          AND ${notUsedBy(t.packageEvents, t.packageEvents.toVersionId)}`,
+    // Upstream's line; versions the history still names are kept too (until retention prunes it).
     (n) => `Deleted ${n} PackageVersion objects not referenced by any HostPackage or ImagePackage`,
   );
   await step(
@@ -108,6 +114,7 @@ function deleteOwners(
   store: Store,
   kind: 'host' | 'image',
   where: SQL,
+  now: Date,
 ): Promise<{ name: string; modified: Date }[]> {
   const { database } = store;
   const { spelling, capabilities } = database;
@@ -123,6 +130,8 @@ function deleteOwners(
         await subtractOwnerRows(tx, database, store.counts, kind, ids);
         for (const batch of batchRows(capabilities, ids, 1))
           await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
+        const owners = rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
+        await recordTombstones(tx, database, kind, owners, 'gc', now);
         return rows
           .map((row) => ({ name: String(row.name), modified: toDate(row.modified) }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
