@@ -11,8 +11,9 @@ import type { ListSpec } from './list-state.ts';
 export const INVENTORY_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = {
   sorts: INVENTORY_SORTS,
   defaultSort: 'default',
-  descendingFirst: ['packages', 'upgrades', 'security', 'modified'],
+  descendingFirst: ['packages', 'upgrades', 'security', 'modified', 'patched'],
   upgradeFilter: true,
+  exposureFilter: true,
 };
 
 /** The hosts list: the inventory's sorts and filters, plus reboot and liveness filters. */

@@ -4,6 +4,8 @@
  */
 
 import {
+  EXPOSURE_FILTERS,
+  type ExposureFilter,
   HOST_FILTERS,
   type HostFilter,
   type ListFilter,
@@ -24,6 +26,8 @@ export interface ListSpec<Sort extends string> {
   upgradeFilter?: boolean;
   /** Whether the host filters (reboot, liveness) apply to this list. */
   hostFilter?: boolean;
+  /** Whether the exposure filters (security pending for N days, not patched) apply (docs/history.md). */
+  exposureFilter?: boolean;
 }
 
 export interface ListState<Sort extends string = string> {
@@ -58,7 +62,9 @@ export function readListState<Sort extends string>(
         ? filter
         : spec.hostFilter && HOST_FILTERS.includes(filter as HostFilter)
           ? (filter as HostFilter)
-          : 'all',
+          : spec.exposureFilter && EXPOSURE_FILTERS.includes(filter as ExposureFilter)
+            ? (filter as ExposureFilter)
+            : 'all',
   };
 }
 

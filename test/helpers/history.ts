@@ -1,7 +1,7 @@
 /** Reads back a host's or image's history and "pending since" facts, to check them against a model. */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/open-database.ts';
-import { toMillis } from '../../src/store/ingest/package-rows.ts';
+import { toMillis } from '../../src/lib/raw-timestamp.ts';
 
 export interface EventRow {
   id: number;

@@ -2,9 +2,9 @@
 import { sqlNames } from '../../db/sql-names.ts';
 import type { Tables } from '../../db/types.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import type { HostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
-import { toMillis } from './package-rows.ts';
 import { TransientConflictError } from './report-errors.ts';
 
 export type OwnerKind = 'host' | 'image';

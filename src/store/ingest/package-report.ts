@@ -8,6 +8,7 @@
 
 import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -17,7 +18,6 @@ import {
   loadRecordedSources,
   type PackageOwner,
   type RecordedRow,
-  toMillis,
   upgradeSinceOf,
   writePackageDiff,
 } from './package-rows.ts';

@@ -9,6 +9,7 @@ import { batchRows, inList, insertRows } from '../../db/sql-runner.ts';
 import type { Tables } from '../../db/types.ts';
 import { packageChangesOf } from '../../domain/package-events.ts';
 import type { DesiredPackage, RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
@@ -111,15 +112,6 @@ function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, Rec
     });
   }
   return byName;
-}
-
-/** A raw timestamp (milliseconds on SQLite, a Date on MySQL) as milliseconds. */
-export function toMillis(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'string' && !/^\d+$/.test(value))
-    return new Date(`${value.replace(' ', 'T')}Z`).getTime();
-  return Number(value);
 }
 
 /** Puts into the cache the package names and version strings of `rows` that it does not know yet. */

@@ -21,6 +21,8 @@ export interface ListView {
   upgradeFilter?: boolean;
   /** Add the host filters (reboot required, liveness) to it. */
   hostFilter?: boolean;
+  /** Add the history filters (security pending for N days, not patched) to it (docs/history.md). */
+  exposureFilter?: boolean;
   /** With the host filters: offer "never reported" too (an expected-hosts file is configured). */
   expectedHosts?: boolean;
   /** Placeholder of the filter box. */
@@ -79,6 +81,7 @@ export function ListControls(props: { list: ListView }) {
             {list.hostFilter ? (
               <HostFilterOptions selected={list.state.filter} expectedHosts={list.expectedHosts ?? false} />
             ) : null}
+            {list.exposureFilter ? <ExposureFilterOptions selected={list.state.filter} noun={noun} /> : null}
           </select>
         </>
       ) : null}
@@ -109,6 +112,25 @@ function HostFilterOptions(props: { selected: string; expectedHosts: boolean }) 
     ...(props.expectedHosts
       ? [['never_reported', 'Show only expected hosts that never reported'] as [string, string]]
       : []),
+  ];
+  return (
+    <>
+      {options.map(([value, label]) => (
+        <option value={value} selected={props.selected === value}>
+          {label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The hosts and images lists' history filters (docs/history.md). */
+function ExposureFilterOptions(props: { selected: string; noun: string }) {
+  const options: [string, string][] = [
+    ['exposed_1d', `Show only ${props.noun} with a security upgrade pending for over 1 day`],
+    ['exposed_7d', `Show only ${props.noun} with a security upgrade pending for over 7 days`],
+    ['exposed_30d', `Show only ${props.noun} with a security upgrade pending for over 30 days`],
+    ['unpatched_30d', `Show only ${props.noun} not patched in the last 30 days`],
   ];
   return (
     <>
