@@ -3,6 +3,7 @@
  * state is a link; defaults are left out so URLs stay short. Unknown values fall back to defaults.
  */
 
+import type { EventKind } from '../domain/package-events.ts';
 import {
   EXPOSURE_FILTERS,
   type ExposureFilter,
@@ -28,6 +29,8 @@ export interface ListSpec<Sort extends string> {
   hostFilter?: boolean;
   /** Whether the exposure filters (security pending for N days, not patched) apply (docs/history.md). */
   exposureFilter?: boolean;
+  /** The history event kinds this list filters on (docs/history.md). */
+  eventFilter?: readonly EventKind[];
 }
 
 export interface ListState<Sort extends string = string> {
@@ -64,7 +67,9 @@ export function readListState<Sort extends string>(
           ? (filter as HostFilter)
           : spec.exposureFilter && EXPOSURE_FILTERS.includes(filter as ExposureFilter)
             ? (filter as ExposureFilter)
-            : 'all',
+            : spec.eventFilter?.includes(filter as EventKind)
+              ? (filter as EventKind)
+              : 'all',
   };
 }
 

@@ -1,4 +1,5 @@
 /** What every list query takes and gives: one page of rows, sorted and filtered on the server. */
+import type { EventKind } from '../../domain/package-events.ts';
 
 /** Which rows of a package list to keep. */
 export type UpgradeFilter = 'all' | 'upgradable' | 'security';
@@ -23,7 +24,7 @@ export const EXPOSURE_FILTER_DAYS: Record<ExposureFilter, number> = {
 };
 
 /** Any list's filter; host filters reach only the hosts list (its spec enables them). */
-export type ListFilter = UpgradeFilter | HostFilter | ExposureFilter;
+export type ListFilter = UpgradeFilter | HostFilter | ExposureFilter | EventKind;
 
 /** One page of a list, with the sort key (from a fixed set per list) and the filters. */
 export interface ListOptions<Sort extends string> {

@@ -8,7 +8,7 @@ export const hostPath = (name: string) => `/hosts/${encodePathSegment(name)}`;
 export const imagePath = (name: string) => `/images/${encodePath(name)}`;
 /** A host's or image's history timeline (docs/history.md). */
 export const historyPath = (kind: 'host' | 'image', name: string) =>
-  `/history/?${new URLSearchParams({ [kind]: name }).toString()}`;
+  kind === 'host' ? `/history/host/${encodePathSegment(name)}` : `/history/image/${encodePath(name)}`;
 /** The fleet's "what changed" page. */
 export const CHANGES_PATH = '/changes/';
 /** `/packages/<name>`. */

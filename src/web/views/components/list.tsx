@@ -29,11 +29,15 @@ export interface ListView {
   filterPlaceholder?: string;
   /** What the list's rows are, for the upgrade filter's labels ("Show only hosts with upgrades"). */
   filterNoun?: string;
+  /** A list's own filter choices (value, label), shown instead of the upgrade filter. */
+  filterOptions?: readonly (readonly [string, string])[];
+  /** Query parameters of the page that every link of the list keeps (a time range…). */
+  params?: Record<string, string>;
 }
 
 /** The URL of `list` with some of its state changed. */
 export function listHref(list: ListView, changes: Partial<ListState>): string {
-  return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort)}`;
+  return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort, list.params)}`;
 }
 
 /** The filter form: text filter, upgrade filter, page size and download links. */
@@ -63,6 +67,23 @@ export function ListControls(props: { list: ListView }) {
         placeholder={list.filterPlaceholder ?? 'Filter…'}
         autocomplete="off"
       />
+      {Object.entries(list.params ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      {list.filterOptions ? (
+        <>
+          <label class="sr-only" for="list-filter">
+            Show
+          </label>
+          <select id="list-filter" name="filter">
+            {list.filterOptions.map(([value, label]) => (
+              <option value={value} selected={list.state.filter === value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
       {list.upgradeFilter ? (
         <>
           <label class="sr-only" for="list-filter">

@@ -130,8 +130,11 @@ function HistoryFacts(props: {
       <dd id="exposed-for">
         {owner.securitySince ? (
           <>
-            {describeTimeSince(owner.securitySince, clock.now)} (security upgrade pending since{' '}
-            <TimeAgo date={owner.securitySince} clock={clock} />)
+            {describeTimeSince(owner.securitySince, clock.now)} (oldest pending security upgrade first seen{' '}
+            <time datetime={owner.securitySince.toISOString()}>
+              {owner.securitySince.toISOString().slice(0, 10)}
+            </time>
+            )
           </>
         ) : (
           'no security upgrade pending'
@@ -139,7 +142,7 @@ function HistoryFacts(props: {
       </dd>
       <dt>Last patched</dt>
       <dd id="last-patched">
-        {owner.lastUpgraded ? <TimeAgo date={owner.lastUpgraded} clock={clock} /> : 'no upgrade seen'}{' '}
+        {owner.lastUpgraded ? <TimeAgo date={owner.lastUpgraded} clock={clock} /> : 'no upgrade seen'} ·{' '}
         <a href={historyPath(props.kind, owner.name)}>History</a>
       </dd>
     </>
