@@ -249,6 +249,56 @@ for (const dialect of DIALECTS) {
       expect(replay(new Map(), events)).toEqual(rows);
     });
 
+    test('retention: gc prunes events older than the setting in batches, and then the versions only they named', async () => {
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const name = 'retained.example.com';
+        const at = (days: number) => new Date(START + days * 86_400_000);
+        const versions = (version: string): HostReport => ({
+          ...randomReport(createRandom(1), name),
+          update_type: 'full',
+          installed: Array.from({ length: 5 }, (_, i) => ({ name: `p${i}`, version, source: `s${i}` })),
+          upgradable: [],
+          uninstalled: [],
+        });
+        await applyHostReport(fresh.store, versions('1.0'), { now: at(0) });
+        await applyHostReport(fresh.store, versions('2.0'), { now: at(100) });
+        await applyHostReport(fresh.store, versions('3.0'), { now: at(450) });
+        const id = (await ownerIdOf(fresh.database, 'host', name)) as number;
+        expect((await readEvents(fresh.database, 'host', id)).map((e) => e.kind)).toEqual([
+          'baseline',
+          ...Array(10).fill('upgraded'),
+        ]);
+        const lines = await collectGarbage(fresh.store, {
+          hostMaxAgeDays: 0,
+          imageMaxAgeDays: 0,
+          historyRetentionDays: 400,
+          historyBatchRows: 2,
+          now: at(501),
+        });
+        // Day 0's baseline and day 100's five upgrades are older than 400 days; day 450's stay.
+        expect(lines).toContain('Deleted 6 history events older than 400 days');
+        const left = await readEvents(fresh.database, 'host', id);
+        expect(left.map((e) => [e.kind, e.from, e.to])).toEqual(
+          Array.from({ length: 5 }, () => ['upgraded', '2.0', '3.0']),
+        );
+        // 1.0 was named only by pruned events: GC deleted it; 2.0 is still named by the kept ones.
+        expect(lines).toContain(
+          'Deleted 5 PackageVersion objects not referenced by any HostPackage or ImagePackage',
+        );
+        const again = await collectGarbage(fresh.store, {
+          hostMaxAgeDays: 0,
+          imageMaxAgeDays: 0,
+          historyRetentionDays: 400,
+          now: at(501),
+        });
+        expect(again).toContain('Deleted 0 history events older than 400 days');
+        expect(await readEvents(fresh.database, 'host', id)).toEqual(left);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
     test('concurrent full and hook reports for one host: each report’s events stay together, in the order applied', async () => {
       const random = createRandom(dialect === 'sqlite' ? 41 : 43);
       const name = 'race.example.com';
