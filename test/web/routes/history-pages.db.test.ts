@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { HostReport } from '../../../src/protocol/report.ts';
 import { applyHostReport } from '../../../src/store/ingest/host-reports.ts';
+import { applyImageReport } from '../../../src/store/ingest/image-reports.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { ownerIdOf, readEvents } from '../../helpers/history.ts';
 import { selectAll, selectTexts } from '../../helpers/html.ts';
@@ -158,6 +159,22 @@ for (const kind of DIALECTS) {
         }),
         expect.objectContaining({ source_package: 'curl', change: 'installed', hosts: 1, to_version: '8.0' }),
       ]);
+    });
+
+    test('an image timeline, at a path that keeps the slashes of its name', async () => {
+      await applyImageReport(t.store, {
+        image_name: 'registry.example.org/app:1',
+        os: 'Debian 12',
+        update_type: 'full',
+        installed: [{ name: 'curl', version: '8.0', source: 'curl' }],
+        uninstalled: [],
+        upgradable: [],
+      });
+      const page = await html('/history/image/registry.example.org/app:1');
+      expect((await selectAll(page, '#list tbody tr')).map((row) => row.attrs['data-kind'])).toEqual([
+        'baseline',
+      ]);
+      expect(await selectTexts(page, '#list tbody td.name')).toEqual(['1 package']);
     });
 
     test('an API deletion leaves a tombstone saying who deleted the host', async () => {

@@ -95,7 +95,7 @@ export function TimelineList(props: TimelineProps) {
             {row.packageName ? (
               <a href={packagePath(row.packageName)}>{row.packageName}</a>
             ) : row.kind === 'baseline' ? (
-              `${row.detail ?? '?'} packages`
+              `${row.detail ?? '?'} ${row.detail === '1' ? 'package' : 'packages'}`
             ) : (
               (row.detail ?? '')
             )}
