@@ -22,7 +22,7 @@ ALTER TABLE `package_events` ADD CONSTRAINT `package_events_package_id_fk` FOREI
 ALTER TABLE `package_events` ADD CONSTRAINT `package_events_from_version_id_fk` FOREIGN KEY (`from_version_id`) REFERENCES `package_versions`(`id`) ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE `package_events` ADD CONSTRAINT `package_events_to_version_id_fk` FOREIGN KEY (`to_version_id`) REFERENCES `package_versions`(`id`) ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX `package_events_owner_idx` ON `package_events` (`owner_kind`,`owner_id`,`id`);--> statement-breakpoint
-CREATE INDEX `package_events_created_idx` ON `package_events` (`created`);--> statement-breakpoint
+CREATE INDEX `package_events_created_idx` ON `package_events` (`created`,`owner_kind`,`kind`,`from_version_id`,`to_version_id`,`owner_id`);--> statement-breakpoint
 CREATE INDEX `package_events_package_idx` ON `package_events` (`package_id`,`id`);--> statement-breakpoint
 CREATE INDEX `package_events_from_idx` ON `package_events` (`from_version_id`);--> statement-breakpoint
 CREATE INDEX `package_events_to_idx` ON `package_events` (`to_version_id`);--> statement-breakpoint

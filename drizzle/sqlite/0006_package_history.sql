@@ -15,7 +15,7 @@ CREATE TABLE `package_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `package_events_owner_idx` ON `package_events` (`owner_kind`,`owner_id`,`id`);--> statement-breakpoint
-CREATE INDEX `package_events_created_idx` ON `package_events` (`created`);--> statement-breakpoint
+CREATE INDEX `package_events_created_idx` ON `package_events` (`created`,`owner_kind`,`kind`,`from_version_id`,`to_version_id`,`owner_id`);--> statement-breakpoint
 CREATE INDEX `package_events_package_idx` ON `package_events` (`package_id`,`id`);--> statement-breakpoint
 CREATE INDEX `package_events_from_idx` ON `package_events` (`from_version_id`);--> statement-breakpoint
 CREATE INDEX `package_events_to_idx` ON `package_events` (`to_version_id`);--> statement-breakpoint

@@ -278,7 +278,15 @@ export const packageEvents = sqliteTable(
   },
   (t) => [
     index('package_events_owner_idx').on(t.ownerKind, t.ownerId, t.id),
-    index('package_events_created_idx').on(t.created),
+    // The range scans of "what changed" and retention read only this index.
+    index('package_events_created_idx').on(
+      t.created,
+      t.ownerKind,
+      t.kind,
+      t.fromVersionId,
+      t.toVersionId,
+      t.ownerId,
+    ),
     index('package_events_package_idx').on(t.packageId, t.id),
     index('package_events_from_idx').on(t.fromVersionId),
     index('package_events_to_idx').on(t.toVersionId),

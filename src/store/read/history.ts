@@ -122,7 +122,13 @@ export interface ChangeGroup {
   last: Date;
 }
 
-/** The groups of the range, most hosts first. */
+/**
+ * The groups of the range, most hosts first, in two steps: the events are grouped by kind and binary
+ * versions on the (created, owner kind, kind, versions, owner) index alone, then those groups (few)
+ * are named and merged by source package and source versions. A source group's `hosts` is the most
+ * hosts of any of its binary packages' changes (the hosts that upgraded `openssl` and `libssl3`
+ * together count once); `changes` adds them up.
+ */
 async function readChangeGroups(database: Database, options: ChangesOptions): Promise<ChangeGroup[]> {
   const t = database.tables;
   const e = t.packageEvents;
@@ -131,9 +137,9 @@ async function readChangeGroups(database: Database, options: ChangesOptions): Pr
     ? [options.filter]
     : [...PACKAGE_CHANGE_KINDS];
   const conditions: SQL[] = [
-    sql`e.owner_kind = 'host'`,
     sql`e.created >= ${stamp(options.from)}`,
     sql`e.created < ${stamp(options.to)}`,
+    sql`e.owner_kind = 'host'`,
     sql`e.kind IN (${sql.join(
       kinds.map((kind) => sql`${kind}`),
       sql`, `,
@@ -143,24 +149,28 @@ async function readChangeGroups(database: Database, options: ChangesOptions): Pr
     conditions.push(
       sql`e.owner_id IN (SELECT h.id FROM ${t.hosts} h WHERE lower(h.name) LIKE ${likeOfPattern(options.hosts)} ESCAPE '!')`,
     );
+  const named: SQL[] = [];
   if (options.q) {
     const like = `%${escapeLike(options.q)}%`;
-    conditions.push(sql`(lower(s.name) LIKE ${like} ESCAPE '!' OR lower(p.name) LIKE ${like} ESCAPE '!')`);
+    named.push(sql`(lower(s.name) LIKE ${like} ESCAPE '!' OR lower(p.name) LIKE ${like} ESCAPE '!')`);
   }
   const rows = await database.sql.selectSql<Record<string, unknown>>(
-    sql`SELECT s.name AS source, e.kind AS kind, fs.version AS from_version, ts.version AS to_version,
-               COUNT(DISTINCT e.owner_id) AS hosts, COUNT(*) AS changes,
-               MIN(e.created) AS first, MAX(e.created) AS last
-        FROM ${e} e
-        JOIN ${t.packages} p ON p.id = e.package_id
-        LEFT JOIN ${t.packageVersions} fv ON fv.id = e.from_version_id
+    sql`SELECT s.name AS source, g.kind AS kind, fs.version AS from_version, ts.version AS to_version,
+               MAX(g.hosts) AS hosts, SUM(g.changes) AS changes, MIN(g.first) AS first, MAX(g.last) AS last
+        FROM (SELECT e.kind, e.from_version_id, e.to_version_id, COUNT(DISTINCT e.owner_id) AS hosts,
+                     COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last
+              FROM ${e} e ${database.spelling.forceIndex('package_events_created_idx')}
+              WHERE ${sql.join(conditions, sql` AND `)}
+              GROUP BY e.kind, e.from_version_id, e.to_version_id) g
+        LEFT JOIN ${t.packageVersions} fv ON fv.id = g.from_version_id
         LEFT JOIN ${t.srcPackageVersions} fs ON fs.id = fv.src_package_version_id
-        LEFT JOIN ${t.packageVersions} tv ON tv.id = e.to_version_id
+        LEFT JOIN ${t.packageVersions} tv ON tv.id = g.to_version_id
         LEFT JOIN ${t.srcPackageVersions} ts ON ts.id = tv.src_package_version_id
+        JOIN ${t.packages} p ON p.id = COALESCE(tv.package_id, fv.package_id)
         JOIN ${t.srcPackages} s ON s.id = COALESCE(ts.src_package_id, fs.src_package_id)
-        WHERE ${sql.join(conditions, sql` AND `)}
-        GROUP BY s.name, e.kind, fs.version, ts.version
-        ORDER BY hosts DESC, s.name, e.kind`,
+        ${named.length > 0 ? sql`WHERE ${sql.join(named, sql` AND `)}` : sql``}
+        GROUP BY s.name, g.kind, fs.version, ts.version
+        ORDER BY hosts DESC, s.name, g.kind`,
   );
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return rows.map((row) => ({
