@@ -55,6 +55,11 @@ const { values: args } = parseArgs({
     fleet: { type: 'string', default: 'fleetgen' },
     /** fleetgen: reports applied at once while loading (MariaDB; SQLite has one writer). */
     concurrency: { type: 'string', default: '4' },
+    /**
+     * Synthetic fleet: also this many days of history (docs/history.md), set-based: a baseline per
+     * host, then each day about 1% of every host's base packages upgraded; the history pages are timed.
+     */
+    'history-days': { type: 'string', default: '0' },
   },
 });
 if (args.fleet !== 'fleetgen' && args.fleet !== 'synthetic') throw new Error('--fleet fleetgen|synthetic');
@@ -69,6 +74,8 @@ const BASE = Math.round(PER_HOST * 0.8);
 const EXTRA = PER_HOST - BASE;
 const ROLES = 12;
 const REPORT_RATE = Number(args['report-rate']);
+const HISTORY_DAYS = Number(args['history-days']);
+const DAY_MS = 86_400_000;
 const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 async function createDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
@@ -168,6 +175,39 @@ async function loadSyntheticFleet(database: Database): Promise<void> {
   await analyze(database);
 }
 
+/**
+ * HISTORY_DAYS of synthetic history: a baseline per host at day 0, then on day d every host upgrades
+ * the base packages p with p % 100 = (7d) % 100 (1% of them) from version 2p-1 to 2p, the last day
+ * 12 hours ago; hosts get a last patch and, where a security upgrade is pending, an exposure of
+ * 0 to 39 days. One INSERT … SELECT per day and thousand hosts.
+ */
+async function loadSyntheticHistory(database: Database): Promise<void> {
+  const run = (query: ReturnType<typeof sql>) => database.transaction(async (tx) => tx.sql.runSql(query));
+  const at = (day: number) => {
+    const ms = Date.now() - DAY_MS / 2 - (HISTORY_DAYS - day) * DAY_MS;
+    return database.kind === 'sqlite' ? sql`${ms}` : sql`${new Date(ms)}`;
+  };
+  await run(sql`INSERT INTO package_events (owner_kind, owner_id, created, kind, report_type, detail)
+    SELECT 'host', id, ${at(0)}, 'baseline', 'full', CAST(package_count AS CHAR) FROM hosts`);
+  for (let day = 1; day <= HISTORY_DAYS; day++) {
+    for (let first = 1; first <= HOSTS; first += 1000) {
+      await run(sql`INSERT INTO package_events (owner_kind, owner_id, created, kind, report_type, package_id, from_version_id, to_version_id)
+        SELECT 'host', hp.host_id, ${at(day)}, 'upgraded', CASE WHEN hp.host_id % 10 = ${day % 10} THEN 'dpkg_hook' ELSE 'full' END,
+          hp.package_id, 2 * hp.package_id - 1, 2 * hp.package_id
+        FROM host_packages hp
+        WHERE hp.host_id BETWEEN ${first} AND ${Math.min(HOSTS, first + 999)}
+          AND hp.package_id <= ${BASE} AND hp.package_id % 100 = ${(7 * day) % 100}`);
+    }
+    if (day % 10 === 0) process.stderr.write(`history day ${day}/${HISTORY_DAYS}\n`);
+  }
+  await run(sql`UPDATE hosts SET last_upgraded = ${at(HISTORY_DAYS)}`);
+  await run(sql`UPDATE host_packages SET upgrade_since = ${at(0)} WHERE upgradable_version_id IS NOT NULL`);
+  for (let days = 0; days < 40; days++)
+    await run(
+      sql`UPDATE hosts SET security_since = ${at(HISTORY_DAYS - days)} WHERE security_count > 0 AND id % 40 = ${days}`,
+    );
+}
+
 async function analyze(database: Database): Promise<void> {
   const run = (query: ReturnType<typeof sql>) => database.transaction(async (tx) => tx.sql.runSql(query));
   if (database.kind === 'sqlite') await run(sql`ANALYZE`);
@@ -179,6 +219,7 @@ async function analyze(database: Database): Promise<void> {
       'package_versions',
       'images',
       'image_packages',
+      'package_events',
     ])
       await run(sql.raw(`ANALYZE TABLE ${table}`));
 }
@@ -434,7 +475,28 @@ try {
     await foldAllPackageCounts(database);
     await analyze(database);
     pages = await listFleetgenPages(database, picks);
-  } else await loadSyntheticFleet(database);
+  } else {
+    await loadSyntheticFleet(database);
+    if (HISTORY_DAYS > 0) {
+      await loadSyntheticHistory(database);
+      await analyze(database);
+      pages = [
+        ...pages,
+        ['host timeline', `/history/host/${SAMPLE_HOST}`],
+        ['host timeline, page 5', `/history/host/${SAMPLE_HOST}?page=5`],
+        ['host timeline, upgrades of one package', `/history/host/${SAMPLE_HOST}?filter=upgraded&q=pkg-110`],
+        ['what changed, 24 h', '/changes/'],
+        ['what changed, 7 days', '/changes/?range=7d'],
+        ['what changed, 30 days', '/changes/?range=30d'],
+        ['what changed, 7 days, host pattern', '/changes/?range=7d&hosts=host-1*'],
+        ['what changed, 7 days, one package', '/changes/?range=7d&q=pkg-110'],
+        ['hosts list, security pending > 7 days', '/hosts/?filter=exposed_7d'],
+        ['hosts list, by exposure', '/hosts/?sort=exposed'],
+        ['package detail with recent changes', '/packages/pkg-110'],
+        ['source package detail with recent changes', '/source-packages/src-110'],
+      ];
+    }
+  }
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const indexStart = performance.now();
   await buildPackageIndex(database);

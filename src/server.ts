@@ -255,6 +255,7 @@ const gc = defineCommand({
       collectGarbage(createStore(database), {
         hostMaxAgeDays: config.GC_HOST_MAX_AGE_DAYS,
         imageMaxAgeDays: config.GC_IMAGE_MAX_AGE_DAYS,
+        historyRetentionDays: config.HISTORY_RETENTION_DAYS,
         print: (line) => console.log(line),
       }),
     );

@@ -148,6 +148,8 @@ export const ConfigSchema = v.object({
   GC_HOST_MAX_AGE_DAYS: v.optional(NonNegativeInt, 15),
   /** GC: images not updated for this many days are deleted (0 = never). */
   GC_IMAGE_MAX_AGE_DAYS: v.optional(NonNegativeInt, 90),
+  /** GC: history events older than this many days are pruned (0 = kept forever; docs/history.md). */
+  HISTORY_RETENTION_DAYS: v.optional(NonNegativeInt, 400),
   /** Hosts without a full report for longer than this are stale (docs/reboot.md, "Liveness"). */
   STALE_AFTER_HOURS: v.optional(PositiveInt, 36),
   /** Hosts without any report for longer than this are silent. */

@@ -8,8 +8,10 @@
  */
 import { type AnyColumn, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
-import { batchRows } from '../db/sql-runner.ts';
+import { sqlNames } from '../db/sql-names.ts';
+import { batchRows, inList } from '../db/sql-runner.ts';
 import { subtractOwnerRows } from './counts/package-count-deltas.ts';
+import { recordTombstones } from './history/tombstones.ts';
 import { withRetries } from './retry.ts';
 import type { Store } from './store.ts';
 
@@ -18,6 +20,10 @@ export interface GcOptions {
   hostMaxAgeDays: number;
   /** Images not updated for this many days (and not deployed) are deleted; 0 = never. */
   imageMaxAgeDays: number;
+  /** History events older than this many days are pruned; 0 or absent = kept forever. */
+  historyRetentionDays?: number;
+  /** Events pruned per transaction (tests make it small). */
+  historyBatchRows?: number;
   now?: Date;
   /** Receives each output line as soon as its step is done. */
   print?: (line: string) => void;
@@ -44,7 +50,7 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
   // Each deleted host and image is logged with its last report, so an operator can tell a host that
   // was retired from one that stopped reporting.
   const deleteLogged = async (kind: 'host' | 'image', where: SQL) => {
-    const deleted = await deleteOwners(store, kind, where);
+    const deleted = await deleteOwners(store, kind, where, now);
     for (const owner of deleted)
       print(
         `Deleted ${kind === 'host' ? 'Host' : 'Image'} ${owner.name} (last report ${owner.modified.toISOString()})`,
@@ -68,15 +74,26 @@ export async function collectGarbage(store: Store, options: GcOptions): Promise<
         )} Host objects not updated in the last ${options.hostMaxAgeDays} days`
       : 'Deleted 0 Host objects (GC_HOST_MAX_AGE_DAYS is 0: hosts are never deleted)',
   );
+  const retention = options.historyRetentionDays ?? 0;
+  print(
+    retention > 0
+      ? `Deleted ${await pruneHistory(database, cutoff(retention), options.historyBatchRows ?? HISTORY_BATCH_ROWS)} history events older than ${retention} days`
+      : 'Deleted 0 history events (HISTORY_RETENTION_DAYS is 0: history is kept forever)',
+  );
   const v = t.packageVersions;
-  const notUsedBy = (rows: typeof t.hostPackages | typeof t.imagePackages, column: AnyColumn) =>
-    sql`NOT EXISTS (SELECT 1 FROM ${rows} WHERE ${column} = ${v.id})`;
+  const notUsedBy = (
+    rows: typeof t.hostPackages | typeof t.imagePackages | typeof t.packageEvents,
+    column: AnyColumn,
+  ) => sql`NOT EXISTS (SELECT 1 FROM ${rows} WHERE ${column} = ${v.id})`;
   await step(
     sql`DELETE FROM ${v}
         WHERE ${notUsedBy(t.hostPackages, t.hostPackages.packageVersionId)}
           AND ${notUsedBy(t.hostPackages, t.hostPackages.upgradableVersionId)}
           AND ${notUsedBy(t.imagePackages, t.imagePackages.packageVersionId)}
-          AND ${notUsedBy(t.imagePackages, t.imagePackages.upgradableVersionId)}`,
+          AND ${notUsedBy(t.imagePackages, t.imagePackages.upgradableVersionId)}
+          AND ${notUsedBy(t.packageEvents, t.packageEvents.fromVersionId)}
+          AND ${notUsedBy(t.packageEvents, t.packageEvents.toVersionId)}`,
+    // Upstream's line; versions the history still names are kept too (until retention prunes it).
     (n) => `Deleted ${n} PackageVersion objects not referenced by any HostPackage or ImagePackage`,
   );
   await step(
@@ -108,6 +125,7 @@ function deleteOwners(
   store: Store,
   kind: 'host' | 'image',
   where: SQL,
+  now: Date,
 ): Promise<{ name: string; modified: Date }[]> {
   const { database } = store;
   const { spelling, capabilities } = database;
@@ -123,6 +141,8 @@ function deleteOwners(
         await subtractOwnerRows(tx, database, store.counts, kind, ids);
         for (const batch of batchRows(capabilities, ids, 1))
           await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
+        const owners = rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));
+        await recordTombstones(tx, database, kind, owners, 'gc', now);
         return rows
           .map((row) => ({ name: String(row.name), modified: toDate(row.modified) }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -130,6 +150,41 @@ function deleteOwners(
       { isolation: 'read committed' },
     ),
   );
+}
+
+/** History events pruned per transaction: short transactions, a small write set on Galera. */
+const HISTORY_BATCH_ROWS = 2000;
+
+/**
+ * Deletes the history events older than `before` in batches, each in its own short transaction: the
+ * oldest ids on the time index, then those rows by primary key. No long transaction and no table
+ * lock, so reports keep arriving (and a Galera write set stays small). Returns how many went.
+ */
+async function pruneHistory(database: Database, before: Date, rowsPerBatch: number): Promise<number> {
+  const limit = Math.max(1, Math.floor(rowsPerBatch));
+  const e = sqlNames(database.tables.packageEvents);
+  const stamp = database.spelling.timestampParam(before);
+  let pruned = 0;
+  for (;;) {
+    const deleted = await withRetry(database, () =>
+      database.transaction(async (tx) => {
+        const ids = (
+          await tx.sql.selectValues(
+            `SELECT ${e.id} FROM ${e.$table} WHERE ${e.created} < ? ORDER BY ${e.created}, ${e.id} LIMIT ${limit}`,
+            [stamp],
+          )
+        ).map((row) => Number(row[0]));
+        let count = 0;
+        for (const batch of batchRows(database.capabilities, ids, 1)) {
+          const list = inList(database.capabilities, batch);
+          count += await tx.sql.run(`DELETE FROM ${e.$table} WHERE ${e.id} IN (${list.text})`, list.params);
+        }
+        return { count, more: ids.length === limit };
+      }),
+    );
+    pruned += deleted.count;
+    if (!deleted.more) return pruned;
+  }
 }
 
 /** A raw timestamp: milliseconds on SQLite, a Date (or its text) on MySQL. */

@@ -1,5 +1,6 @@
 /** The sort keys and defaults of every list, shared by the pages and their exports. */
 
+import { EVENT_KINDS, PACKAGE_CHANGE_KINDS } from '../domain/package-events.ts';
 import { INVENTORY_SORTS } from '../store/read/inventory-list.ts';
 import { INVENTORY_PACKAGE_SORTS } from '../store/read/inventory-packages.ts';
 import { KERNEL_HOST_SORTS, KERNEL_SORTS } from '../store/read/kernels.ts';
@@ -11,8 +12,9 @@ import type { ListSpec } from './list-state.ts';
 export const INVENTORY_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = {
   sorts: INVENTORY_SORTS,
   defaultSort: 'default',
-  descendingFirst: ['packages', 'upgrades', 'security', 'modified'],
+  descendingFirst: ['packages', 'upgrades', 'security', 'modified', 'patched'],
   upgradeFilter: true,
+  exposureFilter: true,
 };
 
 /** The hosts list: the inventory's sorts and filters, plus reboot and liveness filters. */
@@ -65,6 +67,20 @@ export const KUBERNETES_SPEC: ListSpec<(typeof KUBERNETES_SORTS)[number]> = {
   sorts: KUBERNETES_SORTS,
   defaultSort: 'default',
   descendingFirst: ['containers'],
+};
+
+/** A host's or image's timeline (docs/history.md): newest first, filtered by package and kind. */
+export const TIMELINE_SPEC: ListSpec<'default'> = {
+  sorts: ['default'],
+  defaultSort: 'default',
+  eventFilter: EVENT_KINDS,
+};
+
+/** The fleet's "what changed" page: groups with the most hosts first, filtered by kind. */
+export const CHANGES_SPEC: ListSpec<'default'> = {
+  sorts: ['default'],
+  defaultSort: 'default',
+  eventFilter: PACKAGE_CHANGE_KINDS,
 };
 
 export const SEARCH_SPEC: ListSpec<'default'> = { sorts: ['default'], defaultSort: 'default' };

@@ -3,7 +3,10 @@
  * state is a link; defaults are left out so URLs stay short. Unknown values fall back to defaults.
  */
 
+import type { EventKind } from '../domain/package-events.ts';
 import {
+  EXPOSURE_FILTERS,
+  type ExposureFilter,
   HOST_FILTERS,
   type HostFilter,
   type ListFilter,
@@ -24,6 +27,10 @@ export interface ListSpec<Sort extends string> {
   upgradeFilter?: boolean;
   /** Whether the host filters (reboot, liveness) apply to this list. */
   hostFilter?: boolean;
+  /** Whether the exposure filters (security pending for N days, not patched) apply (docs/history.md). */
+  exposureFilter?: boolean;
+  /** The history event kinds this list filters on (docs/history.md). */
+  eventFilter?: readonly EventKind[];
 }
 
 export interface ListState<Sort extends string = string> {
@@ -58,7 +65,11 @@ export function readListState<Sort extends string>(
         ? filter
         : spec.hostFilter && HOST_FILTERS.includes(filter as HostFilter)
           ? (filter as HostFilter)
-          : 'all',
+          : spec.exposureFilter && EXPOSURE_FILTERS.includes(filter as ExposureFilter)
+            ? (filter as ExposureFilter)
+            : spec.eventFilter?.includes(filter as EventKind)
+              ? (filter as EventKind)
+              : 'all',
   };
 }
 

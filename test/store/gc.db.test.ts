@@ -49,6 +49,7 @@ for (const kind of DIALECTS) {
       expect(lines.filter((line) => !owners.includes(line))).toEqual([
         'Deleted 1 Image objects not updated in the last 90 days',
         'Deleted 3 Host objects not updated in the last 15 days',
+        'Deleted 0 history events (HISTORY_RETENTION_DAYS is 0: history is kept forever)',
         'Deleted 8 PackageVersion objects not referenced by any HostPackage or ImagePackage',
         'Deleted 5 Package objects not referenced by any PackageVersion',
         'Deleted 6 SrcPackageVersion objects not referenced by any PackageVersion',

@@ -152,6 +152,12 @@ const rebootColumns = () => ({
   lastFullReport: stamp('last_full_report'),
 });
 
+/** A host's or image's last upgrade and oldest pending security upgrade (mirror of ./sqlite.ts). */
+const historyColumns = () => ({
+  lastUpgraded: stamp('last_upgraded'),
+  securitySince: stamp('security_since'),
+});
+
 /**
  * The columns host and image package rows share: the installed version and the pending upgrade.
  */
@@ -161,6 +167,8 @@ const packageRowColumns = () => ({
   upgradablePackageId: ref('upgradable_package_id'),
   upgradableVersionId: ref('upgradable_version_id'),
   upgradeType: binaryVarchar('upgrade_type', { length: 255 }),
+  /** When a report first showed the pending candidate ("pending since"); NULL without one. */
+  upgradeSince: stamp('upgrade_since'),
   ...timestamps(),
 });
 
@@ -201,6 +209,7 @@ export const hosts = mysqlTable(
     ...packageCounters(),
     ...timestamps(),
     ...rebootColumns(),
+    ...historyColumns(),
   },
   (t) => [
     foreignKey({ name: 'hosts_os_id_fk', columns: [t.osId], foreignColumns: [operatingSystems.id] }).onDelete(
@@ -216,6 +225,8 @@ export const hosts = mysqlTable(
     index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
     index('hosts_reboot_idx').on(t.rebootRequired),
     index('hosts_last_full_report_idx').on(t.lastFullReport),
+    index('hosts_last_upgraded_idx').on(t.lastUpgraded),
+    index('hosts_security_since_idx').on(t.securitySince),
   ],
 );
 
@@ -245,6 +256,7 @@ export const images = mysqlTable(
     osId: ref('os_id').notNull(),
     ...packageCounters(),
     ...timestamps(),
+    ...historyColumns(),
   },
   (t) => [
     foreignKey({
@@ -256,6 +268,8 @@ export const images = mysqlTable(
     index('images_os_idx').on(t.osId),
     index('images_modified_idx').on(t.modified),
     index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+    index('images_last_upgraded_idx').on(t.lastUpgraded),
+    index('images_security_since_idx').on(t.securitySince),
   ],
 );
 
@@ -274,6 +288,53 @@ export const imagePackages = mysqlTable(
     }).onDelete('cascade'),
     uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
     ...packageRowConstraints('image_packages', t),
+  ],
+);
+
+/** What reports and deletions did to hosts and images (mirror of ./sqlite.ts); a bigint id, as deltas. */
+export const packageEvents = mysqlTable(
+  'package_events',
+  {
+    id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
+    ownerKind: binaryVarchar('owner_kind', { length: 8 }).notNull(),
+    ownerId: int('owner_id').notNull(),
+    created: stamp('created').notNull(),
+    kind: binaryVarchar('kind', { length: 16 }).notNull(),
+    reportType: binaryVarchar('report_type', { length: 32 }),
+    packageId: ref('package_id'),
+    fromVersionId: ref('from_version_id'),
+    toVersionId: ref('to_version_id'),
+    detail: text('detail'),
+  },
+  (t) => [
+    foreignKey({
+      name: 'package_events_package_id_fk',
+      columns: [t.packageId],
+      foreignColumns: [packages.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'package_events_from_version_id_fk',
+      columns: [t.fromVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'package_events_to_version_id_fk',
+      columns: [t.toVersionId],
+      foreignColumns: [packageVersions.id],
+    }).onDelete('restrict'),
+    index('package_events_owner_idx').on(t.ownerKind, t.ownerId, t.id),
+    // The range scans of "what changed" and retention read only this index.
+    index('package_events_created_idx').on(
+      t.created,
+      t.ownerKind,
+      t.kind,
+      t.fromVersionId,
+      t.toVersionId,
+      t.ownerId,
+    ),
+    index('package_events_package_idx').on(t.packageId, t.id),
+    index('package_events_from_idx').on(t.fromVersionId),
+    index('package_events_to_idx').on(t.toVersionId),
   ],
 );
 

@@ -124,6 +124,15 @@ const rebootColumns = () => ({
 });
 
 /**
+ * What a host's or image's history says about it (docs/history.md), kept by the report that changes
+ * it: its last upgrade event, and when its oldest pending security upgrade was first seen.
+ */
+const historyColumns = () => ({
+  lastUpgraded: integer('last_upgraded', { mode: 'timestamp_ms' }),
+  securitySince: integer('security_since', { mode: 'timestamp_ms' }),
+});
+
+/**
  * The columns host and image package rows share: the installed version and the pending upgrade.
  */
 const packageRowColumns = () => ({
@@ -140,6 +149,8 @@ const packageRowColumns = () => ({
     onDelete: 'restrict',
   }),
   upgradeType: text('upgrade_type'),
+  /** When a report first showed the pending candidate ("pending since"); NULL without one. */
+  upgradeSince: integer('upgrade_since', { mode: 'timestamp_ms' }),
   ...timestamps(),
 });
 
@@ -176,6 +187,7 @@ export const hosts = sqliteTable(
     ...packageCounters(),
     ...timestamps(),
     ...rebootColumns(),
+    ...historyColumns(),
   },
   (t) => [
     index('hosts_kernel_idx').on(t.kernelId),
@@ -184,6 +196,8 @@ export const hosts = sqliteTable(
     index('hosts_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
     index('hosts_reboot_idx').on(t.rebootRequired),
     index('hosts_last_full_report_idx').on(t.lastFullReport),
+    index('hosts_last_upgraded_idx').on(t.lastUpgraded),
+    index('hosts_security_since_idx').on(t.securitySince),
   ],
 );
 
@@ -212,11 +226,14 @@ export const images = sqliteTable(
       .references(() => operatingSystems.id, { onDelete: 'restrict' }),
     ...packageCounters(),
     ...timestamps(),
+    ...historyColumns(),
   },
   (t) => [
     index('images_os_idx').on(t.osId),
     index('images_modified_idx').on(t.modified),
     index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
+    index('images_last_upgraded_idx').on(t.lastUpgraded),
+    index('images_security_since_idx').on(t.securitySince),
   ],
 );
 
@@ -232,6 +249,47 @@ export const imagePackages = sqliteTable(
   (t) => [
     uniqueIndex('image_packages_unique').on(t.imageId, t.packageId),
     ...packageRowIndexes('image_packages', t),
+  ],
+);
+
+/**
+ * What reports and deletions did to hosts and images (docs/history.md): one row per package
+ * installed, upgraded, downgraded or removed, one `baseline` row for an owner's first report and one
+ * `deleted` tombstone. No foreign key to the owner, so that the history outlives it; the versions it
+ * names stay in the catalog until retention prunes the rows (src/store/gc.ts).
+ */
+export const packageEvents = sqliteTable(
+  'package_events',
+  {
+    id: id(),
+    /** `host` or `image`. */
+    ownerKind: text('owner_kind').notNull(),
+    ownerId: integer('owner_id').notNull(),
+    created: integer('created', { mode: 'timestamp_ms' }).notNull(),
+    /** `installed`, `upgraded`, `downgraded`, `removed`, `baseline` or `deleted`. */
+    kind: text('kind').notNull(),
+    /** The report's update_type; for a tombstone, NULL. */
+    reportType: text('report_type'),
+    packageId: integer('package_id').references(() => packages.id, { onDelete: 'restrict' }),
+    fromVersionId: integer('from_version_id').references(() => packageVersions.id, { onDelete: 'restrict' }),
+    toVersionId: integer('to_version_id').references(() => packageVersions.id, { onDelete: 'restrict' }),
+    /** A baseline's package count; a tombstone's owner name and who deleted it. */
+    detail: text('detail'),
+  },
+  (t) => [
+    index('package_events_owner_idx').on(t.ownerKind, t.ownerId, t.id),
+    // The range scans of "what changed" and retention read only this index.
+    index('package_events_created_idx').on(
+      t.created,
+      t.ownerKind,
+      t.kind,
+      t.fromVersionId,
+      t.toVersionId,
+      t.ownerId,
+    ),
+    index('package_events_package_idx').on(t.packageId, t.id),
+    index('package_events_from_idx').on(t.fromVersionId),
+    index('package_events_to_idx').on(t.toVersionId),
   ],
 );
 

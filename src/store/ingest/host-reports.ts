@@ -4,6 +4,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
 import { type HostReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import { type DeletedBy, recordTombstones } from '../history/tombstones.ts';
 import type { Store } from '../store.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
 import { hostRebootState } from './host-reboot-state.ts';
@@ -47,17 +48,21 @@ export function applyHostReport(
     const kernelId = await resolveKernel(ctx, osId, report.running_kernel);
     const host = await lockOwnerRow(ctx, 'host', name, { osId, kernelId });
     const lists = { kind: 'host', owner: host, osId, report, maxPackages } as const;
-    const { diff, counts } = await applyPackageLists(ctx, lists);
-    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport });
+    const { diff, counts, history } = await applyPackageLists(ctx, lists);
+    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
     return summarize(diff, counts);
   });
 }
 
 /**
  * Deletes a host and its package rows, taking them off the packages' counts first (its kernel stays
- * until GC); false if there is no such host.
+ * until GC), and leaves a tombstone saying who deleted it (`by`); false if there is no such host.
  */
-export async function deleteHost(store: Store, name: string): Promise<boolean> {
+export async function deleteHost(
+  store: Store,
+  name: string,
+  { by = 'API', now = new Date() }: { by?: DeletedBy; now?: Date } = {},
+): Promise<boolean> {
   // No host has such a name (reports refuse it), and on MariaDB 'h1 ' would select host 'h1'.
   if (!isStorableText(name)) return false;
   const { database } = store;
@@ -71,6 +76,7 @@ export async function deleteHost(store: Store, name: string): Promise<boolean> {
     if (!host) return false;
     await subtractOwnerRows(tx, database, store.counts, 'host', [Number(host.id)]);
     await tx.db.delete(hosts).where(eq(hosts.id, Number(host.id)));
+    await recordTombstones(tx, database, 'host', [{ id: Number(host.id), name }], by, now);
     return true;
   });
 }

@@ -7,6 +7,7 @@ import type { Database } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { type ImageReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import { type DeletedBy, recordTombstones } from '../history/tombstones.ts';
 import type { Store } from '../store.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOptions, type ReportOutcome, summarize } from './host-reports.ts';
@@ -29,8 +30,8 @@ export function applyImageReport(
     const osId = await resolveOs(ctx, report.os);
     const image = await lockOwnerRow(ctx, 'image', name, { osId });
     const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
-    const { diff, counts } = await applyPackageLists(ctx, lists);
-    await updateOwnerRow(ctx, 'image', image.id, { osId, counts });
+    const { diff, counts, history } = await applyPackageLists(ctx, lists);
+    await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history });
     return summarize(diff, counts);
   });
 }
@@ -67,9 +68,13 @@ export type DeleteImageResult =
 
 /**
  * Deletes an image and its package rows (taken off the packages' counts first), unless Kubernetes
- * rows still refer to it.
+ * rows still refer to it; leaves a tombstone saying who deleted it (`by`).
  */
-export async function deleteImage(store: Store, name: string): Promise<DeleteImageResult> {
+export async function deleteImage(
+  store: Store,
+  name: string,
+  { by = 'API', now = new Date() }: { by?: DeletedBy; now?: Date } = {},
+): Promise<DeleteImageResult> {
   // No image has such a name (reports refuse it), and on MariaDB 'img ' would select image 'img'.
   if (!isStorableText(name)) return { status: 'missing' };
   const { database } = store;
@@ -90,6 +95,7 @@ export async function deleteImage(store: Store, name: string): Promise<DeleteIma
     if (deployments > 0) return { status: 'in-use', deployments };
     await subtractOwnerRows(tx, database, store.counts, 'image', [image.id]);
     await tx.db.delete(images).where(eq(images.id, image.id));
+    await recordTombstones(tx, database, 'image', [{ id: image.id, name }], by, now);
     return { status: 'deleted' };
   });
 }

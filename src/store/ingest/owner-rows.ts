@@ -2,17 +2,30 @@
 import { sqlNames } from '../../db/sql-names.ts';
 import type { Tables } from '../../db/types.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import type { HostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
 import { TransientConflictError } from './report-errors.ts';
 
 export type OwnerKind = 'host' | 'image';
 
-/** The locked row: its id, the OS it was recorded with and its package counters. */
+/** The locked row: its id, the OS it was recorded with, its package counters and history facts. */
 export interface LockedOwner {
   id: number;
   osId: number;
   counts: ReportDiff['totals'];
+  /** Created by this report: its first one. */
+  created: boolean;
+  /** When its oldest pending security upgrade was first seen (UTC ms), or null. */
+  securitySince: number | null;
+}
+
+/** What a report's history changes on its owner row (docs/history.md). */
+export interface OwnerHistory {
+  /** The report upgraded a package: `last_upgraded` becomes the report's time. */
+  upgraded: boolean;
+  /** The oldest pending security upgrade's "since" after the report (UTC ms), or null. */
+  securitySince: number | null;
 }
 
 /** The columns hosts and images share, by their SQL names (hosts also have a kernel). */
@@ -37,7 +50,8 @@ export async function lockOwnerRow(
   const { tx, database, now } = ctx;
   const { table, names: o } = ownerNamesOf(ctx, kind);
   const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${o.packageCount} AS package_count,
-                       ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count
+                       ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count,
+                       ${o.securitySince} AS security_since
                 FROM ${o.$table} WHERE ${o.name} = ?${database.spelling.forUpdateClause}`;
   const select = async () =>
     (
@@ -47,9 +61,11 @@ export async function lockOwnerRow(
         package_count: number;
         upgrade_count: number;
         security_count: number;
+        security_since: unknown;
       }>(text, [name])
     )[0];
   let row = await select();
+  const created = !row;
   if (!row) {
     await tx.insertIgnore(table, [{ name, ...initial, created: now, modified: now }]);
     row = await select();
@@ -63,6 +79,8 @@ export async function lockOwnerRow(
       upgrades: Number(row.upgrade_count),
       security: Number(row.security_count),
     },
+    created,
+    securitySince: toMillis(row.security_since),
   };
 }
 
@@ -80,6 +98,7 @@ export async function updateOwnerRow(
     counts: ReportDiff['totals'];
     reboot?: HostRebootState;
     fullReport?: boolean;
+    history?: OwnerHistory;
   },
 ): Promise<void> {
   const { tx, database, now } = ctx;
@@ -95,6 +114,15 @@ export async function updateOwnerRow(
     fields.counts.security,
     stamp(now),
   ];
+  if (fields.history) {
+    set.push(`${o.securitySince} = ?`);
+    const since = fields.history.securitySince;
+    values.push(since === null ? null : stamp(new Date(since)));
+    if (fields.history.upgraded) {
+      set.push(`${o.lastUpgraded} = ?`);
+      values.push(stamp(now));
+    }
+  }
   if (kind === 'host') {
     const h = sqlNames(database.tables.hosts);
     if (fields.kernelId !== undefined) {

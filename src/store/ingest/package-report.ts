@@ -5,23 +5,29 @@
  * partial report loads only the rows it names and moves the counters by what it changed, so its
  * cost does not depend on how many packages the host has.
  */
+
+import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
-import type { PackageLists } from '../../protocol/report.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
+import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
-import type { LockedOwner } from './owner-rows.ts';
+import type { LockedOwner, OwnerHistory } from './owner-rows.ts';
 import {
   loadRecordedRows,
   loadRecordedSources,
   type PackageOwner,
+  type RecordedRow,
+  upgradeSinceOf,
   writePackageDiff,
 } from './package-rows.ts';
 import { InvalidReportError } from './report-errors.ts';
 
-/** The diff that was written and the owner's counters after it. */
+/** The diff that was written, the owner's counters after it and what it changed in its history. */
 export interface PackageReportResult {
   diff: ReportDiff;
   counts: ReportDiff['totals'];
+  history: OwnerHistory;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -56,8 +62,77 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
-  await writePackageDiff(ctx, owner, osId, recorded, diff);
-  return { diff, counts };
+  const history = { reportType: lists.update_type, baseline: locked.created };
+  const { upgraded } = await writePackageDiff(ctx, owner, osId, recorded, diff, history);
+  const securitySince = partial
+    ? await movedSecuritySince(ctx, owner, locked.securitySince, recorded, diff)
+    : securitySinceOf(recorded, diff, ctx.now.getTime());
+  return { diff, counts, history: { upgraded, securitySince } };
+}
+
+function isSecurity(row: { upgradeType: string | null }, pending: boolean): boolean {
+  return pending && row.upgradeType === SECURITY_UPGRADE;
+}
+
+/** The oldest "pending since" of a security upgrade once `diff` applies to every recorded row. */
+function securitySinceOf(recorded: ReadonlyMap<string, RecordedRow>, diff: ReportDiff, now: number) {
+  let oldest: number | null = null;
+  const keep = (since: number | null) => {
+    if (since !== null && (oldest === null || since < oldest)) oldest = since;
+  };
+  const rewritten = new Set<string>(diff.removals);
+  for (const row of diff.writes) {
+    rewritten.add(row.name);
+    if (isSecurity(row, row.upgrade !== null)) keep(upgradeSinceOf(recorded.get(row.name), row, now));
+  }
+  for (const [name, row] of recorded)
+    if (!rewritten.has(name) && isSecurity(row, row.upgradeVersion !== null)) keep(row.upgradeSince);
+  return oldest;
+}
+
+/**
+ * The same after a partial report, from the owner's previous value: the rows it wrote can only make
+ * it older, unless a row that held the oldest one lost it; then it is read back from the rows (one
+ * query on the owner's rows, rare).
+ */
+async function movedSecuritySince(
+  ctx: IngestContext,
+  owner: PackageOwner,
+  previous: number | null,
+  recorded: ReadonlyMap<string, RecordedRow>,
+  diff: ReportDiff,
+): Promise<number | null> {
+  const now = ctx.now.getTime();
+  let oldest = previous;
+  let lost = false;
+  const after = new Map<string, number | null>();
+  for (const row of diff.writes) {
+    const since = isSecurity(row, row.upgrade !== null)
+      ? upgradeSinceOf(recorded.get(row.name), row, now)
+      : null;
+    after.set(row.name, since);
+    if (since !== null && (oldest === null || since < oldest)) oldest = since;
+  }
+  for (const name of diff.removals) after.set(name, null);
+  for (const [name, since] of after) {
+    const before = recorded.get(name);
+    if (before && isSecurity(before, before.upgradeVersion !== null) && before.upgradeSince === previous)
+      lost ||= since !== previous;
+  }
+  if (!lost) return oldest;
+  const { tx, database } = ctx;
+  const rows = owner.kind === 'host' ? database.tables.hostPackages : database.tables.imagePackages;
+  const r = sqlNames(rows);
+  const ownerColumn =
+    owner.kind === 'host'
+      ? sqlNames(database.tables.hostPackages).hostId
+      : sqlNames(database.tables.imagePackages).imageId;
+  const [row] = await tx.sql.selectValues(
+    `SELECT MIN(${r.upgradeSince}) FROM ${r.$table}
+     WHERE ${ownerColumn} = ? AND ${r.upgradeType} = ? AND ${r.upgradableVersionId} IS NOT NULL`,
+    [owner.id, SECURITY_UPGRADE],
+  );
+  return toMillis(row?.[0]);
 }
 
 /** The owner's counters after a partial report moved the rows it named from `before` to `after`. */

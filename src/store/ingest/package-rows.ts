@@ -7,7 +7,9 @@ import type { Database } from '../../db/open-database.ts';
 import { type SqlNames, sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList, insertRows } from '../../db/sql-runner.ts';
 import type { Tables } from '../../db/types.ts';
-import type { RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
+import { packageChangesOf } from '../../domain/package-events.ts';
+import type { DesiredPackage, RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
@@ -16,9 +18,11 @@ import type { IngestContext } from './ingest-context.ts';
 /** Which table holds the rows and which column names the owner. */
 export type PackageOwner = { kind: 'host' | 'image'; id: number };
 
-/** A recorded row with its ids. */
+/** A recorded row with its ids and when its candidate was first seen (UTC ms, null without one). */
 export interface RecordedRow extends RecordedPackage {
   packageId: number;
+  versionId: number;
+  upgradeSince: number | null;
 }
 
 /** The SQL names host_packages and image_packages share. */
@@ -30,6 +34,7 @@ type PackageRowNames = Pick<
   | 'upgradablePackageId'
   | 'upgradableVersionId'
   | 'upgradeType'
+  | 'upgradeSince'
   | 'created'
   | 'modified'
 >;
@@ -63,7 +68,8 @@ export async function loadRecordedRows(
   packageIds?: readonly number[],
 ): Promise<Map<string, RecordedRow>> {
   const { rows: r, ownerColumn } = rowNamesOf(ctx.database, owner);
-  let text = `SELECT ${r.packageId}, ${r.packageVersionId}, ${r.upgradableVersionId}, ${r.upgradeType}
+  let text = `SELECT ${r.packageId}, ${r.packageVersionId}, ${r.upgradableVersionId}, ${r.upgradeType},
+                     ${r.upgradeSince}
               FROM ${r.$table} WHERE ${ownerColumn} = ?`;
   const params: unknown[] = [owner.id];
   if (packageIds) {
@@ -79,8 +85,11 @@ export async function loadRecordedRows(
   return namedRows(ctx.cache, rows) ?? new Map();
 }
 
-/** package_id, package_version_id, upgradable_version_id, upgrade_type (arrays: no object per row). */
-type IdRow = [number, number, number | null, string | null];
+/**
+ * package_id, package_version_id, upgradable_version_id, upgrade_type, upgrade_since (arrays: no
+ * object per row).
+ */
+type IdRow = [number, number, number | null, string | null, unknown];
 
 /** The rows by package name, or undefined if the cache lacks a name or a version. */
 function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, RecordedRow> | undefined {
@@ -92,7 +101,15 @@ function namedRows(cache: CatalogScope, rows: readonly IdRow[]): Map<string, Rec
     const version = cache.versionText(row[1]);
     const upgradeVersion = upgradeId === null ? null : cache.versionText(upgradeId);
     if (name === undefined || version === undefined || upgradeVersion === undefined) return undefined;
-    byName.set(name, { name, packageId, version, upgradeVersion, upgradeType: row[3] });
+    byName.set(name, {
+      name,
+      packageId,
+      versionId: row[1],
+      version,
+      upgradeVersion,
+      upgradeType: row[3],
+      upgradeSince: toMillis(row[4]),
+    });
   }
   return byName;
 }
@@ -164,9 +181,30 @@ export async function loadRecordedSources(
   }
 }
 
+/** How a diff enters the owner's history (docs/history.md). */
+export interface DiffHistory {
+  /** The report's update_type. */
+  reportType: string;
+  /** The owner's first report: one `baseline` event (with its package count) instead of one per package. */
+  baseline: boolean;
+}
+
+/** When the row's candidate was first seen: kept while the candidate stays, the report's time for a new one. */
+export function upgradeSinceOf(
+  before: RecordedRow | undefined,
+  row: Pick<DesiredPackage, 'upgrade'>,
+  now: number,
+): number | null {
+  if (!row.upgrade) return null;
+  if (before && before.upgradeVersion === row.upgrade.version && before.upgradeSince !== null)
+    return before.upgradeSince;
+  return now;
+}
+
 /**
- * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and
- * records what changed in the packages' counts (../counts/package-count-deltas.ts).
+ * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
+ * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
+ * (one multi-row INSERT of events). Returns whether a package was upgraded.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -174,7 +212,8 @@ export async function writePackageDiff(
   osId: number,
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
-): Promise<void> {
+  history: DiffHistory,
+): Promise<{ upgraded: boolean }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -202,6 +241,7 @@ export async function writePackageDiff(
   const { capabilities, spelling } = database;
   const { rows: r, ownerColumn } = rowNamesOf(database, owner);
   const stamp = spelling.timestampParam(ctx.now);
+  const nowMs = ctx.now.getTime();
   const deltas = new CountDeltas();
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
@@ -209,6 +249,7 @@ export async function writePackageDiff(
     const before = recorded.get(row.name);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
     deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
+    const since = upgradeSinceOf(before, row, nowMs);
     return [
       owner.id,
       installed.packageId,
@@ -216,6 +257,7 @@ export async function writePackageDiff(
       upgrade?.packageId ?? null,
       upgrade?.versionId ?? null,
       upgrade ? row.upgradeType : null,
+      since === null ? null : spelling.timestampParam(new Date(since)),
       stamp,
       stamp,
     ];
@@ -230,6 +272,7 @@ export async function writePackageDiff(
     r.upgradablePackageId,
     r.upgradableVersionId,
     r.upgradeType,
+    r.upgradeSince,
     r.created,
     r.modified,
   ];
@@ -238,6 +281,7 @@ export async function writePackageDiff(
     r.upgradablePackageId,
     r.upgradableVersionId,
     r.upgradeType,
+    r.upgradeSince,
     r.modified,
   ];
   const upsert = spelling.upsertClause([ownerColumn, r.packageId], updated);
@@ -258,4 +302,56 @@ export async function writePackageDiff(
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
   await ctx.counts.record(tx, deltas);
+  return writeEvents(ctx, owner, recorded, diff, history, idOf);
+}
+
+/** The diff's events, in one multi-row INSERT; whether one of them is an upgrade. */
+async function writeEvents(
+  ctx: IngestContext,
+  owner: PackageOwner,
+  recorded: ReadonlyMap<string, RecordedRow>,
+  diff: ReportDiff,
+  history: DiffHistory,
+  idOf: (name: string, version: string) => ResolvedVersion,
+): Promise<{ upgraded: boolean }> {
+  const { tx, database } = ctx;
+  const e = sqlNames(database.tables.packageEvents);
+  const stamp = database.spelling.timestampParam(ctx.now);
+  const events: unknown[][] = [];
+  let upgraded = false;
+  if (history.baseline) {
+    const detail = String(diff.totals.packages);
+    events.push([owner.kind, owner.id, stamp, 'baseline', history.reportType, null, null, null, detail]);
+  } else {
+    for (const change of packageChangesOf(recorded, diff)) {
+      const before = recorded.get(change.name);
+      const to = change.to === null ? null : idOf(change.name, change.to);
+      const packageId = to?.packageId ?? before?.packageId ?? null;
+      if (change.kind === 'upgraded') upgraded = true;
+      events.push([
+        owner.kind,
+        owner.id,
+        stamp,
+        change.kind,
+        history.reportType,
+        packageId,
+        change.from === null ? null : (before?.versionId ?? null),
+        to?.versionId ?? null,
+        null,
+      ]);
+    }
+  }
+  const columns = [
+    e.ownerKind,
+    e.ownerId,
+    e.created,
+    e.kind,
+    e.reportType,
+    e.packageId,
+    e.fromVersionId,
+    e.toVersionId,
+    e.detail,
+  ];
+  await insertRows(tx.sql, database.capabilities, e.$table, columns, events);
+  return { upgraded };
 }

@@ -36,6 +36,8 @@ export async function findHost(database: Database, name: string): Promise<HostDe
       packageCount: t.hosts.packageCount,
       upgradeCount: t.hosts.upgradeCount,
       securityCount: t.hosts.securityCount,
+      securitySince: t.hosts.securitySince,
+      lastUpgraded: t.hosts.lastUpgraded,
       kernel: {
         id: t.kernels.id,
         name: t.kernels.name,

@@ -21,6 +21,8 @@ export async function findImage(database: Database, name: string): Promise<Image
       packageCount: t.images.packageCount,
       upgradeCount: t.images.upgradeCount,
       securityCount: t.images.securityCount,
+      securitySince: t.images.securitySince,
+      lastUpgraded: t.images.lastUpgraded,
     })
     .from(t.images)
     .innerJoin(t.operatingSystems, eq(t.operatingSystems.id, t.images.osId))

@@ -6,7 +6,13 @@ import { and, count, eq, gt, gte, isNull, lt, or, type SQL, sql } from 'drizzle-
 import type { Database } from '../../db/open-database.ts';
 import { DEFAULT_LIVENESS, livenessCutoffs } from '../../domain/liveness.ts';
 import { exportPages, readPage, type SortKey } from './keyset.ts';
-import type { ExportOptions, ListOptions, Page } from './list-options.ts';
+import {
+  EXPOSURE_FILTER_DAYS,
+  type ExportOptions,
+  type ExposureFilter,
+  type ListOptions,
+  type Page,
+} from './list-options.ts';
 
 export const INVENTORY_SORTS = [
   'default',
@@ -16,6 +22,8 @@ export const INVENTORY_SORTS = [
   'packages',
   'upgrades',
   'security',
+  'exposed',
+  'patched',
 ] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
 
@@ -33,10 +41,24 @@ export interface InventoryRow {
   lastFullReport?: Date | null;
   /** needrestart's KSTA code (src/domain/kernel-state.ts). */
   kernelState?: number;
+  /** When its oldest pending security upgrade was first seen (docs/history.md). */
+  securitySince: Date | null;
+  /** Its last package upgrade. */
+  lastUpgraded: Date | null;
 }
 
-/** The times the liveness filters compare with: before `stale` a full report is stale, before `silent` any report. */
-export type LivenessCutoffs = { stale: Date; silent: Date };
+/** Sort values of the NULLs of the history columns: no exposure sorts after every exposure, never patched first. */
+const NEVER = new Date('9999-12-31T00:00:00Z');
+const EPOCH = new Date(0);
+
+/** A date as the database binds it in raw SQL (for the sort expressions over the history columns). */
+const stampOf = (database: Database, date: Date) => database.spelling.timestampParam(date);
+
+/**
+ * The times the liveness filters compare with: before `stale` a full report is stale, before `silent`
+ * any report; `now`, what the exposure filters count days from (the current time when absent).
+ */
+export type LivenessCutoffs = { stale: Date; silent: Date; now?: Date };
 
 /** Lists hosts (`kind: 'hosts'`) or images, one page at a time. */
 export async function listInventory(
@@ -100,6 +122,17 @@ function inventoryQuery(
     }[options.filter as string];
     if (condition) conditions.push(condition);
   }
+  const now = cutoffs.now ?? new Date();
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  if (options.filter === 'unpatched_30d')
+    conditions.push(
+      or(
+        isNull(table.lastUpgraded),
+        lt(table.lastUpgraded, daysAgo(EXPOSURE_FILTER_DAYS.unpatched_30d)),
+      ) as SQL,
+    );
+  else if (options.filter in EXPOSURE_FILTER_DAYS)
+    conditions.push(lt(table.securitySince, daysAgo(EXPOSURE_FILTER_DAYS[options.filter as ExposureFilter])));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
 
   const descending = options.descending;
@@ -110,6 +143,17 @@ function inventoryQuery(
     packages: { column: table.packageCount, descending, of: (row) => row.packageCount },
     upgrades: { column: table.upgradeCount, descending, of: (row) => row.upgradeCount },
     security: { column: table.securityCount, descending, of: (row) => row.securityCount },
+    // Ascending: the longest exposed first; hosts without a pending security upgrade last.
+    exposed: {
+      column: sql`COALESCE(${table.securitySince}, ${stampOf(database, NEVER)})`,
+      descending,
+      of: (row) => stampOf(database, row.securitySince ?? NEVER),
+    },
+    patched: {
+      column: sql`COALESCE(${table.lastUpgraded}, ${stampOf(database, EPOCH)})`,
+      descending,
+      of: (row) => stampOf(database, row.lastUpgraded ?? EPOCH),
+    },
   };
   const keys: SortKey<InventoryRow>[] =
     options.sort === 'default'
@@ -137,6 +181,8 @@ function inventoryQuery(
           upgradeCount: table.upgradeCount,
           securityCount: table.securityCount,
           modified: table.modified,
+          securitySince: table.securitySince,
+          lastUpgraded: table.lastUpgraded,
           ...(kind === 'hosts'
             ? {
                 rebootRequired: sql<boolean>`${tables.hosts.rebootRequired} = 1`.mapWith(Boolean),

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { compareDebianVersions } from '../../domain/debian-version.ts';
 import { compareBinary } from '../../lib/compare-binary.ts';
+import { toMillis } from '../../lib/raw-timestamp.ts';
 import { sortYielding } from '../../lib/yielding-sort.ts';
 import { SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { keysetPages, type SortKey, slices } from './keyset.ts';
@@ -28,6 +29,8 @@ export interface InventoryPackageRow {
   version: string;
   upgradableVersion: string | null;
   upgradeType: string | null;
+  /** When a report first showed the candidate (docs/history.md). */
+  upgradeSince: Date | null;
 }
 
 /** Upgrades first, then `upgrade_type` descending (NULL last), then the name. */
@@ -121,7 +124,7 @@ export async function readInventoryPackages(
   const pages = keysetPages(keys, READ_ROWS, (position, limit) =>
     database.sql.selectSql<Read>(
       sql`SELECT x.package_id AS packageId, p.name AS packageName, v.version AS version,
-            u.version AS upgradableVersion, x.upgrade_type AS upgradeType
+            u.version AS upgradableVersion, x.upgrade_type AS upgradeType, x.upgrade_since AS upgradeSince
           FROM ${table} x
           ${database.spelling.joinInOrder} ${t.packages} p ON p.id = x.package_id
           ${database.spelling.joinInOrder} ${t.packageVersions} v ON v.id = x.package_version_id
@@ -131,7 +134,13 @@ export async function readInventoryPackages(
     ),
   );
   for await (const page of pages)
-    for (const { packageName, version, upgradableVersion, upgradeType } of page)
-      rows.push({ packageName, version, upgradableVersion, upgradeType });
+    for (const { packageName, version, upgradableVersion, upgradeType, upgradeSince } of page)
+      rows.push({
+        packageName,
+        version,
+        upgradableVersion,
+        upgradeType,
+        upgradeSince: upgradeSince === null ? null : new Date(toMillis(upgradeSince) as number),
+      });
   return rows;
 }

@@ -1,4 +1,5 @@
 /** What every list query takes and gives: one page of rows, sorted and filtered on the server. */
+import type { EventKind } from '../../domain/package-events.ts';
 
 /** Which rows of a package list to keep. */
 export type UpgradeFilter = 'all' | 'upgradable' | 'security';
@@ -7,8 +8,23 @@ export type UpgradeFilter = 'all' | 'upgradable' | 'security';
 export const HOST_FILTERS = ['reboot', 'reporting', 'stale', 'silent', 'never_reported'] as const;
 export type HostFilter = (typeof HOST_FILTERS)[number];
 
+/**
+ * Filters on the history facts of hosts and images (docs/history.md): a security upgrade pending for
+ * more than 1, 7 or 30 days, and no upgrade in the last 30 days.
+ */
+export const EXPOSURE_FILTERS = ['exposed_1d', 'exposed_7d', 'exposed_30d', 'unpatched_30d'] as const;
+export type ExposureFilter = (typeof EXPOSURE_FILTERS)[number];
+
+/** Days of each exposure filter. */
+export const EXPOSURE_FILTER_DAYS: Record<ExposureFilter, number> = {
+  exposed_1d: 1,
+  exposed_7d: 7,
+  exposed_30d: 30,
+  unpatched_30d: 30,
+};
+
 /** Any list's filter; host filters reach only the hosts list (its spec enables them). */
-export type ListFilter = UpgradeFilter | HostFilter;
+export type ListFilter = UpgradeFilter | HostFilter | ExposureFilter | EventKind;
 
 /** One page of a list, with the sort key (from a fixed set per list) and the filters. */
 export interface ListOptions<Sort extends string> {

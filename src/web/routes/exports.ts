@@ -15,6 +15,7 @@ import { livenessOf } from '../../domain/liveness.ts';
 import { formatCsv } from '../../lib/csv.ts';
 import { parseId } from '../../lib/parse-id.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
+import { pageChanges, pageTimeline } from '../../store/read/history.ts';
 import { findHost } from '../../store/read/hosts.ts';
 import { findImage } from '../../store/read/images.ts';
 import { pageInventory } from '../../store/read/inventory-list.ts';
@@ -39,7 +40,9 @@ import {
 import { requireSignIn } from '../access/rules.tsx';
 import type { AppEnv } from '../env.ts';
 import { cutoffsAt, livenessThresholds } from '../fleet/liveness-settings.ts';
+import { readChangesRange, readHostPattern } from '../history-range.ts';
 import {
+  CHANGES_SPEC,
   HOSTS_SPEC,
   INSTALLATIONS_SPEC,
   INVENTORY_PACKAGES_SPEC,
@@ -51,6 +54,7 @@ import {
   SEARCH_SPEC,
   SOURCE_PACKAGES_SPEC,
   SOURCE_VERSIONS_SPEC,
+  TIMELINE_SPEC,
 } from '../list-specs.ts';
 import { type ListSpec, readListState } from '../list-state.ts';
 import { renderNotFound } from './pages/not-found.tsx';
@@ -169,6 +173,36 @@ const exporters: Record<string, Exporter> = {
       ]),
     };
   },
+  'host-history': (c, pageRows) => exportTimeline(c, 'host', pageRows),
+  'image-history': (c, pageRows) => exportTimeline(c, 'image', pageRows),
+  async changes(c, pageRows) {
+    const query = c.req.query();
+    const range = readChangesRange(query, new Date());
+    const { q, filter } = optionsOf(c, CHANGES_SPEC);
+    const options = { from: range.from, to: range.to, hosts: readHostPattern(query), q, filter };
+    return {
+      header: [
+        'source_package',
+        'change',
+        'from_version',
+        'to_version',
+        'hosts',
+        'packages_changed',
+        'first',
+        'last',
+      ],
+      pages: cells(pageChanges(c.var.database, options, pageRows), (r) => [
+        r.source,
+        r.kind,
+        r.fromVersion,
+        r.toVersion,
+        r.hosts,
+        r.changes,
+        iso(r.first),
+        iso(r.last),
+      ]),
+    };
+  },
   async search(c, pageRows) {
     const q = optionsOf(c, SEARCH_SPEC).q;
     if (q.length < c.var.config.SEARCH_MIN_LENGTH) return null;
@@ -226,6 +260,30 @@ async function exportInventory(
       livenessOf({ lastFullReport: r.lastFullReport ?? null, modified: r.modified }, now, thresholds),
       r.rebootRequired ? 'yes' : 'no',
       kernelStateOf(r.kernelState),
+    ]),
+  };
+}
+
+/** A host's or image's timeline (docs/history.md), newest first; null for an unknown owner. */
+async function exportTimeline(
+  c: Context<AppEnv>,
+  kind: 'host' | 'image',
+  pageRows: number,
+): Promise<Table | null> {
+  const name = c.req.query(kind) ?? '';
+  const owner =
+    kind === 'host' ? await findHost(c.var.database, name) : await findImage(c.var.database, name);
+  if (!owner) return null;
+  return {
+    header: ['time', 'change', 'package', 'from_version', 'to_version', 'report_type', 'detail'],
+    pages: cells(pageTimeline(c.var.database, kind, owner.id, optionsOf(c, TIMELINE_SPEC), pageRows), (r) => [
+      iso(r.created),
+      r.kind,
+      r.packageName,
+      r.fromVersion,
+      r.toVersion,
+      r.reportType,
+      r.detail,
     ]),
   };
 }

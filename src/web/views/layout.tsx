@@ -32,6 +32,7 @@ const SECTIONS: [id: string, label: string, href: string][] = [
   ['source-packages', 'Source Packages', '/source-packages/'],
   ['images', 'Images', '/images/'],
   ['kubernetes', 'Kubernetes', '/kubernetes/'],
+  ['changes', 'Changes', '/changes/'],
 ];
 
 /** htmx settings: no injected indicator <style> (the CSP forbids inline styles) and no eval. */

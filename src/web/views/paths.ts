@@ -6,6 +6,11 @@ import { encodePath, encodePathSegment } from '../../lib/encode-path.ts';
 export const hostPath = (name: string) => `/hosts/${encodePathSegment(name)}`;
 /** `/images/<name…>`: the image name keeps its slashes and colons. */
 export const imagePath = (name: string) => `/images/${encodePath(name)}`;
+/** A host's or image's history timeline (docs/history.md). */
+export const historyPath = (kind: 'host' | 'image', name: string) =>
+  kind === 'host' ? `/history/host/${encodePathSegment(name)}` : `/history/image/${encodePath(name)}`;
+/** The fleet's "what changed" page. */
+export const CHANGES_PATH = '/changes/';
 /** `/packages/<name>`. */
 export const packagePath = (name: string) => `/packages/${encodePathSegment(name)}`;
 /** `/source-packages/<name>`. */

@@ -78,6 +78,7 @@ for (const kind of DIALECTS) {
           version: '2.0.0-1',
           upgradableVersion: '2.0.1-1',
           upgradeType: 'security',
+          upgradeSince: null,
         },
       ]);
     });

@@ -11,6 +11,7 @@ import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { countReports } from '../../metrics/ingest-metrics.ts';
 import { readReportBody } from '../../read-json-body.ts';
+import { deletedBy } from './deleted-by.ts';
 import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 /** Methods of a host detail URL; GET and HEAD are the HTML page, answered by a later route. */
@@ -53,7 +54,7 @@ export const hostApiRoutes = new Hono<AppEnv>()
         return emptyText(c, 200, { Allow: DETAIL_ALLOW });
       case 'DELETE': {
         const name = c.req.param('name');
-        if (await deleteHost(c.var.store, name)) {
+        if (await deleteHost(c.var.store, name, { by: deletedBy(c) })) {
           c.var.log.info(`host ${name} deleted${describeUncheckedSender(c)}`);
           return emptyText(c, 204);
         }

@@ -14,6 +14,7 @@ import { emptyText, methodNotAllowed, plainText } from '../../api-responses.ts';
 import type { AppEnv } from '../../env.ts';
 import { countReports } from '../../metrics/ingest-metrics.ts';
 import { readReportBody } from '../../read-json-body.ts';
+import { deletedBy } from './deleted-by.ts';
 import { applyReport, logReport, refuseTooManyPackages } from './report-errors.ts';
 
 const DETAIL_ALLOW = 'GET, DELETE, HEAD, OPTIONS';
@@ -100,7 +101,7 @@ async function showImage(c: Context<AppEnv>, name: string): Promise<Response> {
 }
 
 async function removeImage(c: Context<AppEnv>, name: string): Promise<Response> {
-  const result = await deleteImage(c.var.store, name);
+  const result = await deleteImage(c.var.store, name, { by: deletedBy(c) });
   if (result.status === 'missing') return plainText(c, 404, `Image '${name}' not found`);
   if (result.status === 'in-use') {
     return plainText(

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env.ts';
 import { exportRoutes } from '../exports.ts';
 import { staticRoutes } from '../static.ts';
 import { dashboardRoutes } from './dashboard.tsx';
+import { historyRoutes } from './history.tsx';
 import { inventoryRoutes } from './inventory.tsx';
 import { kernelRoutes } from './kernels.tsx';
 import { kubernetesRoutes } from './kubernetes.tsx';
@@ -22,4 +23,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route('/', packageRoutes)
   .route('/', sourcePackageRoutes)
   .route('/', kubernetesRoutes)
+  .route('/', historyRoutes)
   .route('/', exportRoutes);

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
+import { listPackageChanges } from '../../../store/read/history.ts';
 import {
   findPackage,
   listPackageInstallations,
@@ -13,7 +14,8 @@ import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INSTALLATIONS_SPEC, PACKAGES_SPEC } from '../../list-specs.ts';
 import { readListPage, readListState } from '../../list-state.ts';
-import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { HISTORY_ROWS } from '../../views/pages/history.tsx';
 import {
   InstallationList,
   PackageDetailPage,
@@ -62,9 +64,10 @@ export const packageRoutes = new Hono<AppEnv>()
       versions,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <InstallationList {...props} />);
+    const history = { rows: await listPackageChanges(database, pkg.id, HISTORY_ROWS), clock: readClock(c) };
     return renderPage(
       c,
       { title: pkg.name, subtitle: 'Binary Package', section: 'packages' },
-      <PackageDetailPage {...props} />,
+      <PackageDetailPage {...props} history={history} />,
     );
   });

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { compareDebianVersions } from '../../../domain/debian-version.ts';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
+import { listSourcePackageChanges } from '../../../store/read/history.ts';
 import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
 import {
   findSourcePackage,
@@ -16,7 +17,8 @@ import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { SOURCE_PACKAGES_SPEC, SOURCE_VERSIONS_SPEC } from '../../list-specs.ts';
 import { readListPage, readListState } from '../../list-state.ts';
-import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { HISTORY_ROWS } from '../../views/pages/history.tsx';
 import {
   SourcePackageDetailPage,
   SourcePackageList,
@@ -93,9 +95,13 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       binaries: mine,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <SourceVersionList {...props} />);
+    const history = {
+      rows: await listSourcePackageChanges(database, source.id, HISTORY_ROWS),
+      clock: readClock(c),
+    };
     return renderPage(
       c,
       { title: source.name, subtitle: 'Source Package', section: 'source-packages' },
-      <SourcePackageDetailPage {...props} />,
+      <SourcePackageDetailPage {...props} history={history} />,
     );
   });

@@ -21,17 +21,23 @@ export interface ListView {
   upgradeFilter?: boolean;
   /** Add the host filters (reboot required, liveness) to it. */
   hostFilter?: boolean;
+  /** Add the history filters (security pending for N days, not patched) to it (docs/history.md). */
+  exposureFilter?: boolean;
   /** With the host filters: offer "never reported" too (an expected-hosts file is configured). */
   expectedHosts?: boolean;
   /** Placeholder of the filter box. */
   filterPlaceholder?: string;
   /** What the list's rows are, for the upgrade filter's labels ("Show only hosts with upgrades"). */
   filterNoun?: string;
+  /** A list's own filter choices (value, label), shown instead of the upgrade filter. */
+  filterOptions?: readonly (readonly [string, string])[];
+  /** Query parameters of the page that every link of the list keeps (a time range…). */
+  params?: Record<string, string>;
 }
 
 /** The URL of `list` with some of its state changed. */
 export function listHref(list: ListView, changes: Partial<ListState>): string {
-  return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort)}`;
+  return `${list.path}${formatListQuery({ ...list.state, ...changes }, list.defaultSort, list.params)}`;
 }
 
 /** The filter form: text filter, upgrade filter, page size and download links. */
@@ -61,6 +67,23 @@ export function ListControls(props: { list: ListView }) {
         placeholder={list.filterPlaceholder ?? 'Filter…'}
         autocomplete="off"
       />
+      {Object.entries(list.params ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      {list.filterOptions ? (
+        <>
+          <label class="sr-only" for="list-filter">
+            Show
+          </label>
+          <select id="list-filter" name="filter">
+            {list.filterOptions.map(([value, label]) => (
+              <option value={value} selected={list.state.filter === value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
       {list.upgradeFilter ? (
         <>
           <label class="sr-only" for="list-filter">
@@ -79,6 +102,7 @@ export function ListControls(props: { list: ListView }) {
             {list.hostFilter ? (
               <HostFilterOptions selected={list.state.filter} expectedHosts={list.expectedHosts ?? false} />
             ) : null}
+            {list.exposureFilter ? <ExposureFilterOptions selected={list.state.filter} noun={noun} /> : null}
           </select>
         </>
       ) : null}
@@ -109,6 +133,25 @@ function HostFilterOptions(props: { selected: string; expectedHosts: boolean }) 
     ...(props.expectedHosts
       ? [['never_reported', 'Show only expected hosts that never reported'] as [string, string]]
       : []),
+  ];
+  return (
+    <>
+      {options.map(([value, label]) => (
+        <option value={value} selected={props.selected === value}>
+          {label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The hosts and images lists' history filters (docs/history.md). */
+function ExposureFilterOptions(props: { selected: string; noun: string }) {
+  const options: [string, string][] = [
+    ['exposed_1d', `Show only ${props.noun} with a security upgrade pending for over 1 day`],
+    ['exposed_7d', `Show only ${props.noun} with a security upgrade pending for over 7 days`],
+    ['exposed_30d', `Show only ${props.noun} with a security upgrade pending for over 30 days`],
+    ['unpatched_30d', `Show only ${props.noun} not patched in the last 30 days`],
   ];
   return (
     <>

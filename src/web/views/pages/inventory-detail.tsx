@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/<name>` and `/images/<name…>`: the counts and the kernel, a summary, the CVEs, then the packages. */
 import type { Child } from 'hono/jsx';
+import { describeTimeSince } from '../../../lib/time-since.ts';
 import type { HostRebootDetail } from '../../../store/read/hosts.ts';
 import type { OwnerCves } from '../../../store/read/owner-cves.ts';
 import { UpgradeCell } from '../components/badges.tsx';
@@ -9,13 +10,14 @@ import { Figures } from '../components/figures.tsx';
 import { ListControls, ListTable, type ListView, listHref, SortHeader } from '../components/list.tsx';
 import { RebootSummary } from '../components/reboot-summary.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
-import { kernelPath, packagePath } from '../paths.ts';
+import { historyPath, kernelPath, packagePath } from '../paths.ts';
 
 export interface InventoryPackageItem {
   packageName: string;
   version: string;
   upgradableVersion: string | null;
   upgradeType: string | null;
+  upgradeSince?: Date | null;
 }
 
 export interface PackageTableProps {
@@ -50,6 +52,12 @@ export function InventoryPackageList(props: PackageTableProps) {
           </td>
           <td class="version" data-label="Upgradable to">
             <UpgradeCell version={row.upgradableVersion} type={row.upgradeType} />
+            {row.upgradeSince ? (
+              <span class="muted" title={row.upgradeSince.toISOString()}>
+                {' '}
+                pending since {row.upgradeSince.toISOString().slice(0, 10)}
+              </span>
+            ) : null}
           </td>
         </tr>
       ))}
@@ -109,6 +117,38 @@ function OwnerFigures(props: {
   );
 }
 
+/** "Exposed for" (the oldest pending security upgrade), "last patched" and the timeline's link (docs/history.md). */
+function HistoryFacts(props: {
+  kind: 'host' | 'image';
+  owner: { name: string; securitySince: Date | null; lastUpgraded: Date | null };
+  clock: Clock;
+}) {
+  const { owner, clock } = props;
+  return (
+    <>
+      <dt>Exposed for</dt>
+      <dd id="exposed-for">
+        {owner.securitySince ? (
+          <>
+            {describeTimeSince(owner.securitySince, clock.now)} (oldest pending security upgrade first seen{' '}
+            <time datetime={owner.securitySince.toISOString()}>
+              {owner.securitySince.toISOString().slice(0, 10)}
+            </time>
+            )
+          </>
+        ) : (
+          'no security upgrade pending'
+        )}
+      </dd>
+      <dt>Last patched</dt>
+      <dd id="last-patched">
+        {owner.lastUpgraded ? <TimeAgo date={owner.lastUpgraded} clock={clock} /> : 'no upgrade seen'} ·{' '}
+        <a href={historyPath(props.kind, owner.name)}>History</a>
+      </dd>
+    </>
+  );
+}
+
 export interface HostDetailProps extends PackageTableProps {
   host: {
     name: string;
@@ -117,6 +157,8 @@ export interface HostDetailProps extends PackageTableProps {
     packageCount: number;
     upgradeCount: number;
     securityCount: number;
+    securitySince: Date | null;
+    lastUpgraded: Date | null;
     kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
     reboot?: HostRebootDetail;
   };
@@ -146,6 +188,7 @@ export function HostDetailPage(props: HostDetailProps) {
         <dd>
           <TimeAgo date={host.modified} clock={props.clock} />
         </dd>
+        <HistoryFacts kind="host" owner={host} clock={props.clock} />
         {host.reboot ? <RebootSummary reboot={host.reboot} clock={props.clock} /> : null}
         <ExternalLinks links={props.externalLinks} />
       </dl>
@@ -165,6 +208,8 @@ export interface ImageDetailProps extends PackageTableProps {
     packageCount: number;
     upgradeCount: number;
     securityCount: number;
+    securitySince: Date | null;
+    lastUpgraded: Date | null;
   };
   externalLinks: [string, string][];
   clock: Clock;
@@ -184,6 +229,7 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <dd>
           <TimeAgo date={image.modified} clock={props.clock} />
         </dd>
+        <HistoryFacts kind="image" owner={image} clock={props.clock} />
         <dt>Kubernetes containers</dt>
         <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
         <ExternalLinks links={props.externalLinks} />

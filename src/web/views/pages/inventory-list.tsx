@@ -40,7 +40,7 @@ export function InventoryList(props: InventoryListProps) {
   return (
     <ListTable
       list={list}
-      columns={hosts ? 7 : 6}
+      columns={hosts ? 9 : 8}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -56,6 +56,8 @@ export function InventoryList(props: InventoryListProps) {
           <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
           <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
+          <SortHeader list={list} sortKey="exposed" label="Security pending since" />
+          <SortHeader list={list} sortKey="patched" label="Last patched" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
           {hosts ? <th scope="col">Reboot</th> : null}
         </>
@@ -75,6 +77,12 @@ export function InventoryList(props: InventoryListProps) {
           </td>
           <td class="num" data-label="Security">
             {row.securityCount}
+          </td>
+          <td data-label="Security pending since">
+            <TimeAgo date={row.securitySince} clock={props.clock} />
+          </td>
+          <td data-label="Last patched">
+            {row.lastUpgraded ? <TimeAgo date={row.lastUpgraded} clock={props.clock} /> : 'none seen'}
           </td>
           <td data-label="Last update" data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}>
             <TimeAgo date={row.modified} clock={props.clock} />{' '}

@@ -9,6 +9,7 @@ import {
 } from '../components/counted-name-list.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { hostPath, imagePath, packagePath, sourcePackagePath } from '../paths.ts';
+import { type HistorySectionProps, PackageHistorySection } from './history.tsx';
 
 export type PackageItem = CountedNameItem;
 export type PackageListProps = CountedNameListProps;
@@ -134,7 +135,7 @@ function groupByOs(versions: PackageVersionItem[]): [string, PackageVersionItem[
 }
 
 /** One package's page body. */
-export function PackageDetailPage(props: InstallationListProps) {
+export function PackageDetailPage(props: InstallationListProps & { history?: HistorySectionProps }) {
   const sources = [...new Set(props.versions.map((version) => version.source))].sort();
   return (
     <>
@@ -178,6 +179,7 @@ export function PackageDetailPage(props: InstallationListProps) {
       </dl>
       <ListControls list={props.list} />
       <InstallationList {...props} />
+      {props.history ? <PackageHistorySection {...props.history} /> : null}
     </>
   );
 }

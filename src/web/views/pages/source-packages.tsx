@@ -10,6 +10,7 @@ import {
 import { Figures } from '../components/figures.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
+import { type HistorySectionProps, PackageHistorySection } from './history.tsx';
 
 /** What a source package's count means: its most widespread binary's (store/read/source-index.ts). */
 const COUNT_TITLE = 'Hosts and images, counted for its most widespread binary package';
@@ -87,6 +88,7 @@ export function SourceVersionList(props: SourceVersionListProps) {
 export interface SourcePackageDetailProps extends SourceVersionListProps {
   counts: { installed: number; upgrades: number; security: number };
   binaries: SourceBinaryRow[];
+  history?: HistorySectionProps;
 }
 
 /** One source package's page body: its counts, its binaries with theirs, then its versions. */
@@ -141,6 +143,7 @@ export function SourcePackageDetailPage(props: SourcePackageDetailProps) {
       <h3>Versions</h3>
       <ListControls list={props.list} />
       <SourceVersionList list={props.list} rows={props.rows} />
+      {props.history ? <PackageHistorySection {...props.history} /> : null}
     </>
   );
 }
