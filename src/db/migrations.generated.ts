@@ -5,12 +5,14 @@ import mysql0001 from '../../drizzle/mysql/0001_package_counts.sql' with { type:
 import mysql0002 from '../../drizzle/mysql/0002_pki.sql' with { type: 'text' };
 import mysql0003 from '../../drizzle/mysql/0003_host_reboot_state.sql' with { type: 'text' };
 import mysql0004 from '../../drizzle/mysql/0004_cve_feed.sql' with { type: 'text' };
+import mysql0005 from '../../drizzle/mysql/0005_cve_findings.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
 import sqlite0003 from '../../drizzle/sqlite/0003_pki.sql' with { type: 'text' };
 import sqlite0004 from '../../drizzle/sqlite/0004_host_reboot_state.sql' with { type: 'text' };
 import sqlite0005 from '../../drizzle/sqlite/0005_cve_feed.sql' with { type: 'text' };
+import sqlite0006 from '../../drizzle/sqlite/0006_cve_findings.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
@@ -20,6 +22,7 @@ export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0003_pki', sql: sqlite0003 },
   { tag: '0004_host_reboot_state', sql: sqlite0004 },
   { tag: '0005_cve_feed', sql: sqlite0005 },
+  { tag: '0006_cve_findings', sql: sqlite0006 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
@@ -28,4 +31,5 @@ export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0002_pki', sql: mysql0002 },
   { tag: '0003_host_reboot_state', sql: mysql0003 },
   { tag: '0004_cve_feed', sql: mysql0004 },
+  { tag: '0005_cve_findings', sql: mysql0005 },
 ];

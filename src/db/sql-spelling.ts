@@ -40,9 +40,9 @@ export interface SqlSpelling {
   upsertClause(target: readonly string[], update: readonly string[]): string;
   /**
    * Suffix of a raw INSERT that, when a row hits the unique key `target`, adds the inserted values
-   * of `columns` to the existing ones (counts moved by deltas).
+   * of `columns` to the existing ones (counts moved by deltas), and sets `replace` to the inserted values.
    */
-  addClause(target: readonly string[], columns: readonly string[]): string;
+  addClause(target: readonly string[], columns: readonly string[], replace?: readonly string[]): string;
   /**
    * Suffix of a raw INSERT that skips rows hitting a unique key. On MySQL a no-op update, not
    * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
@@ -86,8 +86,11 @@ export const sqliteSpelling: SqlSpelling = {
     const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
-  addClause(target, columns) {
-    const set = columns.map((column) => `${column} = ${column} + excluded.${column}`).join(', ');
+  addClause(target, columns, replace = []) {
+    const set = [
+      ...columns.map((column) => `${column} = ${column} + excluded.${column}`),
+      ...replace.map((column) => `${column} = excluded.${column}`),
+    ].join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
   ignoreClause: ' ON CONFLICT DO NOTHING',
@@ -109,8 +112,12 @@ export const mysqlSpelling: SqlSpelling = {
   upsertClause(_target, update) {
     return ` ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`;
   },
-  addClause(_target, columns) {
-    return ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = ${column} + VALUES(${column})`).join(', ')}`;
+  addClause(_target, columns, replace = []) {
+    const set = [
+      ...columns.map((column) => `${column} = ${column} + VALUES(${column})`),
+      ...replace.map((column) => `${column} = VALUES(${column})`),
+    ].join(', ');
+    return ` ON DUPLICATE KEY UPDATE ${set}`;
   },
   ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
 };

@@ -10,6 +10,7 @@ import { type AnyColumn, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database.ts';
 import { batchRows } from '../db/sql-runner.ts';
 import { subtractOwnerRows } from './counts/package-count-deltas.ts';
+import { forgetOwnerFindings } from './cve/owner-findings.ts';
 import { withRetries } from './retry.ts';
 import type { Store } from './store.ts';
 
@@ -121,6 +122,7 @@ function deleteOwners(
         );
         const ids = rows.map((row) => Number(row.id));
         await subtractOwnerRows(tx, database, store.counts, kind, ids);
+        await forgetOwnerFindings(tx, database, kind, ids);
         for (const batch of batchRows(capabilities, ids, 1))
           await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
         return rows

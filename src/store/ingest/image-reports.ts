@@ -7,6 +7,7 @@ import type { Database } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { type ImageReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import { forgetOwnerFindings, refreshOwnerFindings } from '../cve/owner-findings.ts';
 import type { Store } from '../store.ts';
 import { resolveOs } from './catalog.ts';
 import { type ReportOptions, type ReportOutcome, summarize } from './host-reports.ts';
@@ -29,7 +30,19 @@ export function applyImageReport(
     const osId = await resolveOs(ctx, report.os);
     const image = await lockOwnerRow(ctx, 'image', name, { osId });
     const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
-    const { diff, counts } = await applyPackageLists(ctx, lists);
+    const { diff, counts, cve } = await applyPackageLists(ctx, lists);
+    const scope =
+      image.created || image.osId !== osId
+        ? 'all'
+        : { sources: cve?.sources ?? new Set<string>(), kernel: false };
+    await refreshOwnerFindings(
+      tx,
+      store.database,
+      'image',
+      { id: image.id, os: report.os },
+      scope,
+      cve?.feed,
+    );
     await updateOwnerRow(ctx, 'image', image.id, { osId, counts });
     return summarize(diff, counts);
   });
@@ -89,6 +102,7 @@ export async function deleteImage(store: Store, name: string): Promise<DeleteIma
     const deployments = Number(usage?.n ?? 0);
     if (deployments > 0) return { status: 'in-use', deployments };
     await subtractOwnerRows(tx, database, store.counts, 'image', [image.id]);
+    await forgetOwnerFindings(tx, database, 'image', [image.id]);
     await tx.db.delete(images).where(eq(images.id, image.id));
     return { status: 'deleted' };
   });

@@ -12,6 +12,10 @@ export type OwnerKind = 'host' | 'image';
 export interface LockedOwner {
   id: number;
   osId: number;
+  /** A host's kernel as recorded before the report (undefined for images). */
+  kernelId?: number;
+  /** The row was created by this report. */
+  created: boolean;
   counts: ReportDiff['totals'];
 }
 
@@ -36,7 +40,8 @@ export async function lockOwnerRow(
 ): Promise<LockedOwner> {
   const { tx, database, now } = ctx;
   const { table, names: o } = ownerNamesOf(ctx, kind);
-  const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${o.packageCount} AS package_count,
+  const kernel = kind === 'host' ? `${sqlNames(database.tables.hosts).kernelId} AS kernel_id, ` : '';
+  const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${kernel}${o.packageCount} AS package_count,
                        ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count
                 FROM ${o.$table} WHERE ${o.name} = ?${database.spelling.forUpdateClause}`;
   const select = async () =>
@@ -44,12 +49,14 @@ export async function lockOwnerRow(
       await tx.sql.select<{
         id: number;
         os_id: number;
+        kernel_id?: number;
         package_count: number;
         upgrade_count: number;
         security_count: number;
       }>(text, [name])
     )[0];
   let row = await select();
+  const created = !row;
   if (!row) {
     await tx.insertIgnore(table, [{ name, ...initial, created: now, modified: now }]);
     row = await select();
@@ -58,6 +65,8 @@ export async function lockOwnerRow(
   return {
     id: Number(row.id),
     osId: Number(row.os_id),
+    ...(row.kernel_id === undefined ? {} : { kernelId: Number(row.kernel_id) }),
+    created,
     counts: {
       packages: Number(row.package_count),
       upgrades: Number(row.upgrade_count),

@@ -7,6 +7,7 @@
  */
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
 import type { PackageLists } from '../../protocol/report.ts';
+import { currentFindingFeed, type FindingFeed, sourcesOfPackages } from '../cve/owner-findings.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
 import type { LockedOwner } from './owner-rows.ts';
@@ -22,6 +23,12 @@ import { InvalidReportError } from './report-errors.ts';
 export interface PackageReportResult {
   diff: ReportDiff;
   counts: ReportDiff['totals'];
+  /**
+   * With a CVE import, the source packages whose installed versions the report changed (before or
+   * after), whose findings must be computed again (docs/cve.md, "Stored findings"); null when the
+   * report changed no installed version, or there is no import.
+   */
+  cve: { feed: FindingFeed; sources: Set<string> } | null;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -56,8 +63,21 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
-  await writePackageDiff(ctx, owner, osId, recorded, diff);
-  return { diff, counts };
+  // Sources of rows the report removes or moves to another installed version, read before the write.
+  const replaced = [
+    ...diff.removals.map((name) => recorded.get(name)),
+    ...diff.writes.map((row) => {
+      const before = recorded.get(row.name);
+      return before && before.version !== row.version ? before : undefined;
+    }),
+  ].flatMap((row) => (row ? [row.packageId] : []));
+  const installedChanges = replaced.length > 0 || diff.writes.some((row) => !recorded.has(row.name));
+  const feed = installedChanges ? await currentFindingFeed(ctx.database, ctx.tx.sql) : null;
+  const before = feed ? await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, replaced) : null;
+  const installedChanged = await writePackageDiff(ctx, owner, osId, recorded, diff);
+  if (!feed || !before) return { diff, counts, cve: null };
+  const after = await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, installedChanged);
+  return { diff, counts, cve: { feed, sources: new Set([...before, ...after]) } };
 }
 
 /** The owner's counters after a partial report moved the rows it named from `before` to `after`. */

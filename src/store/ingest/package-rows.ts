@@ -166,7 +166,8 @@ export async function loadRecordedSources(
 
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, and
- * records what changed in the packages' counts (../counts/package-count-deltas.ts).
+ * records what changed in the packages' counts (../counts/package-count-deltas.ts). Returns the
+ * package ids of the rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -174,7 +175,7 @@ export async function writePackageDiff(
   osId: number,
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
-): Promise<void> {
+): Promise<number[]> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -203,10 +204,13 @@ export async function writePackageDiff(
   const { rows: r, ownerColumn } = rowNamesOf(database, owner);
   const stamp = spelling.timestampParam(ctx.now);
   const deltas = new CountDeltas();
+  // Rows whose installed version is new or another: the sources whose CVE findings may change.
+  const installedChanged: number[] = [];
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
     const before = recorded.get(row.name);
+    if (before?.version !== row.version) installedChanged.push(installed.packageId);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
     deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     return [
@@ -258,4 +262,5 @@ export async function writePackageDiff(
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
   await ctx.counts.record(tx, deltas);
+  return installedChanged;
 }
