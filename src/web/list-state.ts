@@ -4,6 +4,8 @@
  */
 
 import {
+  CVE_FILTERS,
+  type CveFilter,
   HOST_FILTERS,
   type HostFilter,
   type ListFilter,
@@ -24,6 +26,8 @@ export interface ListSpec<Sort extends string> {
   upgradeFilter?: boolean;
   /** Whether the host filters (reboot, liveness) apply to this list. */
   hostFilter?: boolean;
+  /** Whether the CVE filters (a fix available, urgent ones) apply to this list. */
+  cveFilter?: boolean;
 }
 
 export interface ListState<Sort extends string = string> {
@@ -58,7 +62,9 @@ export function readListState<Sort extends string>(
         ? filter
         : spec.hostFilter && HOST_FILTERS.includes(filter as HostFilter)
           ? (filter as HostFilter)
-          : 'all',
+          : spec.cveFilter && CVE_FILTERS.includes(filter as CveFilter)
+            ? (filter as CveFilter)
+            : 'all',
   };
 }
 

@@ -84,6 +84,7 @@ export function createListView(
     descendingFirst: spec.descendingFirst,
     upgradeFilter: spec.upgradeFilter,
     hostFilter: spec.hostFilter,
+    cveFilter: spec.cveFilter,
     total,
     exports,
   };

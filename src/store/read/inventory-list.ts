@@ -16,6 +16,7 @@ export const INVENTORY_SORTS = [
   'packages',
   'upgrades',
   'security',
+  'cves',
 ] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
 
@@ -27,6 +28,9 @@ export interface InventoryRow {
   packageCount: number;
   upgradeCount: number;
   securityCount: number;
+  /** CVEs with a fix available, and of those the high- or medium-urgency ones (docs/cve.md). */
+  cveFixable: number;
+  cveUrgent: number;
   modified: Date;
   /** Hosts only (docs/reboot.md). */
   rebootRequired?: boolean;
@@ -83,6 +87,8 @@ function inventoryQuery(
   }
   if (options.filter === 'upgradable') conditions.push(gt(table.upgradeCount, 0));
   if (options.filter === 'security') conditions.push(gt(table.securityCount, 0));
+  if (options.filter === 'fixable') conditions.push(gt(table.cveFixable, 0));
+  if (options.filter === 'urgent') conditions.push(gt(table.cveUrgent, 0));
   if (kind === 'hosts') {
     const h = tables.hosts;
     const condition = {
@@ -108,6 +114,7 @@ function inventoryQuery(
     packages: { column: table.packageCount, descending, of: (row) => row.packageCount },
     upgrades: { column: table.upgradeCount, descending, of: (row) => row.upgradeCount },
     security: { column: table.securityCount, descending, of: (row) => row.securityCount },
+    cves: { column: table.cveFixable, descending, of: (row) => row.cveFixable },
   };
   const keys: SortKey<InventoryRow>[] =
     options.sort === 'default'
@@ -134,6 +141,8 @@ function inventoryQuery(
           packageCount: table.packageCount,
           upgradeCount: table.upgradeCount,
           securityCount: table.securityCount,
+          cveFixable: table.cveFixable,
+          cveUrgent: table.cveUrgent,
           modified: table.modified,
           ...(kind === 'hosts'
             ? {

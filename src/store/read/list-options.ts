@@ -7,8 +7,15 @@ export type UpgradeFilter = 'all' | 'upgradable' | 'security';
 export const HOST_FILTERS = ['reboot', 'reporting', 'stale', 'silent', 'never_reported'] as const;
 export type HostFilter = (typeof HOST_FILTERS)[number];
 
+/**
+ * CVE filters (docs/cve.md, "Pages"): CVEs, hosts or images with a fix available, and of those the
+ * high- or medium-urgency ones.
+ */
+export const CVE_FILTERS = ['fixable', 'urgent'] as const;
+export type CveFilter = (typeof CVE_FILTERS)[number];
+
 /** Any list's filter; host filters reach only the hosts list (its spec enables them). */
-export type ListFilter = UpgradeFilter | HostFilter;
+export type ListFilter = UpgradeFilter | HostFilter | CveFilter;
 
 /** One page of a list, with the sort key (from a fixed set per list) and the filters. */
 export interface ListOptions<Sort extends string> {

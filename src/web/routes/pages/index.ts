@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { exportRoutes } from '../exports.ts';
 import { staticRoutes } from '../static.ts';
+import { cveRoutes } from './cves.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { inventoryRoutes } from './inventory.tsx';
 import { kernelRoutes } from './kernels.tsx';
@@ -22,4 +23,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route('/', packageRoutes)
   .route('/', sourcePackageRoutes)
   .route('/', kubernetesRoutes)
+  .route('/', cveRoutes)
   .route('/', exportRoutes);

@@ -40,7 +40,7 @@ export function InventoryList(props: InventoryListProps) {
   return (
     <ListTable
       list={list}
-      columns={hosts ? 7 : 6}
+      columns={hosts ? 8 : 7}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -56,6 +56,7 @@ export function InventoryList(props: InventoryListProps) {
           <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
           <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
+          <SortHeader list={list} sortKey="cves" label="Fixable CVEs" class="num" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
           {hosts ? <th scope="col">Reboot</th> : null}
         </>
@@ -75,6 +76,23 @@ export function InventoryList(props: InventoryListProps) {
           </td>
           <td class="num" data-label="Security">
             {row.securityCount}
+          </td>
+          <td class="num" data-label="Fixable CVEs">
+            {row.cveFixable > 0 ? (
+              <a href={`${href(row.name)}#cves`}>
+                {row.cveUrgent > 0 ? (
+                  <Badge
+                    kind="security"
+                    count={row.cveFixable}
+                    label={`${row.cveUrgent} of high or medium urgency`}
+                  />
+                ) : (
+                  row.cveFixable
+                )}
+              </a>
+            ) : (
+              0
+            )}
           </td>
           <td data-label="Last update" data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}>
             <TimeAgo date={row.modified} clock={props.clock} />{' '}
