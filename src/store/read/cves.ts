@@ -3,11 +3,12 @@
  * filtered and paged on its indexes), `/cves/<id>` the current import's rows of the CVE and the hosts
  * and images with a stored finding for it (`host_cves`, `image_cves` through their CVE index).
  */
-import { and, asc, count, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { URGENT_RANK_MAX } from '../../domain/cve-findings.ts';
+import { isKernelSource } from '../../domain/cve-sources.ts';
 import { type CurrentFeed, currentFeed } from '../cve/feed-dataset.ts';
-import { exportPages, readPage, type SortKey } from './keyset.ts';
+import { exportPages, orderOf, readPage, type SortKey } from './keyset.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 
 export const CVE_SORTS = ['default', 'cve', 'urgency', 'fixable', 'affected'] as const;
@@ -269,4 +270,46 @@ function cveOwnerQuery(
         .innerJoin(owners, on)
         .where(condition),
   };
+}
+
+/** The CVEs of some source packages that touch the fleet, for a package's or source package's page. */
+export interface SourceCves {
+  feedTime: Date | null;
+  /** The first rows in the list's default order. */
+  rows: CveRow[];
+  total: number;
+}
+
+/** CVEs listed on a package page; the rest are on /cves/. */
+export const SOURCE_CVE_ROWS = 100;
+
+/**
+ * The CVEs the current import lists for `sources` (kernel sources as `linux`) in the fleet's
+ * releases that touch a host or image, with their fleet counts: the (feed, codename, source) prefix
+ * of the status index, then cve_fleet by CVE.
+ */
+export async function readSourceCves(database: Database, sources: readonly string[]): Promise<SourceCves> {
+  const feed = await currentFeed(database);
+  if (!feed || feed.releases.length === 0 || sources.length === 0)
+    return { feedTime: feed?.feedTime ?? null, rows: [], total: 0 };
+  const { db, tables } = database;
+  const p = tables.cvePackageStatus;
+  const names = [...new Set(sources.map((name) => (isKernelSource(name) ? 'linux' : name)))];
+  const ofSources = inArray(
+    tables.cveFleet.cve,
+    db
+      .select({ cve: p.cve })
+      .from(p)
+      .where(and(eq(p.feedId, feed.id), inArray(p.codename, feed.releases), inArray(p.source, names))),
+  );
+  const query = cveQuery(database, feed.id, { sort: 'default', descending: false, q: '', filter: 'all' });
+  const where = and(query.where, ofSources);
+  const [rows, [total]] = await Promise.all([
+    query
+      .select(where)
+      .orderBy(...orderOf(query.keys))
+      .limit(SOURCE_CVE_ROWS),
+    db.select({ n: count() }).from(tables.cveFleet).where(where),
+  ]);
+  return { feedTime: feed.feedTime, rows, total: total?.n ?? 0 };
 }

@@ -151,7 +151,7 @@ for (const kind of DIALECTS) {
         const { html } = await get('/');
         const card = async (id: string) =>
           (await selectAll(html, `#${id} .badge`)).map((badge) => badge.text.split(' ')[0]);
-        expect(await selectAll(html, '.card')).toHaveLength(9);
+        expect(await selectAll(html, '.card')).toHaveLength(10);
         // What needs action first: security, upgrades, then reboots and hosts gone quiet.
         expect((await selectAll(html, '.card')).map((card) => card.attrs.id).slice(0, 3)).toEqual([
           'card-security',
@@ -203,13 +203,14 @@ for (const kind of DIALECTS) {
         const rows = await selectAll(html, '#list tbody tr');
         const cells = await selectTexts(html, '#list tbody td');
         expect(rows).toHaveLength(3);
-        // Seven columns: name, OS, the three counts, last update (marked silent: the fixture is old), reboot.
-        expect(cells.filter((_, index) => index % 7 !== 0 && index % 7 < 5)).toEqual([
-          ...['Debian 11', '4', '2', '1'],
-          ...['Debian 11', '4', '1', '1'],
-          ...['Debian 11', '4', '2', '1'],
+        // Eight columns: name, OS, the three counts, fixable CVEs (no feed: 0), last update (marked
+        // silent: the fixture is old), reboot.
+        expect(cells.filter((_, index) => index % 8 !== 0 && index % 8 < 6)).toEqual([
+          ...['Debian 11', '4', '2', '1', '0'],
+          ...['Debian 11', '4', '1', '1', '0'],
+          ...['Debian 11', '4', '2', '1', '0'],
         ]);
-        expect(cells.filter((_, index) => index % 7 === 6)).toEqual(['', '', '']);
+        expect(cells.filter((_, index) => index % 8 === 7)).toEqual(['', '', '']);
         expect(await selectHrefs(html, '#list tbody td.name > a')).toEqual([
           '/hosts/host1.example.com',
           '/hosts/host2.example.com',

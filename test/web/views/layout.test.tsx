@@ -34,7 +34,7 @@ describe('Layout', () => {
 
   test('an anonymous visitor of open pages sees the sections, the search and the sign-in link', async () => {
     const html = render({ title: 'x', openToAnonymous: true });
-    expect(await selectHrefs(html, '.nav a')).toHaveLength(6);
+    expect(await selectHrefs(html, '.nav a')).toHaveLength(7);
     expect(await selectAll(html, '#site-search')).toHaveLength(1);
     expect(await selectHrefs(html, '.user-menu a')).toEqual(['/login/']);
   });

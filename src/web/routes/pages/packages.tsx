@@ -2,6 +2,7 @@
 /** `/packages/` and `/packages/<name>`. */
 import { Hono } from 'hono';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
+import { readSourceCves } from '../../../store/read/cves.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import {
   findPackage,
@@ -13,7 +14,7 @@ import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { INSTALLATIONS_SPEC, PACKAGES_SPEC } from '../../list-specs.ts';
 import { readListPage, readListState } from '../../list-state.ts';
-import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   InstallationList,
   PackageDetailPage,
@@ -62,9 +63,10 @@ export const packageRoutes = new Hono<AppEnv>()
       versions,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <InstallationList {...props} />);
+    const cves = await readSourceCves(database, [...new Set(versions.map((version) => version.source))]);
     return renderPage(
       c,
       { title: pkg.name, subtitle: 'Binary Package', section: 'packages' },
-      <PackageDetailPage {...props} />,
+      <PackageDetailPage {...props} cves={cves} clock={readClock(c)} />,
     );
   });

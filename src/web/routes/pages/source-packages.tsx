@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { compareDebianVersions } from '../../../domain/debian-version.ts';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
+import { readSourceCves } from '../../../store/read/cves.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
 import {
@@ -16,7 +17,7 @@ import { requireSignIn } from '../../access/rules.tsx';
 import type { AppEnv } from '../../env.ts';
 import { SOURCE_PACKAGES_SPEC, SOURCE_VERSIONS_SPEC } from '../../list-specs.ts';
 import { readListPage, readListState } from '../../list-state.ts';
-import { createListView, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
+import { createListView, readClock, renderFragment, renderPage, wantsListFragment } from '../../render.tsx';
 import {
   SourcePackageDetailPage,
   SourcePackageList,
@@ -93,9 +94,10 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       binaries: mine,
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <SourceVersionList {...props} />);
+    const cves = await readSourceCves(database, [source.name]);
     return renderPage(
       c,
       { title: source.name, subtitle: 'Source Package', section: 'source-packages' },
-      <SourcePackageDetailPage {...props} />,
+      <SourcePackageDetailPage {...props} cves={cves} clock={readClock(c)} />,
     );
   });

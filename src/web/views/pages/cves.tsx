@@ -2,7 +2,7 @@
 /** `/cves/` (the CVEs touching the fleet) and `/cves/<id>` (docs/cve.md, "Pages"). */
 
 import { describeUrgency, isTemporaryId } from '../../../domain/cve-match.ts';
-import type { CveDetail, CveOwnerRow, CveRow, CveStatusRow } from '../../../store/read/cves.ts';
+import type { CveDetail, CveOwnerRow, CveRow, CveStatusRow, SourceCves } from '../../../store/read/cves.ts';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
 import { type Clock, TimeAgo } from '../components/time-ago.tsx';
 import { cvePath, hostPath, imagePath, sourcePackagePath } from '../paths.ts';
@@ -327,5 +327,71 @@ export function CveDetailPage(
         </>
       )}
     </>
+  );
+}
+
+/** The CVE section of a package or source package page: its CVEs that touch the fleet. */
+export function SourceCveSection(props: { cves: SourceCves; clock: Clock }) {
+  const { cves } = props;
+  return (
+    <section class="cves" id="cves">
+      <h2>Security (Debian security tracker)</h2>
+      {cves.feedTime === null ? (
+        <NoFeedText />
+      ) : cves.total === 0 ? (
+        <p>
+          No CVE of this package touches a host or image (data from{' '}
+          <TimeAgo date={cves.feedTime} clock={props.clock} />
+          ).
+        </p>
+      ) : (
+        <>
+          <p>
+            {cves.total} CVEs touch the fleet
+            {cves.total > cves.rows.length ? `, the first ${cves.rows.length} shown` : ''}; counts are of
+            hosts and images by their worst state for the CVE (data from{' '}
+            <TimeAgo date={cves.feedTime} clock={props.clock} />
+            ).
+          </p>
+          <div class="table-wrap">
+            <table class="responsive" id="package-cves">
+              <thead>
+                <tr>
+                  <th scope="col">CVE</th>
+                  <th scope="col">Urgency</th>
+                  <th scope="col" class="num">
+                    Fix available
+                  </th>
+                  <th scope="col">Hosts / images</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cves.rows.map((row) => (
+                  <tr data-cve={row.cve}>
+                    <td class="name" data-label="CVE">
+                      <a href={cvePath(row.cve)}>{row.cve}</a>
+                    </td>
+                    <td data-label="Urgency">{describeUrgency(row.urgency).label}</td>
+                    <td class="num" data-label="Fix available">
+                      {row.fixable}
+                    </td>
+                    <td data-label="Hosts / images">
+                      {'hosts: '}
+                      <Counts fixable={row.hostsFixable} unfixed={row.hostsUnfixed} other={row.hostsOther} />
+                      {'; images: '}
+                      <Counts
+                        fixable={row.imagesFixable}
+                        unfixed={row.imagesUnfixed}
+                        other={row.imagesOther}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
   );
 }
