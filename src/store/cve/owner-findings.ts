@@ -474,6 +474,8 @@ export interface RecomputeOutcome {
   /** Distinct (release, source, version) pairs matched. */
   pairs: number;
   batches: number;
+  /** How long it took. */
+  ms: number;
 }
 
 /** Owners per transaction when a feed import computes every owner again. */
@@ -488,7 +490,8 @@ export async function recomputeFindings(
   database: Database,
   { batchOwners = RECOMPUTE_BATCH_OWNERS }: { batchOwners?: number } = {},
 ): Promise<RecomputeOutcome> {
-  const outcome: RecomputeOutcome = { owners: 0, rows: 0, pairs: 0, batches: 0 };
+  const started = performance.now();
+  const outcome: RecomputeOutcome = { owners: 0, rows: 0, pairs: 0, batches: 0, ms: 0 };
   const feed = await currentFindingFeed(database, database.sql);
   if (!feed) return outcome;
   const matcher = new FindingMatcher(database, feed);
@@ -531,6 +534,7 @@ export async function recomputeFindings(
     }
   }
   outcome.pairs = matcher.matchedPairs;
+  outcome.ms = performance.now() - started;
   return outcome;
 }
 
