@@ -16,6 +16,11 @@ export interface SqlSpelling {
   /** `forUpdate` as raw SQL text. */
   readonly forUpdateClause: string;
   /**
+   * Appended to a SELECT whose rows must not change until the transaction ends (others may read them):
+   * `LOCK IN SHARE MODE` on MySQL; nothing on SQLite, whose writers never overlap.
+   */
+  readonly shareLockClause: string;
+  /**
    * An inner join operator that keeps the tables in the written order (`a <joinInOrder> b ON …`
    * reads `a` first): `STRAIGHT_JOIN` on MySQL, `CROSS JOIN` on SQLite. For plans the planners'
    * estimates miss, such as walking an index in order and stopping after a page.
@@ -72,6 +77,7 @@ export const sqliteSpelling: SqlSpelling = {
   name: 'sqlite',
   forUpdate: sql``,
   forUpdateClause: '',
+  shareLockClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
   forceIndex: (index) => sql.raw(`INDEXED BY ${index}`),
   groupConcatDistinct(expr, separator) {
@@ -100,6 +106,7 @@ export const mysqlSpelling: SqlSpelling = {
   name: 'mysql',
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
+  shareLockClause: ' LOCK IN SHARE MODE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
   forceIndex: (index) => sql.raw(`FORCE INDEX (${index})`),
   groupConcatDistinct(expr, separator) {

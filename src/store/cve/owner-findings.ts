@@ -44,11 +44,21 @@ export interface FindingFeed {
   releases: readonly string[];
 }
 
-/** The current import, or null before the first one (one row of a small table). */
-export async function currentFindingFeed(database: Database, runner: SqlRunner): Promise<FindingFeed | null> {
+/**
+ * The current import, or null before the first one (one row of a small table). Inside a report's
+ * transaction (`runner` a transaction's), the row is share-locked until the report commits: an import
+ * cannot become current while a report computes findings from the previous one, so every report
+ * either sees the new import or has committed before the import computes every owner again (on MySQL,
+ * where reports run side by side; SQLite's writers never overlap).
+ */
+export async function currentFindingFeed(
+  database: Database,
+  runner: SqlRunner,
+  { lock = true }: { lock?: boolean } = {},
+): Promise<FindingFeed | null> {
   const f = sqlNames(database.tables.cveFeeds);
   const [row] = await runner.select<{ id: number; releases: string }>(
-    `SELECT ${f.id} AS id, ${f.releases} AS releases FROM ${f.$table} WHERE ${f.state} = ?`,
+    `SELECT ${f.id} AS id, ${f.releases} AS releases FROM ${f.$table} WHERE ${f.state} = ?${lock ? database.spelling.shareLockClause : ''}`,
     ['current'],
   );
   if (!row) return null;
@@ -492,7 +502,7 @@ export async function recomputeFindings(
 ): Promise<RecomputeOutcome> {
   const started = performance.now();
   const outcome: RecomputeOutcome = { owners: 0, rows: 0, pairs: 0, batches: 0, ms: 0 };
-  const feed = await currentFindingFeed(database, database.sql);
+  const feed = await currentFindingFeed(database, database.sql, { lock: false });
   if (!feed) return outcome;
   const matcher = new FindingMatcher(database, feed);
   for (const kind of ['host', 'image'] as const) {
