@@ -203,12 +203,12 @@ for (const kind of DIALECTS) {
         const rows = await selectAll(html, '#list tbody tr');
         const cells = await selectTexts(html, '#list tbody td');
         expect(rows).toHaveLength(3);
-        // Eight columns: name, OS, the three counts, fixable CVEs (no feed: 0), last update (marked
-        // silent: the fixture is old), reboot.
+        // Eight columns: name, OS, the three counts, fixable CVEs (no tracker data: a dash, not 0),
+        // last update (marked silent: the fixture is old), reboot.
         expect(cells.filter((_, index) => index % 8 !== 0 && index % 8 < 6)).toEqual([
-          ...['Debian 11', '4', '2', '1', '0'],
-          ...['Debian 11', '4', '1', '1', '0'],
-          ...['Debian 11', '4', '2', '1', '0'],
+          ...['Debian 11', '4', '2', '1', '–'],
+          ...['Debian 11', '4', '1', '1', '–'],
+          ...['Debian 11', '4', '2', '1', '–'],
         ]);
         expect(cells.filter((_, index) => index % 8 === 7)).toEqual(['', '', '']);
         expect(await selectHrefs(html, '#list tbody td.name > a')).toEqual([
