@@ -161,8 +161,9 @@ export async function findCve(database: Database, cve: string): Promise<CveDetai
         nextPointUpdate: p.nextPointUpdate,
       })
       .from(p)
-      .where(and(eq(p.feedId, feed.id), eq(p.cve, cve)))
-      .orderBy(asc(p.codename), asc(p.source)),
+      // No ORDER BY: the planner would walk the whole import in the unique index's order to avoid
+      // sorting a handful of rows; they are sorted below.
+      .where(and(eq(p.feedId, feed.id), eq(p.cve, cve))),
     cveQuery(database, feed.id, { sort: 'cve', descending: false, q: '', filter: 'all' })
       .select(eq(f.cve, cve))
       .orderBy(asc(f.cve))
@@ -175,7 +176,9 @@ export async function findCve(database: Database, cve: string): Promise<CveDetai
     description: issue?.description ?? null,
     scope: issue?.scope ?? null,
     debianBug: issue?.debianBug ?? null,
-    statuses: statuses.map((row) => ({ ...row, nextPointUpdate: Boolean(row.nextPointUpdate) })),
+    statuses: statuses
+      .map((row) => ({ ...row, nextPointUpdate: Boolean(row.nextPointUpdate) }))
+      .sort((a, b) => compareText(a.codename, b.codename) || compareText(a.source, b.source)),
     fleet: fleet && fleet.affected > 0 ? fleet : null,
   };
 }
@@ -313,3 +316,5 @@ export async function readSourceCves(database: Database, sources: readonly strin
   ]);
   return { feedTime: feed.feedTime, rows, total: total?.n ?? 0 };
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

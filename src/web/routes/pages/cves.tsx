@@ -18,9 +18,11 @@ export const cveRoutes = new Hono<AppEnv>()
   .get('/cves/', requireSignIn, async (c) => {
     const database = c.var.database;
     let feedTime: Date | null = null;
+    let releases: string[] = [];
     const { state, page } = await readListPage(readListState(c.req.query(), CVES_SPEC), async (options) => {
       const read = await listCves(database, options);
       feedTime = read.feed?.feedTime ?? null;
+      releases = read.feed?.releases ?? [];
       return read.page;
     });
     const props = {
@@ -35,7 +37,7 @@ export const cveRoutes = new Hono<AppEnv>()
     return renderPage(
       c,
       { title: 'CVEs', subtitle: 'Debian security tracker', section: 'cves' },
-      <CveListPage {...props} feedTime={feedTime} clock={readClock(c)} />,
+      <CveListPage {...props} feedTime={feedTime} releases={releases} clock={readClock(c)} />,
     );
   })
   .get('/cves/:id{[A-Za-z0-9][-A-Za-z0-9_.]{0,63}}', requireSignIn, async (c) => {

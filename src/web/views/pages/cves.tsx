@@ -86,13 +86,17 @@ function shorten(text: string): string {
 }
 
 /** The CVE list page body. */
-export function CveListPage(props: CveListProps & { feedTime: Date | null; clock: Clock }) {
+export function CveListPage(
+  props: CveListProps & { feedTime: Date | null; releases: readonly string[]; clock: Clock },
+) {
   if (props.feedTime === null) return <NoFeedText />;
   return (
     <>
       <p>
-        Security tracker data from <TimeAgo date={props.feedTime} clock={props.clock} />. Hosts and images are
-        counted by their worst state for the CVE; fixed and not-affected ones are not counted.
+        Security tracker data from <TimeAgo date={props.feedTime} clock={props.clock} />, covering{' '}
+        {props.releases.length > 0 ? props.releases.join(', ') : 'no release of the fleet'}: hosts and images
+        on other releases are not covered (their CVEs are unknown, not absent). Hosts and images are counted
+        by their worst state for the CVE; fixed and not-affected ones are not counted.
       </p>
       <ListControls list={props.list} />
       <CveList {...props} />
