@@ -219,9 +219,18 @@ async function readStoredFindings(
   runner: SqlRunner,
   kind: FindingOwnerKind,
   ownerIds: readonly number[],
+  /** Only the findings of these sources, or (`by: 'cve'`) of these CVEs. */
+  only?: { by: 'source' | 'cve'; values: readonly string[] },
 ): Promise<Map<number, Map<string, StoredRow>>> {
   const { findings: c, ownerColumn } = namesOf(database, kind);
   const owners = inList(database.capabilities, ownerIds);
+  let filter = '';
+  const filterParams: unknown[] = [];
+  if (only) {
+    const values = inList(database.capabilities, only.values);
+    filter = ` AND ${only.by === 'source' ? c.source : c.cve} IN (${values.text})`;
+    filterParams.push(...values.params);
+  }
   const rows = await runner.select<{
     id: number;
     owner: number;
@@ -237,8 +246,8 @@ async function readStoredFindings(
     `SELECT ${c.id} AS id, ${ownerColumn} AS owner, ${c.cve} AS cve, ${c.source} AS source,
        ${c.installedVersion} AS installed_version, ${c.state} AS state, ${c.reason} AS reason,
        ${c.fixedVersion} AS fixed_version, ${c.urgency} AS urgency, ${c.urgencyRank} AS urgency_rank
-     FROM ${c.$table} WHERE ${ownerColumn} IN (${owners.text})`,
-    owners.params,
+     FROM ${c.$table} WHERE ${ownerColumn} IN (${owners.text})${filter}`,
+    [...owners.params, ...filterParams],
   );
   const byOwner = new Map<number, Map<string, StoredRow>>();
   for (const row of rows) {
@@ -281,6 +290,11 @@ interface OwnerChange {
   replaces: (source: string) => boolean;
   findings: StoredFinding[];
   counters?: { fixable: number; urgent: number };
+  /**
+   * `stored` holds only the findings of the CVEs the change can touch (a report's): the counters
+   * move by the difference instead of being counted afresh, and `counters` must be given.
+   */
+  partial?: boolean;
 }
 
 /** Computes the findings of one owner's pairs within `scope`. */
@@ -360,7 +374,14 @@ async function writeChanges(
     const after = ownerStates(next.values());
     addFleetDeltas(deltas, before, after);
     const was = change.counters ?? ownerCounters(before);
-    const now = ownerCounters(after);
+    let now = ownerCounters(after);
+    if (change.partial) {
+      const less = ownerCounters(before);
+      now = {
+        fixable: was.fixable + now.fixable - less.fixable,
+        urgent: was.urgent + now.urgent - less.urgent,
+      };
+    }
     if (was.fixable !== now.fixable || was.urgent !== now.urgent) counters.push({ id: change.id, ...now });
   }
   for (const batch of batchRows(database.capabilities, deletes, 1)) {
@@ -470,10 +491,39 @@ export async function refreshOwnerFindings(
   const pairs = matcher.covers(release)
     ? ((await readOwnerPairs(database, tx.sql, kind, [owner.id], only)).get(owner.id) ?? [])
     : [];
-  const stored = (await readStoredFindings(database, tx.sql, kind, [owner.id])).get(owner.id) ?? new Map();
   const target = { id: owner.id, os: owner.os, kernelBanner: owner.kernelBanner ?? null };
-  const change = await computeOwner(matcher, tx.sql, kind, target, pairs, scope, stored);
-  await writeChanges(tx, database, kind, [change]);
+  if (scope === 'all') {
+    const stored = (await readStoredFindings(database, tx.sql, kind, [owner.id])).get(owner.id) ?? new Map();
+    await writeChanges(tx, database, kind, [
+      await computeOwner(matcher, tx.sql, kind, target, pairs, scope, stored),
+    ]);
+    return;
+  }
+  // A report reads only the stored findings its change can touch: those of the sources it computes
+  // again, and the other sources' findings of the same CVEs (an owner's state for a CVE is its worst).
+  const change = await computeOwner(matcher, tx.sql, kind, target, pairs, scope, new Map());
+  const names = new Set<string>();
+  for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
+  if (scope.kernel) names.add('linux');
+  const stored = new Map<string, StoredRow>();
+  const read = async (only: { by: 'source' | 'cve'; values: readonly string[] }) => {
+    for (const batch of batchRows(database.capabilities, only.values, 1)) {
+      const found = await readStoredFindings(database, tx.sql, kind, [owner.id], { ...only, values: batch });
+      for (const [key, row] of found.get(owner.id) ?? []) stored.set(key, row);
+    }
+  };
+  await read({ by: 'source', values: [...names] });
+  const cves = new Set<string>();
+  for (const row of stored.values()) cves.add(row.finding.cve);
+  for (const finding of change.findings) cves.add(finding.cve);
+  if (cves.size > 0) await read({ by: 'cve', values: [...cves] });
+  const { owners: o } = namesOf(database, kind);
+  const [row] = await tx.sql.select<{ fixable: number; urgent: number }>(
+    `SELECT ${o.cveFixable} AS fixable, ${o.cveUrgent} AS urgent FROM ${o.$table} WHERE ${o.id} = ?`,
+    [owner.id],
+  );
+  const counters = { fixable: Number(row?.fixable ?? 0), urgent: Number(row?.urgent ?? 0) };
+  await writeChanges(tx, database, kind, [{ ...change, stored, counters, partial: true }]);
 }
 
 /** What computing every owner again did. */
