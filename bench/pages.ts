@@ -3,7 +3,7 @@
  * time, no network) and prints p50 and p95 per page as a markdown table.
  *
  *   bun bench/pages.ts --kind sqlite|mysql --hosts 10000 --packages 1500 [--fleet fleetgen|synthetic]
- *     [--runs 20] [--report-rate 50] [--concurrency 4] [--keep PATH]
+ *     [--runs 20] [--report-rate 50] [--concurrency 4] [--keep PATH] [--cve-feed 16]
  *
  * `--fleet fleetgen` (the default): ../shared/bench/fleetgen.mjs (real Debian 12 packages, seed 1,
  * 30 pending upgrades per host, security types set) loaded through the ingest path in-process
@@ -30,11 +30,13 @@ import {
   recountPackageCounts,
   startPackageCountFold,
 } from '../src/store/counts/package-count-fold.ts';
+import { importFeed } from '../src/store/cve/import-feed.ts';
 import { buildHostUpgradeSummary, buildPackageIndex } from '../src/store/read/package-index.ts';
 import { createStore } from '../src/store/store.ts';
 import { createApp } from '../src/web/app.ts';
 import { createExpectedHosts } from '../src/web/fleet/expected-hosts.ts';
 import { renderFleetMetrics } from '../src/web/metrics/render-metrics.ts';
+import { writeSyntheticFeed } from './cve-feed.ts';
 import { type FleetPicks, loadFleetgenFleet, streamFleetgen } from './fleetgen-fleet.ts';
 
 const { values: args } = parseArgs({
@@ -60,6 +62,11 @@ const { values: args } = parseArgs({
      * host, then each day about 1% of every host's base packages upgraded; the history pages are timed.
      */
     'history-days': { type: 'string', default: '0' },
+    /**
+     * Synthetic fleet: import a synthetic security-tracker feed (bench/cve-feed.ts) with this many
+     * CVEs per source package before timing, and time the CVE pages too (0: no feed).
+     */
+    'cve-feed': { type: 'string', default: '0' },
   },
 });
 if (args.fleet !== 'fleetgen' && args.fleet !== 'synthetic') throw new Error('--fleet fleetgen|synthetic');
@@ -517,6 +524,49 @@ try {
   const app = createApp({ config, store: createStore(database), log });
   // As `serve` does: the reports' count deltas are folded about every second.
   const fold = startPackageCountFold(database, { log });
+  // The feed is imported before reports start: its time and memory are the import's own.
+  const CVES_PER_SOURCE = Number(args['cve-feed']);
+  if (CVES_PER_SOURCE > 0) {
+    if (FLEETGEN) throw new Error('--cve-feed needs --fleet synthetic');
+    const dir = mkdtempSync(join(tmpdir(), 'debmonitor-feed-'));
+    const file = join(dir, 'feed.json');
+    const bytes = await writeSyntheticFeed(file, { sources: UNIVERSE, perSource: CVES_PER_SOURCE });
+    Bun.gc(true);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const started = performance.now();
+    const outcome = await importFeed(database, { from: file, userAgent: 'bench' });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    rmSync(dir, { recursive: true, force: true });
+    if (outcome.kind !== 'imported') throw new Error('the synthetic feed was not imported');
+    const [stored] = await database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM host_cves`);
+    console.log(
+      `CVE feed: ${(bytes / 1e6).toFixed(1)} MB, ${outcome.statusRows.toLocaleString('en')} rows of ${outcome.cveCount.toLocaleString('en')} CVEs kept; ` +
+        `import ${seconds.toFixed(1)} s (of which findings ${(outcome.findings.ms / 1000).toFixed(1)} s), ` +
+        `findings: ${outcome.findings.owners} owners, ${outcome.findings.pairs.toLocaleString('en')} distinct pairs, ` +
+        `${outcome.findings.rows.toLocaleString('en')} rows written (${Number(stored?.n ?? 0).toLocaleString('en')} host findings), ` +
+        `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB`,
+    );
+    pages = [
+      ...pages,
+      ['CVE list', '/cves/'],
+      ['CVE list, fix available, page 5', '/cves/?filter=fixable&page=5'],
+      ['CVE list by id, text "2030-1001"', '/cves/?sort=cve&q=2030-1001'],
+      ['CVE detail (kernel CVE, most hosts)', '/cves/CVE-2030-180002'],
+      ['CVE detail (kernel CVE), page 20', '/cves/CVE-2030-180002?page=20'],
+      ['CVE detail (a base package CVE, fix available)', '/cves/CVE-2030-100101'],
+      ['hosts list by fixable CVEs', '/hosts/?sort=-cves'],
+      ['hosts list, urgent CVE filter', '/hosts/?filter=urgent'],
+      ['source package detail with CVEs (src-7)', '/source-packages/src-7'],
+      ['search "CVE-2030-1001"', '/search?q=CVE-2030-1001'],
+      ['dashboard (with the CVE card)', '/'],
+    ];
+  }
   const rows: string[] = [];
   // The uncached rebuild of /metrics' fleet part, timed before the reports start: a server does it at
   // most every 15 s, so 22 in a row under the reports would measure a backlog the server never has.

@@ -6,6 +6,7 @@ import mysql0002 from '../../drizzle/mysql/0002_pki.sql' with { type: 'text' };
 import mysql0003 from '../../drizzle/mysql/0003_host_reboot_state.sql' with { type: 'text' };
 import mysql0004 from '../../drizzle/mysql/0004_cve_feed.sql' with { type: 'text' };
 import mysql0005 from '../../drizzle/mysql/0005_package_history.sql' with { type: 'text' };
+import mysql0006 from '../../drizzle/mysql/0006_cve_findings.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
@@ -13,6 +14,7 @@ import sqlite0003 from '../../drizzle/sqlite/0003_pki.sql' with { type: 'text' }
 import sqlite0004 from '../../drizzle/sqlite/0004_host_reboot_state.sql' with { type: 'text' };
 import sqlite0005 from '../../drizzle/sqlite/0005_cve_feed.sql' with { type: 'text' };
 import sqlite0006 from '../../drizzle/sqlite/0006_package_history.sql' with { type: 'text' };
+import sqlite0007 from '../../drizzle/sqlite/0007_cve_findings.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
@@ -23,6 +25,7 @@ export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0004_host_reboot_state', sql: sqlite0004 },
   { tag: '0005_cve_feed', sql: sqlite0005 },
   { tag: '0006_package_history', sql: sqlite0006 },
+  { tag: '0007_cve_findings', sql: sqlite0007 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
@@ -32,4 +35,5 @@ export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0003_host_reboot_state', sql: mysql0003 },
   { tag: '0004_cve_feed', sql: mysql0004 },
   { tag: '0005_package_history', sql: mysql0005 },
+  { tag: '0006_cve_findings', sql: mysql0006 },
 ];

@@ -16,6 +16,11 @@ export interface SqlSpelling {
   /** `forUpdate` as raw SQL text. */
   readonly forUpdateClause: string;
   /**
+   * Appended to a SELECT whose rows must not change until the transaction ends (others may read them):
+   * `LOCK IN SHARE MODE` on MySQL; nothing on SQLite, whose writers never overlap.
+   */
+  readonly shareLockClause: string;
+  /**
    * An inner join operator that keeps the tables in the written order (`a <joinInOrder> b ON …`
    * reads `a` first): `STRAIGHT_JOIN` on MySQL, `CROSS JOIN` on SQLite. For plans the planners'
    * estimates miss, such as walking an index in order and stopping after a page.
@@ -40,9 +45,9 @@ export interface SqlSpelling {
   upsertClause(target: readonly string[], update: readonly string[]): string;
   /**
    * Suffix of a raw INSERT that, when a row hits the unique key `target`, adds the inserted values
-   * of `columns` to the existing ones (counts moved by deltas).
+   * of `columns` to the existing ones (counts moved by deltas), and sets `replace` to the inserted values.
    */
-  addClause(target: readonly string[], columns: readonly string[]): string;
+  addClause(target: readonly string[], columns: readonly string[], replace?: readonly string[]): string;
   /**
    * Suffix of a raw INSERT that skips rows hitting a unique key. On MySQL a no-op update, not
    * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
@@ -72,6 +77,7 @@ export const sqliteSpelling: SqlSpelling = {
   name: 'sqlite',
   forUpdate: sql``,
   forUpdateClause: '',
+  shareLockClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
   forceIndex: (index) => sql.raw(`INDEXED BY ${index}`),
   groupConcatDistinct(expr, separator) {
@@ -86,8 +92,11 @@ export const sqliteSpelling: SqlSpelling = {
     const set = update.map((column) => `${column} = excluded.${column}`).join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
-  addClause(target, columns) {
-    const set = columns.map((column) => `${column} = ${column} + excluded.${column}`).join(', ');
+  addClause(target, columns, replace = []) {
+    const set = [
+      ...columns.map((column) => `${column} = ${column} + excluded.${column}`),
+      ...replace.map((column) => `${column} = excluded.${column}`),
+    ].join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
   ignoreClause: ' ON CONFLICT DO NOTHING',
@@ -97,6 +106,7 @@ export const mysqlSpelling: SqlSpelling = {
   name: 'mysql',
   forUpdate: sql` FOR UPDATE`,
   forUpdateClause: ' FOR UPDATE',
+  shareLockClause: ' LOCK IN SHARE MODE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
   forceIndex: (index) => sql.raw(`FORCE INDEX (${index})`),
   groupConcatDistinct(expr, separator) {
@@ -109,8 +119,12 @@ export const mysqlSpelling: SqlSpelling = {
   upsertClause(_target, update) {
     return ` ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`;
   },
-  addClause(_target, columns) {
-    return ` ON DUPLICATE KEY UPDATE ${columns.map((column) => `${column} = ${column} + VALUES(${column})`).join(', ')}`;
+  addClause(_target, columns, replace = []) {
+    const set = [
+      ...columns.map((column) => `${column} = ${column} + VALUES(${column})`),
+      ...replace.map((column) => `${column} = VALUES(${column})`),
+    ].join(', ');
+    return ` ON DUPLICATE KEY UPDATE ${set}`;
   },
   ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
 };

@@ -11,6 +11,7 @@ import type { Database } from '../db/open-database.ts';
 import { sqlNames } from '../db/sql-names.ts';
 import { batchRows, inList } from '../db/sql-runner.ts';
 import { subtractOwnerRows } from './counts/package-count-deltas.ts';
+import { forgetOwnerFindings } from './cve/owner-findings.ts';
 import { recordTombstones } from './history/tombstones.ts';
 import { withRetries } from './retry.ts';
 import type { Store } from './store.ts';
@@ -139,6 +140,7 @@ function deleteOwners(
         );
         const ids = rows.map((row) => Number(row.id));
         await subtractOwnerRows(tx, database, store.counts, kind, ids);
+        await forgetOwnerFindings(tx, database, kind, ids);
         for (const batch of batchRows(capabilities, ids, 1))
           await tx.sql.runSql(sql`DELETE FROM ${table} WHERE ${inArray(table.id, batch)}`);
         const owners = rows.map((row) => ({ id: Number(row.id), name: String(row.name) }));

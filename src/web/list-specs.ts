@@ -1,6 +1,7 @@
 /** The sort keys and defaults of every list, shared by the pages and their exports. */
 
 import { EVENT_KINDS, PACKAGE_CHANGE_KINDS } from '../domain/package-events.ts';
+import { CVE_OWNER_SORTS, CVE_SORTS } from '../store/read/cves.ts';
 import { INVENTORY_SORTS } from '../store/read/inventory-list.ts';
 import { INVENTORY_PACKAGE_SORTS } from '../store/read/inventory-packages.ts';
 import { KERNEL_HOST_SORTS, KERNEL_SORTS } from '../store/read/kernels.ts';
@@ -12,9 +13,10 @@ import type { ListSpec } from './list-state.ts';
 export const INVENTORY_SPEC: ListSpec<(typeof INVENTORY_SORTS)[number]> = {
   sorts: INVENTORY_SORTS,
   defaultSort: 'default',
-  descendingFirst: ['packages', 'upgrades', 'security', 'modified', 'patched'],
+  descendingFirst: ['packages', 'upgrades', 'security', 'modified', 'patched', 'cves'],
   upgradeFilter: true,
   exposureFilter: true,
+  cveFilter: true,
 };
 
 /** The hosts list: the inventory's sorts and filters, plus reboot and liveness filters. */
@@ -84,3 +86,17 @@ export const CHANGES_SPEC: ListSpec<'default'> = {
 };
 
 export const SEARCH_SPEC: ListSpec<'default'> = { sorts: ['default'], defaultSort: 'default' };
+
+/** `/cves/` (docs/cve.md, "Pages"): most hosts and images with a fix available first, then by urgency. */
+export const CVES_SPEC: ListSpec<(typeof CVE_SORTS)[number]> = {
+  sorts: CVE_SORTS,
+  defaultSort: 'default',
+  descendingFirst: ['fixable', 'affected'],
+  cveFilter: true,
+};
+
+/** The hosts (and images) of one CVE: worst state first. */
+export const CVE_OWNERS_SPEC: ListSpec<(typeof CVE_OWNER_SORTS)[number]> = {
+  sorts: CVE_OWNER_SORTS,
+  defaultSort: 'default',
+};

@@ -5,6 +5,8 @@
 
 import type { EventKind } from '../domain/package-events.ts';
 import {
+  CVE_FILTERS,
+  type CveFilter,
   EXPOSURE_FILTERS,
   type ExposureFilter,
   HOST_FILTERS,
@@ -31,6 +33,8 @@ export interface ListSpec<Sort extends string> {
   exposureFilter?: boolean;
   /** The history event kinds this list filters on (docs/history.md). */
   eventFilter?: readonly EventKind[];
+  /** Whether the CVE filters (a fix available, urgent ones) apply to this list. */
+  cveFilter?: boolean;
 }
 
 export interface ListState<Sort extends string = string> {
@@ -69,7 +73,9 @@ export function readListState<Sort extends string>(
             ? (filter as ExposureFilter)
             : spec.eventFilter?.includes(filter as EventKind)
               ? (filter as EventKind)
-              : 'all',
+              : spec.cveFilter && CVE_FILTERS.includes(filter as CveFilter)
+                ? (filter as CveFilter)
+                : 'all',
   };
 }
 

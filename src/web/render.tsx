@@ -85,6 +85,7 @@ export function createListView(
     upgradeFilter: spec.upgradeFilter,
     hostFilter: spec.hostFilter,
     exposureFilter: spec.exposureFilter,
+    cveFilter: spec.cveFilter,
     total,
     exports,
   };

@@ -136,6 +136,8 @@ const packageCounters = () => ({
   packageCount: int('package_count').notNull().default(0),
   upgradeCount: int('upgrade_count').notNull().default(0),
   securityCount: int('security_count').notNull().default(0),
+  cveFixable: int('cve_fixable').notNull().default(0),
+  cveUrgent: int('cve_urgent').notNull().default(0),
 });
 
 /** What a host's reports say about reboots and liveness (mirror of ./sqlite.ts). */
@@ -227,6 +229,8 @@ export const hosts = mysqlTable(
     index('hosts_last_full_report_idx').on(t.lastFullReport),
     index('hosts_last_upgraded_idx').on(t.lastUpgraded),
     index('hosts_security_since_idx').on(t.securitySince),
+    index('hosts_cve_fixable_idx').on(t.cveFixable),
+    index('hosts_cve_urgent_idx').on(t.cveUrgent),
   ],
 );
 
@@ -270,6 +274,8 @@ export const images = mysqlTable(
     index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
     index('images_last_upgraded_idx').on(t.lastUpgraded),
     index('images_security_since_idx').on(t.securitySince),
+    index('images_cve_fixable_idx').on(t.cveFixable),
+    index('images_cve_urgent_idx').on(t.cveUrgent),
   ],
 );
 
@@ -571,5 +577,76 @@ export const cvePackageStatus = mysqlTable(
     }).onDelete('cascade'),
     uniqueIndex('cve_package_status_unique').on(t.feedId, t.codename, t.source, t.cve),
     index('cve_package_status_cve_idx').on(t.feedId, t.cve),
+  ],
+);
+
+/** Stored CVE findings of a host or image (mirror of ./sqlite.ts). */
+const cveFindingColumns = () => ({
+  cve: name('cve', 64),
+  source: name('source'),
+  installedVersion: name('installed_version'),
+  state: name('state', 16),
+  reason: binaryVarchar('reason', { length: 32 }),
+  fixedVersion: binaryVarchar('fixed_version', { length: 255 }),
+  urgency: name('urgency', 32),
+  urgencyRank: int('urgency_rank').notNull(),
+});
+
+export const hostCves = mysqlTable(
+  'host_cves',
+  {
+    id: id(),
+    hostId: ref('host_id').notNull(),
+    ...cveFindingColumns(),
+  },
+  (t) => [
+    foreignKey({ name: 'host_cves_host_id_fk', columns: [t.hostId], foreignColumns: [hosts.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('host_cves_unique').on(t.hostId, t.cve, t.source),
+    index('host_cves_cve_idx').on(t.cve, t.state, t.hostId),
+  ],
+);
+
+export const imageCves = mysqlTable(
+  'image_cves',
+  {
+    id: id(),
+    imageId: ref('image_id').notNull(),
+    ...cveFindingColumns(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'image_cves_image_id_fk',
+      columns: [t.imageId],
+      foreignColumns: [images.id],
+    }).onDelete('cascade'),
+    uniqueIndex('image_cves_unique').on(t.imageId, t.cve, t.source),
+    index('image_cves_cve_idx').on(t.cve, t.state, t.imageId),
+  ],
+);
+
+/** Per CVE, the hosts and images it touches by state (mirror of ./sqlite.ts). */
+export const cveFleet = mysqlTable(
+  'cve_fleet',
+  {
+    id: id(),
+    cve: name('cve', 64),
+    hostsFixable: int('hosts_fixable').notNull(),
+    hostsUnfixed: int('hosts_unfixed').notNull(),
+    hostsOther: int('hosts_other').notNull(),
+    imagesFixable: int('images_fixable').notNull(),
+    imagesUnfixed: int('images_unfixed').notNull(),
+    imagesOther: int('images_other').notNull(),
+    fixable: int('fixable').notNull(),
+    affected: int('affected').notNull(),
+    urgency: name('urgency', 32),
+    urgencyRank: int('urgency_rank').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cve_fleet_cve_unique').on(t.cve),
+    index('cve_fleet_fixable_idx').on(t.fixable, t.urgencyRank, t.cve),
+    index('cve_fleet_affected_idx').on(t.affected, t.cve),
+    index('cve_fleet_urgency_idx').on(t.urgencyRank, t.cve),
   ],
 );

@@ -102,6 +102,10 @@ const packageCounters = () => ({
   packageCount: integer('package_count').notNull().default(0),
   upgradeCount: integer('upgrade_count').notNull().default(0),
   securityCount: integer('security_count').notNull().default(0),
+  /** CVEs with a fix in the release that the owner lacks (docs/cve.md, "Stored findings"). */
+  cveFixable: integer('cve_fixable').notNull().default(0),
+  /** Of those, the ones of high or medium urgency (the dashboard's card). */
+  cveUrgent: integer('cve_urgent').notNull().default(0),
 });
 
 /**
@@ -198,6 +202,8 @@ export const hosts = sqliteTable(
     index('hosts_last_full_report_idx').on(t.lastFullReport),
     index('hosts_last_upgraded_idx').on(t.lastUpgraded),
     index('hosts_security_since_idx').on(t.securitySince),
+    index('hosts_cve_fixable_idx').on(t.cveFixable),
+    index('hosts_cve_urgent_idx').on(t.cveUrgent),
   ],
 );
 
@@ -234,6 +240,8 @@ export const images = sqliteTable(
     index('images_counts_idx').on(t.securityCount, t.upgradeCount, t.packageCount),
     index('images_last_upgraded_idx').on(t.lastUpgraded),
     index('images_security_since_idx').on(t.securitySince),
+    index('images_cve_fixable_idx').on(t.cveFixable),
+    index('images_cve_urgent_idx').on(t.cveUrgent),
   ],
 );
 
@@ -492,5 +500,87 @@ export const cvePackageStatus = sqliteTable(
   (t) => [
     uniqueIndex('cve_package_status_unique').on(t.feedId, t.codename, t.source, t.cve),
     index('cve_package_status_cve_idx').on(t.feedId, t.cve),
+  ],
+);
+
+/**
+ * The stored CVE findings of a host or image (docs/cve.md, "Stored findings"): one row per (owner,
+ * CVE, source) that is vulnerable, uncertain or undetermined; fixed and not-affected ones are not
+ * stored. Written by the owner's reports for the sources they change, and by a feed import for every
+ * owner, in batches.
+ */
+const cveFindingColumns = () => ({
+  cve: text('cve').notNull(),
+  source: text('source').notNull(),
+  installedVersion: text('installed_version').notNull(),
+  /** `fixable`, `unfixed`, `uncertain` (a version from another suite) or `undetermined`. */
+  state: text('state').notNull(),
+  /** Why there is no fix (domain/cve-match.ts NoFixReason), or null. */
+  reason: text('reason'),
+  fixedVersion: text('fixed_version'),
+  urgency: text('urgency').notNull(),
+  /** domain/cve-findings.ts urgencyRank: 0 high … 7 the rest. */
+  urgencyRank: integer('urgency_rank').notNull(),
+});
+
+export const hostCves = sqliteTable(
+  'host_cves',
+  {
+    id: id(),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => hosts.id, { onDelete: 'cascade' }),
+    ...cveFindingColumns(),
+  },
+  (t) => [
+    uniqueIndex('host_cves_unique').on(t.hostId, t.cve, t.source),
+    index('host_cves_cve_idx').on(t.cve, t.state, t.hostId),
+  ],
+);
+
+export const imageCves = sqliteTable(
+  'image_cves',
+  {
+    id: id(),
+    imageId: integer('image_id')
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+    ...cveFindingColumns(),
+  },
+  (t) => [
+    uniqueIndex('image_cves_unique').on(t.imageId, t.cve, t.source),
+    index('image_cves_cve_idx').on(t.cve, t.state, t.imageId),
+  ],
+);
+
+/**
+ * Per CVE, how many hosts and images it touches, by their worst state for it (docs/cve.md, "Stored
+ * findings"): moved by deltas as findings change, so that /cves/ sorts and pages on indexed columns.
+ * A row whose counts fell to 0 stays (the list filters on `affected`).
+ */
+export const cveFleet = sqliteTable(
+  'cve_fleet',
+  {
+    id: id(),
+    cve: text('cve').notNull(),
+    hostsFixable: integer('hosts_fixable').notNull(),
+    hostsUnfixed: integer('hosts_unfixed').notNull(),
+    hostsOther: integer('hosts_other').notNull(),
+    imagesFixable: integer('images_fixable').notNull(),
+    imagesUnfixed: integer('images_unfixed').notNull(),
+    imagesOther: integer('images_other').notNull(),
+    /** Hosts plus images with a fix available. */
+    fixable: integer('fixable').notNull(),
+    /** Hosts plus images in any stored state. */
+    affected: integer('affected').notNull(),
+    /** The urgency of the last finding that moved the counts (urgencies rarely differ by release). */
+    urgency: text('urgency').notNull(),
+    urgencyRank: integer('urgency_rank').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cve_fleet_cve_unique').on(t.cve),
+    index('cve_fleet_fixable_idx').on(t.fixable, t.urgencyRank, t.cve),
+    index('cve_fleet_affected_idx').on(t.affected, t.cve),
+    index('cve_fleet_urgency_idx').on(t.urgencyRank, t.cve),
   ],
 );

@@ -60,7 +60,7 @@ export async function refreshOnce(database: Database, options: FeedRefreshOption
     if (outcome.kind === 'not-modified') log.info(`CVE feed: ${options.from} has not changed`);
     else
       log.info(
-        `CVE feed: imported ${outcome.statusRows} rows (${outcome.cveCount} CVEs; ${outcome.releases.join(', ') || 'no Debian release in the fleet'}) in ${(outcome.ms / 1000).toFixed(1)} s`,
+        `CVE feed: imported ${outcome.statusRows} rows (${outcome.cveCount} CVEs; ${outcome.releases.join(', ') || 'no Debian release in the fleet'}) in ${(outcome.ms / 1000).toFixed(1)} s; findings of ${outcome.findings.owners} hosts and images computed again, ${outcome.findings.rows} rows changed`,
       );
   } catch (error) {
     // FeedImportError is the feed's fault; anything else (the lock busy, the database) is logged too,

@@ -21,6 +21,7 @@ import {
   touchFeed,
   writeFeedRows,
 } from './feed-dataset.ts';
+import { type RecomputeOutcome, recomputeFindings } from './owner-findings.ts';
 
 /** The named lock that lets one server instance import at a time. */
 export const CVE_IMPORT_LOCK = 'debmonitor_cve_import';
@@ -42,7 +43,16 @@ export interface ImportFeedOptions {
 }
 
 export type ImportOutcome =
-  | { kind: 'imported'; feedId: number; releases: string[]; statusRows: number; cveCount: number; ms: number }
+  | {
+      kind: 'imported';
+      feedId: number;
+      releases: string[];
+      statusRows: number;
+      cveCount: number;
+      ms: number;
+      /** Every host's and image's findings computed again (docs/cve.md, "Stored findings"). */
+      findings: RecomputeOutcome;
+    }
   | { kind: 'not-modified' };
 
 /** Rows written per transaction. */
@@ -78,7 +88,15 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
         ...totals,
       });
       await deleteStaleFeeds(database);
-      return { kind: 'imported', feedId, releases: covered, ...totals, ms: performance.now() - started };
+      const findings = await recomputeFindings(database);
+      return {
+        kind: 'imported',
+        feedId,
+        releases: covered,
+        ...totals,
+        ms: performance.now() - started,
+        findings,
+      };
     } catch (error) {
       await deleteStaleFeeds(database);
       return explain(error);

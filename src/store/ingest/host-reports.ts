@@ -4,6 +4,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
 import { type HostReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import { forgetOwnerFindings, refreshOwnerFindings } from '../cve/owner-findings.ts';
 import { type DeletedBy, recordTombstones } from '../history/tombstones.ts';
 import type { Store } from '../store.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
@@ -48,7 +49,14 @@ export function applyHostReport(
     const kernelId = await resolveKernel(ctx, osId, report.running_kernel);
     const host = await lockOwnerRow(ctx, 'host', name, { osId, kernelId });
     const lists = { kind: 'host', owner: host, osId, report, maxPackages } as const;
-    const { diff, counts, history } = await applyPackageLists(ctx, lists);
+    const { diff, counts, history, cve } = await applyPackageLists(ctx, lists);
+    // The CVE findings of what changed (docs/cve.md, "Stored findings"): nothing when nothing did.
+    const scope =
+      host.created || host.osId !== osId
+        ? 'all'
+        : { sources: cve?.sources ?? new Set<string>(), kernel: host.kernelId !== kernelId };
+    const owner = { id: host.id, os: report.os, kernelBanner: report.running_kernel.version };
+    await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
     await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
     return summarize(diff, counts);
   });
@@ -75,6 +83,7 @@ export async function deleteHost(
     );
     if (!host) return false;
     await subtractOwnerRows(tx, database, store.counts, 'host', [Number(host.id)]);
+    await forgetOwnerFindings(tx, database, 'host', [Number(host.id)]);
     await tx.db.delete(hosts).where(eq(hosts.id, Number(host.id)));
     await recordTombstones(tx, database, 'host', [{ id: Number(host.id), name }], by, now);
     return true;

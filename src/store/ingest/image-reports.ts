@@ -7,6 +7,7 @@ import type { Database } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { type ImageReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
+import { forgetOwnerFindings, refreshOwnerFindings } from '../cve/owner-findings.ts';
 import { type DeletedBy, recordTombstones } from '../history/tombstones.ts';
 import type { Store } from '../store.ts';
 import { resolveOs } from './catalog.ts';
@@ -30,7 +31,19 @@ export function applyImageReport(
     const osId = await resolveOs(ctx, report.os);
     const image = await lockOwnerRow(ctx, 'image', name, { osId });
     const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
-    const { diff, counts, history } = await applyPackageLists(ctx, lists);
+    const { diff, counts, history, cve } = await applyPackageLists(ctx, lists);
+    const scope =
+      image.created || image.osId !== osId
+        ? 'all'
+        : { sources: cve?.sources ?? new Set<string>(), kernel: false };
+    await refreshOwnerFindings(
+      tx,
+      store.database,
+      'image',
+      { id: image.id, os: report.os },
+      scope,
+      cve?.feed,
+    );
     await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history });
     return summarize(diff, counts);
   });
@@ -94,6 +107,7 @@ export async function deleteImage(
     const deployments = Number(usage?.n ?? 0);
     if (deployments > 0) return { status: 'in-use', deployments };
     await subtractOwnerRows(tx, database, store.counts, 'image', [image.id]);
+    await forgetOwnerFindings(tx, database, 'image', [image.id]);
     await tx.db.delete(images).where(eq(images.id, image.id));
     await recordTombstones(tx, database, 'image', [{ id: image.id, name }], by, now);
     return { status: 'deleted' };

@@ -13,9 +13,11 @@ export type OwnerKind = 'host' | 'image';
 export interface LockedOwner {
   id: number;
   osId: number;
-  counts: ReportDiff['totals'];
-  /** Created by this report: its first one. */
+  /** A host's kernel as recorded before the report (undefined for images). */
+  kernelId?: number;
+  /** The row was created by this report. */
   created: boolean;
+  counts: ReportDiff['totals'];
   /** When its oldest pending security upgrade was first seen (UTC ms), or null. */
   securitySince: number | null;
 }
@@ -49,7 +51,8 @@ export async function lockOwnerRow(
 ): Promise<LockedOwner> {
   const { tx, database, now } = ctx;
   const { table, names: o } = ownerNamesOf(ctx, kind);
-  const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${o.packageCount} AS package_count,
+  const kernel = kind === 'host' ? `${sqlNames(database.tables.hosts).kernelId} AS kernel_id, ` : '';
+  const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${kernel}${o.packageCount} AS package_count,
                        ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count,
                        ${o.securitySince} AS security_since
                 FROM ${o.$table} WHERE ${o.name} = ?${database.spelling.forUpdateClause}`;
@@ -58,6 +61,7 @@ export async function lockOwnerRow(
       await tx.sql.select<{
         id: number;
         os_id: number;
+        kernel_id?: number;
         package_count: number;
         upgrade_count: number;
         security_count: number;
@@ -74,12 +78,13 @@ export async function lockOwnerRow(
   return {
     id: Number(row.id),
     osId: Number(row.os_id),
+    ...(row.kernel_id === undefined ? {} : { kernelId: Number(row.kernel_id) }),
+    created,
     counts: {
       packages: Number(row.package_count),
       upgrades: Number(row.upgrade_count),
       security: Number(row.security_count),
     },
-    created,
     securitySince: toMillis(row.security_since),
   };
 }

@@ -10,6 +10,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
+import { currentFindingFeed, type FindingFeed, sourcesOfPackages } from '../cve/owner-findings.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
 import type { LockedOwner, OwnerHistory } from './owner-rows.ts';
@@ -28,6 +29,12 @@ export interface PackageReportResult {
   diff: ReportDiff;
   counts: ReportDiff['totals'];
   history: OwnerHistory;
+  /**
+   * With a CVE import, the source packages whose installed versions the report changed (before or
+   * after), whose findings must be computed again (docs/cve.md, "Stored findings"); null when the
+   * report changed no installed version, or there is no import.
+   */
+  cve: { feed: FindingFeed; sources: Set<string> } | null;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -62,12 +69,26 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
+  // Sources of rows the report removes or moves to another installed version, read before the write.
+  const replaced = [
+    ...diff.removals.map((name) => recorded.get(name)),
+    ...diff.writes.map((row) => {
+      const before = recorded.get(row.name);
+      return before && before.version !== row.version ? before : undefined;
+    }),
+  ].flatMap((row) => (row ? [row.packageId] : []));
+  const installedChanges = replaced.length > 0 || diff.writes.some((row) => !recorded.has(row.name));
+  const feed = installedChanges ? await currentFindingFeed(ctx.database, ctx.tx.sql) : null;
+  const before = feed ? await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, replaced) : null;
   const history = { reportType: lists.update_type, baseline: locked.created };
-  const { upgraded } = await writePackageDiff(ctx, owner, osId, recorded, diff, history);
+  const { upgraded, installedChanged } = await writePackageDiff(ctx, owner, osId, recorded, diff, history);
   const securitySince = partial
     ? await movedSecuritySince(ctx, owner, locked.securitySince, recorded, diff)
     : securitySinceOf(recorded, diff, ctx.now.getTime());
-  return { diff, counts, history: { upgraded, securitySince } };
+  const historyFacts = { upgraded, securitySince };
+  if (!feed || !before) return { diff, counts, history: historyFacts, cve: null };
+  const after = await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, installedChanged);
+  return { diff, counts, history: historyFacts, cve: { feed, sources: new Set([...before, ...after]) } };
 }
 
 function isSecurity(row: { upgradeType: string | null }, pending: boolean): boolean {

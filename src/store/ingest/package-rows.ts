@@ -204,7 +204,8 @@ export function upgradeSinceOf(
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
  * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
- * (one multi-row INSERT of events). Returns whether a package was upgraded.
+ * (one multi-row INSERT of events). Returns whether a package was upgraded, and the package ids of the
+ * rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -213,7 +214,7 @@ export async function writePackageDiff(
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
   history: DiffHistory,
-): Promise<{ upgraded: boolean }> {
+): Promise<{ upgraded: boolean; installedChanged: number[] }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -243,10 +244,13 @@ export async function writePackageDiff(
   const stamp = spelling.timestampParam(ctx.now);
   const nowMs = ctx.now.getTime();
   const deltas = new CountDeltas();
+  // Rows whose installed version is new or another: the sources whose CVE findings may change.
+  const installedChanged: number[] = [];
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
     const before = recorded.get(row.name);
+    if (before?.version !== row.version) installedChanged.push(installed.packageId);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
     deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     const since = upgradeSinceOf(before, row, nowMs);
@@ -302,7 +306,8 @@ export async function writePackageDiff(
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
   await ctx.counts.record(tx, deltas);
-  return writeEvents(ctx, owner, recorded, diff, history, idOf);
+  const { upgraded } = await writeEvents(ctx, owner, recorded, diff, history, idOf);
+  return { upgraded, installedChanged };
 }
 
 /** The diff's events, in one multi-row INSERT; whether one of them is an upgrade. */

@@ -6,8 +6,9 @@
  * upstream's dashboard counts them) come from the host upgrade summary, built in the background
  * (./package-index.ts), so they may lag by up to a minute. `security` is by equality everywhere.
  */
-import { count, max, min, sql, sum } from 'drizzle-orm';
+import { count, gt, max, min, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
+import { currentFeed } from '../cve/feed-dataset.ts';
 import type { Store } from '../store.ts';
 
 export interface Dashboard {
@@ -31,6 +32,17 @@ export interface Dashboard {
   sourcePackages: { total: number; versions: number; withUpgrades: number; withSecurity: number };
   packageVersions: { total: number; withUpgrades: number; withSecurity: number };
   totals: { hostUpgrades: number; imageUpgrades: number; hostSecurity: number; imageSecurity: number };
+  /** The security tracker's card (docs/cve.md, "Pages"); null before the first import. */
+  cves: {
+    feedTime: Date;
+    imported: Date;
+    hostsFixable: number;
+    hostsUrgent: number;
+    imagesFixable: number;
+    imagesUrgent: number;
+    /** CVEs with a fix available on at least one host or image. */
+    fixable: number;
+  } | null;
 }
 
 const toDate = (value: Date | number | string | null | undefined) =>
@@ -50,6 +62,8 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
         security: sum(table.securityCount).mapWith(Number),
         latest: max(table.modified),
         oldest: min(table.modified),
+        withCveFixable: sum(sql`case when ${table.cveFixable} > 0 then 1 else 0 end`).mapWith(Number),
+        withCveUrgent: sum(sql`case when ${table.cveUrgent} > 0 then 1 else 0 end`).mapWith(Number),
       })
       .from(table);
   const [
@@ -64,6 +78,8 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
     hostUpgrades,
     packageIndex,
     sourceIndex,
+    feed,
+    [fixableCves],
   ] = await Promise.all([
     owners(t.hosts),
     owners(t.images),
@@ -76,6 +92,8 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
     store.snapshots.hostUpgradeSummary(),
     store.snapshots.packageIndex(),
     store.snapshots.sourceIndex(),
+    currentFeed(database),
+    db.select({ n: count() }).from(t.cveFleet).where(gt(t.cveFleet.fixable, 0)),
   ]);
   const withCounts = (entries: { upgrades: number; security: number }[]) => {
     let withUpgrades = 0;
@@ -115,6 +133,17 @@ export async function readDashboard(store: Store): Promise<Dashboard> {
       hostSecurity: hosts?.security ?? 0,
       imageSecurity: images?.security ?? 0,
     },
+    cves: feed
+      ? {
+          feedTime: feed.feedTime,
+          imported: feed.imported,
+          hostsFixable: hosts?.withCveFixable ?? 0,
+          hostsUrgent: hosts?.withCveUrgent ?? 0,
+          imagesFixable: images?.withCveFixable ?? 0,
+          imagesUrgent: images?.withCveUrgent ?? 0,
+          fixable: fixableCves?.n ?? 0,
+        }
+      : null,
   };
 }
 

@@ -19,7 +19,7 @@ export interface HostRebootDetail {
 }
 
 /** The list row (name, OS, counters, last report) and what only the detail page shows. */
-export interface HostDetail extends InventoryRow {
+export interface HostDetail extends Omit<InventoryRow, 'cveFixable' | 'cveUrgent'> {
   kernel: { id: number; name: string; slug: string; osId: number; release: string | null };
   reboot: HostRebootDetail;
 }

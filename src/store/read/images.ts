@@ -4,7 +4,7 @@ import type { Database } from '../../db/open-database.ts';
 import type { InventoryRow } from './inventory-list.ts';
 
 /** The list row (name, OS, counters, last report) and what only the detail page shows. */
-export interface ImageDetail extends InventoryRow {
+export interface ImageDetail extends Omit<InventoryRow, 'cveFixable' | 'cveUrgent'> {
   /** Containers running this image over every Kubernetes cluster and namespace. */
   kubernetesContainers: number;
 }

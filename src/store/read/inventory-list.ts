@@ -24,6 +24,7 @@ export const INVENTORY_SORTS = [
   'security',
   'exposed',
   'patched',
+  'cves',
 ] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
 
@@ -35,6 +36,9 @@ export interface InventoryRow {
   packageCount: number;
   upgradeCount: number;
   securityCount: number;
+  /** CVEs with a fix available, and of those the high- or medium-urgency ones (docs/cve.md). */
+  cveFixable: number;
+  cveUrgent: number;
   modified: Date;
   /** Hosts only (docs/reboot.md). */
   rebootRequired?: boolean;
@@ -107,6 +111,8 @@ function inventoryQuery(
   }
   if (options.filter === 'upgradable') conditions.push(gt(table.upgradeCount, 0));
   if (options.filter === 'security') conditions.push(gt(table.securityCount, 0));
+  if (options.filter === 'fixable') conditions.push(gt(table.cveFixable, 0));
+  if (options.filter === 'urgent') conditions.push(gt(table.cveUrgent, 0));
   if (kind === 'hosts') {
     const h = tables.hosts;
     const condition = {
@@ -154,6 +160,7 @@ function inventoryQuery(
       descending,
       of: (row) => stampOf(database, row.lastUpgraded ?? EPOCH),
     },
+    cves: { column: table.cveFixable, descending, of: (row) => row.cveFixable },
   };
   const keys: SortKey<InventoryRow>[] =
     options.sort === 'default'
@@ -180,6 +187,8 @@ function inventoryQuery(
           packageCount: table.packageCount,
           upgradeCount: table.upgradeCount,
           securityCount: table.securityCount,
+          cveFixable: table.cveFixable,
+          cveUrgent: table.cveUrgent,
           modified: table.modified,
           securitySince: table.securitySince,
           lastUpgraded: table.lastUpgraded,

@@ -24,7 +24,14 @@ export const EXPOSURE_FILTER_DAYS: Record<ExposureFilter, number> = {
 };
 
 /** Any list's filter; host filters reach only the hosts list (its spec enables them). */
-export type ListFilter = UpgradeFilter | HostFilter | ExposureFilter | EventKind;
+export type ListFilter = UpgradeFilter | HostFilter | ExposureFilter | EventKind | CveFilter;
+
+/**
+ * CVE filters (docs/cve.md, "Pages"): CVEs, hosts or images with a fix available, and of those the
+ * high- or medium-urgency ones.
+ */
+export const CVE_FILTERS = ['fixable', 'urgent'] as const;
+export type CveFilter = (typeof CVE_FILTERS)[number];
 
 /** One page of a list, with the sort key (from a fixed set per list) and the filters. */
 export interface ListOptions<Sort extends string> {

@@ -5,10 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
-import { sqlNames } from '../../db/sql-names.ts';
-import { batchRows, inList } from '../../db/sql-runner.ts';
-import { assessExposure, type Exposure, type ReleaseRow } from '../../domain/cve-exposure.ts';
-import type { TrackerStatus } from '../../domain/cve-match.ts';
+import { assessExposure, type Exposure } from '../../domain/cve-exposure.ts';
 import {
   asLinuxSource,
   isKernelSource,
@@ -17,6 +14,7 @@ import {
 } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
 import { currentFeed } from '../cve/feed-dataset.ts';
+import { readReleaseRows } from '../cve/release-rows.ts';
 
 export interface OwnerCves {
   /** When the feed was published (or imported); null before the first import. */
@@ -50,7 +48,9 @@ export async function readOwnerCves(database: Database, owner: CveOwner): Promis
     kind: owner.kind,
     runningKernel: owner.kernelBanner ? runningKernelVersion(owner.kernelBanner) : null,
   });
-  const rows = await readReleaseRows(database, feed.id, release, [...new Set(sources.map((s) => s.name))]);
+  const rows = await readReleaseRows(database, database.sql, feed.id, release, [
+    ...new Set(sources.map((s) => s.name)),
+  ]);
   return { ...result, exposure: assessExposure(sources, rows, upgrades) };
 }
 
@@ -95,51 +95,4 @@ async function readOwnerSources(database: Database, owner: CveOwner) {
       add({ name: row.upgrade_source, version: row.upgrade_version });
   }
   return { installed, upgrades };
-}
-
-/** The current feed's rows of `release` for the given sources. */
-async function readReleaseRows(
-  database: Database,
-  feedId: number,
-  release: string,
-  sources: readonly string[],
-): Promise<ReleaseRow[]> {
-  const p = sqlNames(database.tables.cvePackageStatus);
-  const rows: ReleaseRow[] = [];
-  for (const batch of batchRows(database.capabilities, sources, 2)) {
-    const names = inList(database.capabilities, batch);
-    const found = await database.sql.select<{
-      source: string;
-      cve: string;
-      status: string;
-      fixed_version: string | null;
-      urgency: string;
-      nodsa: string | null;
-      nodsa_reason: string | null;
-      next_point_update: number | boolean;
-      archive_version: string | null;
-      unstable_fixed_version: string | null;
-    }>(
-      `SELECT ${p.source} AS source, ${p.cve} AS cve, ${p.status} AS status, ${p.fixedVersion} AS fixed_version,
-         ${p.urgency} AS urgency, ${p.nodsa} AS nodsa, ${p.nodsaReason} AS nodsa_reason,
-         ${p.nextPointUpdate} AS next_point_update, ${p.archiveVersion} AS archive_version,
-         ${p.unstableFixedVersion} AS unstable_fixed_version
-       FROM ${p.$table} WHERE ${p.feedId} = ? AND ${p.codename} = ? AND ${p.source} IN (${names.text})`,
-      [feedId, release, ...names.params],
-    );
-    for (const row of found)
-      rows.push({
-        source: row.source,
-        cve: row.cve,
-        status: row.status as TrackerStatus,
-        fixedVersion: row.fixed_version,
-        urgency: row.urgency,
-        nodsa: row.nodsa,
-        nodsaReason: row.nodsa_reason,
-        nextPointUpdate: Boolean(row.next_point_update),
-        archiveVersion: row.archive_version,
-        unstableFixedVersion: row.unstable_fixed_version,
-      });
-  }
-  return rows;
 }

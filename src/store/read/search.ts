@@ -1,5 +1,5 @@
 /**
- * Search: a case-insensitive substring match in seven groups, ranked: every exact match first (a
+ * Search: a case-insensitive substring match in eight groups (the last: CVE ids), ranked: every exact match first (a
  * name, a version or a kernel release equal to the query), then those that start with the query,
  * then the rest; within a rank, the groups in their fixed order, each in its name order. The page is
  * read in segments (rank × group): one statement per group counts its three ranks in the one scan
@@ -22,6 +22,7 @@ export const SEARCH_GROUPS = [
   'kernels',
   'package-versions',
   'source-package-versions',
+  'cves',
 ] as const;
 export type SearchGroup = (typeof SEARCH_GROUPS)[number];
 
@@ -217,7 +218,29 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
         }),
     };
   };
+  // CVE ids the current import knows (docs/cve.md, "Pages"), through its (feed, CVE) index.
+  const issues = t.cveIssues;
+  const cveMatch = matcher(issues.cve);
+  const currentImport = sql`${issues.feedId} = (SELECT ${t.cveFeeds.id} FROM ${t.cveFeeds} WHERE ${t.cveFeeds.state} = 'current')`;
+  const cveKeys: SortKey<SearchHit>[] = [{ column: issues.cve, of: (hit) => hit.name }];
+  const cveRows = async (rank: SearchRank, where: SQL | undefined, w: Window) => {
+    const rows = await db
+      .select({ id: issues.id, name: issues.cve })
+      .from(issues)
+      .where(and(currentImport, ranked(cveMatch, rank), where))
+      .orderBy(asc(issues.cve))
+      .limit(w.limit)
+      .offset(w.offset);
+    return rows.map((row) => ({ group: 'cves' as const, ...row }));
+  };
   return {
+    cves: {
+      count: () =>
+        countRanks(db.select(rankCounts(cveMatch)).from(issues).where(and(currentImport, cveMatch.contains))),
+      rows: (rank, w) => cveRows(rank, undefined, w),
+      pages: (rank, pageRows) =>
+        keysetPages(cveKeys, pageRows, (position, limit) => cveRows(rank, position, { offset: 0, limit })),
+    },
     hosts: named('hosts', t.hosts),
     images: named('images', t.images),
     packages: named('packages', t.packages),

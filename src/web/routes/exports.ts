@@ -15,6 +15,7 @@ import { livenessOf } from '../../domain/liveness.ts';
 import { formatCsv } from '../../lib/csv.ts';
 import { parseId } from '../../lib/parse-id.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
+import { findCve, pageCveOwners, pageCves } from '../../store/read/cves.ts';
 import { pageChanges, pageTimeline } from '../../store/read/history.ts';
 import { findHost } from '../../store/read/hosts.ts';
 import { findImage } from '../../store/read/images.ts';
@@ -43,6 +44,8 @@ import { cutoffsAt, livenessThresholds } from '../fleet/liveness-settings.ts';
 import { readChangesRange, readHostPattern } from '../history-range.ts';
 import {
   CHANGES_SPEC,
+  CVE_OWNERS_SPEC,
+  CVES_SPEC,
   HOSTS_SPEC,
   INSTALLATIONS_SPEC,
   INVENTORY_PACKAGES_SPEC,
@@ -203,6 +206,36 @@ const exporters: Record<string, Exporter> = {
       ]),
     };
   },
+  async cves(c, pageRows) {
+    return {
+      header: [
+        'cve',
+        'urgency',
+        'fixable',
+        'hosts_fixable',
+        'hosts_unfixed',
+        'hosts_uncertain',
+        'images_fixable',
+        'images_unfixed',
+        'images_uncertain',
+        'description',
+      ],
+      pages: cells(pageCves(c.var.database, optionsOf(c, CVES_SPEC), pageRows), (r) => [
+        r.cve,
+        r.urgency,
+        r.fixable,
+        r.hostsFixable,
+        r.hostsUnfixed,
+        r.hostsOther,
+        r.imagesFixable,
+        r.imagesUnfixed,
+        r.imagesOther,
+        r.description,
+      ]),
+    };
+  },
+  'cve-hosts': (c, pageRows) => exportCveOwners(c, 'hosts', pageRows),
+  'cve-images': (c, pageRows) => exportCveOwners(c, 'images', pageRows),
   async search(c, pageRows) {
     const q = optionsOf(c, SEARCH_SPEC).q;
     if (q.length < c.var.config.SEARCH_MIN_LENGTH) return null;
@@ -217,6 +250,28 @@ const exporters: Record<string, Exporter> = {
     };
   },
 };
+
+/** The hosts or images of `?cve=` with their finding (docs/cve.md, "Pages"); null for an unknown CVE. */
+async function exportCveOwners(
+  c: Context<AppEnv>,
+  kind: 'hosts' | 'images',
+  pageRows: number,
+): Promise<Table | null> {
+  const cve = await findCve(c.var.database, c.req.query('cve') ?? '');
+  if (!cve) return null;
+  const rows = pageCveOwners(c.var.database, kind, cve.cve, optionsOf(c, CVE_OWNERS_SPEC), pageRows);
+  return {
+    header: [
+      kind === 'hosts' ? 'host' : 'image',
+      'source_package',
+      'installed_version',
+      'state',
+      'reason',
+      'fixed_version',
+    ],
+    pages: cells(rows, (r) => [r.name, r.source, r.installedVersion, r.state, r.reason, r.fixedVersion]),
+  };
+}
 
 async function exportInventory(
   c: Context<AppEnv>,

@@ -8,7 +8,7 @@ export interface LayoutProps {
   /** Page title; the document title becomes `<title> - DebMonitor`. */
   title: string;
   subtitle?: string;
-  /** Navigation section to highlight: `hosts`, `kernels`, `packages`, `source-packages`, `images`, `kubernetes`. */
+  /** Navigation section to highlight: `hosts`, `kernels`, `packages`, `source-packages`, `images`, `kubernetes`, `cves`. */
   section?: string;
   user?: { username: string; isSuperuser: boolean } | null;
   /** CSRF token for the logout form. */
@@ -33,6 +33,7 @@ const SECTIONS: [id: string, label: string, href: string][] = [
   ['images', 'Images', '/images/'],
   ['kubernetes', 'Kubernetes', '/kubernetes/'],
   ['changes', 'Changes', '/changes/'],
+  ['cves', 'CVEs', '/cves/'],
 ];
 
 /** htmx settings: no injected indicator <style> (the CSP forbids inline styles) and no eval. */

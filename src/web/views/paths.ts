@@ -15,6 +15,8 @@ export const CHANGES_PATH = '/changes/';
 export const packagePath = (name: string) => `/packages/${encodePathSegment(name)}`;
 /** `/source-packages/<name>`. */
 export const sourcePackagePath = (name: string) => `/source-packages/${encodePathSegment(name)}`;
+/** `/cves/<id>` (CVE-YYYY-NNNN or TEMP-…). */
+export const cvePath = (cve: string) => `/cves/${encodePathSegment(cve)}`;
 /** `/kernels/<os_id>_<slug>`, with `kernel-<id>` for an empty slug (docs/architecture.md, "Web pages"). */
 export const kernelPath = (kernel: { id: number; osId: number; slug: string }) =>
   `/kernels/${kernel.osId}_${kernelUrlSlug(kernel.id, kernel.slug)}`;

@@ -151,7 +151,7 @@ for (const kind of DIALECTS) {
         const { html } = await get('/');
         const card = async (id: string) =>
           (await selectAll(html, `#${id} .badge`)).map((badge) => badge.text.split(' ')[0]);
-        expect(await selectAll(html, '.card')).toHaveLength(9);
+        expect(await selectAll(html, '.card')).toHaveLength(10);
         // What needs action first: security, upgrades, then reboots and hosts gone quiet.
         expect((await selectAll(html, '.card')).map((card) => card.attrs.id).slice(0, 3)).toEqual([
           'card-security',
@@ -203,14 +203,15 @@ for (const kind of DIALECTS) {
         const rows = await selectAll(html, '#list tbody tr');
         const cells = await selectTexts(html, '#list tbody td');
         expect(rows).toHaveLength(3);
-        // Nine columns: name, OS, the three counts, security pending since and last patched (the
-        // fixture's rows predate the history), last update (marked silent: the fixture is old), reboot.
-        expect(cells.filter((_, index) => index % 9 !== 0 && index % 9 < 7)).toEqual([
-          ...['Debian 11', '4', '2', '1', '', 'none seen'],
-          ...['Debian 11', '4', '1', '1', '', 'none seen'],
-          ...['Debian 11', '4', '2', '1', '', 'none seen'],
+        // Ten columns: name, OS, the three counts, security pending since and last patched (the
+        // fixture's rows predate the history), fixable CVEs (no tracker data: a dash, not 0), last
+        // update (marked silent: the fixture is old), reboot.
+        expect(cells.filter((_, index) => index % 10 !== 0 && index % 10 < 8)).toEqual([
+          ...['Debian 11', '4', '2', '1', '', 'none seen', '–'],
+          ...['Debian 11', '4', '1', '1', '', 'none seen', '–'],
+          ...['Debian 11', '4', '2', '1', '', 'none seen', '–'],
         ]);
-        expect(cells.filter((_, index) => index % 9 === 8)).toEqual(['', '', '']);
+        expect(cells.filter((_, index) => index % 10 === 9)).toEqual(['', '', '']);
         expect(await selectHrefs(html, '#list tbody td.name > a')).toEqual([
           '/hosts/host1.example.com',
           '/hosts/host2.example.com',

@@ -42,6 +42,7 @@ describe('Layout', () => {
       '/images/',
       '/kubernetes/',
       '/changes/',
+      '/cves/',
     ]);
     expect(await selectAll(html, '#site-search')).toHaveLength(1);
     expect(await selectHrefs(html, '.user-menu a')).toEqual(['/login/']);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { exportRoutes } from '../exports.ts';
 import { staticRoutes } from '../static.ts';
+import { cveRoutes } from './cves.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { historyRoutes } from './history.tsx';
 import { inventoryRoutes } from './inventory.tsx';
@@ -24,4 +25,5 @@ export const pageRoutes = new Hono<AppEnv>()
   .route('/', sourcePackageRoutes)
   .route('/', kubernetesRoutes)
   .route('/', historyRoutes)
+  .route('/', cveRoutes)
   .route('/', exportRoutes);

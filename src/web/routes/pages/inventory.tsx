@@ -3,6 +3,7 @@
 import { type Context, Hono, type Next } from 'hono';
 import { expandHostLinks, expandImageLinks } from '../../../domain/external-links.ts';
 import { encodePath, encodePathSegment } from '../../../lib/encode-path.ts';
+import { currentFeed } from '../../../store/cve/feed-dataset.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import { findNeverReported } from '../../../store/read/fleet-health.ts';
 import { findHost } from '../../../store/read/hosts.ts';
@@ -47,9 +48,12 @@ function listPage(kind: 'hosts' | 'images') {
         : undefined;
     const total = neverReported?.total ?? page.total;
     const inventoryEmpty = total === 0 && (await isInventoryEmpty(database));
+    // The fixable-CVE column says "not covered" for a release the feed lacks, never 0 (docs/cve.md).
+    const feed = await currentFeed(database);
     const props = {
       kind,
       cutoffs,
+      cveReleases: feed ? feed.releases : null,
       neverReported: neverReported?.rows,
       list: {
         ...createListView(`/${kind}/`, state, spec, total, { name: kind }),

@@ -2,6 +2,7 @@
 /** `/packages/` and `/packages/<name>`. */
 import { Hono } from 'hono';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
+import { readSourceCves } from '../../../store/read/cves.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import { listPackageChanges } from '../../../store/read/history.ts';
 import {
@@ -65,9 +66,10 @@ export const packageRoutes = new Hono<AppEnv>()
     };
     if (wantsListFragment(c)) return renderFragment(c, props.list, <InstallationList {...props} />);
     const history = { rows: await listPackageChanges(database, pkg.id, HISTORY_ROWS), clock: readClock(c) };
+    const cves = await readSourceCves(database, [...new Set(versions.map((version) => version.source))]);
     return renderPage(
       c,
       { title: pkg.name, subtitle: 'Binary Package', section: 'packages' },
-      <PackageDetailPage {...props} history={history} />,
+      <PackageDetailPage {...props} history={history} cves={cves} clock={readClock(c)} />,
     );
   });

@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { compareDebianVersions } from '../../../domain/debian-version.ts';
 import { encodePathSegment } from '../../../lib/encode-path.ts';
+import { readSourceCves } from '../../../store/read/cves.ts';
 import { isInventoryEmpty } from '../../../store/read/dashboard.ts';
 import { listSourcePackageChanges } from '../../../store/read/history.ts';
 import { containsIgnoringCase, slicePage } from '../../../store/read/list-options.ts';
@@ -99,9 +100,10 @@ export const sourcePackageRoutes = new Hono<AppEnv>()
       rows: await listSourcePackageChanges(database, source.id, HISTORY_ROWS),
       clock: readClock(c),
     };
+    const cves = await readSourceCves(database, [source.name]);
     return renderPage(
       c,
       { title: source.name, subtitle: 'Source Package', section: 'source-packages' },
-      <SourcePackageDetailPage {...props} history={history} />,
+      <SourcePackageDetailPage {...props} history={history} cves={cves} clock={readClock(c)} />,
     );
   });

@@ -23,6 +23,8 @@ export interface ListView {
   hostFilter?: boolean;
   /** Add the history filters (security pending for N days, not patched) to it (docs/history.md). */
   exposureFilter?: boolean;
+  /** Show the CVE filters (a fix available, high or medium with a fix). */
+  cveFilter?: boolean;
   /** With the host filters: offer "never reported" too (an expected-hosts file is configured). */
   expectedHosts?: boolean;
   /** Placeholder of the filter box. */
@@ -103,6 +105,19 @@ export function ListControls(props: { list: ListView }) {
               <HostFilterOptions selected={list.state.filter} expectedHosts={list.expectedHosts ?? false} />
             ) : null}
             {list.exposureFilter ? <ExposureFilterOptions selected={list.state.filter} noun={noun} /> : null}
+            {list.cveFilter ? <CveFilterOptions selected={list.state.filter} noun={noun} /> : null}
+          </select>
+        </>
+      ) : list.cveFilter ? (
+        <>
+          <label class="sr-only" for="list-filter">
+            Show
+          </label>
+          <select id="list-filter" name="filter">
+            <option value="all" selected={list.state.filter === 'all'}>
+              Show all {noun}
+            </option>
+            <CveFilterOptions selected={list.state.filter} noun={noun} />
           </select>
         </>
       ) : null}
@@ -160,6 +175,21 @@ function ExposureFilterOptions(props: { selected: string; noun: string }) {
           {label}
         </option>
       ))}
+    </>
+  );
+}
+
+/** The CVE filters' options (docs/cve.md, "Pages"). */
+function CveFilterOptions(props: { selected: string; noun: string }) {
+  const what = props.noun === 'CVEs' ? 'CVEs' : `${props.noun} with CVEs`;
+  return (
+    <>
+      <option value="fixable" selected={props.selected === 'fixable'}>
+        Show only {what} with a fix available
+      </option>
+      <option value="urgent" selected={props.selected === 'urgent'}>
+        Show only {what} of high or medium urgency with a fix available
+      </option>
     </>
   );
 }

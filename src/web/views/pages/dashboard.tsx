@@ -91,6 +91,61 @@ function FleetHealthCard(props: { fleet: FleetHealth }) {
   );
 }
 
+/**
+ * The security tracker's card (docs/cve.md, "Pages"): hosts and images with a fix available for a
+ * high- or medium-urgency CVE, for any CVE, the CVEs with a fix, and how old the data is.
+ */
+function CveCard(props: { cves: Dashboard['cves']; clock: Clock }) {
+  const { cves } = props;
+  if (!cves)
+    return (
+      <Card
+        id="card-cves"
+        title="CVEs"
+        href="/cves/"
+        empty="No security tracker data imported yet: run debmonitor-server cve import."
+      />
+    );
+  return (
+    <Card id="card-cves" title="CVEs" href="/cves/" class="card-security">
+      <CountRow
+        label="Hosts with a fix for high/medium CVEs"
+        value={cves.hostsUrgent}
+        kind="security"
+        what="hosts with a fix available for high or medium urgency CVEs"
+        href="/hosts/?filter=urgent"
+      />
+      <CountRow
+        label="Hosts with a fix for any CVE"
+        value={cves.hostsFixable}
+        kind="upgrade"
+        what="hosts with a fix available for a CVE"
+        href="/hosts/?filter=fixable"
+      />
+      <CountRow
+        label="Images with a fix for high/medium CVEs"
+        value={cves.imagesUrgent}
+        kind="security"
+        what="images with a fix available for high or medium urgency CVEs"
+        href="/images/?filter=urgent"
+      />
+      <CountRow
+        label="CVEs with a fix available"
+        value={cves.fixable}
+        kind="upgrade"
+        what="CVEs with a fix available"
+        href="/cves/?filter=fixable"
+      />
+      <Row label="Tracker data from">
+        <TimeAgo date={cves.feedTime} clock={props.clock} />
+      </Row>
+      <Row label="Last checked">
+        <TimeAgo date={cves.imported} clock={props.clock} />
+      </Row>
+    </Card>
+  );
+}
+
 /** The rows of an "upgrades" card: hosts, images, binary and source packages with one pending. */
 function UpgradeRows(props: { d: Dashboard; kind: 'upgrade' | 'security' }) {
   const { d, kind } = props;
@@ -193,6 +248,7 @@ export function DashboardPage(props: {
           <UpgradeRows d={d} kind="upgrade" />
         </Card>
         {props.fleet && !props.inventoryEmpty ? <FleetHealthCard fleet={props.fleet} /> : null}
+        {props.inventoryEmpty ? null : <CveCard cves={d.cves} clock={props.clock} />}
         <Card
           id="card-hosts"
           title="Hosts"

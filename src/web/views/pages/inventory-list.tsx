@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/hosts/` and `/images/`: one row per host or image with its package counts. */
 
+import { codenameOfOs } from '../../../domain/debian-releases.ts';
 import type { InventoryRow, LivenessCutoffs } from '../../../store/read/inventory-list.ts';
 import { Badge } from '../components/badges.tsx';
 import { EmptyText, ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
@@ -17,6 +18,31 @@ export interface InventoryListProps {
   cutoffs?: LivenessCutoffs;
   /** Hosts, filter `never_reported`: the expected names without a row, instead of `rows`. */
   neverReported?: string[];
+  /** The releases the current CVE import covers; null without an import (docs/cve.md). */
+  cveReleases?: readonly string[] | null;
+}
+
+/** A host's or image's fixable CVEs: a count, or why there is none to give. */
+function FixableCves(props: {
+  row: InventoryRow;
+  href: string;
+  releases: readonly string[] | null | undefined;
+}) {
+  const { row } = props;
+  if (!props.releases) return <span title="No security tracker data imported yet">–</span>;
+  const release = codenameOfOs(row.os);
+  if (!release || !props.releases.includes(release))
+    return <span title="Release not covered by the security tracker data">not covered</span>;
+  if (row.cveFixable === 0) return <>0</>;
+  return (
+    <a href={`${props.href}#cves`}>
+      {row.cveUrgent > 0 ? (
+        <Badge kind="security" count={row.cveFixable} label={`${row.cveUrgent} of high or medium urgency`} />
+      ) : (
+        row.cveFixable
+      )}
+    </a>
+  );
 }
 
 /** "stale" or "silent" beside the last update of a host that is either. */
@@ -40,7 +66,7 @@ export function InventoryList(props: InventoryListProps) {
   return (
     <ListTable
       list={list}
-      columns={hosts ? 9 : 8}
+      columns={hosts ? 10 : 9}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -58,6 +84,7 @@ export function InventoryList(props: InventoryListProps) {
           <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
           <SortHeader list={list} sortKey="exposed" label="Security pending since" />
           <SortHeader list={list} sortKey="patched" label="Last patched" />
+          <SortHeader list={list} sortKey="cves" label="Fixable CVEs" class="num" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
           {hosts ? <th scope="col">Reboot</th> : null}
         </>
@@ -83,6 +110,9 @@ export function InventoryList(props: InventoryListProps) {
           </td>
           <td data-label="Last patched">
             {row.lastUpgraded ? <TimeAgo date={row.lastUpgraded} clock={props.clock} /> : 'none seen'}
+          </td>
+          <td class="num" data-label="Fixable CVEs">
+            <FixableCves row={row} href={href(row.name)} releases={props.cveReleases} />
           </td>
           <td data-label="Last update" data-timestamp={String(Math.floor(row.modified.getTime() / 1000))}>
             <TimeAgo date={row.modified} clock={props.clock} />{' '}

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/packages/` and `/packages/<name>`. */
+import type { SourceCves } from '../../../store/read/cves.ts';
 import { CountBadges, UpgradeCell } from '../components/badges.tsx';
 import {
   type CountedNameItem,
@@ -8,7 +9,9 @@ import {
   type CountedNameListProps,
 } from '../components/counted-name-list.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import type { Clock } from '../components/time-ago.tsx';
 import { hostPath, imagePath, packagePath, sourcePackagePath } from '../paths.ts';
+import { SourceCveSection } from './cves.tsx';
 import { type HistorySectionProps, PackageHistorySection } from './history.tsx';
 
 export type PackageItem = CountedNameItem;
@@ -135,7 +138,9 @@ function groupByOs(versions: PackageVersionItem[]): [string, PackageVersionItem[
 }
 
 /** One package's page body. */
-export function PackageDetailPage(props: InstallationListProps & { history?: HistorySectionProps }) {
+export function PackageDetailPage(
+  props: InstallationListProps & { history?: HistorySectionProps; cves: SourceCves; clock: Clock },
+) {
   const sources = [...new Set(props.versions.map((version) => version.source))].sort();
   return (
     <>
@@ -179,6 +184,7 @@ export function PackageDetailPage(props: InstallationListProps & { history?: His
       </dl>
       <ListControls list={props.list} />
       <InstallationList {...props} />
+      <SourceCveSection cves={props.cves} clock={props.clock} />
       {props.history ? <PackageHistorySection {...props.history} /> : null}
     </>
   );

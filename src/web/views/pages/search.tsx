@@ -4,7 +4,7 @@
 import type { SearchHit } from '../../../store/read/search.ts';
 import { Badge } from '../components/badges.tsx';
 import { DownloadLinks, ListTable, type ListView } from '../components/list.tsx';
-import { hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';
+import { cvePath, hostPath, imagePath, kernelPath, packagePath, sourcePackagePath } from '../paths.ts';
 
 const KINDS: Record<string, string> = {
   hosts: 'Host',
@@ -14,6 +14,7 @@ const KINDS: Record<string, string> = {
   kernels: 'Kernel',
   'package-versions': 'Package version',
   'source-package-versions': 'Source version',
+  cves: 'CVE',
 };
 
 function hrefOf(hit: SearchHit): string {
@@ -27,6 +28,8 @@ function hrefOf(hit: SearchHit): string {
       return packagePath(hit.name);
     case 'kernels':
       return kernelPath({ id: hit.id, osId: hit.osId ?? 0, slug: hit.slug ?? '' });
+    case 'cves':
+      return cvePath(hit.name);
     default:
       return sourcePackagePath(hit.name);
   }

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** `/source-packages/` and `/source-packages/<name>`. */
+import type { SourceCves } from '../../../store/read/cves.ts';
 import type { SourceBinaryRow } from '../../../store/read/source-packages.ts';
 import {
   type CountedNameItem,
@@ -9,7 +10,9 @@ import {
 } from '../components/counted-name-list.tsx';
 import { Figures } from '../components/figures.tsx';
 import { ListControls, ListTable, type ListView, SortHeader } from '../components/list.tsx';
+import type { Clock } from '../components/time-ago.tsx';
 import { packagePath, sourcePackagePath } from '../paths.ts';
+import { SourceCveSection } from './cves.tsx';
 import { type HistorySectionProps, PackageHistorySection } from './history.tsx';
 
 /** What a source package's count means: its most widespread binary's (store/read/source-index.ts). */
@@ -89,6 +92,8 @@ export interface SourcePackageDetailProps extends SourceVersionListProps {
   counts: { installed: number; upgrades: number; security: number };
   binaries: SourceBinaryRow[];
   history?: HistorySectionProps;
+  cves: SourceCves;
+  clock: Clock;
 }
 
 /** One source package's page body: its counts, its binaries with theirs, then its versions. */
@@ -143,6 +148,7 @@ export function SourcePackageDetailPage(props: SourcePackageDetailProps) {
       <h3>Versions</h3>
       <ListControls list={props.list} />
       <SourceVersionList list={props.list} rows={props.rows} />
+      <SourceCveSection cves={props.cves} clock={props.clock} />
       {props.history ? <PackageHistorySection {...props.history} /> : null}
     </>
   );
