@@ -7,7 +7,7 @@ import { type ArgsDef, defineCommand } from 'citty';
 import { explainHostPatternProblem } from '../domain/host-pattern.ts';
 import { OperatorError } from '../lib/operator-error.ts';
 import { parseDuration } from '../lib/parse-duration.ts';
-import { createToken, sha256Hex } from '../lib/tokens.ts';
+import { createArgumentToken, sha256Hex } from '../lib/tokens.ts';
 import { loadAuthority } from '../pki/authority.ts';
 import { pkiPaths } from '../pki/pki-files.ts';
 import { createEnrollToken, deleteEnrollToken, listEnrollTokens } from '../store/pki/enroll-tokens.ts';
@@ -60,7 +60,7 @@ export function createEnrollTokenCommand<A extends ArgsDef>(
           `Warning: ${config.pkiDir} holds no CA yet: enrollment answers 503 until debmonitor-server pki init has run`,
         );
       }
-      const token = createToken(32);
+      const token = createArgumentToken(32);
       const expires = new Date(Date.now() + lifetime);
       const id = await options.withDatabase(config, (database) =>
         createEnrollToken(database, { tokenHash: sha256Hex(token), hostPattern, uses, expires }),

@@ -6,6 +6,18 @@ export function createToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/**
+ * A random token that is also safe as a command-line argument: never starting with `-`, which a
+ * parser takes for an option (`--token -Xy…` failed for one enrollment token in 64). Drawn again in
+ * that case, so each of the other 63 first characters stays equally likely.
+ */
+export function createArgumentToken(bytes = 32): string {
+  for (;;) {
+    const token = createToken(bytes);
+    if (!token.startsWith('-')) return token;
+  }
+}
+
 /** SHA-256 of a text, in lowercase hex (64 characters). */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -20,5 +32,5 @@ export function equalSecrets(a: string, b: string): boolean {
 
 /** A random password of 16 URL-safe characters (96 bits), for accounts made by the server. */
 export function createPassword(): string {
-  return randomBytes(12).toString('base64url');
+  return createArgumentToken(12);
 }

@@ -11,7 +11,7 @@ import cron from '../../../deploy/agent/debmonitor.cron' with { type: 'text' };
 import service from '../../../deploy/agent/debmonitor.service' with { type: 'text' };
 import timer from '../../../deploy/agent/debmonitor.timer' with { type: 'text' };
 import { AGENT_ARCHES, getAgentFileName, getCurrentAgentArch } from '../../lib/agent-arch.ts';
-import { createToken, sha256Hex } from '../../lib/tokens.ts';
+import { createArgumentToken, sha256Hex } from '../../lib/tokens.ts';
 import { fingerprintOf } from '../../pki/fingerprint.ts';
 import { pkiPaths } from '../../pki/pki-files.ts';
 import { createEnrollToken } from '../../store/pki/enroll-tokens.ts';
@@ -31,7 +31,7 @@ export const agentPageRoutes = new Hono<AppEnv>()
   .get('/agent', requireSignIn, (c) => c.redirect('/agent/', 301))
   .get('/agent/', requireSignIn, (c) => renderAgentPage(c))
   .post('/agent/enroll', requireSuperuser, requireCheckedForm('session'), async (c) => {
-    const token = createToken(32);
+    const token = createArgumentToken(32);
     const expires = new Date(Date.now() + PAGE_TOKEN_MS);
     const id = await createEnrollToken(c.var.database, {
       tokenHash: sha256Hex(token),
