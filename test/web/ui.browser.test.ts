@@ -142,7 +142,7 @@ describe('issue 19 in Chromium', () => {
     await page.locator('.login-form button').click();
     await page.waitForURL('**/hosts/');
     signedIn = true;
-    expect(await page.locator('.nav a').count()).toBe(7);
+    expect(await page.locator('.nav a').count()).toBe(8);
     expect(problems).toEqual([]);
   }, 60_000);
 
