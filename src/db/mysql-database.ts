@@ -2,6 +2,7 @@
  * The MySQL/MariaDB database: a connection pool; reads on the pool, each transaction on one pooled
  * connection with its own query builder and raw-SQL runner.
  */
+import { createHash } from 'node:crypto';
 import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import { drizzle as drizzleMysql, type MySql2Database } from 'drizzle-orm/mysql2';
@@ -132,14 +133,15 @@ export async function openMysql(url: string, options: OpenDatabaseOptions): Prom
         connection.release();
       }
     },
-    async withNamedLock(name, timeoutSeconds, work) {
+    async withNamedLock(lock, timeoutSeconds, work) {
       // GET_LOCK belongs to the connection that took it: take and release it on the same one.
+      const name = lockNameFor(lock, database);
       const connection = await pool.getConnection();
       try {
         const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS got', [name, timeoutSeconds]);
         if (Number((rows as { got: unknown }[])[0]?.got) !== 1)
           throw new Error(
-            `Timed out after ${timeoutSeconds} s waiting for the lock '${name}' (another instance holds it)`,
+            `Timed out after ${timeoutSeconds} s waiting for the lock '${lock}' (another instance holds it)`,
           );
         try {
           return await work();
@@ -280,4 +282,15 @@ function describeMysqlFailure(
     default:
       return `Cannot connect to ${server}: ${(error as Error | undefined)?.message ?? String(error)}`;
   }
+}
+
+/**
+ * GET_LOCK names are global to the MariaDB server, not to a database: the database's name is part of
+ * the lock's, so that two DebMonitor databases on one server (two sites, or tests) never wait for each
+ * other. At most 64 characters, the server's limit: a long database name is hashed.
+ */
+export function lockNameFor(lock: string, database: string): string {
+  const name = `${lock}:${database}`;
+  if (name.length <= 64) return name;
+  return `${lock}:${createHash('sha256').update(database).digest('hex').slice(0, 16)}`;
 }

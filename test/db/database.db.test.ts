@@ -1,7 +1,9 @@
 /** The data layer on both dialects: the same assertions against SQLite and MariaDB. */
+
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq, sql } from 'drizzle-orm';
 import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import { lockNameFor } from '../../src/db/mysql-database.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import type { SqlRunner } from '../../src/db/sql-runner.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
@@ -38,8 +40,9 @@ for (const kind of DIALECTS) {
         // Released when the work ended, whichever pooled connection runs next.
         expect(await other.withNamedLock(name, 0, async () => 'again')).toBe('again');
         if (kind === 'mysql') {
+          const onServer = lockNameFor(name, decodeURIComponent(new URL(t.url).pathname.slice(1)));
           const rows = await t.database.sql.select<{ free: number }>('SELECT IS_FREE_LOCK(?) AS free', [
-            name,
+            onServer,
           ]);
           expect(Number(rows[0]?.free)).toBe(1);
         }

@@ -158,8 +158,8 @@ async function copyMysqlTemplate(): Promise<{ url: string; drop(): Promise<void>
 export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
   const empty = kind === 'mysql' ? await copyMysqlTemplate() : await createEmptyDatabase(kind);
   const database = await openDatabase(empty.url);
-  // Not migrate() on a copy: it would wait for MariaDB's server-wide migration lock, which every
-  // test process on the server takes (test/helpers/databases.db.test.ts checks the copy's records).
+  // Not migrate() on a copy: the copy already holds every migration's tables and records
+  // (test/helpers/databases.db.test.ts checks them).
   if (kind !== 'mysql') await migrate(database);
   return {
     url: empty.url,
