@@ -41,7 +41,9 @@ for (const kind of DIALECTS) {
       const { jar } = await signIn(t.request, 'alice', PASSWORD);
       const response = await getPage(t.request, jar, '/admin/users');
       expect(response.status).toBe(403);
-      expect(await response.text()).toContain('Only superusers may manage users and create enrollment tokens.');
+      expect(await response.text()).toContain(
+        'Only superusers may manage users and create enrollment tokens.',
+      );
       const post = await postForm(t.request, jar, '/admin/users', {
         username: 'mallory',
         password: PASSWORD,
