@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { parseHostReport } from '../../src/protocol/parse-host-report.ts';
 import { importFeed } from '../../src/store/cve/import-feed.ts';
 import { applyHostReport } from '../../src/store/ingest/host-reports.ts';
 import { createStore } from '../../src/store/store.ts';
+import { launchChromium, openWatchedPage } from '../helpers/chromium.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
 
 const FEED = join(import.meta.dir, '../fixtures/security-tracker/tracker-sample.json');
@@ -55,17 +56,8 @@ describe('the CVE pages in Chromium', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ DATABASE_URL: url, REQUIRE_LOGIN: false, VERIFY_CLIENTS: false }));
     server = await startServerProcess({ cwd: dir, args: ['--config', config] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content.Security.Policy|Refused to/i.test(message.text())) {
-        problems.push(`console ${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, 1280, problems);
   }, 60_000);
 
   afterAll(async () => {

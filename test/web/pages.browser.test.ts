@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { launchChromium, openWatchedPage } from '../helpers/chromium.ts';
 import { addFleetHosts } from '../helpers/extra-rows.ts';
 import { loadReferenceFixture } from '../helpers/reference-fixture.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
@@ -34,17 +35,8 @@ describe('the web interface in Chromium', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ DATABASE_URL: url, REQUIRE_LOGIN: false, VERIFY_CLIENTS: false }));
     server = await startServerProcess({ cwd: dir, args: ['--config', config] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error' || /Content.Security.Policy|Refused to/i.test(message.text())) {
-        problems.push(`console ${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, 1280, problems);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 

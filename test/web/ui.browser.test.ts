@@ -10,9 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { launchChromium, openWatchedPage } from '../helpers/chromium.ts';
 import { addFleetHosts } from '../helpers/extra-rows.ts';
 import { DEPLOYED_IMAGE, IMAGENAME, loadReferenceFixture } from '../helpers/reference-fixture.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
@@ -65,17 +66,8 @@ describe('issue 19 in Chromium', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ DATABASE_URL: url, REQUIRE_LOGIN: true, VERIFY_CLIENTS: false }));
     server = await startServerProcess({ cwd: dir, args: ['--config', config] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/404/.test(message.text()))
-        problems.push(`console ${message.type()}: ${message.text()}`);
-      if (/Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, 1400, problems, /404/);
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 

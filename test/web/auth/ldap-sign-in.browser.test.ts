@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { NOT_ALLOWED_TEXT } from '../../../src/web/routes/auth/login.tsx';
+import { launchChromium } from '../../helpers/chromium.ts';
 import { type ServerProcess, startServerProcess } from '../../helpers/server-process.ts';
 import {
   ADMIN_GROUP,
@@ -55,10 +56,7 @@ beforeAll(async () => {
     }),
   );
   server = await startServerProcess({ cwd: dir, args: ['--config', configFile] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

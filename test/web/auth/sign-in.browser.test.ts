@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium.ts';
 import { type ServerProcess, startServerProcess } from '../../helpers/server-process.ts';
 
 // Argon2id hashing, MariaDB and spawned processes are slow on a loaded machine; Bun ignores bunfig's timeout.
@@ -20,10 +21,7 @@ let adminPassword = '';
 beforeAll(async () => {
   server = await startServerProcess({ cwd: dir, args: [] });
   adminPassword = /Created the superuser 'admin' with the password (\S+) /.exec(server.output())?.[1] ?? '';
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
