@@ -42,11 +42,9 @@ export function CveList(props: CveListProps) {
       columns={5}
       isEmpty={props.rows.length === 0}
       empty={
-        <>
-          {list.state.q !== '' || list.state.filter !== 'all'
-            ? 'No CVEs match these filters.'
-            : 'No host or image is affected by a CVE the security tracker lists.'}
-        </>
+        list.state.q !== '' || list.state.filter !== 'all'
+          ? 'No CVEs match these filters.'
+          : 'No host or image is affected by a CVE the security tracker lists.'
       }
       head={
         <>
@@ -152,23 +150,36 @@ export function CveOwnerList(props: CveOwnersProps) {
       }
     >
       {props.rows.map((row) => (
-        <tr data-cve-state={row.state}>
-          <td class="name" data-label={noun}>
-            <a href={props.kind === 'hosts' ? hostPath(row.name) : imagePath(row.name)}>{row.name}</a>
-          </td>
-          <td data-label="Source package">
-            <a href={sourcePackagePath(row.source)}>{row.source}</a>
-          </td>
-          <td class="version" data-label="Installed">
-            {row.installedVersion}
-          </td>
-          <td data-label="State">{stateText(row)}</td>
-          <td class="version" data-label="Fixed in">
-            {row.fixedVersion ?? ''}
-          </td>
-        </tr>
+        <FindingRow
+          row={row}
+          label={noun}
+          href={props.kind === 'hosts' ? hostPath(row.name) : imagePath(row.name)}
+          linkSource
+        />
       ))}
     </ListTable>
+  );
+}
+
+/** One host or image with its finding: installed version, state and the version that fixes it. */
+function FindingRow(props: { row: CveOwnerRow; label: string; href: string; linkSource?: boolean }) {
+  const { row } = props;
+  return (
+    <tr data-cve-state={row.state}>
+      <td class="name" data-label={props.label}>
+        <a href={props.href}>{row.name}</a>
+      </td>
+      <td data-label="Source package">
+        {props.linkSource ? <a href={sourcePackagePath(row.source)}>{row.source}</a> : row.source}
+      </td>
+      <td class="version" data-label="Installed">
+        {row.installedVersion}
+      </td>
+      <td data-label="State">{stateText(row)}</td>
+      <td class="version" data-label="Fixed in">
+        {row.fixedVersion ?? ''}
+      </td>
+    </tr>
   );
 }
 
@@ -311,19 +322,7 @@ export function CveDetailPage(
               </thead>
               <tbody>
                 {props.images.rows.map((row) => (
-                  <tr data-cve-state={row.state}>
-                    <td class="name" data-label="Image">
-                      <a href={imagePath(row.name)}>{row.name}</a>
-                    </td>
-                    <td data-label="Source package">{row.source}</td>
-                    <td class="version" data-label="Installed">
-                      {row.installedVersion}
-                    </td>
-                    <td data-label="State">{stateText(row)}</td>
-                    <td class="version" data-label="Fixed in">
-                      {row.fixedVersion ?? ''}
-                    </td>
-                  </tr>
+                  <FindingRow row={row} label="Image" href={imagePath(row.name)} />
                 ))}
               </tbody>
             </table>
