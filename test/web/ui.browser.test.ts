@@ -41,6 +41,11 @@ const PAGES: [name: string, path: string][] = [
   ['agent', '/agent/'],
   ['users', '/admin/users'],
   ['not-found', '/nothing-here'],
+  // Issues 15 and 16: the CVE list (no tracker data here: its empty state), the fleet's changes and a
+  // host's timeline.
+  ['cves', '/cves/'],
+  ['changes', '/changes/'],
+  ['host-history', '/history/host/host1.example.com'],
 ];
 
 describe('issue 19 in Chromium', () => {
