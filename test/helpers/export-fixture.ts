@@ -45,6 +45,11 @@ export async function loadExportFixture(database: Database): Promise<void> {
         packageCount: 3,
         upgradeCount: index,
         securityCount: index === 0 ? 1 : 0,
+        // History and CVE facts (docs/history.md, docs/cve.md) for the exports' last columns.
+        securitySince: index === 0 ? new Date(STAMP.getTime() - 86_400_000) : null,
+        lastUpgraded: index === 1 ? new Date(STAMP.getTime() - 3_600_000) : null,
+        cveFixable: index === 0 ? 5 : 0,
+        cveUrgent: index === 0 ? 2 : 0,
         created: STAMP,
         modified: new Date(STAMP.getTime() - index * 1000),
       })),
@@ -57,6 +62,9 @@ export async function loadExportFixture(database: Database): Promise<void> {
         packageCount: 3,
         upgradeCount: 1,
         securityCount: 0,
+        lastUpgraded: new Date(STAMP.getTime() - 7_200_000),
+        cveFixable: 1,
+        cveUrgent: 0,
         ...stamps,
       },
     ]);

@@ -19,7 +19,7 @@ import { findCve, pageCveOwners, pageCves } from '../../store/read/cves.ts';
 import { pageChanges, pageTimeline } from '../../store/read/history.ts';
 import { findHost } from '../../store/read/hosts.ts';
 import { findImage } from '../../store/read/images.ts';
-import { pageInventory } from '../../store/read/inventory-list.ts';
+import { type InventoryRow, pageInventory } from '../../store/read/inventory-list.ts';
 import { pageInventoryPackages } from '../../store/read/inventory-packages.ts';
 import { findKernelById, pageKernelHosts, pageKernels } from '../../store/read/kernels.ts';
 import { EXPORT_PAGE_ROWS } from '../../store/read/keyset.ts';
@@ -287,9 +287,18 @@ async function exportInventory(
     cutoffsAt(c.var.config, now),
   );
   const common = ['os', 'packages', 'upgrades', 'security', 'last_update'];
+  // Both kinds end with what history and the CVE feed add (docs/history.md, docs/cve.md), after
+  // the older columns so that readers of those keep working.
+  const exposure = ['security_pending_since', 'last_patched', 'cve_fixable', 'cve_urgent'];
+  const exposureCells = (r: InventoryRow) => [
+    r.securitySince ? iso(r.securitySince) : null,
+    r.lastUpgraded ? iso(r.lastUpgraded) : null,
+    r.cveFixable,
+    r.cveUrgent,
+  ];
   if (kind === 'images') {
     return {
-      header: ['image', ...common],
+      header: ['image', ...common, ...exposure],
       pages: cells(rows, (r) => [
         r.name,
         r.os,
@@ -297,13 +306,22 @@ async function exportInventory(
         r.upgradeCount,
         r.securityCount,
         iso(r.modified),
+        ...exposureCells(r),
       ]),
     };
   }
   // Hosts also carry what the host page and the filters show (docs/reboot.md): the same words.
   const thresholds = livenessThresholds(c.var.config);
   return {
-    header: ['host', ...common, 'last_full_report', 'liveness', 'reboot_required', 'kernel_state'],
+    header: [
+      'host',
+      ...common,
+      'last_full_report',
+      'liveness',
+      'reboot_required',
+      'kernel_state',
+      ...exposure,
+    ],
     pages: cells(rows, (r) => [
       r.name,
       r.os,
@@ -315,6 +333,7 @@ async function exportInventory(
       livenessOf({ lastFullReport: r.lastFullReport ?? null, modified: r.modified }, now, thresholds),
       r.rebootRequired ? 'yes' : 'no',
       kernelStateOf(r.kernelState),
+      ...exposureCells(r),
     ]),
   };
 }
