@@ -85,6 +85,22 @@ const HISTORY_DAYS = Number(args['history-days']);
 const DAY_MS = 86_400_000;
 const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
+/**
+ * About 140 bytes of host_packages data and indexes per row (2 GB at 15 M rows): with MariaDB's default 128 MB buffer pool
+ * a large fleet's reports and pages read from disk, and the run measures the disk (README, "Ingest performance").
+ */
+async function warnOfSmallBufferPool(admin: Awaited<ReturnType<typeof createConnection>>): Promise<void> {
+  const [rows] = await admin.query('SELECT @@innodb_buffer_pool_size AS size');
+  const size = Number((rows as { size: number | string }[])[0]?.size ?? 0);
+  const wanted = Number(args.hosts) * Number(args.packages) * 140;
+  console.log(`InnoDB buffer pool: ${Math.round(size / 2 ** 20)} MB`);
+  if (size < wanted)
+    console.warn(
+      `warning: the buffer pool is smaller than this fleet's host_packages (~${Math.round(wanted / 2 ** 20)} MB): ` +
+        `raise it (SET GLOBAL innodb_buffer_pool_size = …) or the figures are the disk's`,
+    );
+}
+
 async function createDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
   if (args.kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'debmonitor-bench-'));
@@ -99,6 +115,7 @@ async function createDatabase(): Promise<{ database: Database; drop(): Promise<v
   }
   const name = args.keep ?? `debmonitor_bench_${process.pid}`;
   const admin = await createConnection(`${args.mysql}/`);
+  await warnOfSmallBufferPool(admin);
   if (args.keep) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   await admin.end();
