@@ -430,10 +430,11 @@ for (const kind of DIALECTS) {
         expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
         expect(csv.headers.get('content-disposition')).toBe('attachment; filename="hosts.csv"');
         expect(await csv.text()).toBe(
-          'host,os,packages,upgrades,security,last_update,last_full_report,liveness,reboot_required,kernel_state\r\n' +
-            'host1.example.com,Debian 11,4,2,1,2018-06-26T16:46:33.213Z,,silent,no,unknown\r\n' +
-            'host2.example.com,Debian 11,4,1,1,2018-06-26T16:46:33.213Z,,silent,no,unknown\r\n' +
-            'host3.example.com,Debian 11,4,2,1,2018-06-26T16:46:33.213Z,,silent,no,unknown\r\n',
+          'host,os,packages,upgrades,security,last_update,last_full_report,liveness,reboot_required,kernel_state,' +
+            'security_pending_since,last_patched,cve_fixable,cve_urgent\r\n' +
+            'host1.example.com,Debian 11,4,2,1,2018-06-26T16:46:33.213Z,,silent,no,unknown,,,0,0\r\n' +
+            'host2.example.com,Debian 11,4,1,1,2018-06-26T16:46:33.213Z,,silent,no,unknown,,,0,0\r\n' +
+            'host3.example.com,Debian 11,4,2,1,2018-06-26T16:46:33.213Z,,silent,no,unknown,,,0,0\r\n',
         );
         const json = await (await t.request('/export/packages.json?q=package3&sort=name')).json();
         expect(json).toEqual([

@@ -98,7 +98,8 @@ for (const kind of DIALECTS) {
       for (const row of rows) expect(row.last_full_report).toBe(row.last_update as string);
       const csv = await (await t.request('/export/hosts.csv?filter=reboot&sort=name')).text();
       expect(csv.split('\r\n')[0]).toBe(
-        'host,os,packages,upgrades,security,last_update,last_full_report,liveness,reboot_required,kernel_state',
+        'host,os,packages,upgrades,security,last_update,last_full_report,liveness,reboot_required,kernel_state,' +
+          'security_pending_since,last_patched,cve_fixable,cve_urgent',
       );
     });
 
