@@ -82,9 +82,9 @@ export function InventoryList(props: InventoryListProps) {
           <SortHeader list={list} sortKey="packages" label="Packages" class="num" />
           <SortHeader list={list} sortKey="upgrades" label="Upgrades" class="num" />
           <SortHeader list={list} sortKey="security" label="Security" class="num" shows="descending" />
-          <SortHeader list={list} sortKey="exposed" label="Security pending since" />
-          <SortHeader list={list} sortKey="patched" label="Last patched" />
-          <SortHeader list={list} sortKey="cves" label="Fixable CVEs" class="num" />
+          <SortHeader list={list} sortKey="exposed" label="Security pending since" class="wrap" />
+          <SortHeader list={list} sortKey="patched" label="Last patched" class="wrap" />
+          <SortHeader list={list} sortKey="cves" label="Fixable CVEs" class="num wrap" />
           <SortHeader list={list} sortKey="modified" label="Last update" />
           {hosts ? <th scope="col">Reboot</th> : null}
         </>
@@ -95,7 +95,9 @@ export function InventoryList(props: InventoryListProps) {
           <td class="name" data-label={label}>
             <a href={href(row.name)}>{row.name}</a>
           </td>
-          <td data-label="OS">{row.os}</td>
+          <td class="nowrap" data-label="OS">
+            {row.os}
+          </td>
           <td class="num" data-label="Packages">
             {row.packageCount}
           </td>
