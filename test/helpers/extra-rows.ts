@@ -2,6 +2,7 @@
  * Rows added on top of the reference fixture, for paging, escaping and encoding tests, with the
  * packages' count deltas that ingest would record for them (through the database's count writer).
  */
+import { max } from 'drizzle-orm';
 import type { Database, Transaction } from '../../src/db/open-database.ts';
 import { CountDeltas, type CountTriple } from '../../src/store/counts/package-count-deltas.ts';
 import { createPackageCountWriter } from '../../src/store/counts/package-count-writer.ts';
@@ -58,8 +59,13 @@ export async function addPackageOnHost1(
   version = '1.0-1',
 ): Promise<number> {
   const t = database.tables;
-  const id = 50 + Math.floor(Math.random() * 1000);
+  let id = 50;
   await database.transaction(async (tx) => {
+    // One id for the four rows, free in each table (a random id once collided with the fleet's).
+    for (const table of [t.srcPackages, t.srcPackageVersions, t.packages, t.packageVersions]) {
+      const [row] = await tx.db.select({ top: max(table.id) }).from(table);
+      id = Math.max(id, 1 + Number(row?.top ?? 0));
+    }
     await tx.db.insert(t.srcPackages).values({ id, name });
     await tx.db
       .insert(t.srcPackageVersions)
