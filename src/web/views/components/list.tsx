@@ -149,9 +149,14 @@ function HostFilterOptions(props: { selected: string; expectedHosts: boolean }) 
       ? [['never_reported', 'Show only expected hosts that never reported'] as [string, string]]
       : []),
   ];
+  return <OptionList options={options} selected={props.selected} />;
+}
+
+/** `<option>`s of [value, label] pairs, the selected one marked. */
+function OptionList(props: { options: [string, string][]; selected: string }) {
   return (
     <>
-      {options.map(([value, label]) => (
+      {props.options.map(([value, label]) => (
         <option value={value} selected={props.selected === value}>
           {label}
         </option>
@@ -168,15 +173,7 @@ function ExposureFilterOptions(props: { selected: string; noun: string }) {
     ['exposed_30d', `Show only ${props.noun} with a security upgrade pending for over 30 days`],
     ['unpatched_30d', `Show only ${props.noun} not patched in the last 30 days`],
   ];
-  return (
-    <>
-      {options.map(([value, label]) => (
-        <option value={value} selected={props.selected === value}>
-          {label}
-        </option>
-      ))}
-    </>
-  );
+  return <OptionList options={options} selected={props.selected} />;
 }
 
 /** The CVE filters' options (docs/cve.md, "Pages"). */
