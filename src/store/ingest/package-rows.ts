@@ -11,6 +11,7 @@ import { packageChangesOf } from '../../domain/package-events.ts';
 import type { DesiredPackage, RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
+import { addChangeHours, type HourlyChange } from '../history/change-hours.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -310,7 +311,10 @@ export async function writePackageDiff(
   return { upgraded, installedChanged };
 }
 
-/** The diff's events, in one multi-row INSERT; whether one of them is an upgrade. */
+/**
+ * The diff's events, in one multi-row INSERT, and a host's changes added to their hour
+ * (../history/change-hours.ts); whether one of them is an upgrade.
+ */
 async function writeEvents(
   ctx: IngestContext,
   owner: PackageOwner,
@@ -323,6 +327,7 @@ async function writeEvents(
   const e = sqlNames(database.tables.packageEvents);
   const stamp = database.spelling.timestampParam(ctx.now);
   const events: unknown[][] = [];
+  const hourly: HourlyChange[] = [];
   let upgraded = false;
   if (history.baseline) {
     const detail = String(diff.totals.packages);
@@ -333,6 +338,9 @@ async function writeEvents(
       const to = change.to === null ? null : idOf(change.name, change.to);
       const packageId = to?.packageId ?? before?.packageId ?? null;
       if (change.kind === 'upgraded') upgraded = true;
+      const fromVersionId = change.from === null ? null : (before?.versionId ?? null);
+      const toVersionId = to?.versionId ?? null;
+      hourly.push({ kind: change.kind, fromVersionId, toVersionId });
       events.push([
         owner.kind,
         owner.id,
@@ -340,8 +348,8 @@ async function writeEvents(
         change.kind,
         history.reportType,
         packageId,
-        change.from === null ? null : (before?.versionId ?? null),
-        to?.versionId ?? null,
+        fromVersionId,
+        toVersionId,
         null,
       ]);
     }
@@ -358,5 +366,7 @@ async function writeEvents(
     e.detail,
   ];
   await insertRows(tx.sql, database.capabilities, e.$table, columns, events);
+  // "What changed" covers hosts: their changes also go to the hourly rollup.
+  if (owner.kind === 'host') await addChangeHours(tx, database, ctx.now, hourly);
   return { upgraded };
 }
