@@ -11,7 +11,7 @@ import { packageChangesOf } from '../../domain/package-events.ts';
 import type { DesiredPackage, RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
-import { addChangeHours, type HourlyChange } from '../history/change-hours.ts';
+import type { HourlyChange } from '../history/change-hours.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -205,8 +205,8 @@ export function upgradeSinceOf(
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
  * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
- * (one multi-row INSERT of events). Returns whether a package was upgraded, and the package ids of the
- * rows whose installed version it added or changed.
+ * (one multi-row INSERT of events). Returns whether a package was upgraded, the changes for the hourly
+ * rollup, and the package ids of the rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -215,7 +215,7 @@ export async function writePackageDiff(
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
   history: DiffHistory,
-): Promise<{ upgraded: boolean; installedChanged: number[] }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: number[] }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -307,13 +307,13 @@ export async function writePackageDiff(
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
   await ctx.counts.record(tx, deltas);
-  const { upgraded } = await writeEvents(ctx, owner, recorded, diff, history, idOf);
-  return { upgraded, installedChanged };
+  const { upgraded, changes } = await writeEvents(ctx, owner, recorded, diff, history, idOf);
+  return { upgraded, changes, installedChanged };
 }
 
 /**
- * The diff's events, in one multi-row INSERT, and a host's changes added to their hour
- * (../history/change-hours.ts); whether one of them is an upgrade.
+ * The diff's events, in one multi-row INSERT; whether one of them is an upgrade, and the changes as
+ * the hourly rollup keys them (../history/change-hours.ts).
  */
 async function writeEvents(
   ctx: IngestContext,
@@ -322,7 +322,7 @@ async function writeEvents(
   diff: ReportDiff,
   history: DiffHistory,
   idOf: (name: string, version: string) => ResolvedVersion,
-): Promise<{ upgraded: boolean }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[] }> {
   const { tx, database } = ctx;
   const e = sqlNames(database.tables.packageEvents);
   const stamp = database.spelling.timestampParam(ctx.now);
@@ -366,7 +366,5 @@ async function writeEvents(
     e.detail,
   ];
   await insertRows(tx.sql, database.capabilities, e.$table, columns, events);
-  // "What changed" covers hosts: their changes also go to the hourly rollup.
-  if (owner.kind === 'host') await addChangeHours(tx, database, ctx.now, hourly);
-  return { upgraded };
+  return { upgraded, changes: hourly };
 }
