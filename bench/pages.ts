@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { createConnection } from 'mysql2/promise';
 import { parseConfig } from '../src/config/load-config.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { type Database, openDatabase } from '../src/db/open-database.ts';
 import { createMemoryLogger } from '../src/lib/logger.ts';
 import {
@@ -201,9 +201,11 @@ async function loadSyntheticFleet(database: Database): Promise<void> {
 
 /**
  * HISTORY_DAYS of synthetic history: a baseline per host at day 0, then on day d every host upgrades
- * the base packages p with p % 100 = (7d) % 100 (1% of them) from version 2p-1 to 2p, the last day
- * 12 hours ago; hosts get a last patch and, where a security upgrade is pending, an exposure of
- * 0 to 39 days. One INSERT … SELECT per day and thousand hosts.
+ * the base packages p with p % 100 = (7d) % 100 (1% of them) from version 2p-1 to 2p, each host at
+ * its own minute of the day (host id mod 1,440), the last day within the last 24 hours; hosts get a
+ * last patch and, where a security upgrade is pending, an exposure of 0 to 39 days. One INSERT … SELECT
+ * per day and thousand hosts; then the hourly rollup of "what changed", grouped from these events as
+ * ingest would have added them (the migration's backfill).
  */
 async function loadSyntheticHistory(database: Database): Promise<void> {
   const run = (query: ReturnType<typeof sql>) => database.transaction(async (tx) => tx.sql.runSql(query));
@@ -211,12 +213,17 @@ async function loadSyntheticHistory(database: Database): Promise<void> {
     const ms = Date.now() - DAY_MS / 2 - (HISTORY_DAYS - day) * DAY_MS;
     return database.kind === 'sqlite' ? sql`${ms}` : sql`${new Date(ms)}`;
   };
+  // From 12 hours before `time` to 12 hours after, by host.
+  const spread = (time: ReturnType<typeof sql>) =>
+    database.kind === 'sqlite'
+      ? sql`(${time} - ${DAY_MS / 2} + (hp.host_id % 1440) * 60000)`
+      : sql`(${time} - INTERVAL 720 MINUTE + INTERVAL (hp.host_id % 1440) MINUTE)`;
   await run(sql`INSERT INTO package_events (owner_kind, owner_id, created, kind, report_type, detail)
     SELECT 'host', id, ${at(0)}, 'baseline', 'full', CAST(package_count AS CHAR) FROM hosts`);
   for (let day = 1; day <= HISTORY_DAYS; day++) {
     for (let first = 1; first <= HOSTS; first += 1000) {
       await run(sql`INSERT INTO package_events (owner_kind, owner_id, created, kind, report_type, package_id, from_version_id, to_version_id)
-        SELECT 'host', hp.host_id, ${at(day)}, 'upgraded', CASE WHEN hp.host_id % 10 = ${day % 10} THEN 'dpkg_hook' ELSE 'full' END,
+        SELECT 'host', hp.host_id, ${spread(at(day))}, 'upgraded', CASE WHEN hp.host_id % 10 = ${day % 10} THEN 'dpkg_hook' ELSE 'full' END,
           hp.package_id, 2 * hp.package_id - 1, 2 * hp.package_id
         FROM host_packages hp
         WHERE hp.host_id BETWEEN ${first} AND ${Math.min(HOSTS, first + 999)}
@@ -224,6 +231,12 @@ async function loadSyntheticHistory(database: Database): Promise<void> {
     }
     if (day % 10 === 0) process.stderr.write(`history day ${day}/${HISTORY_DAYS}\n`);
   }
+  const migration = listMigrations(database).find((m) => m.tag.endsWith('_package_change_hours'));
+  const [fillHours] = (migration?.sql ?? '')
+    .split('--> statement-breakpoint')
+    .filter((statement) => statement.includes('INSERT INTO'));
+  if (!fillHours) throw new Error('no backfill of package_change_hours in the migrations');
+  await run(sql.raw(fillHours));
   await run(sql`UPDATE hosts SET last_upgraded = ${at(HISTORY_DAYS)}`);
   await run(sql`UPDATE host_packages SET upgrade_since = ${at(0)} WHERE upgradable_version_id IS NOT NULL`);
   for (let days = 0; days < 40; days++)
@@ -244,6 +257,7 @@ async function analyze(database: Database): Promise<void> {
       'images',
       'image_packages',
       'package_events',
+      'package_change_hours',
     ])
       await run(sql.raw(`ANALYZE TABLE ${table}`));
 }

@@ -7,6 +7,7 @@ import mysql0003 from '../../drizzle/mysql/0003_host_reboot_state.sql' with { ty
 import mysql0004 from '../../drizzle/mysql/0004_cve_feed.sql' with { type: 'text' };
 import mysql0005 from '../../drizzle/mysql/0005_package_history.sql' with { type: 'text' };
 import mysql0006 from '../../drizzle/mysql/0006_cve_findings.sql' with { type: 'text' };
+import mysql0007 from '../../drizzle/mysql/0007_package_change_hours.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
@@ -15,6 +16,7 @@ import sqlite0004 from '../../drizzle/sqlite/0004_host_reboot_state.sql' with { 
 import sqlite0005 from '../../drizzle/sqlite/0005_cve_feed.sql' with { type: 'text' };
 import sqlite0006 from '../../drizzle/sqlite/0006_package_history.sql' with { type: 'text' };
 import sqlite0007 from '../../drizzle/sqlite/0007_cve_findings.sql' with { type: 'text' };
+import sqlite0008 from '../../drizzle/sqlite/0008_package_change_hours.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
@@ -26,6 +28,7 @@ export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0005_cve_feed', sql: sqlite0005 },
   { tag: '0006_package_history', sql: sqlite0006 },
   { tag: '0007_cve_findings', sql: sqlite0007 },
+  { tag: '0008_package_change_hours', sql: sqlite0008 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
@@ -36,4 +39,5 @@ export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0004_cve_feed', sql: mysql0004 },
   { tag: '0005_package_history', sql: mysql0005 },
   { tag: '0006_cve_findings', sql: mysql0006 },
+  { tag: '0007_package_change_hours', sql: mysql0007 },
 ];

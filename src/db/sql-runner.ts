@@ -45,7 +45,8 @@ const REUSED_BATCH_SIZES = [256, 64, 16, 4, 1];
 /**
  * Inserts `rows` (arrays of values in the order of `columns`) with raw multi-row INSERTs ending in
  * `suffix`: batches of fixed sizes where statements are reused, otherwise as few statements as the
- * parameter limit allows.
+ * parameter limit allows. `oneStatement` asks for the fewest statements everywhere: for small
+ * inserts whose row counts vary, where a statement per row count costs less than several statements.
  */
 export async function insertRows(
   runner: SqlRunner,
@@ -54,6 +55,7 @@ export async function insertRows(
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   suffix = '',
+  { oneStatement = false }: { oneStatement?: boolean } = {},
 ): Promise<void> {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
@@ -61,9 +63,10 @@ export async function insertRows(
   let start = 0;
   while (start < rows.length) {
     const left = rows.length - start;
-    const size = capabilities.reusesStatements
-      ? (REUSED_BATCH_SIZES.find((n) => n <= left) ?? 1)
-      : Math.min(left, maxRows);
+    const size =
+      capabilities.reusesStatements && !oneStatement
+        ? (REUSED_BATCH_SIZES.find((n) => n <= left) ?? 1)
+        : Math.min(left, maxRows);
     const params: unknown[] = [];
     for (let i = start; i < start + size; i++)
       for (const value of rows[i] as readonly unknown[]) params.push(value);

@@ -49,6 +49,15 @@ export interface SqlSpelling {
    */
   addClause(target: readonly string[], columns: readonly string[], replace?: readonly string[]): string;
   /**
+   * Suffix of a raw INSERT into a rollup that, when a row hits the unique key `target`, adds the
+   * inserted `add` columns to the existing ones and keeps the earlier of the `earliest` and the later
+   * of the `latest` values.
+   */
+  rollupClause(
+    target: readonly string[],
+    columns: { add: readonly string[]; earliest: readonly string[]; latest: readonly string[] },
+  ): string;
+  /**
    * Suffix of a raw INSERT that skips rows hitting a unique key. On MySQL a no-op update, not
    * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
    */
@@ -99,6 +108,14 @@ export const sqliteSpelling: SqlSpelling = {
     ].join(', ');
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
+  rollupClause(target, { add, earliest, latest }) {
+    const set = [
+      ...add.map((column) => `${column} = ${column} + excluded.${column}`),
+      ...earliest.map((column) => `${column} = min(${column}, excluded.${column})`),
+      ...latest.map((column) => `${column} = max(${column}, excluded.${column})`),
+    ].join(', ');
+    return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
+  },
   ignoreClause: ' ON CONFLICT DO NOTHING',
 };
 
@@ -123,6 +140,14 @@ export const mysqlSpelling: SqlSpelling = {
     const set = [
       ...columns.map((column) => `${column} = ${column} + VALUES(${column})`),
       ...replace.map((column) => `${column} = VALUES(${column})`),
+    ].join(', ');
+    return ` ON DUPLICATE KEY UPDATE ${set}`;
+  },
+  rollupClause(_target, { add, earliest, latest }) {
+    const set = [
+      ...add.map((column) => `${column} = ${column} + VALUES(${column})`),
+      ...earliest.map((column) => `${column} = LEAST(${column}, VALUES(${column}))`),
+      ...latest.map((column) => `${column} = GREATEST(${column}, VALUES(${column}))`),
     ].join(', ');
     return ` ON DUPLICATE KEY UPDATE ${set}`;
   },

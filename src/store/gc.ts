@@ -160,7 +160,8 @@ const HISTORY_BATCH_ROWS = 2000;
 /**
  * Deletes the history events older than `before` in batches, each in its own short transaction: the
  * oldest ids on the time index, then those rows by primary key. No long transaction and no table
- * lock, so reports keep arriving (and a Galera write set stays small). Returns how many went.
+ * lock, so reports keep arriving (and a Galera write set stays small). Then the hours of the rollup
+ * that start before `before` (a few rows an hour). Returns how many events went.
  */
 async function pruneHistory(database: Database, before: Date, rowsPerBatch: number): Promise<number> {
   const limit = Math.max(1, Math.floor(rowsPerBatch));
@@ -185,8 +186,15 @@ async function pruneHistory(database: Database, before: Date, rowsPerBatch: numb
       }),
     );
     pruned += deleted.count;
-    if (!deleted.more) return pruned;
+    if (!deleted.more) break;
   }
+  // The hourly rollup goes by whole hours, the one holding `before` too: the hours it keeps name only
+  // versions that kept events name, which the catalog steps keep (./history/change-hours.ts).
+  const h = sqlNames(database.tables.packageChangeHours);
+  await withRetry(database, () =>
+    database.transaction((tx) => tx.sql.run(`DELETE FROM ${h.$table} WHERE ${h.hour} < ?`, [stamp])),
+  );
+  return pruned;
 }
 
 /** A raw timestamp: milliseconds on SQLite, a Date (or its text) on MySQL. */

@@ -108,3 +108,72 @@ export async function readOwnerHistory(database: Database, kind: 'host' | 'image
   );
   return { lastUpgraded: toMillis(row?.last_upgraded), securitySince: toMillis(row?.security_since) };
 }
+
+/** One row of the hourly rollup of host changes, or of the events' own grouping by hour. */
+export interface ChangeHourRow {
+  hour: number;
+  kind: string;
+  fromVersionId: number;
+  toVersionId: number;
+  changes: number;
+  first: number;
+  last: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+function sortHours(rows: ChangeHourRow[]): ChangeHourRow[] {
+  const key = (row: ChangeHourRow) => [row.hour, row.kind, row.fromVersionId, row.toVersionId].join(' ');
+  return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The rollup's rows, sorted by their key. */
+export async function readChangeHours(database: Database): Promise<ChangeHourRow[]> {
+  const rows = await database.sql.selectSql<Record<string, unknown>>(
+    sql`SELECT hour, kind, from_version_id, to_version_id, changes, first_change, last_change
+        FROM ${database.tables.packageChangeHours}`,
+  );
+  return sortHours(
+    rows.map((row) => ({
+      hour: toMillis(row.hour) as number,
+      kind: String(row.kind),
+      fromVersionId: Number(row.from_version_id),
+      toVersionId: Number(row.to_version_id),
+      changes: Number(row.changes),
+      first: toMillis(row.first_change) as number,
+      last: toMillis(row.last_change) as number,
+    })),
+  );
+}
+
+/** What the rollup should hold: the hosts' package change events grouped here by UTC hour, kind and versions. */
+export async function groupEventsByHour(database: Database): Promise<ChangeHourRow[]> {
+  const rows = await database.sql.selectSql<Record<string, unknown>>(
+    sql`SELECT kind, from_version_id, to_version_id, created FROM ${database.tables.packageEvents}
+        WHERE owner_kind = 'host' AND kind IN ('installed', 'upgraded', 'downgraded', 'removed')`,
+  );
+  const groups = new Map<string, ChangeHourRow>();
+  for (const row of rows) {
+    const created = toMillis(row.created) as number;
+    const hour = Math.floor(created / HOUR_MS) * HOUR_MS;
+    const fromVersionId = row.from_version_id === null ? 0 : Number(row.from_version_id);
+    const toVersionId = row.to_version_id === null ? 0 : Number(row.to_version_id);
+    const key = [hour, row.kind, fromVersionId, toVersionId].join(' ');
+    const group = groups.get(key);
+    if (group) {
+      group.changes++;
+      group.first = Math.min(group.first, created);
+      group.last = Math.max(group.last, created);
+    } else
+      groups.set(key, {
+        hour,
+        kind: String(row.kind),
+        fromVersionId,
+        toVersionId,
+        changes: 1,
+        first: created,
+        last: created,
+      });
+  }
+  return sortHours([...groups.values()]);
+}

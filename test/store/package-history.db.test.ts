@@ -4,9 +4,11 @@
  * what changed between the rows before and after it, the events replayed from the first report's rows
  * give the current rows, "pending since" is the time of the first report that showed the candidate
  * (kept while it stays), and the owner row's "last patched" and "exposed since" follow. Concurrent
- * reports for one host leave each report's events together, in the order they were applied.
+ * reports for one host leave each report's events together, in the order they were applied. The
+ * hourly rollup of the hosts' changes always equals the events grouped by hour, kind and versions.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { listMigrations } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { compareDebianVersions } from '../../src/domain/debian-version.ts';
 import type { HostReport } from '../../src/protocol/report.ts';
@@ -17,8 +19,10 @@ import { createStore, type Store } from '../../src/store/store.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import {
   type EventRow,
+  groupEventsByHour,
   ownerIdOf,
   readAllEvents,
+  readChangeHours,
   readEvents,
   readInstalled,
   readOwnerHistory,
@@ -206,7 +210,14 @@ for (const dialect of DIALECTS) {
           what = `${kind} ${r.update_type}`;
         }
         seen.set(what, (seen.get(what) ?? 0) + 1);
+        if (step % 10 === 0)
+          expect(await readChangeHours(t.database)).toEqual(await groupEventsByHour(t.database));
       }
+      const hours = await readChangeHours(t.database);
+      expect(hours).toEqual(await groupEventsByHour(t.database));
+      // Several hours, and rows that more than one report added to.
+      expect(new Set(hours.map((row) => row.hour)).size).toBeGreaterThan(1);
+      expect(hours.some((row) => row.changes > 1)).toBe(true);
       for (const what of [
         'host full',
         'host dpkg_hook',
@@ -278,6 +289,12 @@ for (const dialect of DIALECTS) {
         });
         // Day 0's baseline and day 100's five upgrades are older than 400 days; day 450's stay.
         expect(lines).toContain('Deleted 6 history events older than 400 days');
+        // The rollup's hours go with them: it holds day 450's hour only, one row per package.
+        const hours = await readChangeHours(fresh.database);
+        expect(hours).toEqual(await groupEventsByHour(fresh.database));
+        expect(hours.map((row) => [row.hour, row.kind, row.changes])).toEqual(
+          Array.from({ length: 5 }, () => [at(450).getTime(), 'upgraded', 1]),
+        );
         const left = await readEvents(fresh.database, 'host', id);
         expect(left.map((e) => [e.kind, e.from, e.to])).toEqual(
           Array.from({ length: 5 }, () => ['upgraded', '2.0', '3.0']),
@@ -330,6 +347,22 @@ for (const dialect of DIALECTS) {
       const runs: number[] = [];
       for (const event of events) if (runs.at(-1) !== event.created) runs.push(event.created);
       expect(new Set(runs).size).toBe(runs.length);
+      expect(await readChangeHours(t.database)).toEqual(await groupEventsByHour(t.database));
+    });
+
+    test("the hourly rollup's migration fills it from the events recorded before it", async () => {
+      const before = await readChangeHours(t.database);
+      expect(before.length).toBeGreaterThan(0);
+      const migration = listMigrations(t.database).find((m) => m.tag.endsWith('_package_change_hours'));
+      const [backfill, ...more] = (migration?.sql ?? '')
+        .split('--> statement-breakpoint')
+        .filter((statement) => statement.includes('INSERT INTO'));
+      expect([typeof backfill, more.length]).toEqual(['string', 0]);
+      await t.database.transaction(async (tx) => {
+        await tx.sql.run('DELETE FROM package_change_hours');
+        await tx.sql.run(backfill as string);
+      });
+      expect(await readChangeHours(t.database)).toEqual(before);
     });
   });
 }

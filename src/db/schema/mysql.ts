@@ -15,6 +15,7 @@ import {
   index,
   int,
   mysqlTable,
+  primaryKey,
   text,
   uniqueIndex,
 } from 'drizzle-orm/mysql-core';
@@ -342,6 +343,21 @@ export const packageEvents = mysqlTable(
     index('package_events_from_idx').on(t.fromVersionId),
     index('package_events_to_idx').on(t.toVersionId),
   ],
+);
+
+/** "What changed" by the hour: see ./sqlite.ts. */
+export const packageChangeHours = mysqlTable(
+  'package_change_hours',
+  {
+    hour: stamp('hour').notNull(),
+    kind: binaryVarchar('kind', { length: 16 }).notNull(),
+    fromVersionId: int('from_version_id').notNull(),
+    toVersionId: int('to_version_id').notNull(),
+    changes: int('changes').notNull(),
+    firstChange: stamp('first_change').notNull(),
+    lastChange: stamp('last_change').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.kind, t.fromVersionId, t.toVersionId] })],
 );
 
 /**

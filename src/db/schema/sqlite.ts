@@ -9,6 +9,7 @@ import {
   check,
   index,
   integer,
+  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,
@@ -299,6 +300,27 @@ export const packageEvents = sqliteTable(
     index('package_events_from_idx').on(t.fromVersionId),
     index('package_events_to_idx').on(t.toVersionId),
   ],
+);
+
+/**
+ * "What changed" by the hour (docs/history.md): per UTC hour, kind and versions, how many host package
+ * events of that hour made that change, and the first and last of them. Kept by ingest in the report's
+ * transaction (one additive upsert), so that a long range reads hours, not events. 0 stands for no
+ * version (an install has no `from`, a removal no `to`): key columns cannot be NULL. No foreign keys:
+ * an hour is pruned with (or before) the events that name the same versions (src/store/gc.ts).
+ */
+export const packageChangeHours = sqliteTable(
+  'package_change_hours',
+  {
+    hour: integer('hour', { mode: 'timestamp_ms' }).notNull(),
+    kind: text('kind').notNull(),
+    fromVersionId: integer('from_version_id').notNull(),
+    toVersionId: integer('to_version_id').notNull(),
+    changes: integer('changes').notNull(),
+    firstChange: integer('first_change', { mode: 'timestamp_ms' }).notNull(),
+    lastChange: integer('last_change', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.kind, t.fromVersionId, t.toVersionId] })],
 );
 
 /**

@@ -5,6 +5,7 @@ import type { ReportDiff } from '../../domain/report-diff.ts';
 import { type HostReport, isStorableText } from '../../protocol/report.ts';
 import { subtractOwnerRows } from '../counts/package-count-deltas.ts';
 import { forgetOwnerFindings, refreshOwnerFindings } from '../cve/owner-findings.ts';
+import { addChangeHours } from '../history/change-hours.ts';
 import { type DeletedBy, recordTombstones } from '../history/tombstones.ts';
 import type { Store } from '../store.ts';
 import { resolveKernel, resolveOs } from './catalog.ts';
@@ -49,7 +50,7 @@ export function applyHostReport(
     const kernelId = await resolveKernel(ctx, osId, report.running_kernel);
     const host = await lockOwnerRow(ctx, 'host', name, { osId, kernelId });
     const lists = { kind: 'host', owner: host, osId, report, maxPackages } as const;
-    const { diff, counts, history, cve } = await applyPackageLists(ctx, lists);
+    const { diff, counts, history, changes, cve } = await applyPackageLists(ctx, lists);
     // The CVE findings of what changed (docs/cve.md, "Stored findings"): nothing when nothing did.
     const scope =
       host.created || host.osId !== osId
@@ -58,6 +59,9 @@ export function applyHostReport(
     const owner = { id: host.id, os: report.os, kernelBanner: report.running_kernel.version };
     await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
     await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
+    // Last: reports of hosts making the same change in the same hour share its row, and on MySQL
+    // wait for each other's lock on it until commit (docs/history.md, "What changed by the hour").
+    await addChangeHours(tx, store.database, now, changes);
     return summarize(diff, counts);
   });
 }

@@ -11,6 +11,7 @@ import { countTotals, diffReport, type ReportDiff } from '../../domain/report-di
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
 import { currentFindingFeed, type FindingFeed, sourcesOfPackages } from '../cve/owner-findings.ts';
+import type { HourlyChange } from '../history/change-hours.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
 import type { LockedOwner, OwnerHistory } from './owner-rows.ts';
@@ -29,6 +30,8 @@ export interface PackageReportResult {
   diff: ReportDiff;
   counts: ReportDiff['totals'];
   history: OwnerHistory;
+  /** The package changes, as the hourly rollup of "what changed" keys them (hosts add them last). */
+  changes: HourlyChange[];
   /**
    * With a CVE import, the source packages whose installed versions the report changed (before or
    * after), whose findings must be computed again (docs/cve.md, "Stored findings"); null when the
@@ -81,14 +84,22 @@ export async function applyPackageLists(
   const feed = installedChanges ? await currentFindingFeed(ctx.database, ctx.tx.sql) : null;
   const before = feed ? await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, replaced) : null;
   const history = { reportType: lists.update_type, baseline: locked.created };
-  const { upgraded, installedChanged } = await writePackageDiff(ctx, owner, osId, recorded, diff, history);
+  const { upgraded, changes, installedChanged } = await writePackageDiff(
+    ctx,
+    owner,
+    osId,
+    recorded,
+    diff,
+    history,
+  );
   const securitySince = partial
     ? await movedSecuritySince(ctx, owner, locked.securitySince, recorded, diff)
     : securitySinceOf(recorded, diff, ctx.now.getTime());
   const historyFacts = { upgraded, securitySince };
-  if (!feed || !before) return { diff, counts, history: historyFacts, cve: null };
+  if (!feed || !before) return { diff, counts, history: historyFacts, changes, cve: null };
   const after = await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, installedChanged);
-  return { diff, counts, history: historyFacts, cve: { feed, sources: new Set([...before, ...after]) } };
+  const cve = { feed, sources: new Set([...before, ...after]) };
+  return { diff, counts, history: historyFacts, changes, cve };
 }
 
 function isSecurity(row: { upgradeType: string | null }, pending: boolean): boolean {

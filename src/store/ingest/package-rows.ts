@@ -11,6 +11,7 @@ import { packageChangesOf } from '../../domain/package-events.ts';
 import type { DesiredPackage, RecordedPackage, ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { CountDeltas, countedOf } from '../counts/package-count-deltas.ts';
+import type { HourlyChange } from '../history/change-hours.ts';
 import { type ResolvedVersion, requestKey, resolveVersions, type VersionRequest } from './catalog.ts';
 import type { CatalogScope } from './catalog-cache.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -204,8 +205,8 @@ export function upgradeSinceOf(
 /**
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
  * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
- * (one multi-row INSERT of events). Returns whether a package was upgraded, and the package ids of the
- * rows whose installed version it added or changed.
+ * (one multi-row INSERT of events). Returns whether a package was upgraded, the changes for the hourly
+ * rollup, and the package ids of the rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -214,7 +215,7 @@ export async function writePackageDiff(
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
   history: DiffHistory,
-): Promise<{ upgraded: boolean; installedChanged: number[] }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: number[] }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -306,11 +307,14 @@ export async function writePackageDiff(
     if (before) deltas.add(before.packageId, countedOf(before), -1);
   }
   await ctx.counts.record(tx, deltas);
-  const { upgraded } = await writeEvents(ctx, owner, recorded, diff, history, idOf);
-  return { upgraded, installedChanged };
+  const { upgraded, changes } = await writeEvents(ctx, owner, recorded, diff, history, idOf);
+  return { upgraded, changes, installedChanged };
 }
 
-/** The diff's events, in one multi-row INSERT; whether one of them is an upgrade. */
+/**
+ * The diff's events, in one multi-row INSERT; whether one of them is an upgrade, and the changes as
+ * the hourly rollup keys them (../history/change-hours.ts).
+ */
 async function writeEvents(
   ctx: IngestContext,
   owner: PackageOwner,
@@ -318,11 +322,12 @@ async function writeEvents(
   diff: ReportDiff,
   history: DiffHistory,
   idOf: (name: string, version: string) => ResolvedVersion,
-): Promise<{ upgraded: boolean }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[] }> {
   const { tx, database } = ctx;
   const e = sqlNames(database.tables.packageEvents);
   const stamp = database.spelling.timestampParam(ctx.now);
   const events: unknown[][] = [];
+  const hourly: HourlyChange[] = [];
   let upgraded = false;
   if (history.baseline) {
     const detail = String(diff.totals.packages);
@@ -333,6 +338,9 @@ async function writeEvents(
       const to = change.to === null ? null : idOf(change.name, change.to);
       const packageId = to?.packageId ?? before?.packageId ?? null;
       if (change.kind === 'upgraded') upgraded = true;
+      const fromVersionId = change.from === null ? null : (before?.versionId ?? null);
+      const toVersionId = to?.versionId ?? null;
+      hourly.push({ kind: change.kind, fromVersionId, toVersionId });
       events.push([
         owner.kind,
         owner.id,
@@ -340,8 +348,8 @@ async function writeEvents(
         change.kind,
         history.reportType,
         packageId,
-        change.from === null ? null : (before?.versionId ?? null),
-        to?.versionId ?? null,
+        fromVersionId,
+        toVersionId,
         null,
       ]);
     }
@@ -358,5 +366,5 @@ async function writeEvents(
     e.detail,
   ];
   await insertRows(tx.sql, database.capabilities, e.$table, columns, events);
-  return { upgraded };
+  return { upgraded, changes: hourly };
 }

@@ -7,6 +7,7 @@ import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { EVENT_KINDS, PACKAGE_CHANGE_KINDS } from '../../domain/package-events.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
+import { HOUR_MS, hourOf } from '../history/change-hours.ts';
 import { exportPages, type ListQuery, readPage, type SortKey, slices } from './keyset.ts';
 import { type ExportOptions, type ListOptions, type Page, slicePage } from './list-options.ts';
 
@@ -123,32 +124,21 @@ export interface ChangeGroup {
 }
 
 /**
- * The groups of the range, most hosts first, in two steps: the events are grouped by kind and binary
- * versions on the (created, owner kind, kind, versions, owner) index alone, then those groups (few)
- * are named and merged by source package and source versions. A source group's `hosts` is the most
- * hosts of any of its binary packages' changes (the hosts that upgraded `openssl` and `libssl3`
- * together count once); `changes` adds them up.
+ * The groups of the range, most hosts first, in two steps. First the changes are grouped by kind and
+ * binary versions: without a host pattern, whole UTC hours from the hourly rollup
+ * (../history/change-hours.ts) and the partial hours at either end from the events; with one, every
+ * event of the range on the (created, owner kind, kind, versions, owner) index, its owner checked
+ * against the pattern. Then those groups (few) are named and merged by source package and source
+ * versions. A source group's `hosts` is the most hosts of any of its binary packages' changes (the
+ * hosts that upgraded `openssl` and `libssl3` together count once); `changes` adds them up. Without a
+ * host pattern a binary change's hosts are its changes: a host that made the very same change twice
+ * in the range counts twice (docs/history.md, "Known limits").
  */
 async function readChangeGroups(database: Database, options: ChangesOptions): Promise<ChangeGroup[]> {
   const t = database.tables;
-  const e = t.packageEvents;
-  const stamp = (date: Date) => database.spelling.timestampParam(date);
   const kinds = (PACKAGE_CHANGE_KINDS as readonly string[]).includes(options.filter)
     ? [options.filter]
     : [...PACKAGE_CHANGE_KINDS];
-  const conditions: SQL[] = [
-    sql`e.created >= ${stamp(options.from)}`,
-    sql`e.created < ${stamp(options.to)}`,
-    sql`e.owner_kind = 'host'`,
-    sql`e.kind IN (${sql.join(
-      kinds.map((kind) => sql`${kind}`),
-      sql`, `,
-    )})`,
-  ];
-  if (options.hosts)
-    conditions.push(
-      sql`e.owner_id IN (SELECT h.id FROM ${t.hosts} h WHERE lower(h.name) LIKE ${likeOfPattern(options.hosts)} ESCAPE '!')`,
-    );
   const named: SQL[] = [];
   if (options.q) {
     const like = `%${escapeLike(options.q)}%`;
@@ -157,11 +147,7 @@ async function readChangeGroups(database: Database, options: ChangesOptions): Pr
   const rows = await database.sql.selectSql<Record<string, unknown>>(
     sql`SELECT s.name AS source, g.kind AS kind, fs.version AS from_version, ts.version AS to_version,
                MAX(g.hosts) AS hosts, SUM(g.changes) AS changes, MIN(g.first) AS first, MAX(g.last) AS last
-        FROM (SELECT e.kind, e.from_version_id, e.to_version_id, COUNT(DISTINCT e.owner_id) AS hosts,
-                     COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last
-              FROM ${e} e ${database.spelling.forceIndex('package_events_created_idx')}
-              WHERE ${sql.join(conditions, sql` AND `)}
-              GROUP BY e.kind, e.from_version_id, e.to_version_id) g
+        FROM (${binaryChanges(database, options, kinds)}) g
         LEFT JOIN ${t.packageVersions} fv ON fv.id = g.from_version_id
         LEFT JOIN ${t.srcPackageVersions} fs ON fs.id = fv.src_package_version_id
         LEFT JOIN ${t.packageVersions} tv ON tv.id = g.to_version_id
@@ -183,6 +169,77 @@ async function readChangeGroups(database: Database, options: ChangesOptions): Pr
     first: new Date(toMillis(row.first) as number),
     last: new Date(toMillis(row.last) as number),
   }));
+}
+
+/**
+ * The range's changes by kind and binary versions (0 for none): kind, from_version_id,
+ * to_version_id, hosts, changes, first, last.
+ */
+function binaryChanges(database: Database, options: ChangesOptions, kinds: readonly string[]): SQL {
+  if (options.hosts) return eventChanges(database, options.from, options.to, kinds, options.hosts);
+  const from = options.from.getTime();
+  const to = options.to.getTime();
+  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const endHour = hourOf(to);
+  if (firstHour >= endHour) return eventChanges(database, options.from, options.to, kinds);
+  const parts = [hourChanges(database, firstHour, endHour, kinds)];
+  if (from < firstHour) parts.push(eventChanges(database, options.from, new Date(firstHour), kinds));
+  if (endHour < to) parts.push(eventChanges(database, new Date(endHour), options.to, kinds));
+  if (parts.length === 1) return parts[0] as SQL;
+  return sql`SELECT kind, from_version_id, to_version_id, SUM(hosts) AS hosts, SUM(changes) AS changes,
+                    MIN(first) AS first, MAX(last) AS last
+             FROM (${sql.join(parts, sql` UNION ALL `)}) u
+             GROUP BY kind, from_version_id, to_version_id`;
+}
+
+function kindsIn(column: SQL, kinds: readonly string[]): SQL {
+  return sql`${column} IN (${sql.join(
+    kinds.map((kind) => sql`${kind}`),
+    sql`, `,
+  )})`;
+}
+
+/** Whole hours [`fromHour`, `toHour`) from the hourly rollup. */
+function hourChanges(database: Database, fromHour: number, toHour: number, kinds: readonly string[]): SQL {
+  const stamp = (ms: number) => database.spelling.timestampParam(new Date(ms));
+  return sql`SELECT h.kind, h.from_version_id, h.to_version_id, SUM(h.changes) AS hosts,
+                    SUM(h.changes) AS changes, MIN(h.first_change) AS first, MAX(h.last_change) AS last
+             FROM ${database.tables.packageChangeHours} h
+             WHERE h.hour >= ${stamp(fromHour)} AND h.hour < ${stamp(toHour)} AND ${kindsIn(sql`h.kind`, kinds)}
+             GROUP BY h.kind, h.from_version_id, h.to_version_id`;
+}
+
+/**
+ * The host events of [`from`, `to`) from the covering (created, owner kind, kind, versions, owner)
+ * index. With `hosts`, only those of hosts whose name matches it, each host counted once per change;
+ * without, every change counts (as in the rollup).
+ */
+function eventChanges(
+  database: Database,
+  from: Date,
+  to: Date,
+  kinds: readonly string[],
+  hosts?: string,
+): SQL {
+  const t = database.tables;
+  const stamp = (date: Date) => database.spelling.timestampParam(date);
+  const conditions: SQL[] = [
+    sql`e.created >= ${stamp(from)}`,
+    sql`e.created < ${stamp(to)}`,
+    sql`e.owner_kind = 'host'`,
+    kindsIn(sql`e.kind`, kinds),
+  ];
+  if (hosts)
+    conditions.push(
+      sql`e.owner_id IN (SELECT h.id FROM ${t.hosts} h WHERE lower(h.name) LIKE ${likeOfPattern(hosts)} ESCAPE '!')`,
+    );
+  const hostCount = hosts ? sql`COUNT(DISTINCT e.owner_id)` : sql`COUNT(*)`;
+  return sql`SELECT e.kind, COALESCE(e.from_version_id, 0) AS from_version_id,
+                    COALESCE(e.to_version_id, 0) AS to_version_id, ${hostCount} AS hosts,
+                    COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last
+             FROM ${t.packageEvents} e ${database.spelling.forceIndex('package_events_created_idx')}
+             WHERE ${sql.join(conditions, sql` AND `)}
+             GROUP BY e.kind, e.from_version_id, e.to_version_id`;
 }
 
 /** One page of the fleet's change groups in the range. */
