@@ -281,9 +281,12 @@ export function Pager(props: { list: ListView }) {
     );
   return (
     <div class="pager">
-      <span class="position">
-        {first > last ? `0 of ${list.total}` : `${first}–${last} of ${list.total}`}
-      </span>
+      {/* An empty list says why in its table; "0–0 of 0" would add nothing. */}
+      {list.total === 0 ? null : (
+        <span class="position">
+          {first > last ? `0 of ${list.total}` : `${first}–${last} of ${list.total}`}
+        </span>
+      )}
       {pages > 1 || current > 1 ? (
         <nav aria-label="Pages">
           {step(Math.min(current - 1, pages), '‹ Previous', 'prev')}
