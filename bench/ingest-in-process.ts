@@ -11,7 +11,8 @@
  *
  * `--concurrency N` keeps N reports in flight (as N agents would), which lets SQLite group commits;
  * the per-report latency percentiles are then printed too. `--limit` applies only the first reports
- * of each phase.
+ * of each phase. On MySQL the CPU the local mariadbd (or mysqld) spent is printed too, from /proc: it
+ * counts every client's work, so only on a machine where nothing else uses the server.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +60,7 @@ try {
     const latencies: number[] = [];
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const serverBefore = serverCpuMs();
     let next = 0;
     const worker = async () => {
       while (next < bodies.length) {
@@ -72,12 +74,14 @@ try {
     const wall = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000 / bodies.length;
+    const serverMs = serverBefore === null ? null : ((serverCpuMs() ?? 0) - serverBefore) / bodies.length;
+    const server = serverMs === null ? '' : `, mariadbd ${serverMs.toFixed(2)} ms`;
     const parts = [...steps].map(([step, ms]) => `${step} ${(ms / bodies.length).toFixed(2)} ms`);
     latencies.sort((a, b) => a - b);
     const at = (q: number) =>
       (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
     console.log(
-      `${phase}: ${bodies.length} reports in ${(wall / 1000).toFixed(2)} s, ${(wall / bodies.length).toFixed(2)} ms each (CPU ${cpuMs.toFixed(2)} ms); ${parts.join(', ')}; latency p50/p95/p99 ${at(0.5)}/${at(0.95)}/${at(0.99)} ms`,
+      `${phase}: ${bodies.length} reports in ${(wall / 1000).toFixed(2)} s, ${(wall / bodies.length).toFixed(2)} ms each (CPU ${cpuMs.toFixed(2)} ms${server}); ${parts.join(', ')}; latency p50/p95/p99 ${at(0.5)}/${at(0.95)}/${at(0.99)} ms`,
     );
   }
 } finally {
@@ -122,4 +126,17 @@ async function openKept(url: string) {
   const database = await openDatabase(url);
   await migrate(database);
   return { database, drop: () => database.close() };
+}
+
+/** The CPU time (ms) of the local MariaDB or MySQL server, from /proc; null on SQLite or without one. */
+function serverCpuMs(): number | null {
+  if (values.dialect !== 'mysql' || values.database) return null;
+  for (const name of ['mariadbd', 'mysqld']) {
+    const pid = Bun.spawnSync(['pidof', name]).stdout.toString().trim().split(' ')[0];
+    if (!pid) continue;
+    // utime and stime, the 14th and 15th fields, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return null;
 }

@@ -124,8 +124,8 @@ function securitySinceOf(recorded: ReadonlyMap<string, RecordedRow>, diff: Repor
 
 /**
  * The same after a partial report, from the owner's previous value: the rows it wrote can only make
- * it older, unless a row that held the oldest one lost it; then it is read back from the rows (one
- * query on the owner's rows, rare).
+ * it older, unless a row that held the oldest one lost it; then it is read back from the rows: first
+ * whether another row still holds it, else the minimum over the owner's rows.
  */
 async function movedSecuritySince(
   ctx: IngestContext,
@@ -159,11 +159,24 @@ async function movedSecuritySince(
     owner.kind === 'host'
       ? sqlNames(database.tables.hostPackages).hostId
       : sqlNames(database.tables.imagePackages).imageId;
-  const [row] = await tx.sql.selectValues(
-    `SELECT MIN(${r.upgradeSince}) FROM ${r.$table}
-     WHERE ${ownerColumn} = ? AND ${r.upgradeType} = ? AND ${r.upgradableVersionId} IS NOT NULL`,
-    [owner.id, SECURITY_UPGRADE],
-  );
+  // A row's "since" is NULL without a candidate, so MIN and = skip those rows by themselves. Not
+  // `upgradable_version_id IS NOT NULL`: MariaDB then builds a rowid filter from that column's
+  // index, a scan of every pending upgrade of the fleet, for each report.
+  const securityRows = `FROM ${r.$table} WHERE ${ownerColumn} = ? AND ${r.upgradeType} = ?`;
+  // Upgrades announced together share their "since": another row usually still holds it, and the
+  // first one found ends the search (the minimum reads every row of the owner: ~10 ms on MariaDB).
+  if (previous !== null && (oldest === null || oldest >= previous)) {
+    const held = await tx.sql.selectValues(`SELECT 1 ${securityRows} AND ${r.upgradeSince} = ? LIMIT 1`, [
+      owner.id,
+      SECURITY_UPGRADE,
+      database.spelling.timestampParam(new Date(previous)),
+    ]);
+    if (held.length > 0) return previous;
+  }
+  const [row] = await tx.sql.selectValues(`SELECT MIN(${r.upgradeSince}) ${securityRows}`, [
+    owner.id,
+    SECURITY_UPGRADE,
+  ]);
   return toMillis(row?.[0]);
 }
 
