@@ -544,12 +544,14 @@ try {
     peak = Math.max(peak, process.memoryUsage().rss);
     rmSync(dir, { recursive: true, force: true });
     if (outcome.kind !== 'imported') throw new Error('the synthetic feed was not imported');
-    const [stored] = await database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM host_cves`);
+    const [stored] = await database.sql.selectSql<{ n: number }>(
+      sql`SELECT count(*) AS n FROM host_cve_pairs`,
+    );
     console.log(
       `CVE feed: ${(bytes / 1e6).toFixed(1)} MB, ${outcome.statusRows.toLocaleString('en')} rows of ${outcome.cveCount.toLocaleString('en')} CVEs kept; ` +
         `import ${seconds.toFixed(1)} s (of which findings ${(outcome.findings.ms / 1000).toFixed(1)} s), ` +
-        `findings: ${outcome.findings.owners} owners, ${outcome.findings.pairs.toLocaleString('en')} distinct pairs, ` +
-        `${outcome.findings.rows.toLocaleString('en')} rows written (${Number(stored?.n ?? 0).toLocaleString('en')} host findings), ` +
+        `findings: ${outcome.findings.owners} owners given pairs, ${outcome.findings.pairs.toLocaleString('en')} distinct pairs matched, ` +
+        `${outcome.findings.rows.toLocaleString('en')} counts changed (${Number(stored?.n ?? 0).toLocaleString('en')} host pairs), ` +
         `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB`,
     );
     pages = [
