@@ -30,6 +30,9 @@ export interface RecomputeOutcome {
   rows: number;
   batches: number;
   ms: number;
+  /** Of which giving owners pairs, and counting again. */
+  pairsMs: number;
+  countMs: number;
 }
 
 /** Pairs matched per transaction. */
@@ -88,7 +91,15 @@ export async function matchFleetPairs(
  */
 export async function recomputeFindings(database: Database): Promise<RecomputeOutcome> {
   const started = performance.now();
-  const outcome: RecomputeOutcome = { owners: 0, pairs: 0, rows: 0, batches: 0, ms: 0 };
+  const outcome: RecomputeOutcome = {
+    owners: 0,
+    pairs: 0,
+    rows: 0,
+    batches: 0,
+    ms: 0,
+    pairsMs: 0,
+    countMs: 0,
+  };
   const feed = await currentFindingFeed(database, database.sql, { lock: false });
   if (!feed) return outcome;
   for (const kind of KINDS) {
@@ -96,7 +107,9 @@ export async function recomputeFindings(database: Database): Promise<RecomputeOu
     outcome.owners += given.owners;
     outcome.batches += given.batches;
   }
+  outcome.pairsMs = performance.now() - started;
   const matched = await matchFleetPairs(database, feed.id, feed.releases);
+  const counting = performance.now();
   outcome.pairs += matched.pairs;
   outcome.batches += matched.batches;
   outcome.rows = await database.transaction(async (tx) => {
@@ -112,6 +125,7 @@ export async function recomputeFindings(database: Database): Promise<RecomputeOu
     return rows + (await recountFleet(tx, database, feed.id));
   });
   outcome.batches++;
+  outcome.countMs = performance.now() - counting;
   outcome.ms = performance.now() - started;
   return outcome;
 }
@@ -142,28 +156,61 @@ async function giveOwnersPairs(
     owners += await database.transaction(async (tx) => {
       const targets = await lockOwners(tx, database, kind, ids, without);
       if (targets.length === 0) return 0;
-      const installed = await readOwnerPairs(
-        database,
-        tx.sql,
-        kind,
-        targets.map((target) => target.id),
-      );
-      for (const target of targets) {
+      const known = targets.flatMap((target) => {
         const release = codenameOfOs(target.os);
-        if (release === null) continue;
-        const pairs = sourcesToMatch({
-          sources: installed.get(target.id) ?? [],
-          kind,
-          runningKernel: target.kernelBanner ? runningKernelVersion(target.kernelBanner) : null,
-        });
-        await writePairs(tx, database, kind, target.id, release, [], pairs);
-      }
+        return release === null ? [] : [{ ...target, release }];
+      });
+      if (known.length === 0) return targets.length;
+      await insertSourcePairs(tx, database, kind, known);
+      // The kernel (hosts only): `linux` at the running version, else the installed kernels.
+      if (kind === 'host')
+        for (const target of known) {
+          const running = target.kernelBanner ? runningKernelVersion(target.kernelBanner) : null;
+          const installed = running
+            ? []
+            : ((
+                await readOwnerPairs(database, tx.sql, kind, [target.id], { names: ['linux'], kernel: true })
+              ).get(target.id) ?? []);
+          const pairs = sourcesToMatch({ sources: installed, kind, runningKernel: running });
+          await writePairs(tx, database, kind, target.id, target.release, [], pairs);
+        }
       return targets.length;
     });
     batches++;
     await yieldToEventLoop();
   }
   return { owners, batches };
+}
+
+/**
+ * Inserts the owners' distinct installed (source, version) pairs but the kernel's, under each owner's
+ * release, in one INSERT … SELECT (docs/cve.md, "Which sources count").
+ */
+async function insertSourcePairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  owners: readonly { id: number; release: string }[],
+): Promise<void> {
+  const { pairs: p, ownerColumn, packages: r, packageOwner } = namesOf(database, kind);
+  const v = sqlNames(database.tables.packageVersions);
+  const sv = sqlNames(database.tables.srcPackageVersions);
+  const s = sqlNames(database.tables.srcPackages);
+  const ids = inList(
+    database.capabilities,
+    owners.map((owner) => owner.id),
+  );
+  const release = `CASE r.${packageOwner} ${owners.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  await tx.sql.run(
+    `INSERT INTO ${p.$table} (${ownerColumn}, ${p.codename}, ${p.source}, ${p.version})
+     SELECT DISTINCT r.${packageOwner}, ${release}, s.${s.name}, sv.${sv.version}
+     FROM ${r.$table} r
+     JOIN ${v.$table} v ON v.${v.id} = r.${r.packageVersionId}
+     JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
+     JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
+     WHERE r.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'`,
+    [...owners.flatMap((owner) => [owner.id, owner.release]), ...ids.params],
+  );
 }
 
 /** Locks the batch's owner rows still without pairs, and reads their OS and running kernel. */
