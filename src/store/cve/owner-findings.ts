@@ -110,10 +110,16 @@ export async function readOwnerPairs(
     WHERE r.${packageOwner} IN (${owners.text})`;
   const params: unknown[] = [...owners.params];
   if (only) {
+    // The packages built from those sources first (a few per source), then the owner's rows of them
+    // on its (owner, package) index: not the owner's 1,500 rows each joined to its source.
     const names = inList(database.capabilities, only.names);
-    const kernel = only.kernel ? ` OR s.${s.name} = 'linux' OR s.${s.name} LIKE 'linux-signed-%'` : '';
-    text += ` AND (s.${s.name} IN (${names.text})${kernel})`;
-    params.push(...names.params);
+    const kernel = only.kernel ? ` OR s2.${s.name} = 'linux' OR s2.${s.name} LIKE 'linux-signed-%'` : '';
+    text += ` AND r.${r.packageId} IN (SELECT v2.${v.packageId} FROM ${v.$table} v2
+      JOIN ${sv.$table} sv2 ON sv2.${sv.id} = v2.${v.srcPackageVersionId}
+      JOIN ${s.$table} s2 ON s2.${s.id} = sv2.${sv.srcPackageId}
+      WHERE s2.${s.name} IN (${names.text})${kernel})
+      AND (s.${s.name} IN (${names.text})${kernel.replaceAll('s2.', 's.')})`;
+    params.push(...names.params, ...names.params);
   }
   const rows = await runner.select<{ owner: number; source: string; version: string }>(text, params);
   const byOwner = new Map<number, InstalledSource[]>();
