@@ -566,6 +566,7 @@ try {
       ['CVE detail (kernel CVE, most hosts)', '/cves/CVE-2030-180002'],
       ['CVE detail (kernel CVE), page 20', '/cves/CVE-2030-180002?page=20'],
       ['CVE detail (a base package CVE, fix available)', '/cves/CVE-2030-100101'],
+      ['packages list by fixable CVEs', '/packages/?sort=-cves'],
       ['hosts list by fixable CVEs', '/hosts/?sort=-cves'],
       ['hosts list, urgent CVE filter', '/hosts/?filter=urgent'],
       ['source package detail with CVEs (src-7)', '/source-packages/src-7'],

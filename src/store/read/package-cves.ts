@@ -7,7 +7,7 @@
 import type { Database } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList } from '../../db/sql-runner.ts';
-import { asLinuxSource } from '../../domain/cve-sources.ts';
+import { asLinuxSource, isKernelSource } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
 import { currentFeed } from '../cve/feed-dataset.ts';
 
@@ -34,14 +34,32 @@ export async function readPackageFixableCves(
   const packageFilter = only ? ` AND v.${v.packageId} IN (${only.text})` : '';
   const held = (p: { $table: string; codename: string; source: string; version: string }) =>
     `EXISTS (SELECT 1 FROM ${p.$table} p WHERE p.${p.codename} = f.${f.codename} AND p.${p.source} = f.${f.source} AND p.${p.version} = f.${f.version})`;
+  // A page's packages: only their sources' findings, on the findings' unique index (feed, release,
+  // source); the package index: every fixable finding.
+  let sourceFilter = '';
+  const sourceParams: unknown[] = [];
+  if (only) {
+    const pageSources = await database.sql.select<{ source: string }>(
+      `SELECT DISTINCT s.${s.name} AS source FROM ${v.$table} v
+       JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId} JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
+       WHERE v.${v.packageId} IN (${only.text})`,
+      only.params,
+    );
+    const names = [...new Set(pageSources.map((row) => (isKernelSource(row.source) ? 'linux' : row.source)))];
+    if (names.length === 0 || feed.releases.length === 0) return new Map();
+    const releases = inList(database.capabilities, feed.releases);
+    const list = inList(database.capabilities, names);
+    sourceFilter = ` AND f.${f.codename} IN (${releases.text}) AND f.${f.source} IN (${list.text})`;
+    sourceParams.push(...releases.params, ...list.params);
+  }
   const fixable = `SELECT f.${f.codename} AS codename, f.${f.source} AS source, f.${f.version} AS version, f.${f.cve} AS cve
-    FROM ${f.$table} f WHERE f.${f.feedId} = ? AND f.${f.state} = 'fixable' AND (${held(hp)} OR ${held(ip)})`;
+    FROM ${f.$table} f WHERE f.${f.feedId} = ?${sourceFilter} AND f.${f.state} = 'fixable' AND (${held(hp)} OR ${held(ip)})`;
   const findings = await database.sql.select<{
     codename: string;
     source: string;
     version: string;
     cve: string;
-  }>(fixable, [feed.id]);
+  }>(fixable, [feed.id, ...sourceParams]);
   if (findings.length === 0) return new Map();
   // (codename, source, version) → its fixable CVEs.
   const byVersion = new Map<string, string[]>();
