@@ -7,14 +7,18 @@
  *   node ../shared/bench/fleetgen.mjs --catalog ../shared/bench/catalog.json.gz --hosts 200 \
  *     --packages 1500 --upgradable 30 --seed 1 --with-type --out /tmp/fleet
  *   bun bench/ingest-in-process.ts --fleet /tmp/fleet [--dialect sqlite|mysql] [--phases full,steady]
- *     [--http] [--database sqlite:/tmp/kept.sqlite] [--concurrency 4] [--limit 300]
+ *     [--http] [--database sqlite:/tmp/kept.sqlite] [--concurrency 4] [--limit 300] [--cve-feed 16]
  *
  * `--concurrency N` keeps N reports in flight (as N agents would), which lets SQLite group commits;
  * the per-report latency percentiles are then printed too. `--limit` applies only the first reports
  * of each phase. On MySQL the CPU the local mariadbd (or mysqld) spent is printed too, from /proc: it
  * counts every client's work, so only on a machine where nothing else uses the server.
+ * of each phase. `--cve-feed N` imports, after the first phase, a feed of N CVEs per source the
+ * fleet's full reports name (bench/cve-feed.ts writeFeedForSources), so that the later phases pay
+ * for keeping CVE findings (docs/cve.md, "What a report costs").
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/load-config.ts';
@@ -22,10 +26,12 @@ import { migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createMemoryLogger } from '../src/lib/logger.ts';
 import { parseHostReport } from '../src/protocol/parse-host-report.ts';
+import { importFeed } from '../src/store/cve/import-feed.ts';
 import { applyHostReport } from '../src/store/ingest/host-reports.ts';
 import { createStore, type Store } from '../src/store/store.ts';
 import { createApp } from '../src/web/app.ts';
 import { createTestDatabase } from '../test/helpers/databases.ts';
+import { writeFeedForSources } from './cve-feed.ts';
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -41,6 +47,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     /** Reports per phase (default: all). */
     limit: { type: 'string' },
+    /** CVEs per source of a feed imported after the first phase (0: none). */
+    'cve-feed': { type: 'string', default: '0' },
   },
 });
 
@@ -80,6 +88,7 @@ try {
     latencies.sort((a, b) => a - b);
     const at = (q: number) =>
       (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
+    if (Number(values['cve-feed']) > 0 && phase === 'full') await importCveFeed(target.database, bodies);
     console.log(
       `${phase}: ${bodies.length} reports in ${(wall / 1000).toFixed(2)} s, ${(wall / bodies.length).toFixed(2)} ms each (CPU ${cpuMs.toFixed(2)} ms${server}); ${parts.join(', ')}; latency p50/p95/p99 ${at(0.5)}/${at(0.95)}/${at(0.99)} ms`,
     );
@@ -139,4 +148,25 @@ function serverCpuMs(): number | null {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   }
   return null;
+}
+
+/** Imports a feed naming the sources of `bodies` (the full reports), and prints what it took. */
+async function importCveFeed(database: Parameters<typeof importFeed>[0], bodies: readonly string[]) {
+  const sources = new Map<string, string>();
+  for (const body of bodies)
+    for (const item of (
+      JSON.parse(body) as {
+        installed: { name: string; version: string; source?: string; source_version?: string }[];
+      }
+    ).installed)
+      sources.set(item.source ?? item.name, item.source_version ?? item.version);
+  const dir = mkdtempSync(join(tmpdir(), 'cve-feed-'));
+  const file = join(dir, 'feed.json');
+  const bytes = await writeFeedForSources(file, sources, { perSource: Number(values['cve-feed']) });
+  const started = performance.now();
+  const outcome = await importFeed(database, { from: file, userAgent: 'bench' });
+  rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `CVE feed: ${(bytes / 1e6).toFixed(1)} MB for ${sources.size} sources, imported in ${((performance.now() - started) / 1000).toFixed(1)} s (${outcome.kind})`,
+  );
 }

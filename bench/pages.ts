@@ -562,27 +562,33 @@ try {
     const dir = mkdtempSync(join(tmpdir(), 'debmonitor-feed-'));
     const file = join(dir, 'feed.json');
     const bytes = await writeSyntheticFeed(file, { sources: UNIVERSE, perSource: CVES_PER_SOURCE });
-    Bun.gc(true);
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const sampler = setInterval(() => {
+    // The first import gives every owner its pairs (as after the upgrade); the second is a steady one.
+    for (const pass of ['first', 'second'] as const) {
+      Bun.gc(true);
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      const started = performance.now();
+      const outcome = await importFeed(database, { from: file, userAgent: 'bench', force: true });
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
-    }, 20);
-    const started = performance.now();
-    const outcome = await importFeed(database, { from: file, userAgent: 'bench' });
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
+      if (outcome.kind !== 'imported') throw new Error('the synthetic feed was not imported');
+      const [stored] = await database.sql.selectSql<{ n: number }>(
+        sql`SELECT count(*) AS n FROM host_cve_pairs`,
+      );
+      const f = outcome.findings;
+      console.log(
+        `CVE feed (${pass} import): ${(bytes / 1e6).toFixed(1)} MB, ${outcome.statusRows.toLocaleString('en')} rows of ${outcome.cveCount.toLocaleString('en')} CVEs kept; ` +
+          `import ${seconds.toFixed(1)} s (of which findings ${(f.ms / 1000).toFixed(1)} s: owners' pairs ${(f.pairsMs / 1000).toFixed(1)} s, counts ${(f.countMs / 1000).toFixed(1)} s), ` +
+          `${f.owners} owners given pairs, ${f.pairs.toLocaleString('en')} distinct pairs matched, ` +
+          `${f.rows.toLocaleString('en')} counts changed (${Number(stored?.n ?? 0).toLocaleString('en')} host pairs), ` +
+          `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB`,
+      );
+    }
     rmSync(dir, { recursive: true, force: true });
-    if (outcome.kind !== 'imported') throw new Error('the synthetic feed was not imported');
-    const [stored] = await database.sql.selectSql<{ n: number }>(sql`SELECT count(*) AS n FROM host_cves`);
-    console.log(
-      `CVE feed: ${(bytes / 1e6).toFixed(1)} MB, ${outcome.statusRows.toLocaleString('en')} rows of ${outcome.cveCount.toLocaleString('en')} CVEs kept; ` +
-        `import ${seconds.toFixed(1)} s (of which findings ${(outcome.findings.ms / 1000).toFixed(1)} s), ` +
-        `findings: ${outcome.findings.owners} owners, ${outcome.findings.pairs.toLocaleString('en')} distinct pairs, ` +
-        `${outcome.findings.rows.toLocaleString('en')} rows written (${Number(stored?.n ?? 0).toLocaleString('en')} host findings), ` +
-        `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB`,
-    );
     pages = [
       ...pages,
       ['CVE list', '/cves/'],
@@ -591,6 +597,7 @@ try {
       ['CVE detail (kernel CVE, most hosts)', '/cves/CVE-2030-180002'],
       ['CVE detail (kernel CVE), page 20', '/cves/CVE-2030-180002?page=20'],
       ['CVE detail (a base package CVE, fix available)', '/cves/CVE-2030-100101'],
+      ['packages list by fixable CVEs', '/packages/?sort=-cves'],
       ['hosts list by fixable CVEs', '/hosts/?sort=-cves'],
       ['hosts list, urgent CVE filter', '/hosts/?filter=urgent'],
       ['source package detail with CVEs (src-7)', '/source-packages/src-7'],

@@ -43,7 +43,7 @@ export const KERNEL_HOSTS_SPEC: ListSpec<(typeof KERNEL_HOST_SORTS)[number]> = {
 export const PACKAGES_SPEC: ListSpec<(typeof PACKAGE_SORTS)[number]> = {
   sorts: PACKAGE_SORTS,
   defaultSort: 'default',
-  descendingFirst: ['installed', 'upgrades', 'security', 'versions'],
+  descendingFirst: ['installed', 'upgrades', 'security', 'versions', 'cves'],
   upgradeFilter: true,
 };
 

@@ -596,49 +596,93 @@ export const cvePackageStatus = mysqlTable(
   ],
 );
 
-/** Stored CVE findings of a host or image (mirror of ./sqlite.ts). */
-const cveFindingColumns = () => ({
-  cve: name('cve', 64),
-  source: name('source'),
-  installedVersion: name('installed_version'),
-  state: name('state', 16),
-  reason: binaryVarchar('reason', { length: 32 }),
-  fixedVersion: binaryVarchar('fixed_version', { length: 255 }),
-  urgency: name('urgency', 32),
-  urgencyRank: int('urgency_rank').notNull(),
-});
-
-export const hostCves = mysqlTable(
-  'host_cves',
+/** Per (release, source, version) of an import, its stored findings (mirror of ./sqlite.ts). */
+export const cveVersionFindings = mysqlTable(
+  'cve_version_findings',
   {
     id: id(),
-    hostId: ref('host_id').notNull(),
-    ...cveFindingColumns(),
-  },
-  (t) => [
-    foreignKey({ name: 'host_cves_host_id_fk', columns: [t.hostId], foreignColumns: [hosts.id] }).onDelete(
-      'cascade',
-    ),
-    uniqueIndex('host_cves_unique').on(t.hostId, t.cve, t.source),
-    index('host_cves_cve_idx').on(t.cve, t.state, t.hostId),
-  ],
-);
-
-export const imageCves = mysqlTable(
-  'image_cves',
-  {
-    id: id(),
-    imageId: ref('image_id').notNull(),
-    ...cveFindingColumns(),
+    feedId: ref('feed_id').notNull(),
+    codename: name('codename', 32),
+    source: name('source'),
+    version: name('version'),
+    cve: name('cve', 64),
+    state: name('state', 16),
+    reason: binaryVarchar('reason', { length: 32 }),
+    fixedVersion: binaryVarchar('fixed_version', { length: 255 }),
+    urgency: name('urgency', 32),
+    urgencyRank: int('urgency_rank').notNull(),
   },
   (t) => [
     foreignKey({
-      name: 'image_cves_image_id_fk',
+      name: 'cve_version_findings_feed_id_fk',
+      columns: [t.feedId],
+      foreignColumns: [cveFeeds.id],
+    }).onDelete('cascade'),
+    uniqueIndex('cve_version_findings_unique').on(t.feedId, t.codename, t.source, t.version, t.cve),
+    index('cve_version_findings_cve_idx').on(t.feedId, t.cve, t.state),
+  ],
+);
+
+/** Which (release, source, version) an import has matched (mirror of ./sqlite.ts). */
+export const cveMatchedVersions = mysqlTable(
+  'cve_matched_versions',
+  {
+    id: id(),
+    feedId: ref('feed_id').notNull(),
+    codename: name('codename', 32),
+    source: name('source'),
+    version: name('version'),
+  },
+  (t) => [
+    foreignKey({
+      name: 'cve_matched_versions_feed_id_fk',
+      columns: [t.feedId],
+      foreignColumns: [cveFeeds.id],
+    }).onDelete('cascade'),
+    uniqueIndex('cve_matched_versions_unique').on(t.feedId, t.codename, t.source, t.version),
+  ],
+);
+
+/** The (release, source, version) pairs of a host or image (mirror of ./sqlite.ts). */
+const cvePairColumns = () => ({
+  codename: name('codename', 32),
+  source: name('source'),
+  version: name('version'),
+});
+
+export const hostCvePairs = mysqlTable(
+  'host_cve_pairs',
+  {
+    id: id(),
+    hostId: ref('host_id').notNull(),
+    ...cvePairColumns(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'host_cve_pairs_host_id_fk',
+      columns: [t.hostId],
+      foreignColumns: [hosts.id],
+    }).onDelete('cascade'),
+    uniqueIndex('host_cve_pairs_unique').on(t.hostId, t.source, t.version),
+    index('host_cve_pairs_version_idx').on(t.codename, t.source, t.version, t.hostId),
+  ],
+);
+
+export const imageCvePairs = mysqlTable(
+  'image_cve_pairs',
+  {
+    id: id(),
+    imageId: ref('image_id').notNull(),
+    ...cvePairColumns(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'image_cve_pairs_image_id_fk',
       columns: [t.imageId],
       foreignColumns: [images.id],
     }).onDelete('cascade'),
-    uniqueIndex('image_cves_unique').on(t.imageId, t.cve, t.source),
-    index('image_cves_cve_idx').on(t.cve, t.state, t.imageId),
+    uniqueIndex('image_cve_pairs_unique').on(t.imageId, t.source, t.version),
+    index('image_cve_pairs_version_idx').on(t.codename, t.source, t.version, t.imageId),
   ],
 );
 

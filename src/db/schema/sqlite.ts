@@ -526,52 +526,90 @@ export const cvePackageStatus = sqliteTable(
 );
 
 /**
- * The stored CVE findings of a host or image (docs/cve.md, "Stored findings"): one row per (owner,
- * CVE, source) that is vulnerable, uncertain or undetermined; fixed and not-affected ones are not
- * stored. Written by the owner's reports for the sources they change, and by a feed import for every
- * owner, in batches.
+ * The CVE findings of one (release, source, source version) against an import (docs/cve.md, "Stored
+ * findings"): one row per CVE that is vulnerable, uncertain or undetermined; fixed and not-affected
+ * ones are not stored. Matched once per distinct pair the fleet has, whatever the number of owners
+ * sharing it; they go with their import.
  */
-const cveFindingColumns = () => ({
-  cve: text('cve').notNull(),
+export const cveVersionFindings = sqliteTable(
+  'cve_version_findings',
+  {
+    id: id(),
+    feedId: integer('feed_id')
+      .notNull()
+      .references(() => cveFeeds.id, { onDelete: 'cascade' }),
+    codename: text('codename').notNull(),
+    source: text('source').notNull(),
+    version: text('version').notNull(),
+    cve: text('cve').notNull(),
+    /** `fixable`, `unfixed`, `uncertain` (a version from another suite) or `undetermined`. */
+    state: text('state').notNull(),
+    /** Why there is no fix (domain/cve-match.ts NoFixReason), or null. */
+    reason: text('reason'),
+    fixedVersion: text('fixed_version'),
+    urgency: text('urgency').notNull(),
+    /** domain/cve-findings.ts urgencyRank: 0 high … 6 the rest. */
+    urgencyRank: integer('urgency_rank').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cve_version_findings_unique').on(t.feedId, t.codename, t.source, t.version, t.cve),
+    index('cve_version_findings_cve_idx').on(t.feedId, t.cve, t.state),
+  ],
+);
+
+/** Which (release, source, version) an import has matched, findings or none. */
+export const cveMatchedVersions = sqliteTable(
+  'cve_matched_versions',
+  {
+    id: id(),
+    feedId: integer('feed_id')
+      .notNull()
+      .references(() => cveFeeds.id, { onDelete: 'cascade' }),
+    codename: text('codename').notNull(),
+    source: text('source').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [uniqueIndex('cve_matched_versions_unique').on(t.feedId, t.codename, t.source, t.version)],
+);
+
+/**
+ * The distinct (release, source, version) pairs a host or image is matched by (docs/cve.md, "Which
+ * sources count"): the kernel as `linux` at the running version. Its findings are these pairs joined
+ * with cve_version_findings of the current import. Kept by reports while an import is current.
+ */
+const cvePairColumns = () => ({
+  codename: text('codename').notNull(),
   source: text('source').notNull(),
-  installedVersion: text('installed_version').notNull(),
-  /** `fixable`, `unfixed`, `uncertain` (a version from another suite) or `undetermined`. */
-  state: text('state').notNull(),
-  /** Why there is no fix (domain/cve-match.ts NoFixReason), or null. */
-  reason: text('reason'),
-  fixedVersion: text('fixed_version'),
-  urgency: text('urgency').notNull(),
-  /** domain/cve-findings.ts urgencyRank: 0 high … 7 the rest. */
-  urgencyRank: integer('urgency_rank').notNull(),
+  version: text('version').notNull(),
 });
 
-export const hostCves = sqliteTable(
-  'host_cves',
+export const hostCvePairs = sqliteTable(
+  'host_cve_pairs',
   {
     id: id(),
     hostId: integer('host_id')
       .notNull()
       .references(() => hosts.id, { onDelete: 'cascade' }),
-    ...cveFindingColumns(),
+    ...cvePairColumns(),
   },
   (t) => [
-    uniqueIndex('host_cves_unique').on(t.hostId, t.cve, t.source),
-    index('host_cves_cve_idx').on(t.cve, t.state, t.hostId),
+    uniqueIndex('host_cve_pairs_unique').on(t.hostId, t.source, t.version),
+    index('host_cve_pairs_version_idx').on(t.codename, t.source, t.version, t.hostId),
   ],
 );
 
-export const imageCves = sqliteTable(
-  'image_cves',
+export const imageCvePairs = sqliteTable(
+  'image_cve_pairs',
   {
     id: id(),
     imageId: integer('image_id')
       .notNull()
       .references(() => images.id, { onDelete: 'cascade' }),
-    ...cveFindingColumns(),
+    ...cvePairColumns(),
   },
   (t) => [
-    uniqueIndex('image_cves_unique').on(t.imageId, t.cve, t.source),
-    index('image_cves_cve_idx').on(t.cve, t.state, t.imageId),
+    uniqueIndex('image_cve_pairs_unique').on(t.imageId, t.source, t.version),
+    index('image_cve_pairs_version_idx').on(t.codename, t.source, t.version, t.imageId),
   ],
 );
 

@@ -155,7 +155,8 @@ export async function deleteStaleFeeds(database: Database): Promise<void> {
 }
 
 async function deleteFeed(database: Database, feedId: number): Promise<void> {
-  for (const table of [database.tables.cvePackageStatus, database.tables.cveIssues]) {
+  const { cveVersionFindings, cveMatchedVersions, cvePackageStatus, cveIssues } = database.tables;
+  for (const table of [cveVersionFindings, cveMatchedVersions, cvePackageStatus, cveIssues]) {
     const t = sqlNames(table);
     const [range] = await database.sql.select<{ low: number | null; high: number | null }>(
       `SELECT MIN(${t.id}) AS low, MAX(${t.id}) AS high FROM ${t.$table} WHERE ${t.feedId} = ?`,

@@ -21,7 +21,7 @@ import {
   touchFeed,
   writeFeedRows,
 } from './feed-dataset.ts';
-import { type RecomputeOutcome, recomputeFindings } from './owner-findings.ts';
+import { matchFleetPairs, type RecomputeOutcome, recomputeFindings } from './fleet-findings.ts';
 
 /** The named lock that lets one server instance import at a time. */
 export const CVE_IMPORT_LOCK = 'debmonitor_cve_import';
@@ -50,7 +50,7 @@ export type ImportOutcome =
       statusRows: number;
       cveCount: number;
       ms: number;
-      /** Every host's and image's findings computed again (docs/cve.md, "Stored findings"). */
+      /** The fleet's pairs matched and its counts counted again (docs/cve.md, "Stored findings"). */
       findings: RecomputeOutcome;
     }
   | { kind: 'not-modified' };
@@ -81,6 +81,8 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       const counts = await writeFeed(database, feedId, opened.body, releases);
       const imported = now();
       const { covered, ...totals } = counts;
+      // The fleet's pairs matched before the import is current, so that pages switch to it whole.
+      const early = await matchFleetPairs(database, feedId, covered);
       await promoteFeed(database, feedId, {
         feedTime: opened.lastModified ?? imported,
         imported,
@@ -88,7 +90,8 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
         ...totals,
       });
       await deleteStaleFeeds(database);
-      const findings = await recomputeFindings(database);
+      const late = await recomputeFindings(database);
+      const findings = { ...late, pairs: early.pairs + late.pairs, batches: early.batches + late.batches };
       return {
         kind: 'imported',
         feedId,

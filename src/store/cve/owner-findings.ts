@@ -1,9 +1,11 @@
 /**
- * The stored CVE findings of hosts and images (docs/cve.md, "Stored findings"): `host_cves` and
- * `image_cves`, the owners' `cve_fixable` / `cve_urgent` counters and the per-CVE counts of
- * `cve_fleet`. A report computes again only the sources it changed (in its own transaction); a feed
- * import computes every owner again, a batch of owners per transaction, each distinct (release, source,
- * version) matched once. Either way only the findings that differ are written.
+ * The CVE findings of hosts and images (docs/cve.md, "Stored findings"). An owner's findings are its
+ * (release, source, version) pairs (`host_cve_pairs`, `image_cve_pairs`) joined with the current
+ * import's findings of those pairs (`cve_version_findings`, matched once per distinct pair). A report
+ * rewrites only the pairs it changed, matches the pairs the import has not matched yet, and moves the
+ * owner's `cve_fixable` / `cve_urgent` counters and the per-CVE counts of `cve_fleet` by the difference
+ * the changed pairs make; a feed import (./fleet-findings.ts) matches the fleet's distinct pairs and
+ * counts everything again in SQL.
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
@@ -11,14 +13,10 @@ import { batchRows, inList, insertRows, type SqlRunner } from '../../db/sql-runn
 import {
   addFleetDeltas,
   type FleetDelta,
-  findingKey,
-  findingsOfSource,
   ownerCounters,
   ownerStates,
-  STORED_STATES,
   type StoredFinding,
   type StoredState,
-  sameFinding,
 } from '../../domain/cve-findings.ts';
 import {
   type InstalledSource,
@@ -27,14 +25,13 @@ import {
   sourcesToMatch,
 } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
-import { yieldToEventLoop } from '../../lib/yield.ts';
-import { readReleaseRows } from './release-rows.ts';
+import { matchVersions } from './version-findings.ts';
 
 export type FindingOwnerKind = 'host' | 'image';
 
 /**
- * Which of an owner's findings to compute again: all of them (a new owner, an OS change, a feed
- * import), or those of some source packages (by name, as reported) and of the running kernel.
+ * Which of an owner's pairs to compute again: all of them (a new owner, an OS change, an owner
+ * without pairs yet), or those of some source packages (by name, as reported) and of the running kernel.
  */
 export type FindingScope = 'all' | { sources: ReadonlySet<string>; kernel: boolean };
 
@@ -47,9 +44,8 @@ export interface FindingFeed {
 /**
  * The current import, or null before the first one (one row of a small table). Inside a report's
  * transaction (`runner` a transaction's), the row is share-locked until the report commits: an import
- * cannot become current while a report computes findings from the previous one, so every report
- * either sees the new import or has committed before the import computes every owner again (on MySQL,
- * where reports run side by side; SQLite's writers never overlap).
+ * cannot become current while a report computes findings from the previous one (on MySQL, where
+ * reports run side by side; SQLite's writers never overlap).
  */
 export async function currentFindingFeed(
   database: Database,
@@ -65,73 +61,25 @@ export async function currentFindingFeed(
   return { id: Number(row.id), releases: row.releases === '' ? [] : row.releases.split(',') };
 }
 
-const NONE: StoredFinding[] = [];
-
-/**
- * Matches source pairs against the feed, remembering each (release, source, version): a feed import
- * matches every distinct pair of the fleet once, however many owners share it.
- */
-export class FindingMatcher {
-  private readonly memo = new Map<string, StoredFinding[]>();
-  constructor(
-    private readonly database: Database,
-    readonly feed: FindingFeed,
-  ) {}
-
-  covers(release: string | null): release is string {
-    return release !== null && this.feed.releases.includes(release);
-  }
-
-  /** The stored findings of `pairs` in `release`: reads the feed rows of sources not matched yet. */
-  async findings(
-    runner: SqlRunner,
-    release: string,
-    pairs: readonly InstalledSource[],
-  ): Promise<StoredFinding[]> {
-    const key = (pair: InstalledSource) => `${release}\u0000${pair.name}\u0000${pair.version}`;
-    const missing = pairs.filter((pair) => !this.memo.has(key(pair)));
-    if (missing.length > 0) {
-      const names = [...new Set(missing.map((pair) => pair.name))];
-      const rows = await readReleaseRows(this.database, runner, this.feed.id, release, names);
-      const bySource = new Map<string, typeof rows>();
-      for (const row of rows) {
-        const list = bySource.get(row.source);
-        if (list) list.push(row);
-        else bySource.set(row.source, [row]);
-      }
-      for (const pair of missing) {
-        const found = findingsOfSource(pair, bySource.get(pair.name) ?? []);
-        this.memo.set(key(pair), found.length > 0 ? found : NONE);
-      }
-    }
-    return pairs.flatMap((pair) => this.memo.get(key(pair)) ?? NONE);
-  }
-
-  /** How many distinct pairs were matched (for the import's log line). */
-  get matchedPairs(): number {
-    return this.memo.size;
-  }
-}
-
 /** The columns of host_packages and image_packages read here, by their SQL names. */
 type PackageRowNames = { $table: string; packageId: string; packageVersionId: string };
 
-/** The SQL names of an owner kind's findings table, owner column and owner table. */
-function namesOf(database: Database, kind: FindingOwnerKind) {
+/** The SQL names of an owner kind's pairs table, owner column, owner table and package rows. */
+export function namesOf(database: Database, kind: FindingOwnerKind) {
   if (kind === 'host') {
-    const findings = sqlNames(database.tables.hostCves);
+    const pairs = sqlNames(database.tables.hostCvePairs);
     return {
-      findings,
-      ownerColumn: findings.hostId,
+      pairs,
+      ownerColumn: pairs.hostId,
       owners: sqlNames(database.tables.hosts),
       packages: sqlNames(database.tables.hostPackages) as PackageRowNames,
       packageOwner: sqlNames(database.tables.hostPackages).hostId,
     };
   }
-  const findings = sqlNames(database.tables.imageCves);
+  const pairs = sqlNames(database.tables.imageCvePairs);
   return {
-    findings,
-    ownerColumn: findings.imageId,
+    pairs: pairs as unknown as ReturnType<typeof sqlNames<typeof database.tables.hostCvePairs>>,
+    ownerColumn: pairs.imageId,
     owners: sqlNames(database.tables.images),
     packages: sqlNames(database.tables.imagePackages) as PackageRowNames,
     packageOwner: sqlNames(database.tables.imagePackages).imageId,
@@ -142,7 +90,7 @@ function namesOf(database: Database, kind: FindingOwnerKind) {
  * The installed source pairs of owners, by owner: all of them, or those of `names` (and with
  * `kernel`, every kernel source, which the running kernel's rules need).
  */
-async function readOwnerPairs(
+export async function readOwnerPairs(
   database: Database,
   runner: SqlRunner,
   kind: FindingOwnerKind,
@@ -162,10 +110,16 @@ async function readOwnerPairs(
     WHERE r.${packageOwner} IN (${owners.text})`;
   const params: unknown[] = [...owners.params];
   if (only) {
+    // The packages built from those sources first (a few per source), then the owner's rows of them
+    // on its (owner, package) index: not the owner's 1,500 rows each joined to its source.
     const names = inList(database.capabilities, only.names);
-    const kernel = only.kernel ? ` OR s.${s.name} = 'linux' OR s.${s.name} LIKE 'linux-signed-%'` : '';
-    text += ` AND (s.${s.name} IN (${names.text})${kernel})`;
-    params.push(...names.params);
+    const kernel = only.kernel ? ` OR s2.${s.name} = 'linux' OR s2.${s.name} LIKE 'linux-signed-%'` : '';
+    text += ` AND r.${r.packageId} IN (SELECT v2.${v.packageId} FROM ${v.$table} v2
+      JOIN ${sv.$table} sv2 ON sv2.${sv.id} = v2.${v.srcPackageVersionId}
+      JOIN ${s.$table} s2 ON s2.${s.id} = sv2.${sv.srcPackageId}
+      WHERE s2.${s.name} IN (${names.text})${kernel})
+      AND (s.${s.name} IN (${names.text})${kernel.replaceAll('s2.', 's.')})`;
+    params.push(...names.params, ...names.params);
   }
   const rows = await runner.select<{ owner: number; source: string; version: string }>(text, params);
   const byOwner = new Map<number, InstalledSource[]>();
@@ -207,218 +161,275 @@ export async function sourcesOfPackages(
   return names;
 }
 
-/** A stored finding with its row id. */
-interface StoredRow {
-  id: number;
-  finding: StoredFinding;
-}
+/** A pair key within one owner. */
+const pairKey = (pair: InstalledSource) => `${pair.name}\u0000${pair.version}`;
 
-/** The owners' stored findings, by owner and finding key. */
-async function readStoredFindings(
+/** The owner's stored pairs, all or those of `names`, with the release they were stored under. */
+async function readStoredPairs(
   database: Database,
   runner: SqlRunner,
   kind: FindingOwnerKind,
-  ownerIds: readonly number[],
-  /** Only the findings of these sources, or (`by: 'cve'`) of these CVEs. */
-  only?: { by: 'source' | 'cve'; values: readonly string[] },
-): Promise<Map<number, Map<string, StoredRow>>> {
-  const { findings: c, ownerColumn } = namesOf(database, kind);
-  const owners = inList(database.capabilities, ownerIds);
-  let filter = '';
-  const filterParams: unknown[] = [];
-  if (only) {
-    const values = inList(database.capabilities, only.values);
-    filter = ` AND ${only.by === 'source' ? c.source : c.cve} IN (${values.text})`;
-    filterParams.push(...values.params);
-  }
-  const rows = await runner.select<{
-    id: number;
-    owner: number;
-    cve: string;
-    source: string;
-    installed_version: string;
-    state: string;
-    reason: string | null;
-    fixed_version: string | null;
-    urgency: string;
-    urgency_rank: number;
-  }>(
-    `SELECT ${c.id} AS id, ${ownerColumn} AS owner, ${c.cve} AS cve, ${c.source} AS source,
-       ${c.installedVersion} AS installed_version, ${c.state} AS state, ${c.reason} AS reason,
-       ${c.fixedVersion} AS fixed_version, ${c.urgency} AS urgency, ${c.urgencyRank} AS urgency_rank
-     FROM ${c.$table} WHERE ${ownerColumn} IN (${owners.text})${filter}`,
-    [...owners.params, ...filterParams],
-  );
-  const byOwner = new Map<number, Map<string, StoredRow>>();
-  for (const row of rows) {
-    const owner = Number(row.owner);
-    let map = byOwner.get(owner);
-    if (!map) {
-      map = new Map();
-      byOwner.set(owner, map);
+  ownerId: number,
+  names?: readonly string[],
+): Promise<{ id: number; codename: string; pair: InstalledSource }[]> {
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  const select = `SELECT ${p.id} AS id, ${p.codename} AS codename, ${p.source} AS source, ${p.version} AS version
+    FROM ${p.$table} WHERE ${ownerColumn} = ?`;
+  type Row = { id: number; codename: string; source: string; version: string };
+  const rows: Row[] = [];
+  if (!names) rows.push(...(await runner.select<Row>(select, [ownerId])));
+  else
+    for (const batch of batchRows(database.capabilities, names, 1)) {
+      const list = inList(database.capabilities, batch);
+      rows.push(
+        ...(await runner.select<Row>(`${select} AND ${p.source} IN (${list.text})`, [
+          ownerId,
+          ...list.params,
+        ])),
+      );
     }
-    const finding: StoredFinding = {
-      cve: row.cve,
-      source: row.source,
-      installedVersion: row.installed_version,
-      state: row.state as StoredState,
-      reason: row.reason,
-      fixedVersion: row.fixed_version,
-      urgency: row.urgency,
-      urgencyRank: Number(row.urgency_rank),
-    };
-    map.set(findingKey(finding), { id: Number(row.id), finding });
-  }
-  return byOwner;
+  return rows.map((row) => ({
+    id: Number(row.id),
+    codename: row.codename,
+    pair: { name: row.source, version: row.version },
+  }));
 }
 
-/** One owner to compute again. */
-interface OwnerTarget {
-  id: number;
-  /** The OS label (`Debian 12`). */
-  os: string;
-  /** A host's kernel banner (`uname -v`). */
-  kernelBanner: string | null;
-  /** The owner row's counters, when read; otherwise those of its stored findings are taken. */
-  counters?: { fixable: number; urgent: number };
+/** Whether the owner has any stored pair (an owner without is computed whole). */
+async function hasPairs(database: Database, runner: SqlRunner, kind: FindingOwnerKind, ownerId: number) {
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  const rows = await runner.select(`SELECT 1 AS one FROM ${p.$table} WHERE ${ownerColumn} = ? LIMIT 1`, [
+    ownerId,
+  ]);
+  return rows.length > 0;
 }
-
-/** An owner's new findings for the sources `replaces` accepts (every other stored finding stays). */
-interface OwnerChange {
-  id: number;
-  stored: Map<string, StoredRow>;
-  replaces: (source: string) => boolean;
-  findings: StoredFinding[];
-  counters?: { fixable: number; urgent: number };
-  /**
-   * `stored` holds only the findings of the CVEs the change can touch (a report's): the counters
-   * move by the difference instead of being counted afresh, and `counters` must be given.
-   */
-  partial?: boolean;
-}
-
-/** Computes the findings of one owner's pairs within `scope`. */
-async function computeOwner(
-  matcher: FindingMatcher,
-  runner: SqlRunner,
-  kind: FindingOwnerKind,
-  target: OwnerTarget,
-  pairs: readonly InstalledSource[],
-  scope: FindingScope,
-  stored: Map<string, StoredRow>,
-): Promise<OwnerChange> {
-  const release = codenameOfOs(target.os);
-  const base = { id: target.id, stored, counters: target.counters };
-  // An OS the feed does not cover has no findings at all ("not covered", never "0 CVEs").
-  if (!matcher.covers(release)) return { ...base, replaces: () => true, findings: [] };
-  let matched = sourcesToMatch({
-    sources: pairs,
-    kind,
-    runningKernel: target.kernelBanner ? runningKernelVersion(target.kernelBanner) : null,
-  });
-  let replaces: (source: string) => boolean = () => true;
-  if (scope !== 'all') {
-    const names = new Set<string>();
-    for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
-    if (scope.kernel) names.add('linux');
-    matched = matched.filter((pair) => names.has(pair.name));
-    replaces = (source) => names.has(source);
-  }
-  return { ...base, replaces, findings: await matcher.findings(runner, release, matched) };
-}
-
-const rank = (state: StoredState) => STORED_STATES.indexOf(state);
 
 /**
- * Writes what the changes alter: deleted and upserted finding rows, the owners' counters, and the
- * per-CVE deltas, in the caller's transaction. Returns how many finding rows were written or deleted.
+ * The owner's findings under `feedId` of the given pairs (in its release), as stored findings: one
+ * query on the version findings' unique index per batch of sources.
  */
-async function writeChanges(
+async function findingsOfPairs(
+  database: Database,
+  runner: SqlRunner,
+  feedId: number,
+  codename: string,
+  pairs: readonly InstalledSource[],
+): Promise<StoredFinding[]> {
+  if (pairs.length === 0) return [];
+  const f = sqlNames(database.tables.cveVersionFindings);
+  const wanted = new Set(pairs.map(pairKey));
+  const names = [...new Set(pairs.map((pair) => pair.name))];
+  const found: StoredFinding[] = [];
+  for (const batch of batchRows(database.capabilities, names, 2)) {
+    const list = inList(database.capabilities, batch);
+    const rows = await runner.select<{
+      cve: string;
+      source: string;
+      version: string;
+      state: string;
+      reason: string | null;
+      fixed_version: string | null;
+      urgency: string;
+      urgency_rank: number;
+    }>(
+      `SELECT ${f.cve} AS cve, ${f.source} AS source, ${f.version} AS version, ${f.state} AS state,
+         ${f.reason} AS reason, ${f.fixedVersion} AS fixed_version, ${f.urgency} AS urgency,
+         ${f.urgencyRank} AS urgency_rank
+       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${list.text})`,
+      [feedId, codename, ...list.params],
+    );
+    for (const row of rows)
+      if (wanted.has(pairKey({ name: row.source, version: row.version })))
+        found.push({
+          cve: row.cve,
+          source: row.source,
+          installedVersion: row.version,
+          state: row.state as StoredState,
+          reason: row.reason,
+          fixedVersion: row.fixed_version,
+          urgency: row.urgency,
+          urgencyRank: Number(row.urgency_rank),
+        });
+  }
+  return found;
+}
+
+/**
+ * The owner's findings of some CVEs over all its pairs (an owner's state for a CVE is its worst over
+ * its sources): the owner's pairs joined with the version findings, on the CVE index.
+ */
+async function ownerFindingsOfCves(
+  database: Database,
+  runner: SqlRunner,
+  kind: FindingOwnerKind,
+  feedId: number,
+  ownerId: number,
+  cves: readonly string[],
+): Promise<StoredFinding[]> {
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  const f = sqlNames(database.tables.cveVersionFindings);
+  const found: StoredFinding[] = [];
+  for (const batch of batchRows(database.capabilities, cves, 2)) {
+    const list = inList(database.capabilities, batch);
+    const rows = await runner.select<{
+      cve: string;
+      source: string;
+      version: string;
+      state: string;
+      urgency: string;
+      urgency_rank: number;
+    }>(
+      // The CVEs' findings first (a few rows on the CVE index), then the owner's pair for each (the
+      // version index): not the owner's thousand pairs each probed.
+      `SELECT f.${f.cve} AS cve, f.${f.source} AS source, f.${f.version} AS version, f.${f.state} AS state,
+         f.${f.urgency} AS urgency, f.${f.urgencyRank} AS urgency_rank
+       FROM ${f.$table} f ${database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN'} ${p.$table} p
+         ON p.${p.codename} = f.${f.codename} AND p.${p.source} = f.${f.source} AND p.${p.version} = f.${f.version}
+           AND p.${ownerColumn} = ?
+       WHERE f.${f.feedId} = ? AND f.${f.cve} IN (${list.text})`,
+      [ownerId, feedId, ...list.params],
+    );
+    for (const row of rows)
+      found.push({
+        cve: row.cve,
+        source: row.source,
+        installedVersion: row.version,
+        state: row.state as StoredState,
+        reason: null,
+        fixedVersion: null,
+        urgency: row.urgency,
+        urgencyRank: Number(row.urgency_rank),
+      });
+  }
+  return found;
+}
+
+/**
+ * Computes one owner's pairs again within `scope`, inside a report's transaction (the owner's row is
+ * locked): the pairs that differ are written, the pairs the current import has not matched yet are
+ * matched (./version-findings.ts), and the counters and per-CVE counts move by what the changed pairs'
+ * CVEs make of the owner's worst states. Without an import: one query, nothing written.
+ */
+export async function refreshOwnerFindings(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
-  changes: readonly OwnerChange[],
-): Promise<number> {
-  const { findings: c, ownerColumn, owners: o } = namesOf(database, kind);
-  const deletes: number[] = [];
-  const upserts: unknown[][] = [];
-  const deltas = new Map<string, FleetDelta>();
-  const counters: { id: number; fixable: number; urgent: number }[] = [];
-  for (const change of changes) {
-    const next = new Map<string, StoredFinding>();
-    for (const [key, row] of change.stored)
-      if (!change.replaces(row.finding.source)) next.set(key, row.finding);
-    for (const finding of change.findings) {
-      const key = findingKey(finding);
-      const known = next.get(key);
-      // Two versions of one source (half-way through an upgrade): the worse finding stands.
-      if (!known || rank(finding.state) < rank(known.state)) next.set(key, finding);
-    }
-    for (const [key, row] of change.stored) if (!next.has(key)) deletes.push(row.id);
-    for (const [key, finding] of next) {
-      const known = change.stored.get(key);
-      if (known && sameFinding(known.finding, finding)) continue;
-      upserts.push([
-        change.id,
-        finding.cve,
-        finding.source,
-        finding.installedVersion,
-        finding.state,
-        finding.reason,
-        finding.fixedVersion,
-        finding.urgency,
-        finding.urgencyRank,
-      ]);
-    }
-    const before = ownerStates([...change.stored.values()].map((row) => row.finding));
-    const after = ownerStates(next.values());
-    addFleetDeltas(deltas, before, after);
-    const was = change.counters ?? ownerCounters(before);
-    let now = ownerCounters(after);
-    if (change.partial) {
-      const less = ownerCounters(before);
-      now = {
-        fixable: was.fixable + now.fixable - less.fixable,
-        urgent: was.urgent + now.urgent - less.urgent,
-      };
-    }
-    if (was.fixable !== now.fixable || was.urgent !== now.urgent) counters.push({ id: change.id, ...now });
+  owner: { id: number; os: string; kernelBanner?: string | null },
+  requested: FindingScope,
+  /** The current import, when the caller already read it. */
+  known?: FindingFeed,
+): Promise<void> {
+  if (requested !== 'all' && requested.sources.size === 0 && !requested.kernel) return;
+  const feed = known ?? (await currentFindingFeed(database, tx.sql));
+  if (!feed) return;
+  // An owner without pairs (its first report since the import, or since pairs were introduced) is
+  // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
+  const scope =
+    requested !== 'all' && !(await hasPairs(database, tx.sql, kind, owner.id)) ? 'all' : requested;
+  const names = new Set<string>();
+  if (scope !== 'all') {
+    for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
+    if (scope.kernel) names.add('linux');
   }
-  for (const batch of batchRows(database.capabilities, deletes, 1)) {
-    const ids = inList(database.capabilities, batch);
-    await tx.sql.run(`DELETE FROM ${c.$table} WHERE ${c.id} IN (${ids.text})`, ids.params);
-  }
-  const updated = [c.installedVersion, c.state, c.reason, c.fixedVersion, c.urgency, c.urgencyRank];
-  await insertRows(
-    tx.sql,
-    database.capabilities,
-    c.$table,
-    [ownerColumn, c.cve, c.source, ...updated],
-    upserts,
-    database.spelling.upsertClause([ownerColumn, c.cve, c.source], updated),
-  );
-  for (const batch of batchRows(database.capabilities, counters, 5)) {
-    const ids = inList(
-      database.capabilities,
-      batch.map((row) => row.id),
-    );
-    const cases = (column: 'fixable' | 'urgent') => ({
-      text: `CASE ${o.id} ${batch.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${column === 'fixable' ? o.cveFixable : o.cveUrgent} END`,
-      params: batch.flatMap((row) => [row.id, row[column]]),
+  const release = codenameOfOs(owner.os);
+  // Pairs are kept for known releases only; a release the feed lacks has pairs but no findings.
+  let wanted: InstalledSource[] = [];
+  if (release !== null) {
+    const only =
+      scope === 'all'
+        ? undefined
+        : {
+            names: [...scope.sources],
+            kernel: kind === 'host' && (scope.kernel || [...scope.sources].some(isKernelSource)),
+          };
+    const installed = (await readOwnerPairs(database, tx.sql, kind, [owner.id], only)).get(owner.id) ?? [];
+    wanted = sourcesToMatch({
+      sources: installed,
+      kind,
+      runningKernel: owner.kernelBanner ? runningKernelVersion(owner.kernelBanner) : null,
     });
-    const fixable = cases('fixable');
-    const urgent = cases('urgent');
+    if (scope !== 'all') wanted = wanted.filter((pair) => names.has(pair.name));
+  }
+  const stored = await readStoredPairs(
+    database,
+    tx.sql,
+    kind,
+    owner.id,
+    scope === 'all' ? undefined : [...names],
+  );
+  const wantedKeys = new Set(wanted.map(pairKey));
+  const removed = stored.filter((row) => row.codename !== release || !wantedKeys.has(pairKey(row.pair)));
+  const kept = new Set(stored.filter((row) => !removed.includes(row)).map((row) => pairKey(row.pair)));
+  const added = wanted.filter((pair) => !kept.has(pairKey(pair)));
+  if (removed.length === 0 && added.length === 0) return;
+  if (release !== null && added.length > 0) await matchVersions(database, tx.sql, feed.id, release, added);
+  // The CVEs the change can move: those of the removed and of the added pairs.
+  const cves = new Set<string>();
+  const byRelease = new Map<string, InstalledSource[]>();
+  for (const row of removed) byRelease.set(row.codename, [...(byRelease.get(row.codename) ?? []), row.pair]);
+  for (const [codename, pairs] of byRelease)
+    for (const finding of await findingsOfPairs(database, tx.sql, feed.id, codename, pairs))
+      cves.add(finding.cve);
+  if (release !== null)
+    for (const finding of await findingsOfPairs(database, tx.sql, feed.id, release, added))
+      cves.add(finding.cve);
+  const touched = [...cves];
+  const before =
+    touched.length > 0
+      ? ownerStates(await ownerFindingsOfCves(database, tx.sql, kind, feed.id, owner.id, touched))
+      : new Map();
+  await writePairs(
+    tx,
+    database,
+    kind,
+    owner.id,
+    release,
+    removed.map((row) => row.id),
+    added,
+  );
+  if (touched.length === 0) return;
+  const after = ownerStates(await ownerFindingsOfCves(database, tx.sql, kind, feed.id, owner.id, touched));
+  const deltas = new Map<string, FleetDelta>();
+  addFleetDeltas(deltas, before, after);
+  const was = ownerCounters(before);
+  const now = ownerCounters(after);
+  if (was.fixable !== now.fixable || was.urgent !== now.urgent) {
+    const { owners: o } = namesOf(database, kind);
     await tx.sql.run(
-      `UPDATE ${o.$table} SET ${o.cveFixable} = ${fixable.text}, ${o.cveUrgent} = ${urgent.text} WHERE ${o.id} IN (${ids.text})`,
-      [...fixable.params, ...urgent.params, ...ids.params],
+      `UPDATE ${o.$table} SET ${o.cveFixable} = ${o.cveFixable} + ?, ${o.cveUrgent} = ${o.cveUrgent} + ? WHERE ${o.id} = ?`,
+      [now.fixable - was.fixable, now.urgent - was.urgent, owner.id],
     );
   }
   await writeFleetDeltas(tx, database, kind, deltas);
-  return deletes.length + upserts.length;
+}
+
+/** Deletes the owner's pairs of `removedIds` and inserts `added` under `release`. */
+export async function writePairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  release: string | null,
+  removedIds: readonly number[],
+  added: readonly InstalledSource[],
+): Promise<void> {
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  for (const batch of batchRows(database.capabilities, removedIds, 1)) {
+    const ids = inList(database.capabilities, batch);
+    await tx.sql.run(`DELETE FROM ${p.$table} WHERE ${p.id} IN (${ids.text})`, ids.params);
+  }
+  if (release === null || added.length === 0) return;
+  await insertRows(
+    tx.sql,
+    database.capabilities,
+    p.$table,
+    [ownerColumn, p.codename, p.source, p.version],
+    added.map((pair) => [ownerId, release, pair.name, pair.version]),
+  );
 }
 
 /** Adds the deltas to `cve_fleet`, in CVE order (so that concurrent writers lock rows in one order). */
-async function writeFleetDeltas(
+export async function writeFleetDeltas(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
@@ -462,184 +473,8 @@ async function writeFleetDeltas(
 }
 
 /**
- * Computes one owner's findings again within `scope`, inside a report's transaction (the owner's row
- * is locked). Costs, with a feed: one query for the current import, one for the owner's stored
- * findings, one for its source pairs in scope, one for the feed rows of those sources, and only the
- * rows that changed written. Without an import, only the first.
- */
-export async function refreshOwnerFindings(
-  tx: Transaction,
-  database: Database,
-  kind: FindingOwnerKind,
-  owner: { id: number; os: string; kernelBanner?: string | null },
-  scope: FindingScope,
-  /** The current import, when the caller already read it. */
-  known?: FindingFeed,
-): Promise<void> {
-  if (scope !== 'all' && scope.sources.size === 0 && !scope.kernel) return;
-  const feed = known ?? (await currentFindingFeed(database, tx.sql));
-  if (!feed) return;
-  const matcher = new FindingMatcher(database, feed);
-  const only =
-    scope === 'all'
-      ? undefined
-      : {
-          names: [...scope.sources],
-          kernel: kind === 'host' && (scope.kernel || [...scope.sources].some(isKernelSource)),
-        };
-  const release = codenameOfOs(owner.os);
-  const pairs = matcher.covers(release)
-    ? ((await readOwnerPairs(database, tx.sql, kind, [owner.id], only)).get(owner.id) ?? [])
-    : [];
-  const target = { id: owner.id, os: owner.os, kernelBanner: owner.kernelBanner ?? null };
-  if (scope === 'all') {
-    const stored = (await readStoredFindings(database, tx.sql, kind, [owner.id])).get(owner.id) ?? new Map();
-    await writeChanges(tx, database, kind, [
-      await computeOwner(matcher, tx.sql, kind, target, pairs, scope, stored),
-    ]);
-    return;
-  }
-  // A report reads only the stored findings its change can touch: those of the sources it computes
-  // again, and the other sources' findings of the same CVEs (an owner's state for a CVE is its worst).
-  const change = await computeOwner(matcher, tx.sql, kind, target, pairs, scope, new Map());
-  const names = new Set<string>();
-  for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
-  if (scope.kernel) names.add('linux');
-  const stored = new Map<string, StoredRow>();
-  const read = async (only: { by: 'source' | 'cve'; values: readonly string[] }) => {
-    for (const batch of batchRows(database.capabilities, only.values, 1)) {
-      const found = await readStoredFindings(database, tx.sql, kind, [owner.id], { ...only, values: batch });
-      for (const [key, row] of found.get(owner.id) ?? []) stored.set(key, row);
-    }
-  };
-  await read({ by: 'source', values: [...names] });
-  const cves = new Set<string>();
-  for (const row of stored.values()) cves.add(row.finding.cve);
-  for (const finding of change.findings) cves.add(finding.cve);
-  if (cves.size > 0) await read({ by: 'cve', values: [...cves] });
-  const { owners: o } = namesOf(database, kind);
-  const [row] = await tx.sql.select<{ fixable: number; urgent: number }>(
-    `SELECT ${o.cveFixable} AS fixable, ${o.cveUrgent} AS urgent FROM ${o.$table} WHERE ${o.id} = ?`,
-    [owner.id],
-  );
-  const counters = { fixable: Number(row?.fixable ?? 0), urgent: Number(row?.urgent ?? 0) };
-  await writeChanges(tx, database, kind, [{ ...change, stored, counters, partial: true }]);
-}
-
-/** What computing every owner again did. */
-export interface RecomputeOutcome {
-  owners: number;
-  /** Finding rows written or deleted. */
-  rows: number;
-  /** Distinct (release, source, version) pairs matched. */
-  pairs: number;
-  batches: number;
-  /** How long it took. */
-  ms: number;
-}
-
-/** Owners per transaction when a feed import computes every owner again. */
-export const RECOMPUTE_BATCH_OWNERS = 25;
-
-/**
- * Computes every host's and image's findings again against the current import, a batch of owners
- * per transaction (their rows locked, so a report for one of them waits for the batch or the batch
- * for it), yielding between batches so that reports and pages keep flowing.
- */
-export async function recomputeFindings(
-  database: Database,
-  { batchOwners = RECOMPUTE_BATCH_OWNERS }: { batchOwners?: number } = {},
-): Promise<RecomputeOutcome> {
-  const started = performance.now();
-  const outcome: RecomputeOutcome = { owners: 0, rows: 0, pairs: 0, batches: 0, ms: 0 };
-  const feed = await currentFindingFeed(database, database.sql, { lock: false });
-  if (!feed) return outcome;
-  const matcher = new FindingMatcher(database, feed);
-  for (const kind of ['host', 'image'] as const) {
-    const { owners: o } = namesOf(database, kind);
-    let lastId = 0;
-    for (;;) {
-      const ids = (
-        await database.sql.select<{ id: number }>(
-          `SELECT ${o.id} AS id FROM ${o.$table} WHERE ${o.id} > ? ORDER BY ${o.id} LIMIT ${Number(batchOwners)}`,
-          [lastId],
-        )
-      ).map((row) => Number(row.id));
-      if (ids.length === 0) break;
-      lastId = ids[ids.length - 1] as number;
-      outcome.rows += await database.transaction(async (tx) => {
-        const targets = await lockTargets(tx, database, kind, ids);
-        const present = targets.map((target) => target.id);
-        if (present.length === 0) return 0;
-        const pairs = await readOwnerPairs(database, tx.sql, kind, present);
-        const stored = await readStoredFindings(database, tx.sql, kind, present);
-        const changes: OwnerChange[] = [];
-        for (const target of targets)
-          changes.push(
-            await computeOwner(
-              matcher,
-              tx.sql,
-              kind,
-              target,
-              pairs.get(target.id) ?? [],
-              'all',
-              stored.get(target.id) ?? new Map(),
-            ),
-          );
-        return writeChanges(tx, database, kind, changes);
-      });
-      outcome.owners += ids.length;
-      outcome.batches++;
-      await yieldToEventLoop();
-    }
-  }
-  outcome.pairs = matcher.matchedPairs;
-  outcome.ms = performance.now() - started;
-  return outcome;
-}
-
-/** Locks the batch's owner rows (only them: catalog rows are shared) and reads what matching needs. */
-async function lockTargets(
-  tx: Transaction,
-  database: Database,
-  kind: FindingOwnerKind,
-  ids: readonly number[],
-): Promise<OwnerTarget[]> {
-  const { owners: o } = namesOf(database, kind);
-  const list = inList(database.capabilities, ids);
-  await tx.sql.select(
-    `SELECT ${o.id} FROM ${o.$table} WHERE ${o.id} IN (${list.text}) ORDER BY ${o.id}${database.spelling.forUpdateClause}`,
-    list.params,
-  );
-  const os = sqlNames(database.tables.operatingSystems);
-  const k = sqlNames(database.tables.kernels);
-  const h = sqlNames(database.tables.hosts);
-  const kernel = kind === 'host' ? `k.${k.name}` : 'NULL';
-  const join = kind === 'host' ? `JOIN ${k.$table} k ON k.${k.id} = o.${h.kernelId}` : '';
-  const rows = await tx.sql.select<{
-    id: number;
-    os: string;
-    kernel: string | null;
-    cve_fixable: number;
-    cve_urgent: number;
-  }>(
-    `SELECT o.${o.id} AS id, os.${os.name} AS os, ${kernel} AS kernel, o.${o.cveFixable} AS cve_fixable,
-       o.${o.cveUrgent} AS cve_urgent
-     FROM ${o.$table} o JOIN ${os.$table} os ON os.${os.id} = o.${o.osId} ${join}
-     WHERE o.${o.id} IN (${list.text})`,
-    list.params,
-  );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    os: row.os,
-    kernelBanner: row.kernel,
-    counters: { fixable: Number(row.cve_fixable), urgent: Number(row.cve_urgent) },
-  }));
-}
-
-/**
- * Takes an owner's findings off the per-CVE counts before it is deleted (its finding rows go with it
- * by cascade), as the package counts are (store/counts/package-count-deltas.ts subtractOwnerRows).
+ * Takes owners' findings off the per-CVE counts before they are deleted (their pairs go with them by
+ * cascade), as the package counts are (store/counts/package-count-deltas.ts subtractOwnerRows).
  */
 export async function forgetOwnerFindings(
   tx: Transaction,
@@ -647,11 +482,44 @@ export async function forgetOwnerFindings(
   kind: FindingOwnerKind,
   ownerIds: readonly number[],
 ): Promise<void> {
+  const feed = await currentFindingFeed(database, tx.sql);
+  if (!feed) return;
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  const f = sqlNames(database.tables.cveVersionFindings);
   for (const batch of batchRows(database.capabilities, ownerIds, 1)) {
-    const stored = await readStoredFindings(database, tx.sql, kind, batch);
+    const owners = inList(database.capabilities, batch);
+    // Each owner's worst state per CVE: the smallest state rank over its findings.
+    const rows = await tx.sql.select<{
+      owner: number;
+      cve: string;
+      state: string;
+      urgency: string;
+      urgency_rank: number;
+    }>(
+      `SELECT p.${ownerColumn} AS owner, f.${f.cve} AS cve, f.${f.state} AS state, f.${f.urgency} AS urgency,
+         f.${f.urgencyRank} AS urgency_rank
+       FROM ${p.$table} p JOIN ${f.$table} f ON f.${f.feedId} = ? AND f.${f.codename} = p.${p.codename}
+         AND f.${f.source} = p.${p.source} AND f.${f.version} = p.${p.version}
+       WHERE p.${ownerColumn} IN (${owners.text})`,
+      [feed.id, ...owners.params],
+    );
+    const byOwner = new Map<number, StoredFinding[]>();
+    for (const row of rows) {
+      const list = byOwner.get(Number(row.owner)) ?? [];
+      list.push({
+        cve: row.cve,
+        source: '',
+        installedVersion: '',
+        state: row.state as StoredState,
+        reason: null,
+        fixedVersion: null,
+        urgency: row.urgency,
+        urgencyRank: Number(row.urgency_rank),
+      });
+      byOwner.set(Number(row.owner), list);
+    }
     const deltas = new Map<string, FleetDelta>();
-    for (const findings of stored.values())
-      addFleetDeltas(deltas, ownerStates([...findings.values()].map((row) => row.finding)), new Map());
+    for (const findings of byOwner.values()) addFleetDeltas(deltas, ownerStates(findings), new Map());
     await writeFleetDeltas(tx, database, kind, deltas);
   }
 }

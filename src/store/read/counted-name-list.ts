@@ -27,9 +27,11 @@ export interface CountedEntry {
   upgrades: number;
   security: number;
   versions: number;
+  /** Binary packages only: CVEs with a fix available (./package-cves.ts). */
+  cves?: number;
 }
 
-export type CountedSort = 'default' | 'name' | 'installed' | 'upgrades' | 'security' | 'versions';
+export type CountedSort = 'default' | 'name' | 'installed' | 'upgrades' | 'security' | 'versions' | 'cves';
 
 /** Where a list's names come from. */
 export interface CountedNames {
@@ -125,7 +127,8 @@ function indexOrder(options: ExportOptions<CountedSort>) {
       ? byDefault
       : key === 'name'
         ? (a: CountedEntry, b: CountedEntry) => compareBinary(a.name, b.name)
-        : (a: CountedEntry, b: CountedEntry) => a[key] - b[key] || compareBinary(a.name, b.name);
+        : (a: CountedEntry, b: CountedEntry) =>
+            (a[key] ?? 0) - (b[key] ?? 0) || compareBinary(a.name, b.name);
   const compare =
     options.descending && key !== 'default'
       ? (a: CountedEntry, b: CountedEntry) => ascending(b, a)

@@ -1,7 +1,7 @@
 /**
  * The fleet's CVEs (docs/cve.md, "Pages"): `/cves/` reads the per-CVE counts of `cve_fleet` (sorted,
  * filtered and paged on its indexes), `/cves/<id>` the current import's rows of the CVE and the hosts
- * and images with a stored finding for it (`host_cves`, `image_cves` through their CVE index).
+ * and images with a finding for it (the import's `cve_version_findings` joined with their pairs).
  */
 import { and, asc, count, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
@@ -197,66 +197,83 @@ export interface CveOwnerRow {
 }
 
 /** The hosts (or images) with a finding for `cve`, worst state first, then by name. */
-export function listCveOwners(
+export async function listCveOwners(
   database: Database,
   kind: 'hosts' | 'images',
   cve: string,
   options: ListOptions<CveOwnerSort>,
 ): Promise<Page<CveOwnerRow>> {
-  const query = cveOwnerQuery(database, kind, cve, options);
-  const total = database.db
-    .select({ total: count() })
-    .from(query.findings)
-    .innerJoin(query.owners, query.on)
-    .where(query.where);
-  return readPage(query, options, total);
+  const feed = await currentFeed(database);
+  if (!feed) return { rows: [], total: 0 };
+  const query = cveOwnerQuery(database, feed.id, kind, cve, options);
+  return readPage(query, options, query.total());
 }
 
 /** Every host (or image) of the CVE in the list's order (exports). */
-export function pageCveOwners(
+export async function* pageCveOwners(
   database: Database,
   kind: 'hosts' | 'images',
   cve: string,
   options: ExportOptions<CveOwnerSort>,
   pageRows: number,
 ): AsyncGenerator<CveOwnerRow[]> {
-  return exportPages(cveOwnerQuery(database, kind, cve, options), pageRows);
+  const feed = await currentFeed(database);
+  if (!feed) return;
+  yield* exportPages(cveOwnerQuery(database, feed.id, kind, cve, options), pageRows);
 }
 
 /** The stored states in the order pages show them (domain/cve-findings.ts STORED_STATES). */
 const STATE_ORDER: Record<string, number> = { fixable: 0, unfixed: 1, uncertain: 2, undetermined: 3 };
 
+/**
+ * The CVE's findings in the current import (its CVE index) joined with the owners' pairs at those
+ * versions (their version index) and the owners (docs/cve.md, "Stored findings").
+ */
 function cveOwnerQuery(
   database: Database,
+  feedId: number,
   kind: 'hosts' | 'images',
   cve: string,
   options: ExportOptions<CveOwnerSort>,
 ) {
   const { db, tables, spelling } = database;
-  // Both finding tables have identical columns apart from the owner; the host table's type serves for both.
-  const findings =
-    kind === 'hosts' ? tables.hostCves : (tables.imageCves as unknown as typeof tables.hostCves);
-  const ownerColumn = kind === 'hosts' ? tables.hostCves.hostId : tables.imageCves.imageId;
+  const findings = tables.cveVersionFindings;
+  // Both pair tables have identical columns apart from the owner; the host table's type serves for both.
+  const pairs =
+    kind === 'hosts' ? tables.hostCvePairs : (tables.imageCvePairs as unknown as typeof tables.hostCvePairs);
+  const ownerColumn = kind === 'hosts' ? tables.hostCvePairs.hostId : tables.imageCvePairs.imageId;
   const owners = kind === 'hosts' ? tables.hosts : tables.images;
+  const onPair = and(
+    eq(pairs.codename, findings.codename),
+    eq(pairs.source, findings.source),
+    eq(pairs.version, findings.version),
+  );
   const on = eq(owners.id, ownerColumn);
-  const conditions: SQL[] = [eq(findings.cve, cve)];
+  const conditions: SQL[] = [eq(findings.feedId, feedId), eq(findings.cve, cve)];
   if (options.q) conditions.push(spelling.containsIgnoringCase(owners.name, options.q));
   if (options.filter === 'fixable') conditions.push(eq(findings.state, 'fixable'));
   const where = and(...conditions);
   const stateRank = sql`CASE ${findings.state} WHEN 'fixable' THEN 0 WHEN 'unfixed' THEN 1 WHEN 'uncertain' THEN 2 ELSE 3 END`;
   const byName: SortKey<CveOwnerRow> = { column: owners.name, of: (row) => row.name };
   const bySource: SortKey<CveOwnerRow> = { column: findings.source, of: (row) => row.source };
+  // Two versions of one source (half-way through an upgrade) are two rows.
+  const byVersion: SortKey<CveOwnerRow> = { column: pairs.version, of: (row) => row.installedVersion };
   const keys: SortKey<CveOwnerRow>[] =
     options.sort === 'name'
       ? [
           { ...byName, descending: options.descending },
           { ...bySource, descending: options.descending },
+          { ...byVersion, descending: options.descending },
         ]
-      : [{ column: stateRank, of: (row) => STATE_ORDER[row.state] ?? 3 }, byName, bySource];
+      : [{ column: stateRank, of: (row) => STATE_ORDER[row.state] ?? 3 }, byName, bySource, byVersion];
   return {
-    findings,
-    owners,
-    on,
+    total: () =>
+      db
+        .select({ total: count() })
+        .from(findings)
+        .innerJoin(pairs, onPair)
+        .innerJoin(owners, on)
+        .where(where),
     where,
     keys,
     select: (condition: SQL | undefined) =>
@@ -264,12 +281,13 @@ function cveOwnerQuery(
         .select({
           name: owners.name,
           source: findings.source,
-          installedVersion: findings.installedVersion,
+          installedVersion: pairs.version,
           state: findings.state,
           reason: findings.reason,
           fixedVersion: findings.fixedVersion,
         })
         .from(findings)
+        .innerJoin(pairs, onPair)
         .innerJoin(owners, on)
         .where(condition),
   };

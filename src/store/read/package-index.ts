@@ -21,6 +21,7 @@ import { asc, between, count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/open-database.ts';
 import { keysetPages, type SortKey } from './keyset.ts';
 import { readPackageCounts } from './package-counts.ts';
+import { readPackageFixableCves } from './package-cves.ts';
 import { isSecurityUpgrade } from './security-upgrade.ts';
 
 /** One package with the counts the list sorts by. */
@@ -33,6 +34,8 @@ export interface PackageIndexEntry {
   versions: number;
   /** The source packages its versions are built from (one, unless a binary moved between sources). */
   sources: number[];
+  /** CVEs with a fix available for its source versions in the fleet (./package-cves.ts). */
+  cves: number;
 }
 
 /** Fleet-wide upgrade figures over host rows (the dashboard's "with upgrades" cards). */
@@ -102,8 +105,11 @@ export async function buildPackageIndex(database: Database): Promise<PackageInde
         ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
         versions: byPackage.get(id)?.versions ?? 0,
         sources: byPackage.get(id)?.sources ?? [],
+        cves: 0,
       });
   }
+  const cves = await readPackageFixableCves(database);
+  if (cves) for (const entry of entries) entry.cves = cves.get(entry.id) ?? 0;
   return { entries, takenAt };
 }
 

@@ -12,10 +12,19 @@ import type { Store } from '../store.ts';
 import { type CountedNames, listCountedNames, pageCountedNames } from './counted-name-list.ts';
 import type { ExportOptions, ListOptions, Page } from './list-options.ts';
 import { type PackageCounts, readPackageCounts } from './package-counts.ts';
+import { readPackageFixableCves } from './package-cves.ts';
 import type { VersionInstallCounts } from './package-installations.ts';
 import { countVersionsByOs } from './version-oses.ts';
 
-export const PACKAGE_SORTS = ['default', 'name', 'installed', 'upgrades', 'security', 'versions'] as const;
+export const PACKAGE_SORTS = [
+  'default',
+  'name',
+  'installed',
+  'upgrades',
+  'security',
+  'versions',
+  'cves',
+] as const;
 export type PackageSort = (typeof PACKAGE_SORTS)[number];
 
 export type { PackageCounts } from './package-counts.ts';
@@ -26,6 +35,8 @@ export interface PackageRow extends PackageCounts {
   versionCount: number;
   /** Distinct OS names of its versions, sorted. */
   oses: string[];
+  /** CVEs with a fix available for its source versions in the fleet; null without an import. */
+  cves: number | null;
 }
 
 /**
@@ -65,9 +76,10 @@ function packageNames(store: Store): CountedNames {
 /** The rows of a page with their exact counts, numbers of versions and OSes. */
 async function withCounts(database: Database, rows: { id: number; name: string }[]): Promise<PackageRow[]> {
   const ids = rows.map((row) => row.id);
-  const [counts, versions] = await Promise.all([
+  const [counts, versions, cves] = await Promise.all([
     readPackageCounts(database, ids),
     readVersionOses(database, ids),
+    readPackageFixableCves(database, ids),
   ]);
   return rows.map(({ id, name }) => ({
     id,
@@ -75,6 +87,7 @@ async function withCounts(database: Database, rows: { id: number; name: string }
     ...(counts.get(id) ?? { installed: 0, upgrades: 0, security: 0 }),
     versionCount: versions.get(id)?.count ?? 0,
     oses: versions.get(id)?.oses ?? [],
+    cves: cves ? (cves.get(id) ?? 0) : null,
   }));
 }
 

@@ -9,6 +9,8 @@ export interface CountedNameItem {
   security: number;
   versionCount: number;
   oses: string[];
+  /** Binary packages: CVEs with a fix available; null without an import. */
+  cves?: number | null;
 }
 
 export interface CountedNameListProps {
@@ -25,16 +27,20 @@ export interface CountedNameKind {
   pathOf(name: string): string;
   /** A tooltip on the count headers. */
   countTitle?: string;
+  /** Whether the list has the "Fixable CVEs" column (binary packages). */
+  showsCves?: boolean;
 }
 
 /** The swappable table. */
 export function CountedNameList(props: CountedNameListProps & { kind: CountedNameKind }) {
   const { list, kind } = props;
   const title = kind.countTitle;
+  // Without an import there is nothing to count: the list stays as upstream's (rows' cves null).
+  const showsCves = kind.showsCves === true && props.rows.some((row) => row.cves != null);
   return (
     <ListTable
       list={list}
-      columns={6}
+      columns={showsCves ? 7 : 6}
       isEmpty={props.rows.length === 0}
       empty={
         <EmptyText
@@ -57,6 +63,15 @@ export function CountedNameList(props: CountedNameListProps & { kind: CountedNam
             shows="descending"
           />
           <SortHeader list={list} sortKey="versions" label="# Versions" class="num" />
+          {showsCves ? (
+            <SortHeader
+              list={list}
+              sortKey="cves"
+              label="Fixable CVEs"
+              class="num"
+              title="CVEs with a fix available for the source versions the fleet has (docs/cve.md)"
+            />
+          ) : null}
           <th scope="col">OSes</th>
         </>
       }
@@ -78,6 +93,11 @@ export function CountedNameList(props: CountedNameListProps & { kind: CountedNam
           <td class="num" data-label="# Versions">
             {row.versionCount}
           </td>
+          {showsCves ? (
+            <td class="num" data-label="Fixable CVEs">
+              {row.cves ?? '—'}
+            </td>
+          ) : null}
           <td data-label="OSes">{row.oses.join(', ')}</td>
         </tr>
       ))}

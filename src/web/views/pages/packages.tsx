@@ -17,7 +17,12 @@ import { type HistorySectionProps, PackageHistorySection } from './history.tsx';
 export type PackageItem = CountedNameItem;
 export type PackageListProps = CountedNameListProps;
 
-const PACKAGES: CountedNameKind = { what: 'packages', nameLabel: 'Package', pathOf: packagePath };
+const PACKAGES: CountedNameKind = {
+  what: 'packages',
+  nameLabel: 'Package',
+  pathOf: packagePath,
+  showsCves: true,
+};
 
 /** The swappable package table. */
 export function PackageList(props: PackageListProps) {
