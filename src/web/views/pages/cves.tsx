@@ -172,11 +172,11 @@ function FindingRow(props: { row: CveOwnerRow; label: string; href: string; link
       <td data-label="Source package">
         {props.linkSource ? <a href={sourcePackagePath(row.source)}>{row.source}</a> : row.source}
       </td>
-      <td class="version" data-label="Installed">
+      <td class="version nowrap" data-label="Installed">
         {row.installedVersion}
       </td>
       <td data-label="State">{stateText(row)}</td>
-      <td class="version" data-label="Fixed in">
+      <td class="version nowrap" data-label="Fixed in">
         {row.fixedVersion ?? ''}
       </td>
     </tr>
@@ -284,7 +284,7 @@ export function CveDetailPage(
                     <a href={sourcePackagePath(row.source)}>{row.source}</a>
                   </td>
                   <td data-label="Status">{statusText(row)}</td>
-                  <td class="version" data-label="Fixed version">
+                  <td class="version nowrap" data-label="Fixed version">
                     {row.fixedVersion && row.fixedVersion !== '0' ? row.fixedVersion : ''}
                   </td>
                   <td data-label="Urgency">{describeUrgency(row.urgency).label}</td>

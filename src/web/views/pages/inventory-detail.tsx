@@ -193,6 +193,8 @@ export function HostDetailPage(props: HostDetailProps) {
         <ExternalLinks links={props.externalLinks} />
       </dl>
       {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
+      {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
+      {props.cves ? <h2>Packages</h2> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
@@ -235,6 +237,8 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <ExternalLinks links={props.externalLinks} />
       </dl>
       {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
+      {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
+      {props.cves ? <h2>Packages</h2> : null}
       <ListControls list={props.list} />
       <InventoryPackageList list={props.list} rows={props.rows} />
     </>
