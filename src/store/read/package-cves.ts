@@ -65,7 +65,9 @@ export async function readPackageFixableCves(
   const byVersion = new Map<string, string[]>();
   for (const row of findings) {
     const key = `${row.codename}\u0000${row.source}\u0000${row.version}`;
-    byVersion.set(key, [...(byVersion.get(key) ?? []), row.cve]);
+    const list = byVersion.get(key);
+    if (list) list.push(row.cve);
+    else byVersion.set(key, [row.cve]);
   }
   const sources = [...new Set(findings.map((row) => row.source))];
   const versions: { id: number; os: string; source: string; version: string }[] = [];
