@@ -11,13 +11,7 @@ import { URGENT_RANK_MAX } from '../../domain/cve-findings.ts';
 import { type InstalledSource, runningKernelVersion, sourcesToMatch } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
-import {
-  currentFindingFeed,
-  type FindingOwnerKind,
-  namesOf,
-  readOwnerPairs,
-  writePairs,
-} from './owner-findings.ts';
+import { currentFindingFeed, type FindingOwnerKind, namesOf, readOwnerPairs } from './owner-findings.ts';
 import { storeMatches } from './version-findings.ts';
 
 /** What the import did to the findings. */
@@ -162,18 +156,7 @@ async function giveOwnersPairs(
       });
       if (known.length === 0) return targets.length;
       await insertSourcePairs(tx, database, kind, known);
-      // The kernel (hosts only): `linux` at the running version, else the installed kernels.
-      if (kind === 'host')
-        for (const target of known) {
-          const running = target.kernelBanner ? runningKernelVersion(target.kernelBanner) : null;
-          const installed = running
-            ? []
-            : ((
-                await readOwnerPairs(database, tx.sql, kind, [target.id], { names: ['linux'], kernel: true })
-              ).get(target.id) ?? []);
-          const pairs = sourcesToMatch({ sources: installed, kind, runningKernel: running });
-          await writePairs(tx, database, kind, target.id, target.release, [], pairs);
-        }
+      if (kind === 'host') await insertKernelPairs(tx, database, known);
       return targets.length;
     });
     batches++;
@@ -211,6 +194,41 @@ async function insertSourcePairs(
      WHERE r.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'`,
     [...owners.flatMap((owner) => [owner.id, owner.release]), ...ids.params],
   );
+}
+
+/**
+ * The kernel's pairs of a batch of hosts: `linux` at the running version, else the installed kernels
+ * (docs/cve.md, "Which sources count"); one read for the hosts without a running version, one insert.
+ */
+async function insertKernelPairs(
+  tx: Transaction,
+  database: Database,
+  hosts: readonly { id: number; release: string; kernelBanner: string | null }[],
+): Promise<void> {
+  const { pairs: p, ownerColumn } = namesOf(database, 'host');
+  const running = new Map(
+    hosts.map((host) => [host.id, host.kernelBanner ? runningKernelVersion(host.kernelBanner) : null]),
+  );
+  const unknown = hosts.filter((host) => running.get(host.id) === null).map((host) => host.id);
+  const installed =
+    unknown.length === 0
+      ? new Map<number, InstalledSource[]>()
+      : await readOwnerPairs(database, tx.sql, 'host', unknown, { names: ['linux'], kernel: true });
+  const rows = hosts.flatMap((host) =>
+    sourcesToMatch({
+      sources: installed.get(host.id) ?? [],
+      kind: 'host',
+      runningKernel: running.get(host.id) ?? null,
+    }).map((pair) => [host.id, host.release, pair.name, pair.version]),
+  );
+  if (rows.length > 0)
+    await insertRows(
+      tx.sql,
+      database.capabilities,
+      p.$table,
+      [ownerColumn, p.codename, p.source, p.version],
+      rows,
+    );
 }
 
 /** Locks the batch's owner rows still without pairs, and reads their OS and running kernel. */

@@ -404,7 +404,7 @@ export async function refreshOwnerFindings(
 }
 
 /** Deletes the owner's pairs of `removedIds` and inserts `added` under `release`. */
-export async function writePairs(
+async function writePairs(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
