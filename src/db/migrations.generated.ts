@@ -9,6 +9,7 @@ import mysql0005 from '../../drizzle/mysql/0005_package_history.sql' with { type
 import mysql0006 from '../../drizzle/mysql/0006_cve_findings.sql' with { type: 'text' };
 import mysql0007 from '../../drizzle/mysql/0007_package_change_hours.sql' with { type: 'text' };
 import mysql0008 from '../../drizzle/mysql/0008_cve_version_findings.sql' with { type: 'text' };
+import mysql0009 from '../../drizzle/mysql/0009_cve_matched_counts.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
@@ -19,6 +20,7 @@ import sqlite0006 from '../../drizzle/sqlite/0006_package_history.sql' with { ty
 import sqlite0007 from '../../drizzle/sqlite/0007_cve_findings.sql' with { type: 'text' };
 import sqlite0008 from '../../drizzle/sqlite/0008_package_change_hours.sql' with { type: 'text' };
 import sqlite0009 from '../../drizzle/sqlite/0009_cve_version_findings.sql' with { type: 'text' };
+import sqlite0010 from '../../drizzle/sqlite/0010_cve_matched_counts.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
@@ -32,6 +34,7 @@ export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0007_cve_findings', sql: sqlite0007 },
   { tag: '0008_package_change_hours', sql: sqlite0008 },
   { tag: '0009_cve_version_findings', sql: sqlite0009 },
+  { tag: '0010_cve_matched_counts', sql: sqlite0010 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
@@ -44,4 +47,5 @@ export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0006_cve_findings', sql: mysql0006 },
   { tag: '0007_package_change_hours', sql: mysql0007 },
   { tag: '0008_cve_version_findings', sql: mysql0008 },
+  { tag: '0009_cve_matched_counts', sql: mysql0009 },
 ];

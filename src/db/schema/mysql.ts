@@ -632,6 +632,9 @@ export const cveMatchedVersions = mysqlTable(
     codename: name('codename', 32),
     source: name('source'),
     version: name('version'),
+    /** The pair's CVEs found fixed, and not affected: not stored as findings, counted on owner pages. */
+    fixed: int('fixed'),
+    notAffected: int('not_affected'),
   },
   (t) => [
     foreignKey({

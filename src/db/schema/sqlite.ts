@@ -568,6 +568,9 @@ export const cveMatchedVersions = sqliteTable(
     codename: text('codename').notNull(),
     source: text('source').notNull(),
     version: text('version').notNull(),
+    /** The pair's CVEs found fixed, and not affected: not stored as findings, counted on owner pages. */
+    fixed: integer('fixed'),
+    notAffected: integer('not_affected'),
   },
   (t) => [uniqueIndex('cve_matched_versions_unique').on(t.feedId, t.codename, t.source, t.version)],
 );

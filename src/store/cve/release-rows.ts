@@ -8,17 +8,23 @@ import { batchRows, inList, type SqlRunner } from '../../db/sql-runner.ts';
 import type { ReleaseRow } from '../../domain/cve-exposure.ts';
 import type { TrackerStatus } from '../../domain/cve-match.ts';
 
-/** The current feed's rows of `release` for the given sources. */
+/**
+ * The current feed's rows of `release` for the given sources; with `cves` (a page's worth, a few
+ * hundred at most), only those CVEs' rows of the sources.
+ */
 export async function readReleaseRows(
   database: Database,
   runner: SqlRunner,
   feedId: number,
   release: string,
   sources: readonly string[],
+  cves?: readonly string[],
 ): Promise<ReleaseRow[]> {
   const p = sqlNames(database.tables.cvePackageStatus);
   const rows: ReleaseRow[] = [];
-  for (const batch of batchRows(database.capabilities, sources, 2)) {
+  const only = cves ? inList(database.capabilities, [...new Set(cves)]) : null;
+  if (only && cves?.length === 0) return rows;
+  for (const batch of batchRows(database.capabilities, sources, 2 + (only?.params.length ?? 0))) {
     const names = inList(database.capabilities, batch);
     const found = await runner.select<{
       source: string;
@@ -36,8 +42,9 @@ export async function readReleaseRows(
          ${p.urgency} AS urgency, ${p.nodsa} AS nodsa, ${p.nodsaReason} AS nodsa_reason,
          ${p.nextPointUpdate} AS next_point_update, ${p.archiveVersion} AS archive_version,
          ${p.unstableFixedVersion} AS unstable_fixed_version
-       FROM ${p.$table} WHERE ${p.feedId} = ? AND ${p.codename} = ? AND ${p.source} IN (${names.text})`,
-      [feedId, release, ...names.params],
+       FROM ${p.$table} WHERE ${p.feedId} = ? AND ${p.codename} = ? AND ${p.source} IN (${names.text})
+         ${only ? `AND ${p.cve} IN (${only.text})` : ''}`,
+      [feedId, release, ...names.params, ...(only?.params ?? [])],
     );
     for (const row of found)
       rows.push({

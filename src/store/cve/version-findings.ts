@@ -62,8 +62,11 @@ export async function storeMatches(
     else bySource.set(row.source, [row]);
   }
   const findings: unknown[][] = [];
-  for (const pair of pairs)
-    for (const f of findingsOfSource(pair, bySource.get(pair.name) ?? []))
+  const marks: unknown[][] = [];
+  for (const pair of pairs) {
+    const matched = findingsOfSource(pair, bySource.get(pair.name) ?? []);
+    marks.push([feedId, release, pair.name, pair.version, matched.fixed, matched.notAffected]);
+    for (const f of matched.found)
       findings.push([
         feedId,
         release,
@@ -76,6 +79,7 @@ export async function storeMatches(
         f.urgency,
         f.urgencyRank,
       ]);
+  }
   const v = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
   // Two reports on MySQL may match the same new pair side by side: the second one's rows are skipped.
@@ -84,8 +88,8 @@ export async function storeMatches(
     runner,
     database.capabilities,
     m.$table,
-    [m.feedId, m.codename, m.source, m.version],
-    pairs.map((pair) => [feedId, release, pair.name, pair.version]),
+    [m.feedId, m.codename, m.source, m.version, m.fixed, m.notAffected],
+    marks,
     ignoreClause,
   );
   await insertRows(

@@ -4,7 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
+import { sqlNames } from '../../../src/db/sql-names.ts';
 import { importFeed } from '../../../src/store/cve/import-feed.ts';
+import { readOwnerCves } from '../../../src/store/read/owner-cves.ts';
 import { DIALECTS } from '../../helpers/databases.ts';
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
 
@@ -67,6 +69,13 @@ for (const kind of DIALECTS) {
       return response.text();
     }
 
+    /** Changes stored rows behind the store's back (SQLite writes go through its one writer). */
+    async function write(text: string) {
+      await t.database.transaction(async (tx) => {
+        await tx.sql.run(text, []);
+      });
+    }
+
     /** The CVE table's rows as `cve | source | installed | state | fixed | urgency`. */
     function cveRows(html: string): string[] {
       const section = html.slice(html.indexOf('<section class="cves"'), html.indexOf('</section>'));
@@ -100,6 +109,59 @@ for (const kind of DIALECTS) {
       expect(html).toContain(
         '6 vulnerable (3 with a fix in bookworm), 1 uncertain or undetermined, 1 fixed, 1 not affected',
       );
+    });
+
+    test('the section reads the stored findings, and matches live, alike, where none are counted', async () => {
+      await report('/hosts/web1.example.org/update', BOOKWORM_HOST);
+      await importFeed(t.database, { from: FEED, userAgent: 'test' });
+      // A host reporting after the import gets its pairs from its report, not from the import.
+      await report('/hosts/web2.example.org/update', { ...BOOKWORM_HOST, hostname: 'web2.example.org' });
+      const m = sqlNames(t.database.tables.cveMatchedVersions);
+      const stored = cveRows(await page('/hosts/web1.example.org'));
+      expect(stored).toHaveLength(7);
+      expect(cveRows(await page('/hosts/web2.example.org'))).toEqual(stored);
+      // The summary's fixed count comes from the matched pairs' counts: the stored path is the one read.
+      await write(`UPDATE ${m.$table} SET ${m.fixed} = ${m.fixed} + 10 WHERE ${m.source} = 'curl'`);
+      expect(await page('/hosts/web1.example.org')).toContain('11 fixed, 1 not affected');
+      // Pairs matched before the counts were kept (NULL) are matched live: the same rows and counts.
+      await write(`UPDATE ${m.$table} SET ${m.fixed} = NULL`);
+      const live = await page('/hosts/web1.example.org');
+      expect(cveRows(live)).toEqual(stored);
+      expect(live).toContain('6 vulnerable (3 with a fix in bookworm), 1 uncertain or undetermined, 1 fixed');
+    });
+
+    test('findings come a page at a time, in the same order, on both paths', async () => {
+      await report('/hosts/web1.example.org/update', BOOKWORM_HOST);
+      await importFeed(t.database, { from: FEED, userAgent: 'test' });
+      const html = await page('/hosts/web1.example.org');
+      const all = cveRows(html);
+      const [host] = await t.database.sql.select<{ id: number }>('SELECT id FROM hosts');
+      const owner = {
+        kind: 'host' as const,
+        id: Number(host?.id),
+        os: 'Debian 12',
+        kernelBanner: BOOKWORM_HOST.running_kernel.version,
+      };
+      const pages = async () => {
+        const cves: string[] = [];
+        for (const page of [1, 2, 3]) {
+          const read = await readOwnerCves(t.database, owner, { page, perPage: 3 });
+          expect(read.exposure?.total).toBe(7);
+          expect(read.exposure?.page).toBe(page);
+          cves.push(...(read.exposure?.items.map((item) => item.cve) ?? []));
+        }
+        // Past the last page, the last page.
+        expect((await readOwnerCves(t.database, owner, { page: 9, perPage: 3 })).exposure?.page).toBe(3);
+        return cves;
+      };
+      const expected = all.map((row) => (row.split(' | ')[0] ?? '').replace(' (no CVE id yet)', ''));
+      expect(await pages()).toEqual(expected);
+      const m = sqlNames(t.database.tables.cveMatchedVersions);
+      await write(`UPDATE ${m.$table} SET ${m.fixed} = NULL`);
+      expect(await pages()).toEqual(expected);
+      // Seven findings fit one page of the section: no pager; the query parameter is harmless.
+      expect(html).not.toContain('aria-label="CVE pages"');
+      expect(cveRows(await page('/hosts/web1.example.org?cves_page=x'))).toEqual(all);
     });
 
     test('a bullseye host sees end-of-life; a buster host is not covered, not clean', async () => {

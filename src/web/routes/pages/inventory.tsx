@@ -95,6 +95,22 @@ async function readPackages(
   return { list, rows: page.rows };
 }
 
+/** The page of the CVE section's findings asked for (`cves_page`, 1 when absent or not a number). */
+function cvePage(c: Context<AppEnv>): number {
+  const page = Number.parseInt(c.req.query('cves_page') ?? '', 10);
+  return Number.isSafeInteger(page) && page > 0 ? page : 1;
+}
+
+/** Links page n of the CVE section, keeping the package table's query parameters. */
+function cvePageHref(c: Context<AppEnv>): (page: number) => string {
+  const query = new URL(c.req.url).searchParams;
+  return (page) => {
+    const next = new URLSearchParams(query);
+    next.set('cves_page', String(page));
+    return `?${next.toString()}`;
+  };
+}
+
 async function hostPage(c: Context<AppEnv>) {
   const name = c.req.param('name') ?? '';
   const host = await findHost(c.var.database, name);
@@ -103,18 +119,18 @@ async function hostPage(c: Context<AppEnv>) {
     host: host.name,
   });
   if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
-  const cves = await readOwnerCves(c.var.database, {
-    kind: 'host',
-    id: host.id,
-    os: host.os,
-    kernelBanner: host.kernel.name,
-  });
+  const cves = await readOwnerCves(
+    c.var.database,
+    { kind: 'host', id: host.id, os: host.os, kernelBanner: host.kernel.name },
+    { page: cvePage(c) },
+  );
   return renderPage(
     c,
     { title: host.name, subtitle: 'Host', section: 'hosts' },
     <HostDetailPage
       {...table}
       cves={cves}
+      cvePageHref={cvePageHref(c)}
       host={host}
       externalLinks={expandHostLinks(c.var.config.HOST_EXTERNAL_LINKS, host.name)}
       clock={readClock(c)}
@@ -134,13 +150,18 @@ async function imagePage(c: Context<AppEnv>, next: Next) {
     image: image.name,
   });
   if (wantsListFragment(c)) return renderFragment(c, table.list, <InventoryPackageList {...table} />);
-  const cves = await readOwnerCves(c.var.database, { kind: 'image', id: image.id, os: image.os });
+  const cves = await readOwnerCves(
+    c.var.database,
+    { kind: 'image', id: image.id, os: image.os },
+    { page: cvePage(c) },
+  );
   return renderPage(
     c,
     { title: image.name, subtitle: 'Image', section: 'images' },
     <ImageDetailPage
       {...table}
       cves={cves}
+      cvePageHref={cvePageHref(c)}
       image={image}
       externalLinks={expandImageLinks(c.var.config.IMAGE_EXTERNAL_LINKS, image.name)}
       clock={readClock(c)}

@@ -165,6 +165,8 @@ export interface HostDetailProps extends PackageTableProps {
   externalLinks: [string, string][];
   clock: Clock;
   cves?: OwnerCves;
+  /** Page n of the CVE findings (the page's URL with `cves_page`). */
+  cvePageHref?: (page: number) => string;
 }
 
 /** The host page body. */
@@ -192,7 +194,13 @@ export function HostDetailPage(props: HostDetailProps) {
         {host.reboot ? <RebootSummary reboot={host.reboot} clock={props.clock} /> : null}
         <ExternalLinks links={props.externalLinks} />
       </dl>
-      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
+      {props.cves ? (
+        <CveSection
+          cves={props.cves}
+          clock={props.clock}
+          pageHref={props.cvePageHref ?? ((page) => `?cves_page=${page}`)}
+        />
+      ) : null}
       {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
       {props.cves ? <h2>Packages</h2> : null}
       <ListControls list={props.list} />
@@ -216,6 +224,8 @@ export interface ImageDetailProps extends PackageTableProps {
   externalLinks: [string, string][];
   clock: Clock;
   cves?: OwnerCves;
+  /** Page n of the CVE findings (the page's URL with `cves_page`). */
+  cvePageHref?: (page: number) => string;
 }
 
 /** The image page body. */
@@ -236,7 +246,13 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
         <ExternalLinks links={props.externalLinks} />
       </dl>
-      {props.cves ? <CveSection cves={props.cves} clock={props.clock} /> : null}
+      {props.cves ? (
+        <CveSection
+          cves={props.cves}
+          clock={props.clock}
+          pageHref={props.cvePageHref ?? ((page) => `?cves_page=${page}`)}
+        />
+      ) : null}
       {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
       {props.cves ? <h2>Packages</h2> : null}
       <ListControls list={props.list} />
