@@ -10,6 +10,7 @@ import mysql0006 from '../../drizzle/mysql/0006_cve_findings.sql' with { type: '
 import mysql0007 from '../../drizzle/mysql/0007_package_change_hours.sql' with { type: 'text' };
 import mysql0008 from '../../drizzle/mysql/0008_cve_version_findings.sql' with { type: 'text' };
 import mysql0009 from '../../drizzle/mysql/0009_cve_matched_counts.sql' with { type: 'text' };
+import mysql0010 from '../../drizzle/mysql/0010_package_events_owner_created.sql' with { type: 'text' };
 import sqlite0000 from '../../drizzle/sqlite/0000_init.sql' with { type: 'text' };
 import sqlite0001 from '../../drizzle/sqlite/0001_package_counts.sql' with { type: 'text' };
 import sqlite0002 from '../../drizzle/sqlite/0002_fold_count_leftovers.sql' with { type: 'text' };
@@ -21,6 +22,7 @@ import sqlite0007 from '../../drizzle/sqlite/0007_cve_findings.sql' with { type:
 import sqlite0008 from '../../drizzle/sqlite/0008_package_change_hours.sql' with { type: 'text' };
 import sqlite0009 from '../../drizzle/sqlite/0009_cve_version_findings.sql' with { type: 'text' };
 import sqlite0010 from '../../drizzle/sqlite/0010_cve_matched_counts.sql' with { type: 'text' };
+import sqlite0011 from '../../drizzle/sqlite/0011_package_events_owner_created.sql' with { type: 'text' };
 import type { EmbeddedMigration } from './migrate.ts';
 
 export const sqliteMigrations: readonly EmbeddedMigration[] = [
@@ -35,6 +37,7 @@ export const sqliteMigrations: readonly EmbeddedMigration[] = [
   { tag: '0008_package_change_hours', sql: sqlite0008 },
   { tag: '0009_cve_version_findings', sql: sqlite0009 },
   { tag: '0010_cve_matched_counts', sql: sqlite0010 },
+  { tag: '0011_package_events_owner_created', sql: sqlite0011 },
 ];
 
 export const mysqlMigrations: readonly EmbeddedMigration[] = [
@@ -48,4 +51,5 @@ export const mysqlMigrations: readonly EmbeddedMigration[] = [
   { tag: '0007_package_change_hours', sql: mysql0007 },
   { tag: '0008_cve_version_findings', sql: mysql0008 },
   { tag: '0009_cve_matched_counts', sql: mysql0009 },
+  { tag: '0010_package_events_owner_created', sql: mysql0010 },
 ];

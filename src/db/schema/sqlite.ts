@@ -296,6 +296,16 @@ export const packageEvents = sqliteTable(
       t.toVersionId,
       t.ownerId,
     ),
+    // "What changed" for a host name pattern: each matching host's events of the range, read from
+    // this index alone (docs/history.md, "What changed").
+    index('package_events_owner_created_idx').on(
+      t.ownerKind,
+      t.ownerId,
+      t.created,
+      t.kind,
+      t.fromVersionId,
+      t.toVersionId,
+    ),
     index('package_events_package_idx').on(t.packageId, t.id),
     index('package_events_from_idx').on(t.fromVersionId),
     index('package_events_to_idx').on(t.toVersionId),

@@ -126,9 +126,8 @@ export interface ChangeGroup {
 /**
  * The groups of the range, most hosts first, in two steps. First the changes are grouped by kind and
  * binary versions: without a host pattern, whole UTC hours from the hourly rollup
- * (../history/change-hours.ts) and the partial hours at either end from the events; with one, every
- * event of the range on the (created, owner kind, kind, versions, owner) index, its owner checked
- * against the pattern. Then those groups (few) are named and merged by source package and source
+ * (../history/change-hours.ts) and the partial hours at either end from the events; with one, the
+ * matching hosts' events of the range on the (owner kind, owner, created, kind, versions) index. Then those groups (few) are named and merged by source package and source
  * versions. A source group's `hosts` is the most hosts of any of its binary packages' changes (the
  * hosts that upgraded `openssl` and `libssl3` together count once); `changes` adds them up. Without a
  * host pattern a binary change's hosts are its changes: a host that made the very same change twice
@@ -210,9 +209,11 @@ function hourChanges(database: Database, fromHour: number, toHour: number, kinds
 }
 
 /**
- * The host events of [`from`, `to`) from the covering (created, owner kind, kind, versions, owner)
- * index. With `hosts`, only those of hosts whose name matches it, each host counted once per change;
- * without, every change counts (as in the rollup).
+ * The host events of [`from`, `to`). Without `hosts`, from the covering (created, owner kind, kind,
+ * versions, owner) index, every change counted (as in the rollup). With `hosts`, the hosts whose name
+ * matches it first, then each one's events of the range from the covering (owner kind, owner,
+ * created, kind, versions) index, each host counted once per change: the cost follows the matching
+ * hosts' events, not the fleet's.
  */
 function eventChanges(
   database: Database,
@@ -223,23 +224,29 @@ function eventChanges(
 ): SQL {
   const t = database.tables;
   const stamp = (date: Date) => database.spelling.timestampParam(date);
-  const conditions: SQL[] = [
+  const range = [
     sql`e.created >= ${stamp(from)}`,
     sql`e.created < ${stamp(to)}`,
     sql`e.owner_kind = 'host'`,
     kindsIn(sql`e.kind`, kinds),
   ];
-  if (hosts)
-    conditions.push(
-      sql`e.owner_id IN (SELECT h.id FROM ${t.hosts} h WHERE lower(h.name) LIKE ${likeOfPattern(hosts)} ESCAPE '!')`,
-    );
-  const hostCount = hosts ? sql`COUNT(DISTINCT e.owner_id)` : sql`COUNT(*)`;
-  return sql`SELECT e.kind, COALESCE(e.from_version_id, 0) AS from_version_id,
-                    COALESCE(e.to_version_id, 0) AS to_version_id, ${hostCount} AS hosts,
-                    COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last
+  const columns = sql`e.kind, COALESCE(e.from_version_id, 0) AS from_version_id,
+                    COALESCE(e.to_version_id, 0) AS to_version_id`;
+  const times = sql`COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last`;
+  const groups = sql`GROUP BY e.kind, e.from_version_id, e.to_version_id`;
+  if (hosts) {
+    const straight = sql.raw(database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN');
+    return sql`SELECT ${columns}, COUNT(DISTINCT e.owner_id) AS hosts, ${times}
+               FROM ${t.hosts} h ${straight}
+                 ${t.packageEvents} e ${database.spelling.forceIndex('package_events_owner_created_idx')}
+                 ON e.owner_id = h.id AND ${sql.join(range, sql` AND `)}
+               WHERE lower(h.name) LIKE ${likeOfPattern(hosts)} ESCAPE '!'
+               ${groups}`;
+  }
+  return sql`SELECT ${columns}, COUNT(*) AS hosts, ${times}
              FROM ${t.packageEvents} e ${database.spelling.forceIndex('package_events_created_idx')}
-             WHERE ${sql.join(conditions, sql` AND `)}
-             GROUP BY e.kind, e.from_version_id, e.to_version_id`;
+             WHERE ${sql.join(range, sql` AND `)}
+             ${groups}`;
 }
 
 /** One page of the fleet's change groups in the range. */

@@ -1,0 +1,1 @@
+CREATE INDEX `package_events_owner_created_idx` ON `package_events` (`owner_kind`,`owner_id`,`created`,`kind`,`from_version_id`,`to_version_id`);
