@@ -169,6 +169,27 @@ export interface HostDetailProps extends PackageTableProps {
   cvePageHref?: (page: number) => string;
 }
 
+/** The end of a host or image page: its CVE section (with a feed), then its package table. */
+function SecurityAndPackages(
+  props: PackageTableProps & { clock: Clock; cves?: OwnerCves; cvePageHref?: (page: number) => string },
+) {
+  return (
+    <>
+      {props.cves ? (
+        <CveSection
+          cves={props.cves}
+          clock={props.clock}
+          pageHref={props.cvePageHref ?? ((page) => `?cves_page=${page}`)}
+        />
+      ) : null}
+      {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
+      {props.cves ? <h2>Packages</h2> : null}
+      <ListControls list={props.list} />
+      <InventoryPackageList list={props.list} rows={props.rows} />
+    </>
+  );
+}
+
 /** The host page body. */
 export function HostDetailPage(props: HostDetailProps) {
   const { host } = props;
@@ -194,17 +215,7 @@ export function HostDetailPage(props: HostDetailProps) {
         {host.reboot ? <RebootSummary reboot={host.reboot} clock={props.clock} /> : null}
         <ExternalLinks links={props.externalLinks} />
       </dl>
-      {props.cves ? (
-        <CveSection
-          cves={props.cves}
-          clock={props.clock}
-          pageHref={props.cvePageHref ?? ((page) => `?cves_page=${page}`)}
-        />
-      ) : null}
-      {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
-      {props.cves ? <h2>Packages</h2> : null}
-      <ListControls list={props.list} />
-      <InventoryPackageList list={props.list} rows={props.rows} />
+      <SecurityAndPackages {...props} />
     </>
   );
 }
@@ -246,17 +257,7 @@ export function ImageDetailPage(props: ImageDetailProps) {
         <dd id="kubernetes-containers">{image.kubernetesContainers}</dd>
         <ExternalLinks links={props.externalLinks} />
       </dl>
-      {props.cves ? (
-        <CveSection
-          cves={props.cves}
-          clock={props.clock}
-          pageHref={props.cvePageHref ?? ((page) => `?cves_page=${page}`)}
-        />
-      ) : null}
-      {/* After the CVE section, the package table needs its own heading to read as apart from it. */}
-      {props.cves ? <h2>Packages</h2> : null}
-      <ListControls list={props.list} />
-      <InventoryPackageList list={props.list} rows={props.rows} />
+      <SecurityAndPackages {...props} />
     </>
   );
 }
