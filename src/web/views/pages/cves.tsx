@@ -33,6 +33,23 @@ function Counts(props: { fixable: number; unfixed: number; other: number }) {
   return <>{parts.length > 0 ? parts.join(', ') : '0'}</>;
 }
 
+/** A CVE's hosts and images by state, as the fleet counts them. */
+function FleetCountsCell({ row }: { row: FleetCounts }) {
+  return (
+    <td data-label="Hosts / images">
+      {'hosts: '}
+      <Counts fixable={row.hostsFixable} unfixed={row.hostsUnfixed} other={row.hostsOther} />
+      {'; images: '}
+      <Counts fixable={row.imagesFixable} unfixed={row.imagesUnfixed} other={row.imagesOther} />
+    </td>
+  );
+}
+
+type FleetCounts = Record<
+  'hostsFixable' | 'hostsUnfixed' | 'hostsOther' | 'imagesFixable' | 'imagesUnfixed' | 'imagesOther',
+  number
+>;
+
 /** The swappable CVE table. */
 export function CveList(props: CveListProps) {
   const { list } = props;
@@ -67,12 +84,7 @@ export function CveList(props: CveListProps) {
           <td class="num" data-label="Fix available">
             {row.fixable}
           </td>
-          <td data-label="Hosts / images">
-            {'hosts: '}
-            <Counts fixable={row.hostsFixable} unfixed={row.hostsUnfixed} other={row.hostsOther} />
-            {'; images: '}
-            <Counts fixable={row.imagesFixable} unfixed={row.imagesUnfixed} other={row.imagesOther} />
-          </td>
+          <FleetCountsCell row={row} />
         </tr>
       ))}
     </ListTable>
@@ -378,16 +390,7 @@ export function SourceCveSection(props: { cves: SourceCves; clock: Clock }) {
                     <td class="num" data-label="Fix available">
                       {row.fixable}
                     </td>
-                    <td data-label="Hosts / images">
-                      {'hosts: '}
-                      <Counts fixable={row.hostsFixable} unfixed={row.hostsUnfixed} other={row.hostsOther} />
-                      {'; images: '}
-                      <Counts
-                        fixable={row.imagesFixable}
-                        unfixed={row.imagesUnfixed}
-                        other={row.imagesOther}
-                      />
-                    </td>
+                    <FleetCountsCell row={row} />
                   </tr>
                 ))}
               </tbody>
