@@ -10,7 +10,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
-import { currentFindingFeed, type FindingFeed, sourcesOfPackages } from '../cve/owner-findings.ts';
+import type { FindingFeed, PairChange } from '../cve/owner-findings.ts';
 import type { HourlyChange } from '../history/change-hours.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -24,6 +24,7 @@ import {
   writePackageDiff,
 } from './package-rows.ts';
 import { InvalidReportError } from './report-errors.ts';
+import { changedPairs } from './version-sources.ts';
 
 /** The diff that was written, the owner's counters after it and what it changed in its history. */
 export interface PackageReportResult {
@@ -33,11 +34,11 @@ export interface PackageReportResult {
   /** The package changes, as the hourly rollup of "what changed" keys them (hosts add them last). */
   changes: HourlyChange[];
   /**
-   * With a CVE import, the source packages whose installed versions the report changed (before or
-   * after), whose findings must be computed again (docs/cve.md, "Stored findings"); null when the
-   * report changed no installed version, or there is no import.
+   * With a CVE import, the (source, version) pairs the report may have removed or added, from its own
+   * diff rows (./version-sources.ts; docs/cve.md, "What a report costs"); null when the report changed
+   * no installed source version, or there is no import.
    */
-  cve: { feed: FindingFeed; sources: Set<string> } | null;
+  cve: { feed: FindingFeed; change: PairChange } | null;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -72,17 +73,20 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
-  // Sources of rows the report removes or moves to another installed version, read before the write.
-  const replaced = [
-    ...diff.removals.map((name) => recorded.get(name)),
-    ...diff.writes.map((row) => {
-      const before = recorded.get(row.name);
-      return before && before.version !== row.version ? before : undefined;
-    }),
-  ].flatMap((row) => (row ? [row.packageId] : []));
-  const installedChanges = replaced.length > 0 || diff.writes.some((row) => !recorded.has(row.name));
-  const feed = installedChanges ? await currentFindingFeed(ctx.database, ctx.tx.sql) : null;
-  const before = feed ? await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, replaced) : null;
+  // Installed versions the report takes off rows (removed, or moved to another installed version).
+  const replacedVersionIds: number[] = [];
+  const changedPackageIds = new Set<number>();
+  for (const name of diff.removals) {
+    const row = recorded.get(name);
+    if (row) {
+      replacedVersionIds.push(row.versionId);
+      changedPackageIds.add(row.packageId);
+    }
+  }
+  for (const row of diff.writes) {
+    const before = recorded.get(row.name);
+    if (before && before.version !== row.version) replacedVersionIds.push(before.versionId);
+  }
   const history = { reportType: lists.update_type, baseline: locked.created };
   const { upgraded, changes, installedChanged } = await writePackageDiff(
     ctx,
@@ -96,9 +100,15 @@ export async function applyPackageLists(
     ? await movedSecuritySince(ctx, owner, locked.securitySince, recorded, diff)
     : securitySinceOf(recorded, diff, ctx.now.getTime());
   const historyFacts = { upgraded, securitySince };
-  if (!feed || !before) return { diff, counts, history: historyFacts, changes, cve: null };
-  const after = await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, installedChanged);
-  const cve = { feed, sources: new Set([...before, ...after]) };
+  // A new owner or one moved to another OS has all its pairs computed (refreshOwnerFindings).
+  if (locked.created || osChanged || (replacedVersionIds.length === 0 && installedChanged.length === 0))
+    return { diff, counts, history: historyFacts, changes, cve: null };
+  for (const row of installedChanged) changedPackageIds.add(row.packageId);
+  const cve = await changedPairs(ctx, kind, {
+    replacedVersionIds,
+    writtenVersionIds: installedChanged.map((row) => row.versionId),
+    packageIds: changedPackageIds,
+  });
   return { diff, counts, history: historyFacts, changes, cve };
 }
 

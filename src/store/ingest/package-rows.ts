@@ -206,7 +206,7 @@ export function upgradeSinceOf(
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
  * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
  * (one multi-row INSERT of events). Returns whether a package was upgraded, the changes for the hourly
- * rollup, and the package ids of the rows whose installed version it added or changed.
+ * rollup, and the installed version ids of the rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -215,7 +215,7 @@ export async function writePackageDiff(
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
   history: DiffHistory,
-): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: number[] }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: ResolvedVersion[] }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -246,12 +246,12 @@ export async function writePackageDiff(
   const nowMs = ctx.now.getTime();
   const deltas = new CountDeltas();
   // Rows whose installed version is new or another: the sources whose CVE findings may change.
-  const installedChanged: number[] = [];
+  const installedChanged: ResolvedVersion[] = [];
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
     const before = recorded.get(row.name);
-    if (before?.version !== row.version) installedChanged.push(installed.packageId);
+    if (before?.version !== row.version) installedChanged.push(installed);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
     deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     const since = upgradeSinceOf(before, row, nowMs);
