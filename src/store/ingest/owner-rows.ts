@@ -27,12 +27,17 @@ export interface LockedOwner {
   hasCvePairs: boolean;
 }
 
+/**
+ * The oldest pending security upgrade's "since" after a report (UTC ms), or null; or, when the rows
+ * must be read for it, the SQL expression (over the owner's package rows) the owner's UPDATE sets it to.
+ */
+export type SecuritySince = number | null | { text: string; params: readonly unknown[] };
+
 /** What a report's history changes on its owner row (docs/history.md). */
 export interface OwnerHistory {
   /** The report upgraded a package: `last_upgraded` becomes the report's time. */
   upgraded: boolean;
-  /** The oldest pending security upgrade's "since" after the report (UTC ms), or null. */
-  securitySince: number | null;
+  securitySince: SecuritySince;
 }
 
 /** The columns hosts and images share, by their SQL names (hosts also have a kernel). */
@@ -132,9 +137,14 @@ export async function updateOwnerRow(
     stamp(now),
   ];
   if (fields.history) {
-    set.push(`${o.securitySince} = ?`);
     const since = fields.history.securitySince;
-    values.push(since === null ? null : stamp(new Date(since)));
+    if (since === null || typeof since === 'number') {
+      set.push(`${o.securitySince} = ?`);
+      values.push(since === null ? null : stamp(new Date(since)));
+    } else {
+      set.push(`${o.securitySince} = ${since.text}`);
+      values.push(...since.params);
+    }
     if (fields.history.upgraded) {
       set.push(`${o.lastUpgraded} = ?`);
       values.push(stamp(now));

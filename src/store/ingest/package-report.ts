@@ -8,13 +8,12 @@
 
 import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
-import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
 import type { FindingFeed, PairChange } from '../cve/owner-findings.ts';
 import type { HourlyChange } from '../history/change-hours.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
-import type { LockedOwner, OwnerHistory } from './owner-rows.ts';
+import type { LockedOwner, OwnerHistory, SecuritySince } from './owner-rows.ts';
 import {
   loadRecordedRows,
   loadRecordedSources,
@@ -143,7 +142,7 @@ async function movedSecuritySince(
   previous: number | null,
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
-): Promise<number | null> {
+): Promise<SecuritySince> {
   const now = ctx.now.getTime();
   let oldest = previous;
   let lost = false;
@@ -162,7 +161,7 @@ async function movedSecuritySince(
       lost ||= since !== previous;
   }
   if (!lost) return oldest;
-  const { tx, database } = ctx;
+  const { database } = ctx;
   const rows = owner.kind === 'host' ? database.tables.hostPackages : database.tables.imagePackages;
   const r = sqlNames(rows);
   const ownerColumn =
@@ -173,21 +172,22 @@ async function movedSecuritySince(
   // `upgradable_version_id IS NOT NULL`: MariaDB then builds a rowid filter from that column's
   // index, a scan of every pending upgrade of the fleet, for each report.
   const securityRows = `FROM ${r.$table} WHERE ${ownerColumn} = ? AND ${r.upgradeType} = ?`;
-  // Upgrades announced together share their "since": another row usually still holds it, and the
-  // first one found ends the search (the minimum reads every row of the owner: ~10 ms on MariaDB).
-  if (previous !== null && (oldest === null || oldest >= previous)) {
-    const held = await tx.sql.selectValues(`SELECT 1 ${securityRows} AND ${r.upgradeSince} = ? LIMIT 1`, [
-      owner.id,
-      SECURITY_UPGRADE,
-      database.spelling.timestampParam(new Date(previous)),
-    ]);
-    if (held.length > 0) return previous;
-  }
-  const [row] = await tx.sql.selectValues(`SELECT MIN(${r.upgradeSince}) ${securityRows}`, [
-    owner.id,
-    SECURITY_UPGRADE,
-  ]);
-  return toMillis(row?.[0]);
+  const minimum = `(SELECT MIN(${r.upgradeSince}) ${securityRows})`;
+  // Computed by the owner row's UPDATE (owner-rows.ts), not a round trip of its own. Upgrades
+  // announced together share their "since": another row usually still holds it, and the first one
+  // found ends the search (COALESCE reads the minimum, every security row of the owner, only if not).
+  if (previous !== null && (oldest === null || oldest >= previous))
+    return {
+      text: `COALESCE((SELECT ${r.upgradeSince} ${securityRows} AND ${r.upgradeSince} = ? LIMIT 1), ${minimum})`,
+      params: [
+        owner.id,
+        SECURITY_UPGRADE,
+        database.spelling.timestampParam(new Date(previous)),
+        owner.id,
+        SECURITY_UPGRADE,
+      ],
+    };
+  return { text: minimum, params: [owner.id, SECURITY_UPGRADE] };
 }
 
 /** The owner's counters after a partial report moved the rows it named from `before` to `after`. */

@@ -139,14 +139,35 @@ async function learnCatalogIds(
     for (const row of found) cache.set('package', row.name, row.id);
   }
   const v = sqlNames(database.tables.packageVersions);
+  const sv = sqlNames(database.tables.srcPackageVersions);
+  const s = sqlNames(database.tables.srcPackages);
   for (const batch of batchRows(capabilities, [...versions], 2)) {
     const list = inList(capabilities, batch);
-    const found = await tx.sql.select<{ id: number; package_id: number; os_id: number; version: string }>(
-      `SELECT ${v.id} AS id, ${v.packageId} AS package_id, ${v.osId} AS os_id, ${v.version} AS version
-       FROM ${v.$table} WHERE ${v.id} IN (${list.text})`,
+    // With each version's source version, for the CVE pairs (./version-sources.ts).
+    const found = await tx.sql.select<{
+      id: number;
+      package_id: number;
+      os_id: number;
+      version: string;
+      sv: number;
+      source: string;
+      source_version: string;
+    }>(
+      `SELECT v.${v.id} AS id, v.${v.packageId} AS package_id, v.${v.osId} AS os_id, v.${v.version} AS version,
+         sv.${sv.id} AS sv, s.${s.name} AS source, sv.${sv.version} AS source_version
+       FROM ${v.$table} v JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
+       JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
+       WHERE v.${v.id} IN (${list.text})`,
       list.params,
     );
-    for (const row of found) cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
+    for (const row of found) {
+      cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
+      cache.setVersionSource(Number(row.id), {
+        srcVersionId: Number(row.sv),
+        name: row.source,
+        version: row.source_version,
+      });
+    }
   }
 }
 
