@@ -1,6 +1,7 @@
 /**
- * In-memory ids of immutable catalog rows (OS, package names, source names, versions, kernels), so
- * that a steady-state report asks the database only about what changed, and the reverse (package id
+ * In-memory ids of immutable catalog rows (OS, package names, source names, versions, kernels, and
+ * the source version each package version was built from: that link never changes), so that a
+ * steady-state report asks the database only about what changed, and the reverse (package id
  * → name, version id → version) so that a host's rows load as bare ids. Entries learned inside a
  * transaction become visible to others only after it commits (a rolled-back id may be reused). A
  * row can still vanish under the cache (GC on another instance): callers clear the cache when a
