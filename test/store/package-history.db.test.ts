@@ -316,6 +316,49 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('"exposed since" after hook reports: kept while another row holds it, else the oldest left', async () => {
+      const name = 'exposed.example.com';
+      const at = (minutes: number) => START + minutes * 60_000;
+      const item = (pkg: string, version: string) => ({ name: pkg, version, source: pkg });
+      const upgrade = (pkg: string) => ({
+        name: pkg,
+        version_from: '1.0-1',
+        version_to: '1.0-2',
+        source: pkg,
+        type: 'security',
+      });
+      const send = async (minutes: number, r: Partial<HostReport>) => {
+        await applyHostReport(
+          t.store,
+          {
+            hostname: name,
+            os: 'Debian 12',
+            running_kernel: { release: '6.1.0-26-amd64', version: '#1 SMP Debian 6.1.112-1 (2024-10-03)' },
+            update_type: 'dpkg_hook',
+            installed: [],
+            upgradable: [],
+            uninstalled: [],
+            ...r,
+          } as HostReport,
+          { now: new Date(at(minutes)) },
+        );
+        const id = (await ownerIdOf(t.database, 'host', name)) as number;
+        return (await readOwnerHistory(t.database, 'host', id)).securitySince;
+      };
+      const installed = ['a', 'b', 'c', 'd'].map((pkg) => item(pkg, '1.0-1'));
+      expect(
+        await send(1, { update_type: 'full', installed, upgradable: [upgrade('a'), upgrade('b')] }),
+      ).toBe(at(1));
+      expect(await send(2, { upgradable: [upgrade('c')] })).toBe(at(1));
+      expect(await send(3, { upgradable: [upgrade('d')] })).toBe(at(1));
+      // a, which held the oldest, is upgraded: b still holds it.
+      expect(await send(4, { installed: [item('a', '1.0-2')] })).toBe(at(1));
+      // b too: the oldest left is c's.
+      expect(await send(5, { installed: [item('b', '1.0-2')] })).toBe(at(2));
+      expect(await send(6, { installed: [item('c', '1.0-2')] })).toBe(at(3));
+      expect(await send(7, { installed: [item('d', '1.0-2')] })).toBe(null);
+    });
+
     test('concurrent full and hook reports for one host: each report’s events stay together, in the order applied', async () => {
       const random = createRandom(dialect === 'sqlite' ? 41 : 43);
       const name = 'race.example.com';

@@ -25,15 +25,32 @@ import {
   sourcesToMatch,
 } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
-import { matchVersions } from './version-findings.ts';
+import { matchVersions, storeMatches } from './version-findings.ts';
 
 export type FindingOwnerKind = 'host' | 'image';
 
+/** A source version one of a report's rows was built from (store/ingest/version-sources.ts). */
+export interface SourcePair extends InstalledSource {
+  srcVersionId: number;
+}
+
+/**
+ * The pairs a report may have changed, from its own diff rows: the source versions of the installed
+ * versions it took off rows and not written (`removed`), written and not taken off (`added`); each
+ * changes only if no other row of the owner has that source version.
+ */
+export interface PairChange {
+  removed: readonly SourcePair[];
+  added: readonly SourcePair[];
+  /** Package ids of the rows whose installed version the report added, replaced or removed. */
+  changedPackageIds: ReadonlySet<number>;
+}
+
 /**
  * Which of an owner's pairs to compute again: all of them (a new owner, an OS change, an owner
- * without pairs yet), or those of some source packages (by name, as reported) and of the running kernel.
+ * without pairs yet), or those a report's rows changed (`change`) and, with `kernel`, the running kernel's.
  */
-export type FindingScope = 'all' | { sources: ReadonlySet<string>; kernel: boolean };
+export type FindingScope = 'all' | { change: PairChange | null; kernel: boolean };
 
 /** The current import, as findings need it. */
 export interface FindingFeed {
@@ -130,35 +147,6 @@ export async function readOwnerPairs(
     byOwner.set(owner, list);
   }
   return byOwner;
-}
-
-/** The source names of the owner's rows of `packageIds` (what a report is about to change or changed). */
-export async function sourcesOfPackages(
-  database: Database,
-  runner: SqlRunner,
-  kind: FindingOwnerKind,
-  ownerId: number,
-  packageIds: readonly number[],
-): Promise<Set<string>> {
-  const names = new Set<string>();
-  if (packageIds.length === 0) return names;
-  const { packages: r, packageOwner } = namesOf(database, kind);
-  const v = sqlNames(database.tables.packageVersions);
-  const sv = sqlNames(database.tables.srcPackageVersions);
-  const s = sqlNames(database.tables.srcPackages);
-  for (const batch of batchRows(database.capabilities, packageIds, 1)) {
-    const ids = inList(database.capabilities, batch);
-    const rows = await runner.select<{ source: string }>(
-      `SELECT DISTINCT s.${s.name} AS source FROM ${r.$table} r
-       JOIN ${v.$table} v ON v.${v.id} = r.${r.packageVersionId}
-       JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
-       JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
-       WHERE r.${packageOwner} = ? AND r.${r.packageId} IN (${ids.text})`,
-      [ownerId, ...ids.params],
-    );
-    for (const row of rows) names.add(row.source);
-  }
-  return names;
 }
 
 /** A pair key within one owner. */
@@ -314,18 +302,180 @@ export async function refreshOwnerFindings(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
-  owner: { id: number; os: string; kernelBanner?: string | null },
+  /** `hasPairs`: whether it has stored pairs, when the caller already read it (with the row's lock). */
+  owner: { id: number; os: string; kernelBanner?: string | null; hasPairs?: boolean },
   requested: FindingScope,
   /** The current import, when the caller already read it. */
   known?: FindingFeed,
 ): Promise<void> {
-  if (requested !== 'all' && requested.sources.size === 0 && !requested.kernel) return;
+  if (requested !== 'all' && !requested.change && !requested.kernel) return;
   const feed = known ?? (await currentFindingFeed(database, tx.sql));
   if (!feed) return;
   // An owner without pairs (its first report since the import, or since pairs were introduced) is
   // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
-  const scope =
-    requested !== 'all' && !(await hasPairs(database, tx.sql, kind, owner.id)) ? 'all' : requested;
+  if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
+    return refreshPairs(tx, database, kind, owner, 'all', feed);
+  const release = codenameOfOs(owner.os);
+  if (requested === 'all') return refreshPairs(tx, database, kind, owner, 'all', feed);
+  const change = requested.change;
+  const sources = new Set([...(change?.removed ?? []), ...(change?.added ?? [])].map((pair) => pair.name));
+  // The kernel's pairs follow the running kernel's rules (docs/cve.md, "Which sources count"): read
+  // again, with the sources changed beside them, from the owner's rows.
+  const kernel = kind === 'host' && (requested.kernel || [...sources].some(isKernelSource));
+  if (change && !kernel && release !== null)
+    return applyPairChange(tx, database, kind, owner.id, feed, release, change);
+  return refreshPairs(tx, database, kind, owner, { sources, kernel }, feed);
+}
+
+/**
+ * A report's pair change without the kernel: its candidate pairs less those another row of the owner
+ * has (one query: the candidates' binary versions on the owner's (owner, package) index), then the
+ * findings of the changed pairs with the import's marks of the added ones (one query), the owner's
+ * findings of their CVEs (one), the pairs' delete and insert, and the counts moved by the difference,
+ * the owner's findings after being those before less the removed pairs' and plus the added pairs'.
+ */
+async function applyPairChange(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  feed: FindingFeed,
+  release: string,
+  change: PairChange,
+): Promise<void> {
+  const candidates = [...change.removed, ...change.added].map((pair) => pair.srcVersionId);
+  const held = await sourceVersionsOfOtherRows(database, tx.sql, kind, ownerId, candidates, change);
+  const asPair = (pair: SourcePair): InstalledSource => ({ name: pair.name, version: pair.version });
+  const removed = change.removed.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
+  const added = change.added.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
+  if (removed.length === 0 && added.length === 0) return;
+  const { findings, unmatched } = await findingsAndMarks(database, tx.sql, feed.id, release, removed, added);
+  if (unmatched.length > 0)
+    findings.push(...(await storeMatches(database, tx.sql, feed.id, release, unmatched)));
+  const touched = [...new Set(findings.map((finding) => finding.cve))];
+  const before =
+    touched.length > 0 ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, touched) : [];
+  await deletePairs(tx, database, kind, ownerId, removed);
+  await writePairs(tx, database, kind, ownerId, release, [], added);
+  if (touched.length === 0) return;
+  const removedKeys = new Set(removed.map(pairKey));
+  const addedKeys = new Set(added.map(pairKey));
+  const keyOf = (finding: StoredFinding) =>
+    pairKey({ name: finding.source, version: finding.installedVersion });
+  const after = [
+    ...before.filter((finding) => !removedKeys.has(keyOf(finding))),
+    ...findings.filter((finding) => addedKeys.has(keyOf(finding))),
+  ];
+  await moveCounts(tx, database, kind, ownerId, ownerStates(before), ownerStates(after));
+}
+
+/**
+ * Which of the source versions `ids` the owner's rows other than those the report changed have:
+ * the binary versions built from them first (package_versions' source index), then the owner's row
+ * of each package.
+ */
+async function sourceVersionsOfOtherRows(
+  database: Database,
+  runner: SqlRunner,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  ids: readonly number[],
+  change: PairChange,
+): Promise<Set<number>> {
+  const { packages: r, packageOwner } = namesOf(database, kind);
+  const v = sqlNames(database.tables.packageVersions);
+  const join = database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const held = new Set<number>();
+  for (const batch of batchRows(database.capabilities, [...new Set(ids)], 1)) {
+    const list = inList(database.capabilities, batch);
+    const rows = await runner.selectValues(
+      `SELECT v.${v.srcPackageVersionId}, r.${r.packageId} FROM ${v.$table} v ${join} ${r.$table} r
+         ON r.${packageOwner} = ? AND r.${r.packageId} = v.${v.packageId} AND r.${r.packageVersionId} = v.${v.id}
+       WHERE v.${v.srcPackageVersionId} IN (${list.text})`,
+      [ownerId, ...list.params],
+    );
+    for (const [sourceVersion, packageId] of rows)
+      if (!change.changedPackageIds.has(Number(packageId))) held.add(Number(sourceVersion));
+  }
+  return held;
+}
+
+/**
+ * The findings under `feedId` of the removed and added pairs, and which added pairs the import has
+ * not matched yet: one query per batch of sources (the version findings' and the marks' unique
+ * indexes, one UNION ALL).
+ */
+async function findingsAndMarks(
+  database: Database,
+  runner: SqlRunner,
+  feedId: number,
+  release: string,
+  removed: readonly InstalledSource[],
+  added: readonly InstalledSource[],
+): Promise<{ findings: StoredFinding[]; unmatched: InstalledSource[] }> {
+  const f = sqlNames(database.tables.cveVersionFindings);
+  const m = sqlNames(database.tables.cveMatchedVersions);
+  const wanted = new Set([...removed, ...added].map(pairKey));
+  const addedNames = new Set(added.map((pair) => pair.name));
+  const names = [...new Set([...removed, ...added].map((pair) => pair.name))];
+  const findings: StoredFinding[] = [];
+  const matched = new Set<string>();
+  for (const batch of batchRows(database.capabilities, names, 3)) {
+    const list = inList(database.capabilities, batch);
+    const marked = batch.filter((name) => addedNames.has(name));
+    const marks = inList(database.capabilities, marked);
+    const params: unknown[] = [feedId, release, ...list.params];
+    let text = `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
+         ${f.state} AS state, ${f.reason} AS reason, ${f.fixedVersion} AS fixed_version,
+         ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank
+       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${list.text})`;
+    if (marked.length > 0) {
+      text += ` UNION ALL SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0
+       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${m.source} IN (${marks.text})`;
+      params.push(feedId, release, ...marks.params);
+    }
+    const rows = await runner.select<{
+      kind: string;
+      cve: string;
+      source: string;
+      version: string;
+      state: string;
+      reason: string | null;
+      fixed_version: string | null;
+      urgency: string;
+      urgency_rank: number;
+    }>(text, params);
+    for (const row of rows) {
+      const key = pairKey({ name: row.source, version: row.version });
+      if (row.kind === 'm') matched.add(key);
+      else if (wanted.has(key))
+        findings.push({
+          cve: row.cve,
+          source: row.source,
+          installedVersion: row.version,
+          state: row.state as StoredState,
+          reason: row.reason,
+          fixedVersion: row.fixed_version,
+          urgency: row.urgency,
+          urgencyRank: Number(row.urgency_rank),
+        });
+    }
+  }
+  return { findings, unmatched: added.filter((pair) => !matched.has(pairKey(pair))) };
+}
+
+/**
+ * Computes the owner's pairs again, all or those of some sources and of the kernel, from its rows:
+ * its installed sources of them against its stored pairs of them.
+ */
+async function refreshPairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  owner: { id: number; os: string; kernelBanner?: string | null },
+  scope: 'all' | { sources: ReadonlySet<string>; kernel: boolean },
+  feed: FindingFeed,
+): Promise<void> {
   const names = new Set<string>();
   if (scope !== 'all') {
     for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
@@ -389,6 +539,18 @@ export async function refreshOwnerFindings(
   );
   if (touched.length === 0) return;
   const after = ownerStates(await ownerFindingsOfCves(database, tx.sql, kind, feed.id, owner.id, touched));
+  await moveCounts(tx, database, kind, owner.id, before, after);
+}
+
+/** Moves the owner's counters and the per-CVE counts from its states `before` to those `after`. */
+async function moveCounts(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  before: ReturnType<typeof ownerStates>,
+  after: ReturnType<typeof ownerStates>,
+): Promise<void> {
   const deltas = new Map<string, FleetDelta>();
   addFleetDeltas(deltas, before, after);
   const was = ownerCounters(before);
@@ -397,10 +559,28 @@ export async function refreshOwnerFindings(
     const { owners: o } = namesOf(database, kind);
     await tx.sql.run(
       `UPDATE ${o.$table} SET ${o.cveFixable} = ${o.cveFixable} + ?, ${o.cveUrgent} = ${o.cveUrgent} + ? WHERE ${o.id} = ?`,
-      [now.fixable - was.fixable, now.urgent - was.urgent, owner.id],
+      [now.fixable - was.fixable, now.urgent - was.urgent, ownerId],
     );
   }
   await writeFleetDeltas(tx, database, kind, deltas);
+}
+
+/** Deletes the owner's pairs `pairs` (on its pairs' unique index: owner, source, version). */
+async function deletePairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  pairs: readonly InstalledSource[],
+): Promise<void> {
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  for (const batch of batchRows(database.capabilities, pairs, 3)) {
+    const each = batch.map(() => `(${p.source} = ? AND ${p.version} = ?)`).join(' OR ');
+    await tx.sql.run(`DELETE FROM ${p.$table} WHERE ${ownerColumn} = ? AND (${each})`, [
+      ownerId,
+      ...batch.flatMap((pair) => [pair.name, pair.version]),
+    ]);
+  }
 }
 
 /** Deletes the owner's pairs of `removedIds` and inserts `added` under `release`. */

@@ -7,7 +7,7 @@
 import type { Database } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList, insertRows, type SqlRunner } from '../../db/sql-runner.ts';
-import { findingsOfSource } from '../../domain/cve-findings.ts';
+import { findingsOfSource, type StoredFinding } from '../../domain/cve-findings.ts';
 import type { InstalledSource } from '../../domain/cve-sources.ts';
 import { readReleaseRows } from './release-rows.ts';
 
@@ -45,14 +45,17 @@ export async function matchVersions(
   return missing.size;
 }
 
-/** Matches `pairs` (none matched yet) of `release` and writes their findings and marks. */
+/**
+ * Matches `pairs` (none matched yet) of `release` and writes their findings and marks; returns the
+ * findings (those another writer stored first are the same: one import, the same pairs).
+ */
 export async function storeMatches(
   database: Database,
   runner: SqlRunner,
   feedId: number,
   release: string,
   pairs: readonly InstalledSource[],
-): Promise<void> {
+): Promise<StoredFinding[]> {
   const names = [...new Set(pairs.map((pair) => pair.name))];
   const rows = await readReleaseRows(database, runner, feedId, release, names);
   const bySource = new Map<string, typeof rows>();
@@ -63,10 +66,12 @@ export async function storeMatches(
   }
   const findings: unknown[][] = [];
   const marks: unknown[][] = [];
+  const found: StoredFinding[] = [];
   for (const pair of pairs) {
     const matched = findingsOfSource(pair, bySource.get(pair.name) ?? []);
     marks.push([feedId, release, pair.name, pair.version, matched.fixed, matched.notAffected]);
-    for (const f of matched.found)
+    for (const f of matched.found) {
+      found.push(f);
       findings.push([
         feedId,
         release,
@@ -79,6 +84,7 @@ export async function storeMatches(
         f.urgency,
         f.urgencyRank,
       ]);
+    }
   }
   const v = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
@@ -111,4 +117,5 @@ export async function storeMatches(
     findings,
     ignoreClause,
   );
+  return found;
 }

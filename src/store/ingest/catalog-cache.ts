@@ -1,6 +1,7 @@
 /**
- * In-memory ids of immutable catalog rows (OS, package names, source names, versions, kernels), so
- * that a steady-state report asks the database only about what changed, and the reverse (package id
+ * In-memory ids of immutable catalog rows (OS, package names, source names, versions, kernels, and
+ * the source version each package version was built from: that link never changes), so that a
+ * steady-state report asks the database only about what changed, and the reverse (package id
  * → name, version id → version) so that a host's rows load as bare ids. Entries learned inside a
  * transaction become visible to others only after it commits (a rolled-back id may be reused). A
  * row can still vanish under the cache (GC on another instance): callers clear the cache when a
@@ -11,6 +12,14 @@
 export type NameKind = 'os' | 'package' | 'srcPackage' | 'kernel';
 /** Catalog rows cached by (OS, parent, version). */
 export type VersionKind = 'version' | 'srcVersion';
+
+/** The source version a package version was built from: immutable once the version exists. */
+export interface VersionSource {
+  srcVersionId: number;
+  /** Source package name and source version, as the CVE pairs key them (docs/cve.md). */
+  name: string;
+  version: string;
+}
 
 /** Above this many entries the cache starts over rather than grow without bound. */
 const MAX_ENTRIES = 400_000;
@@ -28,6 +37,9 @@ export interface CatalogScope {
   packageName(id: number): string | undefined;
   /** Version string of a package version id learned by `setVersion('version', …)`. */
   versionText(id: number): string | undefined;
+  /** Source version of a package version id, learned by `setVersionSource`. */
+  versionSource(id: number): VersionSource | undefined;
+  setVersionSource(id: number, source: VersionSource): void;
 }
 
 export interface CatalogCache {
@@ -46,6 +58,7 @@ interface CatalogMaps {
   loaded: Record<VersionKind, Set<number>>;
   packageNames: Map<number, string>;
   versionTexts: Map<number, string>;
+  versionSources: Map<number, VersionSource>;
   size: number;
 }
 
@@ -56,6 +69,7 @@ function createMaps(): CatalogMaps {
     loaded: { version: new Set(), srcVersion: new Set() },
     packageNames: new Map(),
     versionTexts: new Map(),
+    versionSources: new Map(),
     size: 0,
   };
 }
@@ -81,6 +95,11 @@ function putVersion(maps: CatalogMaps, kind: VersionKind, parent: number, versio
   if (!byVersion.has(version)) maps.size++;
   byVersion.set(version, id);
   if (kind === 'version') maps.versionTexts.set(id, version);
+}
+
+function putVersionSource(maps: CatalogMaps, id: number, source: VersionSource): void {
+  if (!maps.versionSources.has(id)) maps.size++;
+  maps.versionSources.set(id, source);
 }
 
 /** Creates an empty cache. */
@@ -114,6 +133,8 @@ export function createCatalogCache(): CatalogCache {
         },
         packageName: (id) => staged?.packageNames.get(id) ?? committed.packageNames.get(id),
         versionText: (id) => staged?.versionTexts.get(id) ?? committed.versionTexts.get(id),
+        versionSource: (id) => staged?.versionSources.get(id) ?? committed.versionSources.get(id),
+        setVersionSource: (id, source) => putVersionSource(stage(), id, source),
         commit() {
           if (!staged) return;
           if (committed.size + staged.size > MAX_ENTRIES) committed = createMaps();
@@ -139,4 +160,5 @@ function mergeInto(target: CatalogMaps, source: CatalogMaps): void {
     }
     for (const parent of source.loaded[kind]) target.loaded[kind].add(parent);
   }
+  for (const [id, versionSource] of source.versionSources) putVersionSource(target, id, versionSource);
 }

@@ -338,6 +338,16 @@ async function lookUpVersions(
   const parent = 'packageId' in versions ? versions.packageId : versions.srcPackageId;
   // By parent only: with `os_id = ?` in the WHERE, SQLite's planner picks the os_id index and reads
   // every version of the OS. A parent's versions on other OSes are few, and cached too.
+  // A package version's source version comes along (primary-key joins): the CVE pairs a report
+  // changes are then known without a query (./version-sources.ts).
+  const sv = sqlNames(database.tables.srcPackageVersions);
+  const s = sqlNames(database.tables.srcPackages);
+  const sources =
+    kind === 'version'
+      ? `, sv.${sv.id} AS sv, s.${s.name} AS source, sv.${sv.version} AS source_version
+         FROM ${versions.$table} x JOIN ${sv.$table} sv ON sv.${sv.id} = x.${sqlNames(database.tables.packageVersions).srcPackageVersionId}
+         JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}`
+      : ` FROM ${versions.$table} x`;
   for (const batch of batchRows(database.capabilities, todo, 2)) {
     const parents = inList(database.capabilities, batch);
     const rows = await tx.sql.select<{
@@ -345,12 +355,23 @@ async function lookUpVersions(
       parent_id: number;
       os_id: number;
       version: string;
+      sv?: number;
+      source?: string;
+      source_version?: string;
     }>(
-      `SELECT ${versions.id} AS id, ${parent} AS parent_id, ${versions.osId} AS os_id, ${versions.version} AS version
-       FROM ${versions.$table} WHERE ${parent} IN (${parents.text})`,
+      `SELECT x.${versions.id} AS id, x.${parent} AS parent_id, x.${versions.osId} AS os_id, x.${versions.version} AS version${sources}
+       WHERE x.${parent} IN (${parents.text})`,
       parents.params,
     );
-    for (const row of rows) cache.setVersion(kind, row.os_id, row.parent_id, row.version, row.id);
+    for (const row of rows) {
+      cache.setVersion(kind, row.os_id, row.parent_id, row.version, row.id);
+      if (row.source !== undefined && row.source_version !== undefined)
+        cache.setVersionSource(Number(row.id), {
+          srcVersionId: Number(row.sv),
+          name: row.source,
+          version: row.source_version,
+        });
+    }
   }
   for (const id of todo) cache.markLoaded(kind, osId, id);
 }

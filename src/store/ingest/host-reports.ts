@@ -55,8 +55,13 @@ export function applyHostReport(
     const scope =
       host.created || host.osId !== osId
         ? 'all'
-        : { sources: cve?.sources ?? new Set<string>(), kernel: host.kernelId !== kernelId };
-    const owner = { id: host.id, os: report.os, kernelBanner: report.running_kernel.version };
+        : { change: cve?.change ?? null, kernel: host.kernelId !== kernelId };
+    const owner = {
+      id: host.id,
+      os: report.os,
+      kernelBanner: report.running_kernel.version,
+      hasPairs: host.hasCvePairs,
+    };
     await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
     await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
     // Last: reports of hosts making the same change in the same hour share its row, and on MySQL

@@ -33,17 +33,9 @@ export function applyImageReport(
     const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
     const { diff, counts, history, cve } = await applyPackageLists(ctx, lists);
     const scope =
-      image.created || image.osId !== osId
-        ? 'all'
-        : { sources: cve?.sources ?? new Set<string>(), kernel: false };
-    await refreshOwnerFindings(
-      tx,
-      store.database,
-      'image',
-      { id: image.id, os: report.os },
-      scope,
-      cve?.feed,
-    );
+      image.created || image.osId !== osId ? 'all' : { change: cve?.change ?? null, kernel: false };
+    const owner = { id: image.id, os: report.os, hasPairs: image.hasCvePairs };
+    await refreshOwnerFindings(tx, store.database, 'image', owner, scope, cve?.feed);
     await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history });
     return summarize(diff, counts);
   });

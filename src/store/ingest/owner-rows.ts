@@ -20,14 +20,24 @@ export interface LockedOwner {
   counts: ReportDiff['totals'];
   /** When its oldest pending security upgrade was first seen (UTC ms), or null. */
   securitySince: number | null;
+  /**
+   * It has CVE pairs (docs/cve.md, "Stored findings"): read with the lock, so that a report that
+   * changes pairs needs no query of its own to know (an owner without pairs is computed whole).
+   */
+  hasCvePairs: boolean;
 }
+
+/**
+ * The oldest pending security upgrade's "since" after a report (UTC ms), or null; or, when the rows
+ * must be read for it, the SQL expression (over the owner's package rows) the owner's UPDATE sets it to.
+ */
+export type SecuritySince = number | null | { text: string; params: readonly unknown[] };
 
 /** What a report's history changes on its owner row (docs/history.md). */
 export interface OwnerHistory {
   /** The report upgraded a package: `last_upgraded` becomes the report's time. */
   upgraded: boolean;
-  /** The oldest pending security upgrade's "since" after the report (UTC ms), or null. */
-  securitySince: number | null;
+  securitySince: SecuritySince;
 }
 
 /** The columns hosts and images share, by their SQL names (hosts also have a kernel). */
@@ -52,10 +62,15 @@ export async function lockOwnerRow(
   const { tx, database, now } = ctx;
   const { table, names: o } = ownerNamesOf(ctx, kind);
   const kernel = kind === 'host' ? `${sqlNames(database.tables.hosts).kernelId} AS kernel_id, ` : '';
+  const pairs =
+    kind === 'host' ? sqlNames(database.tables.hostCvePairs) : sqlNames(database.tables.imageCvePairs);
+  const pairOwner = 'hostId' in pairs ? pairs.hostId : pairs.imageId;
+  // The subquery reads one entry of the pairs' unique index (owner first); it locks nothing.
   const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${kernel}${o.packageCount} AS package_count,
                        ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count,
-                       ${o.securitySince} AS security_since
-                FROM ${o.$table} WHERE ${o.name} = ?${database.spelling.forUpdateClause}`;
+                       ${o.securitySince} AS security_since,
+                       EXISTS (SELECT 1 FROM ${pairs.$table} cp WHERE cp.${pairOwner} = o.${o.id}) AS has_cve_pairs
+                FROM ${o.$table} o WHERE o.${o.name} = ?${database.spelling.forUpdateClause}`;
   const select = async () =>
     (
       await tx.sql.select<{
@@ -66,6 +81,7 @@ export async function lockOwnerRow(
         upgrade_count: number;
         security_count: number;
         security_since: unknown;
+        has_cve_pairs: unknown;
       }>(text, [name])
     )[0];
   let row = await select();
@@ -86,6 +102,7 @@ export async function lockOwnerRow(
       security: Number(row.security_count),
     },
     securitySince: toMillis(row.security_since),
+    hasCvePairs: Number(row.has_cve_pairs) === 1,
   };
 }
 
@@ -120,9 +137,14 @@ export async function updateOwnerRow(
     stamp(now),
   ];
   if (fields.history) {
-    set.push(`${o.securitySince} = ?`);
     const since = fields.history.securitySince;
-    values.push(since === null ? null : stamp(new Date(since)));
+    if (since === null || typeof since === 'number') {
+      set.push(`${o.securitySince} = ?`);
+      values.push(since === null ? null : stamp(new Date(since)));
+    } else {
+      set.push(`${o.securitySince} = ${since.text}`);
+      values.push(...since.params);
+    }
     if (fields.history.upgraded) {
       set.push(`${o.lastUpgraded} = ?`);
       values.push(stamp(now));

@@ -8,13 +8,12 @@
 
 import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
-import { toMillis } from '../../lib/raw-timestamp.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
-import { currentFindingFeed, type FindingFeed, sourcesOfPackages } from '../cve/owner-findings.ts';
+import type { FindingFeed, PairChange } from '../cve/owner-findings.ts';
 import type { HourlyChange } from '../history/change-hours.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
-import type { LockedOwner, OwnerHistory } from './owner-rows.ts';
+import type { LockedOwner, OwnerHistory, SecuritySince } from './owner-rows.ts';
 import {
   loadRecordedRows,
   loadRecordedSources,
@@ -24,6 +23,7 @@ import {
   writePackageDiff,
 } from './package-rows.ts';
 import { InvalidReportError } from './report-errors.ts';
+import { changedPairs } from './version-sources.ts';
 
 /** The diff that was written, the owner's counters after it and what it changed in its history. */
 export interface PackageReportResult {
@@ -33,11 +33,11 @@ export interface PackageReportResult {
   /** The package changes, as the hourly rollup of "what changed" keys them (hosts add them last). */
   changes: HourlyChange[];
   /**
-   * With a CVE import, the source packages whose installed versions the report changed (before or
-   * after), whose findings must be computed again (docs/cve.md, "Stored findings"); null when the
-   * report changed no installed version, or there is no import.
+   * With a CVE import, the (source, version) pairs the report may have removed or added, from its own
+   * diff rows (./version-sources.ts; docs/cve.md, "What a report costs"); null when the report changed
+   * no installed source version, or there is no import.
    */
-  cve: { feed: FindingFeed; sources: Set<string> } | null;
+  cve: { feed: FindingFeed; change: PairChange } | null;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -72,17 +72,20 @@ export async function applyPackageLists(
     throw new InvalidReportError(
       `the ${kind} would have ${counts.packages} packages, more than MAX_REPORT_PACKAGES (${maxPackages}) allows`,
     );
-  // Sources of rows the report removes or moves to another installed version, read before the write.
-  const replaced = [
-    ...diff.removals.map((name) => recorded.get(name)),
-    ...diff.writes.map((row) => {
-      const before = recorded.get(row.name);
-      return before && before.version !== row.version ? before : undefined;
-    }),
-  ].flatMap((row) => (row ? [row.packageId] : []));
-  const installedChanges = replaced.length > 0 || diff.writes.some((row) => !recorded.has(row.name));
-  const feed = installedChanges ? await currentFindingFeed(ctx.database, ctx.tx.sql) : null;
-  const before = feed ? await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, replaced) : null;
+  // Installed versions the report takes off rows (removed, or moved to another installed version).
+  const replacedVersionIds: number[] = [];
+  const changedPackageIds = new Set<number>();
+  for (const name of diff.removals) {
+    const row = recorded.get(name);
+    if (row) {
+      replacedVersionIds.push(row.versionId);
+      changedPackageIds.add(row.packageId);
+    }
+  }
+  for (const row of diff.writes) {
+    const before = recorded.get(row.name);
+    if (before && before.version !== row.version) replacedVersionIds.push(before.versionId);
+  }
   const history = { reportType: lists.update_type, baseline: locked.created };
   const { upgraded, changes, installedChanged } = await writePackageDiff(
     ctx,
@@ -96,9 +99,15 @@ export async function applyPackageLists(
     ? await movedSecuritySince(ctx, owner, locked.securitySince, recorded, diff)
     : securitySinceOf(recorded, diff, ctx.now.getTime());
   const historyFacts = { upgraded, securitySince };
-  if (!feed || !before) return { diff, counts, history: historyFacts, changes, cve: null };
-  const after = await sourcesOfPackages(ctx.database, ctx.tx.sql, kind, owner.id, installedChanged);
-  const cve = { feed, sources: new Set([...before, ...after]) };
+  // A new owner or one moved to another OS has all its pairs computed (refreshOwnerFindings).
+  if (locked.created || osChanged || (replacedVersionIds.length === 0 && installedChanged.length === 0))
+    return { diff, counts, history: historyFacts, changes, cve: null };
+  for (const row of installedChanged) changedPackageIds.add(row.packageId);
+  const cve = await changedPairs(ctx, kind, {
+    replacedVersionIds,
+    writtenVersionIds: installedChanged.map((row) => row.versionId),
+    packageIds: changedPackageIds,
+  });
   return { diff, counts, history: historyFacts, changes, cve };
 }
 
@@ -133,7 +142,7 @@ async function movedSecuritySince(
   previous: number | null,
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
-): Promise<number | null> {
+): Promise<SecuritySince> {
   const now = ctx.now.getTime();
   let oldest = previous;
   let lost = false;
@@ -152,7 +161,7 @@ async function movedSecuritySince(
       lost ||= since !== previous;
   }
   if (!lost) return oldest;
-  const { tx, database } = ctx;
+  const { database } = ctx;
   const rows = owner.kind === 'host' ? database.tables.hostPackages : database.tables.imagePackages;
   const r = sqlNames(rows);
   const ownerColumn =
@@ -163,21 +172,22 @@ async function movedSecuritySince(
   // `upgradable_version_id IS NOT NULL`: MariaDB then builds a rowid filter from that column's
   // index, a scan of every pending upgrade of the fleet, for each report.
   const securityRows = `FROM ${r.$table} WHERE ${ownerColumn} = ? AND ${r.upgradeType} = ?`;
-  // Upgrades announced together share their "since": another row usually still holds it, and the
-  // first one found ends the search (the minimum reads every row of the owner: ~10 ms on MariaDB).
-  if (previous !== null && (oldest === null || oldest >= previous)) {
-    const held = await tx.sql.selectValues(`SELECT 1 ${securityRows} AND ${r.upgradeSince} = ? LIMIT 1`, [
-      owner.id,
-      SECURITY_UPGRADE,
-      database.spelling.timestampParam(new Date(previous)),
-    ]);
-    if (held.length > 0) return previous;
-  }
-  const [row] = await tx.sql.selectValues(`SELECT MIN(${r.upgradeSince}) ${securityRows}`, [
-    owner.id,
-    SECURITY_UPGRADE,
-  ]);
-  return toMillis(row?.[0]);
+  const minimum = `(SELECT MIN(${r.upgradeSince}) ${securityRows})`;
+  // Computed by the owner row's UPDATE (owner-rows.ts), not a round trip of its own. Upgrades
+  // announced together share their "since": another row usually still holds it, and the first one
+  // found ends the search (COALESCE reads the minimum, every security row of the owner, only if not).
+  if (previous !== null && (oldest === null || oldest >= previous))
+    return {
+      text: `COALESCE((SELECT ${r.upgradeSince} ${securityRows} AND ${r.upgradeSince} = ? LIMIT 1), ${minimum})`,
+      params: [
+        owner.id,
+        SECURITY_UPGRADE,
+        database.spelling.timestampParam(new Date(previous)),
+        owner.id,
+        SECURITY_UPGRADE,
+      ],
+    };
+  return { text: minimum, params: [owner.id, SECURITY_UPGRADE] };
 }
 
 /** The owner's counters after a partial report moved the rows it named from `before` to `after`. */

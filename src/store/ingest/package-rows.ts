@@ -139,14 +139,35 @@ async function learnCatalogIds(
     for (const row of found) cache.set('package', row.name, row.id);
   }
   const v = sqlNames(database.tables.packageVersions);
+  const sv = sqlNames(database.tables.srcPackageVersions);
+  const s = sqlNames(database.tables.srcPackages);
   for (const batch of batchRows(capabilities, [...versions], 2)) {
     const list = inList(capabilities, batch);
-    const found = await tx.sql.select<{ id: number; package_id: number; os_id: number; version: string }>(
-      `SELECT ${v.id} AS id, ${v.packageId} AS package_id, ${v.osId} AS os_id, ${v.version} AS version
-       FROM ${v.$table} WHERE ${v.id} IN (${list.text})`,
+    // With each version's source version, for the CVE pairs (./version-sources.ts).
+    const found = await tx.sql.select<{
+      id: number;
+      package_id: number;
+      os_id: number;
+      version: string;
+      sv: number;
+      source: string;
+      source_version: string;
+    }>(
+      `SELECT v.${v.id} AS id, v.${v.packageId} AS package_id, v.${v.osId} AS os_id, v.${v.version} AS version,
+         sv.${sv.id} AS sv, s.${s.name} AS source, sv.${sv.version} AS source_version
+       FROM ${v.$table} v JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
+       JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
+       WHERE v.${v.id} IN (${list.text})`,
       list.params,
     );
-    for (const row of found) cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
+    for (const row of found) {
+      cache.setVersion('version', row.os_id, row.package_id, row.version, row.id);
+      cache.setVersionSource(Number(row.id), {
+        srcVersionId: Number(row.sv),
+        name: row.source,
+        version: row.source_version,
+      });
+    }
   }
 }
 
@@ -206,7 +227,7 @@ export function upgradeSinceOf(
  * Writes `diff` for the owner: resolves the versions it needs on `osId`, upserts, deletes, records
  * what changed in the packages' counts (../counts/package-count-deltas.ts) and in the owner's history
  * (one multi-row INSERT of events). Returns whether a package was upgraded, the changes for the hourly
- * rollup, and the package ids of the rows whose installed version it added or changed.
+ * rollup, and the installed version ids of the rows whose installed version it added or changed.
  */
 export async function writePackageDiff(
   ctx: IngestContext,
@@ -215,7 +236,7 @@ export async function writePackageDiff(
   recorded: ReadonlyMap<string, RecordedRow>,
   diff: ReportDiff,
   history: DiffHistory,
-): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: number[] }> {
+): Promise<{ upgraded: boolean; changes: HourlyChange[]; installedChanged: ResolvedVersion[] }> {
   const { tx, database } = ctx;
   const requests: VersionRequest[] = diff.catalogOnly.map((item) => ({
     name: item.name,
@@ -246,12 +267,12 @@ export async function writePackageDiff(
   const nowMs = ctx.now.getTime();
   const deltas = new CountDeltas();
   // Rows whose installed version is new or another: the sources whose CVE findings may change.
-  const installedChanged: number[] = [];
+  const installedChanged: ResolvedVersion[] = [];
   const upserts = diff.writes.map((row) => {
     const installed = idOf(row.name, row.version);
     const upgrade = row.upgrade ? idOf(row.name, row.upgrade.version) : null;
     const before = recorded.get(row.name);
-    if (before?.version !== row.version) installedChanged.push(installed.packageId);
+    if (before?.version !== row.version) installedChanged.push(installed);
     if (before) deltas.add(before.packageId, countedOf(before), -1);
     deltas.add(installed.packageId, { upgrade: upgrade !== null, upgradeType: row.upgradeType }, 1);
     const since = upgradeSinceOf(before, row, nowMs);
