@@ -618,7 +618,7 @@ try {
           `${f.rows.toLocaleString('en')} counts changed (${Number(stored?.n ?? 0).toLocaleString('en')} host pairs), ` +
           `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB; ` +
           `CPU: bun ${((used.user + used.system) / 1e6).toFixed(1)} s${dbUsed === null ? '' : `, mariadbd ${(dbUsed / 1000).toFixed(1)} s`}` +
-          `${'recount' in f ? `; recount ${String(f.recount)}` : ''}`,
+          `${'recount' in f ? `; recount ${String(f.recount)}${f.changedCves == null ? '' : ` (${f.changedCves} CVEs changed)`}` : ''}`,
       );
     }
     rmSync(dir, { recursive: true, force: true });
