@@ -1,8 +1,10 @@
 /**
  * What a feed import does to the fleet's findings (docs/cve.md, "Stored findings", "What an import
  * costs"): match every distinct (release, source, version) the fleet has once, before the import is
- * made current; then give pairs to owners that have none, match what reports added meanwhile, and
- * count the owners' counters and `cve_fleet` again in SQL.
+ * made current; then either make it current together with a count of only the CVEs whose findings
+ * changed since the current import (promoteIncrementally), or give pairs to owners that have none,
+ * match what reports added meanwhile, and count the owners' counters and `cve_fleet` whole in SQL
+ * (recomputeFindings).
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
