@@ -13,6 +13,7 @@ import { URGENT_RANK_MAX } from '../../domain/cve-findings.ts';
 import { type InstalledSource, runningKernelVersion, sourcesToMatch } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
+import { withRetries } from '../retry.ts';
 import { currentFindingFeed, type FindingOwnerKind, namesOf, readOwnerPairs } from './owner-findings.ts';
 import { storeMatches } from './version-findings.ts';
 
@@ -191,39 +192,46 @@ export async function promoteIncrementally(
     batches += given.batches;
   }
   const pairsMs = performance.now() - started;
-  return database.transaction(async (tx) => {
-    const [locked] = await tx.sql.select<{ state: string }>(
-      `SELECT ${f.state} AS state FROM ${f.$table} WHERE ${f.id} = ?${database.spelling.forUpdateClause}`,
-      [previous.id],
-    );
-    if (locked?.state !== 'current') return null;
-    // Every pair an owner holds must be matched by both imports: those reports added since the new
-    // import's fleet match are matched now; one the current import never matched means its counts
-    // are not of its findings (the first import after the upgrade).
-    if ((await unmatchedFleetPairs(tx.sql, database, previous.id, previous.releases)).length > 0) return null;
-    const late = await unmatchedFleetPairs(tx.sql, database, feedId, previous.releases);
-    for (let start = 0; start < late.length; start += MATCH_BATCH_PAIRS)
-      await storeBatch(tx.sql, database, feedId, late.slice(start, start + MATCH_BATCH_PAIRS));
-    const counting = performance.now();
-    const cves = await changedCves(tx.sql, database, previous.id, feedId);
-    if (cves.length > INCREMENTAL_MAX_CVES) return null;
-    await promote(tx);
-    let rows = 0;
-    for (const kind of KINDS) rows += await moveOwnerCounters(tx, database, kind, previous.id, feedId, cves);
-    rows += await recountFleet(tx, database, feedId, cves);
-    const done = performance.now();
-    return {
-      owners,
-      pairs: late.length,
-      rows,
-      batches: batches + 1,
-      ms: done - started,
-      pairsMs,
-      countMs: done - counting,
-      recount: 'incremental' as const,
-      changedCves: cves.length,
-    };
-  });
+  // On MySQL a report may hold its owner's row and wait for the import's row while this transaction
+  // waits for that owner's row: InnoDB ends one of the two, and this one runs again.
+  const attempt = { attempts: 3, pauseMs: (n: number) => 200 * n };
+  return withRetries(database, attempt, () =>
+    database.transaction(async (tx) => {
+      const [locked] = await tx.sql.select<{ state: string }>(
+        `SELECT ${f.state} AS state FROM ${f.$table} WHERE ${f.id} = ?${database.spelling.forUpdateClause}`,
+        [previous.id],
+      );
+      if (locked?.state !== 'current') return null;
+      // Every pair an owner holds must be matched by both imports: those reports added since the new
+      // import's fleet match are matched now; one the current import never matched means its counts
+      // are not of its findings (the first import after the upgrade).
+      if ((await unmatchedFleetPairs(tx.sql, database, previous.id, previous.releases)).length > 0)
+        return null;
+      const late = await unmatchedFleetPairs(tx.sql, database, feedId, previous.releases);
+      for (let start = 0; start < late.length; start += MATCH_BATCH_PAIRS)
+        await storeBatch(tx.sql, database, feedId, late.slice(start, start + MATCH_BATCH_PAIRS));
+      const counting = performance.now();
+      const cves = await changedCves(tx.sql, database, previous.id, feedId);
+      if (cves.length > INCREMENTAL_MAX_CVES) return null;
+      await promote(tx);
+      let rows = 0;
+      for (const kind of KINDS)
+        rows += await moveOwnerCounters(tx, database, kind, previous.id, feedId, cves);
+      rows += await recountFleet(tx, database, feedId, cves);
+      const done = performance.now();
+      return {
+        owners,
+        pairs: late.length,
+        rows,
+        batches: batches + 1,
+        ms: done - started,
+        pairsMs,
+        countMs: done - counting,
+        recount: 'incremental' as const,
+        changedCves: cves.length,
+      };
+    }),
+  );
 }
 
 /**
