@@ -570,6 +570,14 @@ async function countKind(
       [feedId],
     ),
   );
+  // Few rows at each step, in this order; SQLite (without statistics) would otherwise read a
+  // release's every finding per finding, or join the findings before the few owners.
+  const sqlite = database.spelling.name === 'sqlite';
+  const join = sqlite ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const byCve = sqlite
+    ? 'INDEXED BY cve_version_findings_cve_idx'
+    : 'FORCE INDEX (cve_version_findings_cve_idx)';
+  const byOwner = sqlite ? `INDEXED BY ${kind}_cve_pairs_unique` : `FORCE INDEX (${kind}_cve_pairs_unique)`;
   // The correction: per (owner, CVE) held through several pairs, once by the worst state instead of
   // once per pair.
   addCounts(
@@ -578,7 +586,7 @@ async function countKind(
       `WITH shared AS (
          SELECT DISTINCT f1.${f.codename} AS c, f1.${f.source} AS s1, f1.${f.version} AS v1,
            f2.${f.source} AS s2, f2.${f.version} AS v2
-         FROM ${f.$table} f1 JOIN ${f.$table} f2 ON f2.${f.feedId} = f1.${f.feedId} AND f2.${f.cve} = f1.${f.cve}
+         FROM ${f.$table} f1 JOIN ${f.$table} f2 ${byCve} ON f2.${f.feedId} = f1.${f.feedId} AND f2.${f.cve} = f1.${f.cve}
            AND f2.${f.codename} = f1.${f.codename}
            AND (f2.${f.source} > f1.${f.source} OR (f2.${f.source} = f1.${f.source} AND f2.${f.version} > f1.${f.version}))
          WHERE f1.${f.feedId} = ?),
@@ -589,17 +597,17 @@ async function countKind(
            AND p2.${p.version} = s.v2 AND p2.${p.codename} = s.c),
        multi AS (
          SELECT DISTINCT h.owner AS owner, f1.${f.cve} AS cve FROM held h
-         JOIN ${f.$table} f1 ON f1.${f.feedId} = ? AND f1.${f.codename} = h.c AND f1.${f.source} = h.s1
+         ${join} ${f.$table} f1 ON f1.${f.feedId} = ? AND f1.${f.codename} = h.c AND f1.${f.source} = h.s1
            AND f1.${f.version} = h.v1
-         JOIN ${f.$table} f2 ON f2.${f.feedId} = ? AND f2.${f.codename} = h.c AND f2.${f.source} = h.s2
+         ${join} ${f.$table} f2 ON f2.${f.feedId} = ? AND f2.${f.codename} = h.c AND f2.${f.source} = h.s2
            AND f2.${f.version} = h.v2 AND f2.${f.cve} = f1.${f.cve}),
        each_owner AS (
          SELECT m.cve AS cve, MIN(${stateRank('f', f.state)}) AS r,
            SUM(CASE WHEN f.${f.state} = 'fixable' THEN 1 ELSE 0 END) AS n0,
            SUM(CASE WHEN f.${f.state} = 'unfixed' THEN 1 ELSE 0 END) AS n1,
            SUM(CASE WHEN f.${f.state} NOT IN ('fixable', 'unfixed') THEN 1 ELSE 0 END) AS n2
-         FROM multi m JOIN ${f.$table} f ON f.${f.feedId} = ? AND f.${f.cve} = m.cve
-         JOIN ${p.$table} p ON p.${ownerColumn} = m.owner AND p.${p.source} = f.${f.source}
+         FROM multi m ${join} ${f.$table} f ${byCve} ON f.${f.feedId} = ? AND f.${f.cve} = m.cve
+         ${join} ${p.$table} p ${byOwner} ON p.${ownerColumn} = m.owner AND p.${p.source} = f.${f.source}
            AND p.${p.version} = f.${f.version} AND p.${p.codename} = f.${f.codename}
          GROUP BY m.owner, m.cve)
        SELECT cve, SUM(CASE WHEN r = 0 THEN 1 ELSE 0 END - n0) AS fixable,
