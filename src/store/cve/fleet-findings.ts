@@ -43,33 +43,58 @@ const PAIR_BATCH_OWNERS = 50;
 const KINDS = ['host', 'image'] as const;
 
 /**
- * The fleet's distinct pairs of `releases` that import `feedId` has not matched: one query per owner
- * kind, the distinct pairs first (on the pairs' version index), then each against the matched marks.
- * Sorted by release and source, so that a batch reads each source's feed rows once.
+ * The fleet's distinct pairs of `releases` that import `feedId` has not matched, or, with `alsoId`,
+ * that either import has not matched (`also` false: `alsoId` has not): one query per owner kind, the
+ * distinct pairs first (on the pairs' version index), then each against the matched marks. Sorted by
+ * release and source, so that a batch reads each source's feed rows once.
  */
 async function unmatchedFleetPairs(
   runner: SqlRunner,
   database: Database,
   feedId: number,
   releases: readonly string[],
-): Promise<{ release: string; pair: InstalledSource }[]> {
+  alsoId?: number,
+): Promise<{ release: string; pair: InstalledSource; matched: boolean; also: boolean }[]> {
   const m = sqlNames(database.tables.cveMatchedVersions);
-  const missing = new Map<string, { release: string; pair: InstalledSource }>();
+  const missing = new Map<
+    string,
+    { release: string; pair: InstalledSource; matched: boolean; also: boolean }
+  >();
+  const mark = `EXISTS (SELECT 1 FROM ${m.$table} m WHERE m.${m.feedId} = ?
+    AND m.${m.codename} = d.codename AND m.${m.source} = d.source AND m.${m.version} = d.version)`;
   for (const kind of KINDS) {
     const { pairs: p } = namesOf(database, kind);
-    const rows = await runner.select<{ codename: string; source: string; version: string }>(
-      `SELECT d.codename AS codename, d.source AS source, d.version AS version
-       FROM (SELECT DISTINCT ${p.codename} AS codename, ${p.source} AS source, ${p.version} AS version FROM ${p.$table}) d
-       WHERE NOT EXISTS (SELECT 1 FROM ${m.$table} m WHERE m.${m.feedId} = ?
-         AND m.${m.codename} = d.codename AND m.${m.source} = d.source AND m.${m.version} = d.version)`,
-      [feedId],
+    const flags =
+      alsoId === undefined
+        ? { text: `0 AS matched, 1 AS also FROM`, where: `NOT ${mark}`, params: [feedId] }
+        : {
+            text: `CASE WHEN ${mark} THEN 1 ELSE 0 END AS matched, CASE WHEN ${mark} THEN 1 ELSE 0 END AS also FROM`,
+            where: `NOT ${mark} OR NOT ${mark}`,
+            params: [feedId, alsoId, feedId, alsoId],
+          };
+    const rows = await runner.select<{
+      codename: string;
+      source: string;
+      version: string;
+      matched: number;
+      also: number;
+    }>(
+      `SELECT d.codename AS codename, d.source AS source, d.version AS version, ${flags.text}
+       (SELECT DISTINCT ${p.codename} AS codename, ${p.source} AS source, ${p.version} AS version FROM ${p.$table}) d
+       WHERE ${flags.where}`,
+      flags.params,
     );
-    for (const row of rows)
-      if (releases.includes(row.codename))
-        missing.set(`${row.codename}\u0000${row.source}\u0000${row.version}`, {
-          release: row.codename,
-          pair: { name: row.source, version: row.version },
-        });
+    for (const row of rows) {
+      if (!releases.includes(row.codename)) continue;
+      const key = `${row.codename}\u0000${row.source}\u0000${row.version}`;
+      const known = missing.get(key);
+      missing.set(key, {
+        release: row.codename,
+        pair: { name: row.source, version: row.version },
+        matched: Number(row.matched) === 1 && (known?.matched ?? true),
+        also: Number(row.also) === 1 && (known?.also ?? true),
+      });
+    }
   }
   return [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
@@ -205,9 +230,9 @@ export async function promoteIncrementally(
       // Every pair an owner holds must be matched by both imports: those reports added since the new
       // import's fleet match are matched now; one the current import never matched means its counts
       // are not of its findings (the first import after the upgrade).
-      if ((await unmatchedFleetPairs(tx.sql, database, previous.id, previous.releases)).length > 0)
-        return null;
-      const late = await unmatchedFleetPairs(tx.sql, database, feedId, previous.releases);
+      const unmatched = await unmatchedFleetPairs(tx.sql, database, feedId, releases, previous.id);
+      if (unmatched.some((row) => !row.also)) return null;
+      const late = unmatched.filter((row) => !row.matched);
       for (let start = 0; start < late.length; start += MATCH_BATCH_PAIRS)
         await storeBatch(tx.sql, database, feedId, late.slice(start, start + MATCH_BATCH_PAIRS));
       const counting = performance.now();
