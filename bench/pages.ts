@@ -15,7 +15,7 @@
  * 30 rows per host have a pending upgrade, 70% of them security; 8 kernels; 200 images of 300
  * packages; 300 Kubernetes rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +38,20 @@ import { createExpectedHosts } from '../src/web/fleet/expected-hosts.ts';
 import { renderFleetMetrics } from '../src/web/metrics/render-metrics.ts';
 import { writeSyntheticFeed } from './cve-feed.ts';
 import { type FleetPicks, loadFleetgenFleet, streamFleetgen } from './fleetgen-fleet.ts';
+
+/** mariadbd's CPU time so far in ms (/proc), or null when it does not run on this machine. */
+function mariadbCpuMs(): number | null {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'mariadbd') continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks.
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {}
+  }
+  return null;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -67,6 +81,11 @@ const { values: args } = parseArgs({
      * CVEs per source package before timing, and time the CVE pages too (0: no feed).
      */
     'cve-feed': { type: 'string', default: '0' },
+    /**
+     * With --cve-feed: the share of CVEs a third import's feed changes (bench/cve-feed.ts `change`),
+     * after the first import and a second one of the same feed (0: no third import).
+     */
+    'cve-change': { type: 'string', default: '0.01' },
   },
 });
 if (args.fleet !== 'fleetgen' && args.fleet !== 'synthetic') throw new Error('--fleet fleetgen|synthetic');
@@ -562,8 +581,15 @@ try {
     const dir = mkdtempSync(join(tmpdir(), 'debmonitor-feed-'));
     const file = join(dir, 'feed.json');
     const bytes = await writeSyntheticFeed(file, { sources: UNIVERSE, perSource: CVES_PER_SOURCE });
-    // The first import gives every owner its pairs (as after the upgrade); the second is a steady one.
-    for (const pass of ['first', 'second'] as const) {
+    const change = Number(args['cve-change']);
+    const changedFile = join(dir, 'feed-changed.json');
+    if (change > 0)
+      await writeSyntheticFeed(changedFile, { sources: UNIVERSE, perSource: CVES_PER_SOURCE, change });
+    // The first import gives every owner its pairs (as after the upgrade); the second is a steady one
+    // of the same feed, the third one of a feed where `--cve-change` of the CVEs changed.
+    const passes =
+      change > 0 ? (['first', 'same-feed', 'changed-feed'] as const) : (['first', 'same-feed'] as const);
+    for (const pass of passes) {
       Bun.gc(true);
       const baseline = process.memoryUsage().rss;
       let peak = baseline;
@@ -571,8 +597,13 @@ try {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 20);
       const started = performance.now();
-      const outcome = await importFeed(database, { from: file, userAgent: 'bench', force: true });
+      const cpu = process.cpuUsage();
+      const dbCpu = args.kind === 'mysql' ? mariadbCpuMs() : null;
+      const from = pass === 'changed-feed' ? changedFile : file;
+      const outcome = await importFeed(database, { from, userAgent: 'bench', force: true });
       const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      const dbUsed = dbCpu === null ? null : (mariadbCpuMs() ?? dbCpu) - dbCpu;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
       if (outcome.kind !== 'imported') throw new Error('the synthetic feed was not imported');
@@ -585,7 +616,9 @@ try {
           `import ${seconds.toFixed(1)} s (of which findings ${(f.ms / 1000).toFixed(1)} s: owners' pairs ${(f.pairsMs / 1000).toFixed(1)} s, counts ${(f.countMs / 1000).toFixed(1)} s), ` +
           `${f.owners} owners given pairs, ${f.pairs.toLocaleString('en')} distinct pairs matched, ` +
           `${f.rows.toLocaleString('en')} counts changed (${Number(stored?.n ?? 0).toLocaleString('en')} host pairs), ` +
-          `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB`,
+          `extra peak RSS ${((peak - baseline) / 1e6).toFixed(0)} MB; ` +
+          `CPU: bun ${((used.user + used.system) / 1e6).toFixed(1)} s${dbUsed === null ? '' : `, mariadbd ${(dbUsed / 1000).toFixed(1)} s`}` +
+          `${'recount' in f ? `; recount ${String(f.recount)}${f.changedCves == null ? '' : ` (${f.changedCves} CVEs changed)`}` : ''}`,
       );
     }
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * in one small transaction; the previous one is then deleted a chunk at a time.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import type { Database } from '../../db/open-database.ts';
+import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { insertRows } from '../../db/sql-runner.ts';
 import type { CveInfo, TrackerRow } from '../../domain/tracker-feed.ts';
@@ -113,24 +113,32 @@ export interface FinishedFeed {
 
 /** Makes `feedId` the current import and marks the previous one for deletion, in one transaction. */
 export async function promoteFeed(database: Database, feedId: number, done: FinishedFeed): Promise<void> {
+  await database.transaction((tx) => markCurrent(tx, database, feedId, done));
+}
+
+/** Makes `feedId` the current import inside `tx` (./fleet-findings.ts does it with its recount). */
+export async function markCurrent(
+  tx: Transaction,
+  database: Database,
+  feedId: number,
+  done: FinishedFeed,
+): Promise<void> {
   const { cveFeeds } = database.tables;
-  await database.transaction(async (tx) => {
-    await tx.db
-      .update(cveFeeds)
-      .set({ state: 'retired' })
-      .where(and(eq(cveFeeds.state, 'current'), ne(cveFeeds.id, feedId)));
-    await tx.db
-      .update(cveFeeds)
-      .set({
-        state: 'current',
-        feedTime: done.feedTime,
-        imported: done.imported,
-        releases: [...done.releases].sort().join(','),
-        statusRows: done.statusRows,
-        cveCount: done.cveCount,
-      })
-      .where(eq(cveFeeds.id, feedId));
-  });
+  await tx.db
+    .update(cveFeeds)
+    .set({ state: 'retired' })
+    .where(and(eq(cveFeeds.state, 'current'), ne(cveFeeds.id, feedId)));
+  await tx.db
+    .update(cveFeeds)
+    .set({
+      state: 'current',
+      feedTime: done.feedTime,
+      imported: done.imported,
+      releases: [...done.releases].sort().join(','),
+      statusRows: done.statusRows,
+      cveCount: done.cveCount,
+    })
+    .where(eq(cveFeeds.id, feedId));
 }
 
 /** Records that the feed was checked and had not changed (the dashboard shows when it was checked). */

@@ -17,11 +17,17 @@ import {
   beginFeed,
   currentFeed,
   deleteStaleFeeds,
+  markCurrent,
   promoteFeed,
   touchFeed,
   writeFeedRows,
 } from './feed-dataset.ts';
-import { matchFleetPairs, type RecomputeOutcome, recomputeFindings } from './fleet-findings.ts';
+import {
+  matchFleetPairs,
+  promoteIncrementally,
+  type RecomputeOutcome,
+  recomputeFindings,
+} from './fleet-findings.ts';
 
 /** The named lock that lets one server instance import at a time. */
 export const CVE_IMPORT_LOCK = 'debmonitor_cve_import';
@@ -83,14 +89,17 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       const { covered, ...totals } = counts;
       // The fleet's pairs matched before the import is current, so that pages switch to it whole.
       const early = await matchFleetPairs(database, feedId, covered);
-      await promoteFeed(database, feedId, {
-        feedTime: opened.lastModified ?? imported,
-        imported,
-        releases: covered,
-        ...totals,
-      });
+      const finished = { feedTime: opened.lastModified ?? imported, imported, releases: covered, ...totals };
+      // Made current with a count of what changed since the current import, else counted whole after
+      // (docs/cve.md, "What an import costs"); the previous import's findings are needed until then.
+      let late = await promoteIncrementally(database, feedId, covered, (tx) =>
+        markCurrent(tx, database, feedId, finished),
+      );
+      if (!late) {
+        await promoteFeed(database, feedId, finished);
+        late = await recomputeFindings(database);
+      }
       await deleteStaleFeeds(database);
-      const late = await recomputeFindings(database);
       const findings = { ...late, pairs: early.pairs + late.pairs, batches: early.batches + late.batches };
       return {
         kind: 'imported',

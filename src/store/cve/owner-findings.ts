@@ -5,7 +5,7 @@
  * rewrites only the pairs it changed, matches the pairs the import has not matched yet, and moves the
  * owner's `cve_fixable` / `cve_urgent` counters and the per-CVE counts of `cve_fleet` by the difference
  * the changed pairs make; a feed import (./fleet-findings.ts) matches the fleet's distinct pairs and
- * counts everything again in SQL.
+ * counts again in SQL what its findings changed (or everything).
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
 import { sqlNames } from '../../db/sql-names.ts';
