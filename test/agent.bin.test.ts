@@ -18,8 +18,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_ENTRY, buildBinary, SERVER_ENTRY } from '../scripts/build.ts';
-import { runProgram } from './helpers/binaries.ts';
+import { AGENT_ENTRY, SERVER_ENTRY } from '../scripts/build.ts';
+import { buildTestBinary, runProgram } from './helpers/binaries.ts';
 import { type ServerProcess, startServerProcess } from './helpers/server-process.ts';
 import {
   createTestCertificates,
@@ -43,8 +43,9 @@ let front: TlsFront;
 beforeAll(async () => {
   if (!existsSync(AGENT_ENTRY))
     throw new Error('src/agent.ts is missing: this test needs the agent (issue 4) merged');
-  await buildBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: '1.0.0' });
-  await buildBinary({ entry: AGENT_ENTRY, outfile: agentBinary, version: '1.0.0' });
+  // The builds of test/scripts/build.bin.test.ts (compiled once per source tree).
+  await buildTestBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: '1.0.1' });
+  await buildTestBinary({ entry: AGENT_ENTRY, outfile: agentBinary, version: '1.0.1' });
   for (const dir of ['tls', 'etc', 'server-run', 'agent-run']) mkdirSync(join(root, dir));
   certificates = createTestCertificates(join(root, 'tls'));
   const configPath = join(root, 'etc', 'config.json');

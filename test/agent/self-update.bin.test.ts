@@ -16,12 +16,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_ENTRY, buildBinary } from '../../scripts/build.ts';
+import { AGENT_ENTRY } from '../../scripts/build.ts';
 import { getElfMachine } from '../../src/agent/elf-check.ts';
 import { runSelfUpdate, type SelfUpdateOptions } from '../../src/agent/self-update.ts';
 import { removeStaleUpdateFiles } from '../../src/agent/self-update-install.ts';
 import { createMemoryLogger } from '../../src/lib/logger.ts';
-import { hashFile } from '../helpers/binaries.ts';
+import { buildTestBinary, hashFile } from '../helpers/binaries.ts';
 
 /** The installed agent: a script, as only the new binary is checked. */
 function makeScript(version: string): string {
@@ -65,7 +65,7 @@ function setOffer(body: Uint8Array<ArrayBuffer> | string, version = '1.0.1'): vo
 }
 
 beforeAll(async () => {
-  await buildBinary({ entry: AGENT_ENTRY, outfile: buildPath, version: '1.0.1' });
+  await buildTestBinary({ entry: AGENT_ENTRY, outfile: buildPath, version: '1.0.1' });
   build = readFileSync(buildPath);
   buildChecksum = await hashFile(buildPath);
 }, 120_000);

@@ -31,3 +31,12 @@ export async function openWatchedPage(
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return page;
 }
+
+/**
+ * Saves a full-page PNG of `page` to `path` when DEBMONITOR_TEST_SCREENSHOTS=1, else does nothing:
+ * the screenshots are for people to look at and no test reads them, and encoding some fifty tall
+ * pages took about 8 s of CPU a run.
+ */
+export async function saveScreenshot(page: Page, path: string): Promise<void> {
+  if (process.env.DEBMONITOR_TEST_SCREENSHOTS === '1') await page.screenshot({ path, fullPage: true });
+}

@@ -100,10 +100,12 @@ export async function addPackageOnHost1(
 export async function addBigHost(database: Database, name: string, count: number): Promise<void> {
   const sqlite = database.kind === 'sqlite';
   const stamp = sqlite ? String(STAMP.getTime()) : `'2024-01-02 03:04:05.000'`;
-  // 0 … count - 1 from six digits (MariaDB stops recursive CTEs at 1,000 rows by default).
+  // 0 … count - 1 from as many decimal digits as count - 1 has (MariaDB stops recursive CTEs at 1,000
+  // rows by default); not more, as each statement makes every number of that many digits.
   const digits = Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS x`).join(' UNION ALL ');
-  const numbers = `WITH d AS (${digits}), n AS (SELECT a.x + 10 * b.x + 100 * c.x + 1000 * e.x + 10000 * f.x
-    + 100000 * g.x AS i FROM d a, d b, d c, d e, d f, d g) `;
+  const places = Array.from({ length: String(Math.max(count - 1, 0)).length }, (_, p) => p);
+  const numbers = `WITH d AS (${digits}), n AS (SELECT ${places.map((p) => `${10 ** p} * d${p}.x`).join(' + ')} AS i
+    FROM ${places.map((p) => `d d${p}`).join(', ')}) `;
   const base = 100_000;
   const statements = [
     `INSERT INTO hosts (id, name, os_id, kernel_id, package_count, upgrade_count, security_count, created, modified)

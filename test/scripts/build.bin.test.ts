@@ -16,14 +16,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildBinary,
   findServerOnlyInputs,
   getNativeArch,
   SERVER_ENTRY,
   writeCompressedCopy,
 } from '../../scripts/build.ts';
 import { getAgentFileName } from '../../src/lib/agent-arch.ts';
-import { hashFile, listNames, runProgram, TEST_AGENT_ENTRY } from '../helpers/binaries.ts';
+import { buildTestBinary, hashFile, listNames, runProgram, TEST_AGENT_ENTRY } from '../helpers/binaries.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
 import {
   createTestCertificates,
@@ -76,10 +75,10 @@ function agentArgs(port: number, extra: string[]): string[] {
 }
 
 beforeAll(async () => {
-  await buildBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: NEW });
-  agentInputs = (await buildBinary({ entry: TEST_AGENT_ENTRY, outfile: newAgent, version: NEW })).inputs;
+  await buildTestBinary({ entry: SERVER_ENTRY, outfile: serverBinary, version: NEW });
+  agentInputs = (await buildTestBinary({ entry: TEST_AGENT_ENTRY, outfile: newAgent, version: NEW })).inputs;
   await writeCompressedCopy(newAgent, 1);
-  await buildBinary({ entry: TEST_AGENT_ENTRY, outfile: oldAgent, version: OLD });
+  await buildTestBinary({ entry: TEST_AGENT_ENTRY, outfile: oldAgent, version: OLD });
   certificates = createTestCertificates(makeEmptyDir('tls'));
   const configPath = join(makeEmptyDir('etc'), 'config.json');
   writeFileSync(configPath, JSON.stringify({ VERIFY_CLIENTS: false, REQUIRE_LOGIN: false }));

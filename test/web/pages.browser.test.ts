@@ -1,7 +1,7 @@
 /**
  * The web interface in real Chromium, against a real server process on a SQLite file holding the
- * reference fixture plus 60 hosts (two pages). Every step is a click; screenshots of the main pages
- * go to test-artifacts/screenshots/.
+ * reference fixture plus 60 hosts (two pages). Every step is a click; with
+ * DEBMONITOR_TEST_SCREENSHOTS=1, screenshots of the main pages go to test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { launchChromium, openWatchedPage } from '../helpers/chromium.ts';
+import { launchChromium, openWatchedPage, saveScreenshot } from '../helpers/chromium.ts';
 import { addFleetHosts } from '../helpers/extra-rows.ts';
 import { loadReferenceFixture } from '../helpers/reference-fixture.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
@@ -46,7 +46,7 @@ describe('the web interface in Chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shoot = (name: string) => saveScreenshot(page, join(SCREENSHOTS, `${name}.png`));
   const path = () => {
     const url = new URL(page.url());
     return `${url.pathname}${url.search}`;

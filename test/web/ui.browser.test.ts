@@ -2,8 +2,8 @@
  * Issue 19 in real Chromium: a dashboard that leads to what needs doing, source packages with
  * counts, a ranked search, the host page's header, the lists' loose ends, forms and small screens.
  * Against a real server process (REQUIRE_LOGIN on) on a SQLite file holding the reference fixture
- * plus 200 hosts. Screenshots of every page at 1400 and 390 px go to
- * test-artifacts/screenshots/ui/ (git-ignored).
+ * plus 200 hosts. With DEBMONITOR_TEST_SCREENSHOTS=1, screenshots of every page at 1400 and 390 px
+ * go to test-artifacts/screenshots/ui/ (git-ignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
-import { launchChromium, openWatchedPage } from '../helpers/chromium.ts';
+import { launchChromium, openWatchedPage, saveScreenshot } from '../helpers/chromium.ts';
 import { addFleetHosts } from '../helpers/extra-rows.ts';
 import { DEPLOYED_IMAGE, IMAGENAME, loadReferenceFixture } from '../helpers/reference-fixture.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
@@ -85,7 +85,7 @@ describe('issue 19 in Chromium', () => {
   const go = async (path: string) => {
     await page.goto(`${server.url}${path}`);
   };
-  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shoot = (name: string) => saveScreenshot(page, join(SCREENSHOTS, `${name}.png`));
   const path = () => {
     const url = new URL(page.url());
     return `${url.pathname}${url.search}`;
