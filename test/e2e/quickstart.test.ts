@@ -36,16 +36,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/**
- * The environment a fresh shell would have: none of this test run's DEBMONITOR_* settings, and the
- * PATH without the test run's APT stand-ins (test/helpers/apt-replay.ts): the agent asks APT itself.
- */
+/** The environment a fresh shell would have: none of this test run's DEBMONITOR_* settings. */
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('DEBMONITOR_') && value !== undefined) env[key] = value;
   }
-  if (process.env.DEBMONITOR_TEST_REAL_PATH !== undefined) env.PATH = process.env.DEBMONITOR_TEST_REAL_PATH;
   return env;
 }
 

@@ -1,17 +1,12 @@
 /** Loaded before every test file (bunfig.toml's [test] preload); `bun test` only. */
 import { afterAll } from 'bun:test';
 import { lowerPasswordHashCostForTests } from '../../src/lib/password-hash.ts';
-import { installAptReplay } from './apt-replay.ts';
 import { runEndOfRun } from './end-of-run.ts';
 
 // argon2id at Bun's default cost takes about half a second a hash or check on a busy machine, and
 // the suite creates accounts and signs in hundreds of times. The production cost stays as it is
 // (test/lib/password-hash.test.ts checks it in a process without this preload).
 lowerPasswordHashCostForTests({ memoryCost: 256, timeCost: 1 });
-
-// APT's upgrade simulation (3 s of CPU) runs for real once per APT state, then is replayed to the
-// agents the tests start (test/helpers/apt-replay.ts).
-installAptReplay();
 
 // A preload's afterAll runs once, after every file: what helpers made once per run (the MariaDB
 // template of createTestDatabase).
