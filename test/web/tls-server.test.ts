@@ -258,7 +258,9 @@ describe.concurrent('native TLS server: timeouts', () => {
 
   async function expectClosedAfter(connection: RawConnection, ms: number): Promise<void> {
     const elapsed = await millisecondsUntilClosed(connection, ms + SLACK_MS);
-    expect(elapsed).toBeGreaterThan(ms - 200);
+    // The server's timer starts before the watch does (the handshake, a loaded machine's turns): the
+    // lower bound only tells a close on its timer from a close at once (794.9 ms seen under load).
+    expect(elapsed).toBeGreaterThan(ms / 2);
   }
 
   test('a TCP connection that never starts the handshake is closed after handshakeMs', async () => {
