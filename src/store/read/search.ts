@@ -66,6 +66,21 @@ interface Matcher {
   prefix: SQL;
 }
 
+/**
+ * Whether `q` can be a substring of a security tracker id, ignoring case: `CVE-2024-12345` or
+ * `TEMP-0000000-1E2B9F` (a temporary id ends in six hexadecimal digits), docs/cve.md "The feed".
+ */
+export function couldBePartOfTrackerId(q: string): boolean {
+  return /^[0-9a-f\-cvetmp]+$/i.test(q);
+}
+
+/** A group with no hit, read without a query. */
+const NO_HITS: GroupQuery = {
+  count: async () => [0, 0, 0],
+  rows: async () => [],
+  pages: async function* () {},
+};
+
 function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQuery> {
   const { db, tables: t, spelling } = database;
   /** A matcher over one or more columns (a kernel is found by its name or its release). */
@@ -234,13 +249,21 @@ function buildGroups(database: Database, q: string): Record<SearchGroup, GroupQu
     return rows.map((row) => ({ group: 'cves' as const, ...row }));
   };
   return {
-    cves: {
-      count: () =>
-        countRanks(db.select(rankCounts(cveMatch)).from(issues).where(and(currentImport, cveMatch.contains))),
-      rows: (rank, w) => cveRows(rank, undefined, w),
-      pages: (rank, pageRows) =>
-        keysetPages(cveKeys, pageRows, (position, limit) => cveRows(rank, position, { offset: 0, limit })),
-    },
+    // A query with a character no tracker id has ("host-42", "libssl3", "1.2.3") cannot be part of
+    // one: no scan of the import's ids for it.
+    cves: couldBePartOfTrackerId(q)
+      ? {
+          count: () =>
+            countRanks(
+              db.select(rankCounts(cveMatch)).from(issues).where(and(currentImport, cveMatch.contains)),
+            ),
+          rows: (rank, w) => cveRows(rank, undefined, w),
+          pages: (rank, pageRows) =>
+            keysetPages(cveKeys, pageRows, (position, limit) =>
+              cveRows(rank, position, { offset: 0, limit }),
+            ),
+        }
+      : NO_HITS,
     hosts: named('hosts', t.hosts),
     images: named('images', t.images),
     packages: named('packages', t.packages),
