@@ -26,11 +26,15 @@ export interface SqlSpelling {
    * estimates miss, such as walking an index in order and stopping after a page.
    */
   readonly joinInOrder: SQL;
+  /** The same operator as text, for statements written as strings (`SqlRunner`). */
+  readonly joinInOrderText: 'CROSS JOIN' | 'STRAIGHT_JOIN';
   /**
    * Written after a table's alias: read it through `index` (`FORCE INDEX` on MySQL, `INDEXED BY` on
    * SQLite). For joins whose plan must not depend on statistics (stale right after a bulk load).
    */
   forceIndex(index: string): SQL;
+  /** The same hint as text, for statements written as strings. */
+  forceIndexText(index: string): string;
   /** `GROUP_CONCAT(DISTINCT expr ORDER BY expr SEPARATOR sep)` in the dialect's spelling. */
   groupConcatDistinct(expr: SQL | AnyColumn, separator: string): SQL<string | null>;
   /** `column` contains `text`, ignoring case, with LIKE wildcards in `text` taken literally. */
@@ -88,7 +92,9 @@ export const sqliteSpelling: SqlSpelling = {
   forUpdateClause: '',
   shareLockClause: '',
   joinInOrder: sql.raw('CROSS JOIN'),
+  joinInOrderText: 'CROSS JOIN',
   forceIndex: (index) => sql.raw(`INDEXED BY ${index}`),
+  forceIndexText: (index) => `INDEXED BY ${index}`,
   groupConcatDistinct(expr, separator) {
     // SQLite's DISTINCT aggregate takes one argument; the default separator is ','.
     return sql<string | null>`replace(group_concat(DISTINCT ${expr}), ',', ${separator})`;
@@ -125,7 +131,9 @@ export const mysqlSpelling: SqlSpelling = {
   forUpdateClause: ' FOR UPDATE',
   shareLockClause: ' LOCK IN SHARE MODE',
   joinInOrder: sql.raw('STRAIGHT_JOIN'),
+  joinInOrderText: 'STRAIGHT_JOIN',
   forceIndex: (index) => sql.raw(`FORCE INDEX (${index})`),
+  forceIndexText: (index) => `FORCE INDEX (${index})`,
   groupConcatDistinct(expr, separator) {
     return sql<string | null>`group_concat(DISTINCT ${expr} ORDER BY ${expr} SEPARATOR ${separator})`;
   },

@@ -436,7 +436,7 @@ async function lockOwners(
 function findingsThenPairs(database: Database, kind: FindingOwnerKind): string {
   const { pairs: p } = namesOf(database, kind);
   const f = sqlNames(database.tables.cveVersionFindings);
-  const join = database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const join = database.spelling.joinInOrderText;
   return `${f.$table} f ${join} ${p.$table} p ON p.${p.codename} = f.${f.codename}
     AND p.${p.source} = f.${f.source} AND p.${p.version} = f.${f.version}`;
 }
@@ -608,11 +608,9 @@ async function countKind(
   );
   // Few rows at each step, in this order; SQLite (without statistics) would otherwise read a
   // release's every finding per finding, or join the findings before the few owners.
-  const join = sqlite ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
-  const byCve = sqlite
-    ? 'INDEXED BY cve_version_findings_cve_idx'
-    : 'FORCE INDEX (cve_version_findings_cve_idx)';
-  const byOwner = sqlite ? `INDEXED BY ${kind}_cve_pairs_unique` : `FORCE INDEX (${kind}_cve_pairs_unique)`;
+  const join = database.spelling.joinInOrderText;
+  const byCve = database.spelling.forceIndexText('cve_version_findings_cve_idx');
+  const byOwner = database.spelling.forceIndexText(`${kind}_cve_pairs_unique`);
   // The correction: per (owner, CVE) held through several pairs, once by the worst state instead of
   // once per pair.
   addCounts(

@@ -271,7 +271,7 @@ async function ownerFindingsOfCves(
       // version index): not the owner's thousand pairs each probed.
       `SELECT f.${f.cve} AS cve, f.${f.source} AS source, f.${f.version} AS version, f.${f.state} AS state,
          f.${f.urgency} AS urgency, f.${f.urgencyRank} AS urgency_rank
-       FROM ${f.$table} f ${database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN'} ${p.$table} p
+       FROM ${f.$table} f ${database.spelling.joinInOrderText} ${p.$table} p
          ON p.${p.codename} = f.${f.codename} AND p.${p.source} = f.${f.source} AND p.${p.version} = f.${f.version}
            AND p.${ownerColumn} = ?
        WHERE f.${f.feedId} = ? AND f.${f.cve} IN (${list.text})`,
@@ -384,7 +384,7 @@ async function sourceVersionsOfOtherRows(
 ): Promise<Set<number>> {
   const { packages: r, packageOwner } = namesOf(database, kind);
   const v = sqlNames(database.tables.packageVersions);
-  const join = database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const join = database.spelling.joinInOrderText;
   const held = new Set<number>();
   for (const batch of batchRows(database.capabilities, [...new Set(ids)], 1)) {
     const list = inList(database.capabilities, batch);

@@ -235,7 +235,7 @@ function eventChanges(
   const times = sql`COUNT(*) AS changes, MIN(e.created) AS first, MAX(e.created) AS last`;
   const groups = sql`GROUP BY e.kind, e.from_version_id, e.to_version_id`;
   if (hosts) {
-    const straight = sql.raw(database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN');
+    const straight = database.spelling.joinInOrder;
     return sql`SELECT ${columns}, COUNT(DISTINCT e.owner_id) AS hosts, ${times}
                FROM ${t.hosts} h ${straight}
                  ${t.packageEvents} e ${database.spelling.forceIndex('package_events_owner_created_idx')}

@@ -113,7 +113,7 @@ async function readStoredExposure(
 
   // The owner's pairs first, on its unique index, then each pair's findings: a condition on the
   // pairs' release would have the planners read every owner's pairs of the release instead.
-  const straight = database.spelling.name === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const straight = database.spelling.joinInOrderText;
   const join = `${p.$table} p ${straight} ${f.$table} f ON f.${f.feedId} = ? AND f.${f.codename} = p.${p.codename}
     AND f.${f.source} = p.${p.source} AND f.${f.version} = p.${p.version}
     WHERE p.${ownerColumn} = ?`;
