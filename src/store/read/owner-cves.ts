@@ -145,7 +145,11 @@ async function readStoredExposure(
     found.map((row) => row.cve),
   );
   const rowOf = new Map(rows.map((row) => [`${row.source}\u0000${row.cve}`, row]));
-  const upgrades = (await readOwnerSources(database, owner, { onlyUpgrades: true, sources })).upgrades;
+  // No finding on this page: no pending upgrade to look for.
+  const upgrades =
+    found.length === 0
+      ? new Map<string, string[]>()
+      : (await readOwnerSources(database, owner, { onlyUpgrades: true, sources })).upgrades;
   const items: ExposureItem[] = [];
   for (const { source, version, cve } of found) {
     const row = rowOf.get(`${source}\u0000${cve}`);
