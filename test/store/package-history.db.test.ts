@@ -15,6 +15,9 @@ import type { HostReport } from '../../src/protocol/report.ts';
 import { collectGarbage } from '../../src/store/gc.ts';
 import { applyHostReport, deleteHost } from '../../src/store/ingest/host-reports.ts';
 import { applyImageReport, deleteImage } from '../../src/store/ingest/image-reports.ts';
+import { listPackageChanges, listSourcePackageChanges } from '../../src/store/read/history.ts';
+import { findPackage } from '../../src/store/read/packages.ts';
+import { findSourcePackage } from '../../src/store/read/source-packages.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.ts';
 import {
@@ -357,6 +360,59 @@ for (const dialect of DIALECTS) {
       expect(await send(5, { installed: [item('b', '1.0-2')] })).toBe(at(2));
       expect(await send(6, { installed: [item('c', '1.0-2')] })).toBe(at(3));
       expect(await send(7, { installed: [item('d', '1.0-2')] })).toBe(null);
+    });
+
+    test('package and source-package history: the newest changes of every host, newest first, up to the limit', async () => {
+      // Two binaries of one source on three hosts, upgraded in turn: more events than the limit.
+      const send = (host: string, minutes: number, version: string, type: 'full' | 'dpkg_hook') =>
+        applyHostReport(
+          t.store,
+          {
+            hostname: host,
+            os: 'Debian 12',
+            running_kernel: { release: '6.1.0-26-amd64', version: '#1 SMP Debian 6.1.112-1 (2024-10-03)' },
+            update_type: type,
+            installed: ['libsplit1', 'split-tools'].map((name) => ({ name, version, source: 'split' })),
+            upgradable: [],
+            uninstalled: [],
+          } as HostReport,
+          { now: new Date(START + minutes * 60_000) },
+        );
+      let minutes = 0;
+      for (const host of ['h1.split.test', 'h2.split.test', 'h3.split.test'])
+        await send(host, ++minutes, '1-1', 'full');
+      for (const release of [2, 3, 4])
+        for (const host of ['h2.split.test', 'h1.split.test', 'h3.split.test'])
+          await send(host, ++minutes, `1-${release}`, 'dpkg_hook');
+      const source = await findSourcePackage(t.database, 'split');
+      const binary = await findPackage(t.database, 'libsplit1');
+      const every = await listSourcePackageChanges(t.database, source?.id as number, 100);
+      // Six baselines are not package changes; 18 upgrades are.
+      expect(every.map((row) => row.kind)).toEqual(Array(18).fill('upgraded'));
+      // The newest 7 of 18: both binaries of the last three hook reports, then one of the report before.
+      const sourceRows = await listSourcePackageChanges(t.database, source?.id as number, 7);
+      const minute = (row: { created: Date }) => (row.created.getTime() - START) / 60_000;
+      expect(sourceRows.map((row) => [row.ownerName, row.toVersion, minute(row)])).toEqual([
+        ['h3.split.test', '1-4', 12],
+        ['h3.split.test', '1-4', 12],
+        ['h1.split.test', '1-4', 11],
+        ['h1.split.test', '1-4', 11],
+        ['h2.split.test', '1-4', 10],
+        ['h2.split.test', '1-4', 10],
+        ['h3.split.test', '1-3', 9],
+      ]);
+      expect(sourceRows.map((row) => row.id)).toEqual(
+        [...sourceRows.map((row) => row.id)].sort((a, b) => b - a),
+      );
+      const binaryRows = await listPackageChanges(t.database, binary?.id as number, 4);
+      expect(
+        binaryRows.map((row) => [row.packageName, row.ownerName, row.fromVersion, row.toVersion]),
+      ).toEqual([
+        ['libsplit1', 'h3.split.test', '1-3', '1-4'],
+        ['libsplit1', 'h1.split.test', '1-3', '1-4'],
+        ['libsplit1', 'h2.split.test', '1-3', '1-4'],
+        ['libsplit1', 'h3.split.test', '1-2', '1-3'],
+      ]);
     });
 
     test('concurrent full and hook reports for one host: each report’s events stay together, in the order applied', async () => {
