@@ -7,6 +7,7 @@
  * (recomputeFindings).
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
+import { dropVersionIndex, ensureVersionIndex } from '../../db/pair-indexes.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList, insertRows, type SqlRunner } from '../../db/sql-runner.ts';
 import { URGENT_RANK_MAX } from '../../domain/cve-findings.ts';
@@ -39,6 +40,17 @@ export interface RecomputeOutcome {
 const MATCH_BATCH_PAIRS = 2000;
 /** Owners given pairs per transaction. */
 const PAIR_BATCH_OWNERS = 50;
+/**
+ * When at least this many owners and half of them have no pairs, they get them without the pairs'
+ * version index, this many per transaction (about 0.5 s of SQLite's writer at 1,500 packages each).
+ */
+const BULK_MIN_OWNERS = 200;
+/** How owners are given pairs. */
+export interface GiveOptions {
+  /** The fewest owners without pairs given them without the version index (tests lower it). */
+  bulkMinOwners?: number;
+}
+const BULK_BATCH_OWNERS = Number(process.env.PBO ?? 200);
 
 const KINDS = ['host', 'image'] as const;
 
@@ -136,7 +148,10 @@ export async function matchFleetPairs(
  * After an import is made current: pairs for owners without any, the pairs still unmatched, then the
  * counters and per-CVE counts counted again (docs/cve.md, "What an import costs").
  */
-export async function recomputeFindings(database: Database): Promise<RecomputeOutcome> {
+export async function recomputeFindings(
+  database: Database,
+  options: GiveOptions = {},
+): Promise<RecomputeOutcome> {
   const started = performance.now();
   const outcome: RecomputeOutcome = {
     owners: 0,
@@ -152,7 +167,7 @@ export async function recomputeFindings(database: Database): Promise<RecomputeOu
   const feed = await currentFindingFeed(database, database.sql, { lock: false });
   if (!feed) return outcome;
   for (const kind of KINDS) {
-    const given = await giveOwnersPairs(database, kind);
+    const given = await giveOwnersPairs(database, kind, options);
     outcome.owners += given.owners;
     outcome.batches += given.batches;
   }
@@ -202,6 +217,7 @@ export async function promoteIncrementally(
   feedId: number,
   releases: readonly string[],
   promote: (tx: Transaction) => Promise<void>,
+  { maxCves = INCREMENTAL_MAX_CVES }: { maxCves?: number } = {},
 ): Promise<RecomputeOutcome | null> {
   const started = performance.now();
   const previous = await currentFindingFeed(database, database.sql, { lock: false });
@@ -237,7 +253,7 @@ export async function promoteIncrementally(
         await storeBatch(tx.sql, database, feedId, late.slice(start, start + MATCH_BATCH_PAIRS));
       const counting = performance.now();
       const cves = await changedCves(tx.sql, database, previous.id, feedId);
-      if (cves.length > INCREMENTAL_MAX_CVES) return null;
+      if (cves.length > maxCves) return null;
       await promote(tx);
       let rows = 0;
       for (const kind of KINDS)
@@ -293,42 +309,59 @@ async function changedCves(
 /**
  * Gives pairs to the owners that have none: every owner on the first import, afterwards only new
  * owners whose reports changed no installed version since, and owners of an unknown release or without
- * packages (which get none again: cheap). Their rows are locked, then checked again.
+ * packages (which get none again: cheap). Their rows are locked, then checked again. When most owners
+ * have none (the first import), the pairs' version index is dropped for the inserts and built whole
+ * after (docs/cve.md, "What an import costs", step 4); otherwise it is built first if a crash left it
+ * missing.
  */
 async function giveOwnersPairs(
   database: Database,
   kind: FindingOwnerKind,
+  { bulkMinOwners = BULK_MIN_OWNERS }: GiveOptions = {},
 ): Promise<{ owners: number; paired: number; batches: number }> {
   const { owners: o, pairs: p, ownerColumn } = namesOf(database, kind);
   const without = `NOT EXISTS (SELECT 1 FROM ${p.$table} p WHERE p.${ownerColumn} = o.${o.id})`;
+  const [counted] = await database.sql.select<{ missing: number; total: number }>(
+    `SELECT COUNT(*) AS missing, (SELECT COUNT(*) FROM ${o.$table}) AS total FROM ${o.$table} o WHERE ${without}`,
+  );
+  const missing = Number(counted?.missing ?? 0);
+  const bulk = missing >= bulkMinOwners && missing * 2 >= Number(counted?.total ?? 0);
+  if (bulk) await dropVersionIndex(database, kind);
+  else await ensureVersionIndex(database, kind);
+  const batchOwners = bulk ? BULK_BATCH_OWNERS : PAIR_BATCH_OWNERS;
   let lastId = 0;
   let owners = 0;
   let paired = 0;
   let batches = 0;
-  for (;;) {
-    const ids = (
-      await database.sql.select<{ id: number }>(
-        `SELECT o.${o.id} AS id FROM ${o.$table} o WHERE o.${o.id} > ? AND ${without} ORDER BY o.${o.id} LIMIT ${PAIR_BATCH_OWNERS}`,
-        [lastId],
-      )
-    ).map((row) => Number(row.id));
-    if (ids.length === 0) break;
-    lastId = ids[ids.length - 1] as number;
-    const done = await database.transaction(async (tx) => {
-      const targets = await lockOwners(tx, database, kind, ids, without);
-      const known = targets.flatMap((target) => {
-        const release = codenameOfOs(target.os);
-        return release === null ? [] : [{ ...target, release }];
+  try {
+    for (;;) {
+      const ids = (
+        await database.sql.select<{ id: number }>(
+          `SELECT o.${o.id} AS id FROM ${o.$table} o WHERE o.${o.id} > ? AND ${without} ORDER BY o.${o.id} LIMIT ${batchOwners}`,
+          [lastId],
+        )
+      ).map((row) => Number(row.id));
+      if (ids.length === 0) break;
+      lastId = ids[ids.length - 1] as number;
+      const done = await database.transaction(async (tx) => {
+        const targets = await lockOwners(tx, database, kind, ids, without);
+        const known = targets.flatMap((target) => {
+          const release = codenameOfOs(target.os);
+          return release === null ? [] : [{ ...target, release }];
+        });
+        if (known.length === 0) return { owners: targets.length, pairs: 0 };
+        let pairs = await insertSourcePairs(tx, database, kind, known);
+        if (kind === 'host') pairs += await insertKernelPairs(tx, database, known);
+        return { owners: targets.length, pairs };
       });
-      if (known.length === 0) return { owners: targets.length, pairs: 0 };
-      let pairs = await insertSourcePairs(tx, database, kind, known);
-      if (kind === 'host') pairs += await insertKernelPairs(tx, database, known);
-      return { owners: targets.length, pairs };
-    });
-    owners += done.owners;
-    paired += done.pairs;
-    batches++;
-    await yieldToEventLoop();
+      owners += done.owners;
+      paired += done.pairs;
+      batches++;
+      await yieldToEventLoop();
+    }
+  } finally {
+    // Also after a failure: the pages and the counts need the index (a crash: migrate() builds it).
+    if (bulk) await ensureVersionIndex(database, kind);
   }
   return { owners, paired, batches };
 }
@@ -352,14 +385,17 @@ async function insertSourcePairs(
     owners.map((owner) => owner.id),
   );
   const release = `CASE r.${packageOwner} ${owners.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  // SQLite: the unique index drops an owner's second binary of a source version, cheaper than a
+  // DISTINCT's temporary B-tree (the owners hold no pairs yet, so nothing else conflicts).
+  const sqlite = database.kind === 'sqlite';
   return tx.sql.run(
     `INSERT INTO ${p.$table} (${ownerColumn}, ${p.codename}, ${p.source}, ${p.version})
-     SELECT DISTINCT r.${packageOwner}, ${release}, s.${s.name}, sv.${sv.version}
+     SELECT ${sqlite ? '' : 'DISTINCT '}r.${packageOwner}, ${release}, s.${s.name}, sv.${sv.version}
      FROM ${r.$table} r
      JOIN ${v.$table} v ON v.${v.id} = r.${r.packageVersionId}
      JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
      JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
-     WHERE r.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'`,
+     WHERE r.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'${sqlite ? database.spelling.ignoreClause : ''}`,
     [...owners.flatMap((owner) => [owner.id, owner.release]), ...ids.params],
   );
 }

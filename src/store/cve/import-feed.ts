@@ -46,6 +46,8 @@ export interface ImportFeedOptions {
   lockWaitSeconds?: number;
   /** Most milliseconds without data from the server (lib/open-feed.ts). */
   timeoutMs?: number;
+  /** Most changed CVEs counted alone (INCREMENTAL_MAX_CVES; tests lower it). */
+  incrementalMaxCves?: number;
 }
 
 export type ImportOutcome =
@@ -94,6 +96,7 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       // (docs/cve.md, "What an import costs"); the previous import's findings are needed until then.
       let late = await promoteIncrementally(database, feedId, covered, (tx) =>
         markCurrent(tx, database, feedId, finished),
+        { maxCves: options.incrementalMaxCves },
       );
       if (!late) {
         await promoteFeed(database, feedId, finished);
