@@ -31,8 +31,21 @@ const database = await openDatabase(args.kind === 'sqlite' ? `sqlite:${path}` : 
 try {
   const cleared = performance.now();
   for (const table of ['host_cve_pairs', 'image_cve_pairs'])
-    await database.transaction((tx) => tx.sql.run(`DELETE FROM ${table}`));
+    await database.transaction((tx) =>
+      tx.sql.run(args.kind === 'sqlite' ? `DELETE FROM ${table}` : `TRUNCATE TABLE ${table}`),
+    );
   console.log(`pairs deleted in ${((performance.now() - cleared) / 1000).toFixed(1)} s`);
+  // Each transaction's time, commit included: how long it held SQLite's writer (or its locks).
+  const held: number[] = [];
+  const transaction = database.transaction.bind(database);
+  (database as { transaction: typeof transaction }).transaction = async (work, options) => {
+    const started = performance.now();
+    try {
+      return await transaction(work, options);
+    } finally {
+      held.push(performance.now() - started);
+    }
+  };
   const cpu = process.cpuUsage();
   const outcome = await recomputeFindings(database);
   const used = process.cpuUsage(cpu);
@@ -40,6 +53,13 @@ try {
     `findings: ${(outcome.ms / 1000).toFixed(1)} s (owners' pairs ${(outcome.pairsMs / 1000).toFixed(1)} s, ` +
       `counts ${(outcome.countMs / 1000).toFixed(1)} s), ${outcome.owners} owners, ${outcome.batches} batches, ` +
       `bun CPU ${((used.user + used.system) / 1e6).toFixed(1)} s`,
+  );
+  const sorted = [...held].sort((a, b) => b - a);
+  console.log(
+    `transactions: ${held.length}, longest ${sorted
+      .slice(0, 4)
+      .map((ms) => (ms / 1000).toFixed(2))
+      .join(', ')} s, median ${((sorted[Math.floor(sorted.length / 2)] ?? 0) / 1000).toFixed(2)} s`,
   );
   const [row] = await database.sql.select<{ n: number }>('SELECT COUNT(*) AS n FROM host_cve_pairs');
   console.log(`host pairs: ${Number(row?.n)}`);
