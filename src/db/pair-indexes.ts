@@ -24,7 +24,8 @@ function versionIndex(
   return {
     name: `${kind}_cve_pairs_version_idx`,
     table: p.$table,
-    columns: `${p.codename}, ${p.source}, ${p.version}, ${owner}`,
+    // Spelled as drizzle-kit's migration spells it, so that SQLite keeps the same statement.
+    columns: [p.codename, p.source, p.version, owner].map((column) => `\`${column}\``).join(','),
   };
 }
 
@@ -65,7 +66,7 @@ export async function ensureVersionIndex(database: Database, kind: PairOwnerKind
   if (await hasVersionIndex(database, kind)) return false;
   const { name, table, columns } = versionIndex(database, kind);
   await database.transaction((tx) =>
-    tx.sql.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})`),
+    tx.sql.run(`CREATE INDEX IF NOT EXISTS \`${name}\` ON \`${table}\` (${columns})`),
   );
   return true;
 }
