@@ -94,8 +94,11 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       const finished = { feedTime: opened.lastModified ?? imported, imported, releases: covered, ...totals };
       // Made current with a count of what changed since the current import, else counted whole after
       // (docs/cve.md, "What an import costs"); the previous import's findings are needed until then.
-      let late = await promoteIncrementally(database, feedId, covered, (tx) =>
-        markCurrent(tx, database, feedId, finished),
+      let late = await promoteIncrementally(
+        database,
+        feedId,
+        covered,
+        (tx) => markCurrent(tx, database, feedId, finished),
         { maxCves: options.incrementalMaxCves },
       );
       if (!late) {
