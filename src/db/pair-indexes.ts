@@ -59,7 +59,7 @@ export async function dropVersionIndex(database: Database, kind: PairOwnerKind):
 
 /**
  * Builds the kind's version index if it is missing: after a bulk insert, or at start-up and before
- * an import when a crash left it dropped. SQLite holds the writer while it builds (about 2 s per
+ * an import when a crash left it dropped. SQLite holds the writer while it builds (1–2 s per
  * million pairs); MySQL builds it online. Returns whether it built it.
  */
 export async function ensureVersionIndex(database: Database, kind: PairOwnerKind): Promise<boolean> {
