@@ -42,15 +42,17 @@ const MATCH_BATCH_PAIRS = 2000;
 const PAIR_BATCH_OWNERS = 50;
 /**
  * When at least this many owners and half of them have no pairs, they get them without the pairs'
- * version index, this many per transaction (about 0.5 s of SQLite's writer at 1,500 packages each).
+ * version index (docs/cve.md, "What an import costs", step 4).
  */
 const BULK_MIN_OWNERS = 200;
+/** Owners given pairs per transaction then: about 0.5 s of SQLite's writer at 1,500 packages each. */
+const BULK_BATCH_OWNERS = 200;
+
 /** How owners are given pairs. */
 export interface GiveOptions {
   /** The fewest owners without pairs given them without the version index (tests lower it). */
   bulkMinOwners?: number;
 }
-const BULK_BATCH_OWNERS = Number(process.env.PBO ?? 200);
 
 const KINDS = ['host', 'image'] as const;
 
@@ -401,7 +403,7 @@ async function insertSourcePairs(
   // An owner's binaries of one source version are one pair. SQLite: the unique index drops the
   // repeats, cheaper than a DISTINCT's temporary B-tree of strings (the owners hold no pairs yet, so
   // nothing else conflicts). MariaDB: DISTINCT on the source versions' ids, a temporary table of
-  // integers, 2.5 times cheaper than on the strings; the no-op update takes the rare source version
+  // integers, about three times cheaper than on the strings; the no-op update takes the rare source version
   // of two OS labels (one host half-way through an OS change).
   const installed =
     database.kind === 'sqlite'
