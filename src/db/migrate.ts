@@ -4,6 +4,7 @@
  */
 import { mysqlMigrations, sqliteMigrations } from './migrations.generated.ts';
 import type { Database } from './open-database.ts';
+import { ensureVersionIndexes } from './pair-indexes.ts';
 
 export interface EmbeddedMigration {
   tag: string;
@@ -47,6 +48,8 @@ export async function migrate(database: Database): Promise<string[]> {
       });
       applied.push(migration.tag);
     }
+    // An import that crashed while the pairs' version index was dropped left it missing.
+    await ensureVersionIndexes(database);
     return applied;
   });
 }

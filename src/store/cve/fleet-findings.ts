@@ -7,6 +7,7 @@
  * (recomputeFindings).
  */
 import type { Database, Transaction } from '../../db/open-database.ts';
+import { dropVersionIndex, ensureVersionIndex } from '../../db/pair-indexes.ts';
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList, insertRows, type SqlRunner } from '../../db/sql-runner.ts';
 import { URGENT_RANK_MAX } from '../../domain/cve-findings.ts';
@@ -39,8 +40,24 @@ export interface RecomputeOutcome {
 const MATCH_BATCH_PAIRS = 2000;
 /** Owners given pairs per transaction. */
 const PAIR_BATCH_OWNERS = 50;
+/**
+ * When at least this many owners and half of them have no pairs, they get them without the pairs'
+ * version index (docs/cve.md, "What an import costs", step 4).
+ */
+const BULK_MIN_OWNERS = 200;
+/** Owners given pairs per transaction then: about 0.5 s of SQLite's writer at 1,500 packages each. */
+const BULK_BATCH_OWNERS = 200;
+
+/** How owners are given pairs. */
+export interface GiveOptions {
+  /** The fewest owners without pairs given them without the version index (tests lower it). */
+  bulkMinOwners?: number;
+}
 
 const KINDS = ['host', 'image'] as const;
+
+/** An import's transactions that a report's lock order can deadlock (MySQL) run again. */
+const RETRY = { attempts: 3, pauseMs: (n: number) => 200 * n };
 
 /**
  * The fleet's distinct pairs of `releases` that import `feedId` has not matched, or, with `alsoId`,
@@ -136,7 +153,10 @@ export async function matchFleetPairs(
  * After an import is made current: pairs for owners without any, the pairs still unmatched, then the
  * counters and per-CVE counts counted again (docs/cve.md, "What an import costs").
  */
-export async function recomputeFindings(database: Database): Promise<RecomputeOutcome> {
+export async function recomputeFindings(
+  database: Database,
+  options: GiveOptions = {},
+): Promise<RecomputeOutcome> {
   const started = performance.now();
   const outcome: RecomputeOutcome = {
     owners: 0,
@@ -152,7 +172,7 @@ export async function recomputeFindings(database: Database): Promise<RecomputeOu
   const feed = await currentFindingFeed(database, database.sql, { lock: false });
   if (!feed) return outcome;
   for (const kind of KINDS) {
-    const given = await giveOwnersPairs(database, kind);
+    const given = await giveOwnersPairs(database, kind, options);
     outcome.owners += given.owners;
     outcome.batches += given.batches;
   }
@@ -161,18 +181,22 @@ export async function recomputeFindings(database: Database): Promise<RecomputeOu
   const counting = performance.now();
   outcome.pairs += matched.pairs;
   outcome.batches += matched.batches;
-  outcome.rows = await database.transaction(async (tx) => {
-    // Reports share-lock the current import: holding it exclusively, the count sees every committed
-    // report and no report moves a count it then overwrites (on MySQL; SQLite's writers never overlap).
-    const f = sqlNames(database.tables.cveFeeds);
-    await tx.sql.select(
-      `SELECT ${f.id} FROM ${f.$table} WHERE ${f.id} = ?${database.spelling.forUpdateClause}`,
-      [feed.id],
-    );
-    let rows = 0;
-    for (const kind of KINDS) rows += await recountOwners(tx, database, kind, feed.id);
-    return rows + (await recountFleet(tx, database, feed.id));
-  });
+  // As in promoteIncrementally: a report holding its owner's row and waiting for the import's row
+  // while this count waits for that owner's row is a deadlock InnoDB ends; the count runs again.
+  outcome.rows = await withRetries(database, RETRY, () =>
+    database.transaction(async (tx) => {
+      // Reports share-lock the current import: holding it exclusively, the count sees every committed
+      // report and no report moves a count it then overwrites (on MySQL; SQLite's writers never overlap).
+      const f = sqlNames(database.tables.cveFeeds);
+      await tx.sql.select(
+        `SELECT ${f.id} FROM ${f.$table} WHERE ${f.id} = ?${database.spelling.forUpdateClause}`,
+        [feed.id],
+      );
+      let rows = 0;
+      for (const kind of KINDS) rows += await recountOwners(tx, database, kind, feed.id);
+      return rows + (await recountFleet(tx, database, feed.id));
+    }),
+  );
   outcome.batches++;
   outcome.countMs = performance.now() - counting;
   outcome.ms = performance.now() - started;
@@ -202,6 +226,7 @@ export async function promoteIncrementally(
   feedId: number,
   releases: readonly string[],
   promote: (tx: Transaction) => Promise<void>,
+  { maxCves = INCREMENTAL_MAX_CVES }: { maxCves?: number } = {},
 ): Promise<RecomputeOutcome | null> {
   const started = performance.now();
   const previous = await currentFindingFeed(database, database.sql, { lock: false });
@@ -219,8 +244,7 @@ export async function promoteIncrementally(
   const pairsMs = performance.now() - started;
   // On MySQL a report may hold its owner's row and wait for the import's row while this transaction
   // waits for that owner's row: InnoDB ends one of the two, and this one runs again.
-  const attempt = { attempts: 3, pauseMs: (n: number) => 200 * n };
-  return withRetries(database, attempt, () =>
+  return withRetries(database, RETRY, () =>
     database.transaction(async (tx) => {
       const [locked] = await tx.sql.select<{ state: string }>(
         `SELECT ${f.state} AS state FROM ${f.$table} WHERE ${f.id} = ?${database.spelling.forUpdateClause}`,
@@ -237,7 +261,7 @@ export async function promoteIncrementally(
         await storeBatch(tx.sql, database, feedId, late.slice(start, start + MATCH_BATCH_PAIRS));
       const counting = performance.now();
       const cves = await changedCves(tx.sql, database, previous.id, feedId);
-      if (cves.length > INCREMENTAL_MAX_CVES) return null;
+      if (cves.length > maxCves) return null;
       await promote(tx);
       let rows = 0;
       for (const kind of KINDS)
@@ -293,42 +317,66 @@ async function changedCves(
 /**
  * Gives pairs to the owners that have none: every owner on the first import, afterwards only new
  * owners whose reports changed no installed version since, and owners of an unknown release or without
- * packages (which get none again: cheap). Their rows are locked, then checked again.
+ * packages (which get none again: cheap). Their rows are locked, then checked again. When most owners
+ * have none (the first import), the pairs' version index is dropped for the inserts and built whole
+ * after (docs/cve.md, "What an import costs", step 4); otherwise it is built first if a crash left it
+ * missing.
  */
 async function giveOwnersPairs(
   database: Database,
   kind: FindingOwnerKind,
+  { bulkMinOwners = BULK_MIN_OWNERS }: GiveOptions = {},
 ): Promise<{ owners: number; paired: number; batches: number }> {
   const { owners: o, pairs: p, ownerColumn } = namesOf(database, kind);
   const without = `NOT EXISTS (SELECT 1 FROM ${p.$table} p WHERE p.${ownerColumn} = o.${o.id})`;
+  const [counted] = await database.sql.select<{ missing: number; total: number }>(
+    `SELECT COUNT(*) AS missing, (SELECT COUNT(*) FROM ${o.$table}) AS total FROM ${o.$table} o WHERE ${without}`,
+  );
+  const missing = Number(counted?.missing ?? 0);
+  const bulk = missing >= bulkMinOwners && missing * 2 >= Number(counted?.total ?? 0);
+  if (bulk) await dropVersionIndex(database, kind);
+  else await ensureVersionIndex(database, kind);
+  const batchOwners = bulk ? BULK_BATCH_OWNERS : PAIR_BATCH_OWNERS;
   let lastId = 0;
   let owners = 0;
   let paired = 0;
   let batches = 0;
-  for (;;) {
-    const ids = (
-      await database.sql.select<{ id: number }>(
-        `SELECT o.${o.id} AS id FROM ${o.$table} o WHERE o.${o.id} > ? AND ${without} ORDER BY o.${o.id} LIMIT ${PAIR_BATCH_OWNERS}`,
-        [lastId],
-      )
-    ).map((row) => Number(row.id));
-    if (ids.length === 0) break;
-    lastId = ids[ids.length - 1] as number;
-    const done = await database.transaction(async (tx) => {
-      const targets = await lockOwners(tx, database, kind, ids, without);
-      const known = targets.flatMap((target) => {
-        const release = codenameOfOs(target.os);
-        return release === null ? [] : [{ ...target, release }];
-      });
-      if (known.length === 0) return { owners: targets.length, pairs: 0 };
-      let pairs = await insertSourcePairs(tx, database, kind, known);
-      if (kind === 'host') pairs += await insertKernelPairs(tx, database, known);
-      return { owners: targets.length, pairs };
-    });
-    owners += done.owners;
-    paired += done.pairs;
-    batches++;
-    await yieldToEventLoop();
+  try {
+    for (;;) {
+      const ids = (
+        await database.sql.select<{ id: number }>(
+          `SELECT o.${o.id} AS id FROM ${o.$table} o WHERE o.${o.id} > ? AND ${without} ORDER BY o.${o.id} LIMIT ${batchOwners}`,
+          [lastId],
+        )
+      ).map((row) => Number(row.id));
+      if (ids.length === 0) break;
+      lastId = ids[ids.length - 1] as number;
+      // Read committed: the owners' rows are locked, so their packages cannot change under the read,
+      // and MariaDB takes no shared locks on the 300,000 rows an INSERT … SELECT reads.
+      const done = await withRetries(database, RETRY, () =>
+        database.transaction(
+          async (tx) => {
+            const targets = await lockOwners(tx, database, kind, ids, without);
+            const known = targets.flatMap((target) => {
+              const release = codenameOfOs(target.os);
+              return release === null ? [] : [{ ...target, release }];
+            });
+            if (known.length === 0) return { owners: targets.length, pairs: 0 };
+            let pairs = await insertSourcePairs(tx, database, kind, known);
+            if (kind === 'host') pairs += await insertKernelPairs(tx, database, known);
+            return { owners: targets.length, pairs };
+          },
+          { isolation: 'read committed' },
+        ),
+      );
+      owners += done.owners;
+      paired += done.pairs;
+      batches++;
+      await yieldToEventLoop();
+    }
+  } finally {
+    // Also after a failure: the pages and the counts need the index (a crash: migrate() builds it).
+    if (bulk) await ensureVersionIndex(database, kind);
   }
   return { owners, paired, batches };
 }
@@ -351,16 +399,40 @@ async function insertSourcePairs(
     database.capabilities,
     owners.map((owner) => owner.id),
   );
-  const release = `CASE r.${packageOwner} ${owners.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  const release = `CASE d.${packageOwner} ${owners.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  // An owner's binaries of one source version are one pair. SQLite: the unique index drops the
+  // repeats, cheaper than a DISTINCT's temporary B-tree of strings (the owners hold no pairs yet, so
+  // nothing else conflicts). MariaDB: DISTINCT on the source versions' ids, a temporary table of
+  // integers, about three times cheaper than on the strings; the no-op update takes the rare source version
+  // of two OS labels (one host half-way through an OS change).
+  const installed =
+    database.kind === 'sqlite'
+      ? {
+          from: `${r.$table} d JOIN ${v.$table} v ON v.${v.id} = d.${r.packageVersionId}`,
+          sv: `v.${v.srcPackageVersionId}`,
+        }
+      : {
+          from: `(SELECT DISTINCT r.${packageOwner} AS ${packageOwner}, v.${v.srcPackageVersionId} AS sv
+                 FROM ${r.$table} r JOIN ${v.$table} v ON v.${v.id} = r.${r.packageVersionId}
+                 WHERE r.${packageOwner} IN (${ids.text})) d`,
+          sv: 'd.sv',
+        };
+  const conflict =
+    database.kind === 'sqlite'
+      ? database.spelling.ignoreClause
+      : ` ON DUPLICATE KEY UPDATE ${p.$table}.${p.id} = ${p.$table}.${p.id}`;
   return tx.sql.run(
     `INSERT INTO ${p.$table} (${ownerColumn}, ${p.codename}, ${p.source}, ${p.version})
-     SELECT DISTINCT r.${packageOwner}, ${release}, s.${s.name}, sv.${sv.version}
-     FROM ${r.$table} r
-     JOIN ${v.$table} v ON v.${v.id} = r.${r.packageVersionId}
-     JOIN ${sv.$table} sv ON sv.${sv.id} = v.${v.srcPackageVersionId}
+     SELECT d.${packageOwner}, ${release}, s.${s.name}, sv.${sv.version}
+     FROM ${installed.from}
+     JOIN ${sv.$table} sv ON sv.${sv.id} = ${installed.sv}
      JOIN ${s.$table} s ON s.${s.id} = sv.${sv.srcPackageId}
-     WHERE r.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'`,
-    [...owners.flatMap((owner) => [owner.id, owner.release]), ...ids.params],
+     WHERE d.${packageOwner} IN (${ids.text}) AND s.${s.name} <> 'linux' AND s.${s.name} NOT LIKE 'linux-signed-%'${conflict}`,
+    [
+      ...owners.flatMap((owner) => [owner.id, owner.release]),
+      ...(database.kind === 'sqlite' ? [] : ids.params),
+      ...ids.params,
+    ],
   );
 }
 

@@ -46,6 +46,8 @@ export interface ImportFeedOptions {
   lockWaitSeconds?: number;
   /** Most milliseconds without data from the server (lib/open-feed.ts). */
   timeoutMs?: number;
+  /** Most changed CVEs counted alone (INCREMENTAL_MAX_CVES; tests lower it). */
+  incrementalMaxCves?: number;
 }
 
 export type ImportOutcome =
@@ -92,8 +94,12 @@ export async function importFeed(database: Database, options: ImportFeedOptions)
       const finished = { feedTime: opened.lastModified ?? imported, imported, releases: covered, ...totals };
       // Made current with a count of what changed since the current import, else counted whole after
       // (docs/cve.md, "What an import costs"); the previous import's findings are needed until then.
-      let late = await promoteIncrementally(database, feedId, covered, (tx) =>
-        markCurrent(tx, database, feedId, finished),
+      let late = await promoteIncrementally(
+        database,
+        feedId,
+        covered,
+        (tx) => markCurrent(tx, database, feedId, finished),
+        { maxCves: options.incrementalMaxCves },
       );
       if (!late) {
         await promoteFeed(database, feedId, finished);
