@@ -15,7 +15,7 @@ import { type ServerProcess, startServerProcess } from '../../helpers/server-pro
 import { createTestApp, type TestApp } from '../../helpers/test-app.ts';
 
 const HOST = 'big.example.org';
-const ROWS = 40_000;
+const ROWS = 100_000;
 
 /** The host's rows in the export's default order (no upgrades: by name). */
 function bigHostRows(): (string | null)[][] {
