@@ -1,6 +1,9 @@
 /**
  * `debmonitor-server` as a new user meets it: mistakes on the command line, a missing configuration
  * file, a busy port, and stopping `npm start`. Every failure is one line on stderr and an exit code.
+ * Argument mistakes run the entry point's command tree in this process (runServerCliInProcess); real
+ * processes show what only they can: the exit code the process ends with, a line without Bun's
+ * stack trace, a `serve` that starts, signals.
  */
 
 import { Database as SqliteClient } from 'bun:sqlite';
@@ -10,7 +13,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
+import { expectOneLineError, runServerCli, runServerCliInProcess } from '../helpers/cli.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 
 const ROOT = resolve(import.meta.dir, '../..');
@@ -37,9 +40,9 @@ describe('a misspelled flag stops the command with exit 2, naming the flag and t
     ['cve', 'import'],
   ];
   for (const command of commands) {
-    test(`${command.join(' ')} --databse`, () => {
+    test(`${command.join(' ')} --databse`, async () => {
       const cwd = workDir(`typo-${command.join('-')}`);
-      const run = runServerCli([...command, '--databse', 'sqlite:x.sqlite'], { cwd });
+      const run = await runServerCliInProcess([...command, '--databse', 'sqlite:x.sqlite'], { cwd });
       const name = command.filter((word) => word !== 'bob').join(' ');
       expectOneLineError(run, 2, ["'--databse'", `debmonitor-server ${name}`, "'--database'"]);
       // Nothing ran: no default database appeared.
@@ -47,56 +50,89 @@ describe('a misspelled flag stops the command with exit 2, naming the flag and t
     });
   }
 
-  test('version takes no options', () => {
-    const run = runServerCli(['version', '--databse', 'x'], { cwd: dir });
+  test('the process exits 2 with the same one line, and nothing ran', async () => {
+    const cwd = workDir('typo-process');
+    const args = ['user', 'add', 'bob', '--databse', 'sqlite:x.sqlite'];
+    const run = runServerCli(args, { cwd });
+    expectOneLineError(run, 2, ["'--databse'", 'debmonitor-server user add', "'--database'"]);
+    expect(run).toEqual(await runServerCliInProcess(args, { cwd }));
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  test('version takes no options', async () => {
+    const run = await runServerCliInProcess(['version', '--databse', 'x'], { cwd: dir });
     expectOneLineError(run, 2, ["'--databse'", 'no options']);
   });
 
-  test('a flag far from every known one lists them', () => {
-    const run = runServerCli(['serve', '--db', 'x'], { cwd: dir });
+  test('a flag far from every known one lists them', async () => {
+    const run = await runServerCliInProcess(['serve', '--db', 'x'], { cwd: dir });
     expectOneLineError(run, 2, ["'--db'", '--config', '--database', '--host', '--port', '--[no-]migrate']);
   });
 
-  test('a flag before the command says where flags go', () => {
-    const run = runServerCli(['--config=x.json', 'serve'], { cwd: dir });
+  test('a flag before the command says where flags go', async () => {
+    const run = await runServerCliInProcess(['--config=x.json', 'serve'], { cwd: dir });
     expectOneLineError(run, 2, ["'--config'", 'after the command']);
   });
 
-  test('a flag without its value', () => {
+  test('a flag without its value', async () => {
     for (const args of [
       ['recount', '--database'],
       ['recount', '--database='],
       ['gc', '--config', '--database'],
     ]) {
-      expectOneLineError(runServerCli(args, { cwd: dir }), 2, ["'--", 'needs a value']);
+      expectOneLineError(await runServerCliInProcess(args, { cwd: dir }), 2, ["'--", 'needs a value']);
     }
   });
 
-  test('a port that is not a number', () => {
-    expectOneLineError(runServerCli(['serve', '--port', 'abc'], { cwd: dir }), 2, ['--port', "'abc'"]);
+  test('a port that is not a number', async () => {
+    expectOneLineError(await runServerCliInProcess(['serve', '--port', 'abc'], { cwd: dir }), 2, [
+      '--port',
+      "'abc'",
+    ]);
   });
 });
 
 describe('a wrong command or argument stops with exit 2', () => {
-  test('an unknown command suggests the closest', () => {
-    expectOneLineError(runServerCli(['serv'], { cwd: dir }), 2, ["unknown command 'serv'", "'serve'"]);
-    expectOneLineError(runServerCli(['user', 'rm', 'bob'], { cwd: dir }), 2, ["unknown command 'rm'"]);
+  test('an unknown command suggests the closest', async () => {
+    expectOneLineError(await runServerCliInProcess(['serv'], { cwd: dir }), 2, [
+      "unknown command 'serv'",
+      "'serve'",
+    ]);
+    expectOneLineError(await runServerCliInProcess(['user', 'rm', 'bob'], { cwd: dir }), 2, [
+      "unknown command 'rm'",
+    ]);
   });
 
-  test('no command names the commands', () => {
-    expectOneLineError(runServerCli([], { cwd: dir }), 2, ['needs a command', 'serve', 'migrate']);
-    expectOneLineError(runServerCli(['user'], { cwd: dir }), 2, ['needs a command', 'add', 'remove']);
+  test('no command names the commands', async () => {
+    expectOneLineError(await runServerCliInProcess([], { cwd: dir }), 2, [
+      'needs a command',
+      'serve',
+      'migrate',
+    ]);
+    expectOneLineError(await runServerCliInProcess(['user'], { cwd: dir }), 2, [
+      'needs a command',
+      'add',
+      'remove',
+    ]);
   });
 
-  test('a missing or extra argument', () => {
-    expectOneLineError(runServerCli(['user', 'add'], { cwd: dir }), 2, ['user add needs a USERNAME']);
-    expectOneLineError(runServerCli(['user', 'add', 'a', 'b'], { cwd: dir }), 2, ["unexpected argument 'b'"]);
-    expectOneLineError(runServerCli(['version', 'now'], { cwd: dir }), 2, ["unexpected argument 'now'"]);
+  test('a missing or extra argument', async () => {
+    expectOneLineError(await runServerCliInProcess(['user', 'add'], { cwd: dir }), 2, [
+      'user add needs a USERNAME',
+    ]);
+    expectOneLineError(await runServerCliInProcess(['user', 'add', 'a', 'b'], { cwd: dir }), 2, [
+      "unexpected argument 'b'",
+    ]);
+    expectOneLineError(await runServerCliInProcess(['version', 'now'], { cwd: dir }), 2, [
+      "unexpected argument 'now'",
+    ]);
   });
 
-  test('--help, -h and --version still answer', () => {
-    expect(runServerCli(['user', 'add', '--help'], { cwd: dir }).stdout).toContain('--password-stdin');
-    expect(runServerCli(['serve', '-h'], { cwd: dir }).stdout).toContain('--database');
+  test('--help, -h and --version still answer', async () => {
+    expect((await runServerCliInProcess(['user', 'add', '--help'], { cwd: dir })).stdout).toContain(
+      '--password-stdin',
+    );
+    expect((await runServerCliInProcess(['serve', '-h'], { cwd: dir })).stdout).toContain('--database');
     const version = runServerCli(['--version'], { cwd: dir });
     expect(version.exitCode).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -111,9 +147,12 @@ describe('a configuration file that does not exist stops with exit 1, naming it'
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  test('DEBMONITOR_CONFIG', () => {
+  test('DEBMONITOR_CONFIG', async () => {
     const cwd = workDir('config-env');
-    const run = runServerCli(['migrate'], { cwd, env: { DEBMONITOR_CONFIG: join(cwd, 'gone.json') } });
+    const run = await runServerCliInProcess(['migrate'], {
+      cwd,
+      env: { DEBMONITOR_CONFIG: join(cwd, 'gone.json') },
+    });
     expectOneLineError(run, 1, [join(cwd, 'gone.json'), 'does not exist']);
     expect(readdirSync(cwd)).toEqual([]);
   });

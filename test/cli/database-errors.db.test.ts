@@ -1,14 +1,15 @@
 /**
  * Database URLs as a new user writes them, and databases that cannot be opened: the file forms of
  * `sqlite:`, and one line naming the problem when the SQLite folder or the MySQL database is missing,
- * the password is wrong or nothing listens.
+ * the password is wrong or nothing listens. Failures of `migrate` and `user list` run the entry
+ * point's command tree in this process; the URL forms and `serve` run as processes.
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectOneLineError, runServerCli } from '../helpers/cli.ts';
+import { expectOneLineError, runServerCli, runServerCliInProcess } from '../helpers/cli.ts';
 import { MYSQL_SERVER_URL } from '../helpers/databases.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'debmonitor-db-errors-'));
@@ -35,10 +36,10 @@ describe('sqlite URLs', () => {
     expect(existsSync(join(cwd, 'abs.sqlite'))).toBe(true);
   });
 
-  test('a file directly in / is refused, saying how to write the URL', () => {
+  test('a file directly in / is refused, saying how to write the URL', async () => {
     const name = `debmonitor-test-${process.pid}.sqlite`;
     for (const url of [`sqlite:///${name}`, `sqlite:/${name}`]) {
-      const run = runServerCli(['migrate', '--database', url], { cwd: dir });
+      const run = await runServerCliInProcess(['migrate', '--database', url], { cwd: dir });
       expectOneLineError(run, 1, [`/${name}`, 'root directory', 'sqlite:./']);
       expect(existsSync(`/${name}`)).toBe(false);
     }
@@ -51,18 +52,18 @@ describe('sqlite URLs', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  test('a file that is not a database is named', () => {
+  test('a file that is not a database is named', async () => {
     const cwd = workDir('not-a-database');
     writeFileSync(
       join(cwd, 'notes.txt'),
       'not SQLite at all, just some words that fill a page or so\n'.repeat(80),
     );
-    const run = runServerCli(['migrate', '--database', 'sqlite:notes.txt'], { cwd });
+    const run = await runServerCliInProcess(['migrate', '--database', 'sqlite:notes.txt'], { cwd });
     expectOneLineError(run, 1, ['notes.txt', 'not a database']);
   });
 
-  test('sqlite: without a path is refused', () => {
-    expectOneLineError(runServerCli(['migrate', '--database', 'sqlite:'], { cwd: dir }), 1, [
+  test('sqlite: without a path is refused', async () => {
+    expectOneLineError(await runServerCliInProcess(['migrate', '--database', 'sqlite:'], { cwd: dir }), 1, [
       'names no file',
     ]);
   });
@@ -81,12 +82,15 @@ describe('MySQL', () => {
     ]);
   });
 
-  test('a wrong password: one line, without the password', () => {
+  test('a wrong password: one line, without the password', async () => {
     const wrong = new URL(MYSQL_SERVER_URL);
     wrong.password = 'not-the-password';
-    const run = runServerCli(['migrate', '--database', `${wrong.href.replace(/\/$/, '')}/debmonitor`], {
-      cwd: dir,
-    });
+    const run = await runServerCliInProcess(
+      ['migrate', '--database', `${wrong.href.replace(/\/$/, '')}/debmonitor`],
+      {
+        cwd: dir,
+      },
+    );
     const line = expectOneLineError(run, 1, [`MySQL at ${server.hostname}:`, 'access denied', 'password']);
     expect(line).not.toContain('not-the-password');
   });
@@ -98,9 +102,12 @@ describe('MySQL', () => {
       probe.listen(0, '127.0.0.1', () => resolvePort((probe.address() as { port: number }).port)),
     );
     await new Promise((resolveClose) => probe.close(resolveClose));
-    const run = runServerCli(['user', 'list', '--database', `mysql://root@127.0.0.1:${port}/debmonitor`], {
-      cwd: dir,
-    });
+    const run = await runServerCliInProcess(
+      ['user', 'list', '--database', `mysql://root@127.0.0.1:${port}/debmonitor`],
+      {
+        cwd: dir,
+      },
+    );
     expectOneLineError(run, 1, [`MySQL at 127.0.0.1:${port}`, 'connection refused']);
   });
 });

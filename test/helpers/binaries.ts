@@ -145,7 +145,14 @@ export async function buildTestBinary(options: BuildBinaryOptions): Promise<Buil
   return { outfile: options.outfile, bytes: statSync(options.outfile).size, inputs };
 }
 
-/** The cache entry `key`: found, or built and renamed into place (the first of racing processes wins). */
+/** A build older than this holds its lock no more: its process was killed. */
+const LOCK_STALE_MS = 5 * 60_000;
+
+/**
+ * The cache entry `key`: found, or built and renamed into place. One process builds it while the
+ * others wait (a lock directory beside it), so the two workers of a parallel run that start with
+ * files needing the same binary compile it once.
+ */
 async function buildCacheEntry(
   key: string,
   options: BuildBinaryOptions,
@@ -153,26 +160,51 @@ async function buildCacheEntry(
   const entry = join(CACHE_DIR, key);
   const binary = join(entry, 'binary');
   const inputsFile = join(entry, 'inputs.json');
-  if (!existsSync(inputsFile)) {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    const scratch = mkdtempSync(join(CACHE_DIR, '.building-'));
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const lock = join(CACHE_DIR, `.lock-${key}`);
+  while (!existsSync(inputsFile)) {
     try {
-      const built = await buildBinary({ ...options, outfile: join(scratch, 'binary') });
-      writeFileSync(join(scratch, 'inputs.json'), JSON.stringify(built.inputs));
-      try {
-        renameSync(scratch, entry);
-      } catch (error) {
-        // Another process renamed its build there first: the same sources, so the same binary.
-        if (!existsSync(inputsFile)) throw error;
-      }
+      mkdirSync(lock);
+    } catch {
+      // Another process builds it: wait for its entry, or for its lock to go (a failed build).
+      const age = (() => {
+        try {
+          return Date.now() - statSync(lock).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if (age > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else await Bun.sleep(100);
+      continue;
+    }
+    try {
+      if (!existsSync(inputsFile)) await buildInto(entry, options);
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      rmSync(lock, { recursive: true, force: true });
     }
     pruneCache(key);
   }
   const now = new Date();
   utimesSync(entry, now, now);
   return { binary, inputs: JSON.parse(readFileSync(inputsFile, 'utf8')) as string[] };
+}
+
+/** Builds into a scratch directory renamed to `entry`: the entry appears whole or not at all. */
+async function buildInto(entry: string, options: BuildBinaryOptions): Promise<void> {
+  const scratch = mkdtempSync(join(CACHE_DIR, '.building-'));
+  try {
+    const built = await buildBinary({ ...options, outfile: join(scratch, 'binary') });
+    writeFileSync(join(scratch, 'inputs.json'), JSON.stringify(built.inputs));
+    try {
+      renameSync(scratch, entry);
+    } catch (error) {
+      // Another process renamed its build there first: the same sources, so the same binary.
+      if (!existsSync(join(entry, 'inputs.json'))) throw error;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Removes the least recently used entries beyond CACHE_KEEP, and scratch directories of killed builds. */
@@ -188,6 +220,9 @@ function pruneCache(keep: string): void {
     })
     .filter((entry) => entry !== undefined && entry.name !== keep && now - entry.used > CACHE_IN_USE_MS)
     .sort((a, b) => b!.used - a!.used);
-  const stale = entries.filter((entry, index) => entry!.name.startsWith('.building-') || index >= CACHE_KEEP);
+  const stale = entries.filter(
+    (entry, index) =>
+      entry!.name.startsWith('.building-') || entry!.name.startsWith('.lock-') || index >= CACHE_KEEP,
+  );
   for (const entry of stale) rmSync(join(CACHE_DIR, entry!.name), { recursive: true, force: true });
 }

@@ -58,6 +58,8 @@ export async function createEmptyDatabase(
 /** A MariaDB database migrated once per test process, that fresh test databases copy. */
 interface MysqlTemplate {
   name: string;
+  /** Its tables, by name. */
+  tables: string[];
   /** SHOW CREATE TABLE of every table (foreign keys inline, so the order does not matter). */
   createTables: string[];
   /** Tables the migrations left rows in (debmonitor_migrations at least). */
@@ -105,13 +107,14 @@ async function createMysqlTemplate(): Promise<MysqlTemplate> {
     );
     const createTables: string[] = [];
     const tablesWithRows: string[] = [];
-    for (const { name: table } of tables as { name: string }[]) {
+    const names = (tables as { name: string }[]).map((table) => table.name);
+    for (const table of names) {
       const [shown] = await conn.query(`SHOW CREATE TABLE \`${table}\``);
       createTables.push((shown as Record<string, string>[])[0]?.['Create Table'] as string);
       const [rows] = await conn.query(`SELECT 1 FROM \`${table}\` LIMIT 1`);
       if ((rows as unknown[]).length > 0) tablesWithRows.push(table);
     }
-    return { name, createTables, tablesWithRows, drop: empty.drop };
+    return { name, tables: names, createTables, tablesWithRows, drop: empty.drop };
   } finally {
     await conn.end();
   }
@@ -152,11 +155,13 @@ async function copyMysqlTemplate(): Promise<{ url: string; drop(): Promise<void>
 
 /**
  * Creates, opens and migrates a fresh database. On MariaDB it is a copy of a template migrated once
- * per test process (migrating takes seconds there); tests of the migrations themselves migrate an
- * empty database (createEmptyDatabase).
+ * per test process (migrating takes seconds there), or a database of an earlier test of this process
+ * that was put back as the copy would be (reuseMysqlDatabase; CREATE and DROP DATABASE of 18 InnoDB
+ * tables cost far more on a busy server); tests of the migrations themselves migrate an empty
+ * database (createEmptyDatabase).
  */
 export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
-  const empty = kind === 'mysql' ? await copyMysqlTemplate() : await createEmptyDatabase(kind);
+  const empty = kind === 'mysql' ? await takeMysqlDatabase() : await createEmptyDatabase(kind);
   const database = await openDatabase(empty.url);
   // Not migrate() on a copy: the copy already holds every migration's tables and records
   // (test/helpers/databases.db.test.ts checks them).
@@ -167,9 +172,81 @@ export async function createTestDatabase(kind: DialectName): Promise<TestDatabas
     store: createStore(database),
     async drop() {
       await database.close();
-      await empty.drop();
+      if (kind === 'mysql' && (await reuseMysqlDatabase(empty.url))) spareMysqlDatabases.push(empty);
+      else await empty.drop();
     },
   };
+}
+
+/** Databases of this process put back as copies of the template, for the next createTestDatabase. */
+const spareMysqlDatabases: { url: string; drop(): Promise<void> }[] = [];
+
+async function takeMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const spare = spareMysqlDatabases.pop();
+  if (spare) return spare;
+  if (!spareCleanupRegistered) {
+    spareCleanupRegistered = true;
+    atEndOfRun(async () => {
+      for (const spare of spareMysqlDatabases.splice(0)) await spare.drop();
+    });
+  }
+  return copyMysqlTemplate();
+}
+let spareCleanupRegistered = false;
+
+/**
+ * Puts a MariaDB test database back as a copy of the template would be, when it is still alike:
+ * the template's tables and no other object, every row deleted but the template's (copied again),
+ * each AUTO_INCREMENT counter started over, and then every SHOW CREATE TABLE equal to the template's
+ * (counters included). False, and nothing promised, when a test changed its schema or anything fails:
+ * the caller drops it. The handles that used it must be closed.
+ */
+async function reuseMysqlDatabase(url: string): Promise<boolean> {
+  const template = await useMysqlTemplate();
+  let conn: Awaited<ReturnType<typeof createConnection>> | undefined;
+  try {
+    conn = await createConnection(url);
+    // A test that left a connection holding locks: give up quickly and drop the database instead.
+    await conn.query('SET SESSION lock_wait_timeout = 5, innodb_lock_wait_timeout = 5');
+    const [objects] = await conn.query(
+      `SELECT (SELECT count(*) FROM information_schema.views WHERE table_schema = DATABASE())
+            + (SELECT count(*) FROM information_schema.triggers WHERE trigger_schema = DATABASE())
+            + (SELECT count(*) FROM information_schema.routines WHERE routine_schema = DATABASE())
+            + (SELECT count(*) FROM information_schema.events WHERE event_schema = DATABASE()) AS n`,
+    );
+    if (Number((objects as { n: number }[])[0]?.n) !== 0) return false;
+    const [tables] = await conn.query(
+      `SELECT table_name AS name, table_type AS type FROM information_schema.tables
+       WHERE table_schema = DATABASE() ORDER BY table_name`,
+    );
+    const names = (tables as { name: string; type: string }[]).map((table) => `${table.name} ${table.type}`);
+    if (names.join('\n') !== template.tables.map((name) => `${name} BASE TABLE`).join('\n')) return false;
+    await conn.query('SET foreign_key_checks = 0');
+    await conn.query('START TRANSACTION');
+    for (const name of template.tables) await conn.query(`DELETE FROM \`${name}\``);
+    for (const name of template.tablesWithRows)
+      await conn.query(`INSERT INTO \`${name}\` SELECT * FROM \`${template.name}\`.\`${name}\``);
+    await conn.query('COMMIT');
+    // InnoDB takes 1 as "the largest id in the table plus one"; the template's tables with rows
+    // get theirs back from the copied rows.
+    const [counters] = await conn.query(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = DATABASE() AND auto_increment > 1`,
+    );
+    for (const { name } of counters as { name: string }[])
+      if (!template.tablesWithRows.includes(name))
+        await conn.query(`ALTER TABLE \`${name}\` AUTO_INCREMENT = 1`);
+    for (const [index, name] of template.tables.entries()) {
+      const [shown] = await conn.query(`SHOW CREATE TABLE \`${name}\``);
+      if ((shown as Record<string, string>[])[0]?.['Create Table'] !== template.createTables[index])
+        return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn?.end().catch(() => {});
+  }
 }
 
 /** The next AUTO_INCREMENT value of each table of a MariaDB database that has one. */
