@@ -44,6 +44,11 @@ export interface PairChange {
   added: readonly SourcePair[];
   /** Package ids of the rows whose installed version the report added, replaced or removed. */
   changedPackageIds: ReadonlySet<number>;
+  /**
+   * Which of the candidates' source version ids the owner's other rows have, when the report knew
+   * all its rows and their sources (a full report, the catalog cache): then no query asks.
+   */
+  heldByOtherRows?: ReadonlySet<number>;
 }
 
 /**
@@ -51,6 +56,17 @@ export interface PairChange {
  * without pairs yet), or those a report's rows changed (`change`) and, with `kernel`, the running kernel's.
  */
 export type FindingScope = 'all' | { change: PairChange | null; kernel: boolean };
+
+/**
+ * How much a report moved the owner's `cve_fixable` and `cve_urgent`: the caller adds it in the owner
+ * row's own UPDATE (store/ingest/owner-rows.ts) rather than in an UPDATE of its own.
+ */
+export interface CounterMove {
+  fixable: number;
+  urgent: number;
+}
+
+const NO_MOVE: CounterMove = { fixable: 0, urgent: 0 };
 
 /** The current import, as findings need it. */
 export interface FindingFeed {
@@ -296,7 +312,8 @@ async function ownerFindingsOfCves(
  * Computes one owner's pairs again within `scope`, inside a report's transaction (the owner's row is
  * locked): the pairs that differ are written, the pairs the current import has not matched yet are
  * matched (./version-findings.ts), and the counters and per-CVE counts move by what the changed pairs'
- * CVEs make of the owner's worst states. Without an import: one query, nothing written.
+ * CVEs make of the owner's worst states. Without an import: one query, nothing written. Returns how
+ * the owner's counters move, for the caller to write with the owner's row.
  */
 export async function refreshOwnerFindings(
   tx: Transaction,
@@ -307,10 +324,10 @@ export async function refreshOwnerFindings(
   requested: FindingScope,
   /** The current import, when the caller already read it. */
   known?: FindingFeed,
-): Promise<void> {
-  if (requested !== 'all' && !requested.change && !requested.kernel) return;
+): Promise<CounterMove> {
+  if (requested !== 'all' && !requested.change && !requested.kernel) return NO_MOVE;
   const feed = known ?? (await currentFindingFeed(database, tx.sql));
-  if (!feed) return;
+  if (!feed) return NO_MOVE;
   // An owner without pairs (its first report since the import, or since pairs were introduced) is
   // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
   if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
@@ -328,11 +345,14 @@ export async function refreshOwnerFindings(
 }
 
 /**
- * A report's pair change without the kernel: its candidate pairs less those another row of the owner
- * has (one query: the candidates' binary versions on the owner's (owner, package) index), then the
- * findings of the changed pairs with the import's marks of the added ones (one query), the owner's
- * findings of their CVEs (one), the pairs' delete and insert, and the counts moved by the difference,
- * the owner's findings after being those before less the removed pairs' and plus the added pairs'.
+ * A report's pair change without the kernel. Its candidate pairs change only where no other row of
+ * the owner has their source version; which do comes from the report itself (a full report and the
+ * catalog cache) or from the one query that also reads the candidates' findings and the import's
+ * marks of the added ones (`readPairChange`). Then, for the added pairs the import has not matched
+ * (usually none: another host had them first), their sources' feed rows and two batched inserts; the
+ * owner's findings of the CVEs those findings name (one query); the pairs' delete and insert; the
+ * per-CVE counts moved by the difference, the owner's findings after being those before less the
+ * removed pairs' and plus the added pairs'. The counters' move is returned.
  */
 async function applyPairChange(
   tx: Transaction,
@@ -342,14 +362,36 @@ async function applyPairChange(
   feed: FindingFeed,
   release: string,
   change: PairChange,
-): Promise<void> {
-  const candidates = [...change.removed, ...change.added].map((pair) => pair.srcVersionId);
-  const held = await sourceVersionsOfOtherRows(database, tx.sql, kind, ownerId, candidates, change);
+): Promise<CounterMove> {
+  const known = change.heldByOtherRows;
+  const unheld = (pairs: readonly SourcePair[], held: ReadonlySet<number>) =>
+    pairs.filter((pair) => !held.has(pair.srcVersionId));
+  const candidates = known
+    ? { removed: unheld(change.removed, known), added: unheld(change.added, known) }
+    : change;
+  if (candidates.removed.length === 0 && candidates.added.length === 0) return NO_MOVE;
+  const read = await readPairChange(database, tx.sql, {
+    kind,
+    ownerId,
+    feedId: feed.id,
+    release,
+    ...candidates,
+    changedPackageIds: known ? null : change.changedPackageIds,
+  });
+  const held = known ?? read.held;
   const asPair = (pair: SourcePair): InstalledSource => ({ name: pair.name, version: pair.version });
-  const removed = change.removed.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
-  const added = change.added.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
-  if (removed.length === 0 && added.length === 0) return;
-  const { findings, unmatched } = await findingsAndMarks(database, tx.sql, feed.id, release, removed, added);
+  const removed = unheld(candidates.removed, held).map(asPair);
+  const added = unheld(candidates.added, held).map(asPair);
+  if (removed.length === 0 && added.length === 0) return NO_MOVE;
+  const removedKeys = new Set(removed.map(pairKey));
+  const addedKeys = new Set(added.map(pairKey));
+  const keyOf = (finding: StoredFinding) =>
+    pairKey({ name: finding.source, version: finding.installedVersion });
+  const findings = read.findings.filter((finding) => {
+    const key = keyOf(finding);
+    return removedKeys.has(key) || addedKeys.has(key);
+  });
+  const unmatched = added.filter((pair) => !read.matched.has(pairKey(pair)));
   if (unmatched.length > 0)
     findings.push(...(await storeMatches(database, tx.sql, feed.id, release, unmatched)));
   const touched = [...new Set(findings.map((finding) => finding.cve))];
@@ -357,82 +399,80 @@ async function applyPairChange(
     touched.length > 0 ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, touched) : [];
   await deletePairs(tx, database, kind, ownerId, removed);
   await writePairs(tx, database, kind, ownerId, release, [], added);
-  if (touched.length === 0) return;
-  const removedKeys = new Set(removed.map(pairKey));
-  const addedKeys = new Set(added.map(pairKey));
-  const keyOf = (finding: StoredFinding) =>
-    pairKey({ name: finding.source, version: finding.installedVersion });
+  if (touched.length === 0) return NO_MOVE;
   const after = [
     ...before.filter((finding) => !removedKeys.has(keyOf(finding))),
     ...findings.filter((finding) => addedKeys.has(keyOf(finding))),
   ];
-  await moveCounts(tx, database, kind, ownerId, ownerStates(before), ownerStates(after));
+  return moveCounts(tx, database, kind, ownerStates(before), ownerStates(after));
+}
+
+/** What `readPairChange` reads, and for whom. */
+interface PairChangeQuery {
+  kind: FindingOwnerKind;
+  ownerId: number;
+  feedId: number;
+  release: string;
+  removed: readonly SourcePair[];
+  added: readonly SourcePair[];
+  /** When set, which candidates the owner's rows other than these packages' have is read too. */
+  changedPackageIds: ReadonlySet<number> | null;
 }
 
 /**
- * Which of the source versions `ids` the owner's rows other than those the report changed have:
- * the binary versions built from them first (package_versions' source index), then the owner's row
- * of each package.
+ * In one query per batch of candidate pairs (a `UNION ALL`): their findings under the import (the
+ * version findings' unique index, on the pairs' sources and versions: not every stored version of a
+ * source), which added ones the import has matched (the marks' unique index) and, when asked, which
+ * candidates' source versions the owner's other rows have (the binary versions built from them on
+ * package_versions' source index, then the owner's row of each package). Findings of candidates that
+ * turn out held are read for nothing; a round trip more would cost more.
  */
-async function sourceVersionsOfOtherRows(
+async function readPairChange(
   database: Database,
   runner: SqlRunner,
-  kind: FindingOwnerKind,
-  ownerId: number,
-  ids: readonly number[],
-  change: PairChange,
-): Promise<Set<number>> {
-  const { packages: r, packageOwner } = namesOf(database, kind);
-  const v = sqlNames(database.tables.packageVersions);
-  const join = database.spelling.joinInOrderText;
-  const held = new Set<number>();
-  for (const batch of batchRows(database.capabilities, [...new Set(ids)], 1)) {
-    const list = inList(database.capabilities, batch);
-    const rows = await runner.selectValues(
-      `SELECT v.${v.srcPackageVersionId}, r.${r.packageId} FROM ${v.$table} v ${join} ${r.$table} r
-         ON r.${packageOwner} = ? AND r.${r.packageId} = v.${v.packageId} AND r.${r.packageVersionId} = v.${v.id}
-       WHERE v.${v.srcPackageVersionId} IN (${list.text})`,
-      [ownerId, ...list.params],
-    );
-    for (const [sourceVersion, packageId] of rows)
-      if (!change.changedPackageIds.has(Number(packageId))) held.add(Number(sourceVersion));
-  }
-  return held;
-}
-
-/**
- * The findings under `feedId` of the removed and added pairs, and which added pairs the import has
- * not matched yet: one query per batch of sources (the version findings' and the marks' unique
- * indexes, one UNION ALL).
- */
-async function findingsAndMarks(
-  database: Database,
-  runner: SqlRunner,
-  feedId: number,
-  release: string,
-  removed: readonly InstalledSource[],
-  added: readonly InstalledSource[],
-): Promise<{ findings: StoredFinding[]; unmatched: InstalledSource[] }> {
+  query: PairChangeQuery,
+): Promise<{ findings: StoredFinding[]; matched: Set<string>; held: Set<number> }> {
+  const { feedId, release, changedPackageIds } = query;
   const f = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
-  const wanted = new Set([...removed, ...added].map(pairKey));
-  const addedNames = new Set(added.map((pair) => pair.name));
-  const names = [...new Set([...removed, ...added].map((pair) => pair.name))];
+  const { packages: r, packageOwner } = namesOf(database, query.kind);
+  const v = sqlNames(database.tables.packageVersions);
+  const { capabilities } = database;
+  const addedIds = new Set(query.added.map((pair) => pair.srcVersionId));
   const findings: StoredFinding[] = [];
   const matched = new Set<string>();
-  for (const batch of batchRows(database.capabilities, names, 3)) {
-    const list = inList(database.capabilities, batch);
-    const marked = batch.filter((name) => addedNames.has(name));
-    const marks = inList(database.capabilities, marked);
-    const params: unknown[] = [feedId, release, ...list.params];
-    let text = `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
+  const held = new Set<number>();
+  // Each list is at most twice its batch once padded; sources × versions seeks the unique indexes
+  // for each combination, and the few that are no candidate are dropped by the caller.
+  for (const batch of batchRows(capabilities, [...query.removed, ...query.added], 12)) {
+    const lists = (pairs: readonly SourcePair[]) => ({
+      names: inList(capabilities, [...new Set(pairs.map((pair) => pair.name))]),
+      versions: inList(capabilities, [...new Set(pairs.map((pair) => pair.version))]),
+    });
+    const all = lists(batch);
+    const params: unknown[] = [feedId, release, ...all.names.params, ...all.versions.params];
+    const parts = [
+      `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
          ${f.state} AS state, ${f.reason} AS reason, ${f.fixedVersion} AS fixed_version,
-         ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank
-       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${list.text})`;
+         ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank, 0 AS package_id
+       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${all.names.text})
+         AND ${f.version} IN (${all.versions.text})`,
+    ];
+    const marked = batch.filter((pair) => addedIds.has(pair.srcVersionId));
     if (marked.length > 0) {
-      text += ` UNION ALL SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0
-       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${m.source} IN (${marks.text})`;
-      params.push(feedId, release, ...marks.params);
+      const marks = lists(marked);
+      parts.push(`SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0, 0
+       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${m.source} IN (${marks.names.text})
+         AND ${m.version} IN (${marks.versions.text})`);
+      params.push(feedId, release, ...marks.names.params, ...marks.versions.params);
+    }
+    if (changedPackageIds) {
+      const ids = inList(capabilities, [...new Set(batch.map((pair) => pair.srcVersionId))]);
+      parts.push(`SELECT 'h', NULL, NULL, NULL, NULL, NULL, NULL, NULL, v.${v.srcPackageVersionId}, r.${r.packageId}
+       FROM ${v.$table} v ${database.spelling.joinInOrderText} ${r.$table} r
+         ON r.${packageOwner} = ? AND r.${r.packageId} = v.${v.packageId} AND r.${r.packageVersionId} = v.${v.id}
+       WHERE v.${v.srcPackageVersionId} IN (${ids.text})`);
+      params.push(query.ownerId, ...ids.params);
     }
     const rows = await runner.select<{
       kind: string;
@@ -444,11 +484,14 @@ async function findingsAndMarks(
       fixed_version: string | null;
       urgency: string;
       urgency_rank: number;
-    }>(text, params);
+      package_id: number;
+    }>(parts.join(' UNION ALL '), params);
     for (const row of rows) {
-      const key = pairKey({ name: row.source, version: row.version });
-      if (row.kind === 'm') matched.add(key);
-      else if (wanted.has(key))
+      if (row.kind === 'h') {
+        // urgency_rank carries the source version id here.
+        if (!changedPackageIds?.has(Number(row.package_id))) held.add(Number(row.urgency_rank));
+      } else if (row.kind === 'm') matched.add(pairKey({ name: row.source, version: row.version }));
+      else
         findings.push({
           cve: row.cve,
           source: row.source,
@@ -461,7 +504,7 @@ async function findingsAndMarks(
         });
     }
   }
-  return { findings, unmatched: added.filter((pair) => !matched.has(pairKey(pair))) };
+  return { findings, matched, held };
 }
 
 /**
@@ -475,7 +518,7 @@ async function refreshPairs(
   owner: { id: number; os: string; kernelBanner?: string | null },
   scope: 'all' | { sources: ReadonlySet<string>; kernel: boolean },
   feed: FindingFeed,
-): Promise<void> {
+): Promise<CounterMove> {
   const names = new Set<string>();
   if (scope !== 'all') {
     for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
@@ -511,7 +554,7 @@ async function refreshPairs(
   const removed = stored.filter((row) => row.codename !== release || !wantedKeys.has(pairKey(row.pair)));
   const kept = new Set(stored.filter((row) => !removed.includes(row)).map((row) => pairKey(row.pair)));
   const added = wanted.filter((pair) => !kept.has(pairKey(pair)));
-  if (removed.length === 0 && added.length === 0) return;
+  if (removed.length === 0 && added.length === 0) return NO_MOVE;
   if (release !== null && added.length > 0) await matchVersions(database, tx.sql, feed.id, release, added);
   // The CVEs the change can move: those of the removed and of the added pairs.
   const cves = new Set<string>();
@@ -537,32 +580,28 @@ async function refreshPairs(
     removed.map((row) => row.id),
     added,
   );
-  if (touched.length === 0) return;
+  if (touched.length === 0) return NO_MOVE;
   const after = ownerStates(await ownerFindingsOfCves(database, tx.sql, kind, feed.id, owner.id, touched));
-  await moveCounts(tx, database, kind, owner.id, before, after);
+  return moveCounts(tx, database, kind, before, after);
 }
 
-/** Moves the owner's counters and the per-CVE counts from its states `before` to those `after`. */
+/**
+ * Moves the per-CVE counts from the owner's states `before` to those `after`, and returns how its
+ * counters move.
+ */
 async function moveCounts(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
-  ownerId: number,
   before: ReturnType<typeof ownerStates>,
   after: ReturnType<typeof ownerStates>,
-): Promise<void> {
+): Promise<CounterMove> {
   const deltas = new Map<string, FleetDelta>();
   addFleetDeltas(deltas, before, after);
   const was = ownerCounters(before);
   const now = ownerCounters(after);
-  if (was.fixable !== now.fixable || was.urgent !== now.urgent) {
-    const { owners: o } = namesOf(database, kind);
-    await tx.sql.run(
-      `UPDATE ${o.$table} SET ${o.cveFixable} = ${o.cveFixable} + ?, ${o.cveUrgent} = ${o.cveUrgent} + ? WHERE ${o.id} = ?`,
-      [now.fixable - was.fixable, now.urgent - was.urgent, ownerId],
-    );
-  }
   await writeFleetDeltas(tx, database, kind, deltas);
+  return { fixable: now.fixable - was.fixable, urgent: now.urgent - was.urgent };
 }
 
 /** Deletes the owner's pairs `pairs` (on its pairs' unique index: owner, source, version). */
@@ -574,12 +613,16 @@ async function deletePairs(
   pairs: readonly InstalledSource[],
 ): Promise<void> {
   const { pairs: p, ownerColumn } = namesOf(database, kind);
+  // The owner in every term: SQLite then seeks each pair on the unique index (a multi-index OR);
+  // `owner = ? AND (… OR …)` had it test each of the owner's thousand pairs against the list.
   for (const batch of batchRows(database.capabilities, pairs, 3)) {
-    const each = batch.map(() => `(${p.source} = ? AND ${p.version} = ?)`).join(' OR ');
-    await tx.sql.run(`DELETE FROM ${p.$table} WHERE ${ownerColumn} = ? AND (${each})`, [
-      ownerId,
-      ...batch.flatMap((pair) => [pair.name, pair.version]),
-    ]);
+    const each = batch
+      .map(() => `(${ownerColumn} = ? AND ${p.source} = ? AND ${p.version} = ?)`)
+      .join(' OR ');
+    await tx.sql.run(
+      `DELETE FROM ${p.$table} WHERE ${each}`,
+      batch.flatMap((pair) => [ownerId, pair.name, pair.version]),
+    );
   }
 }
 

@@ -62,8 +62,16 @@ export function applyHostReport(
       kernelBanner: report.running_kernel.version,
       hasPairs: host.hasCvePairs,
     };
-    await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
-    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
+    const cveCounters = await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
+    await updateOwnerRow(ctx, 'host', host.id, {
+      osId,
+      kernelId,
+      counts,
+      reboot,
+      fullReport,
+      history,
+      cve: cveCounters,
+    });
     // Last: reports of hosts making the same change in the same hour share its row, and on MySQL
     // wait for each other's lock on it until commit (docs/history.md, "What changed by the hour").
     await addChangeHours(tx, store.database, now, changes);

@@ -35,8 +35,8 @@ export function applyImageReport(
     const scope =
       image.created || image.osId !== osId ? 'all' : { change: cve?.change ?? null, kernel: false };
     const owner = { id: image.id, os: report.os, hasPairs: image.hasCvePairs };
-    await refreshOwnerFindings(tx, store.database, 'image', owner, scope, cve?.feed);
-    await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history });
+    const cveCounters = await refreshOwnerFindings(tx, store.database, 'image', owner, scope, cve?.feed);
+    await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history, cve: cveCounters });
     return summarize(diff, counts);
   });
 }

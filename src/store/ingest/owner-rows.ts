@@ -3,6 +3,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import type { Tables } from '../../db/types.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
+import type { CounterMove } from '../cve/owner-findings.ts';
 import type { HostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
 import { TransientConflictError } from './report-errors.ts';
@@ -107,8 +108,9 @@ export async function lockOwnerRow(
 }
 
 /**
- * Writes the owner's OS (and a host's kernel), its counters after the report, and the report's time;
- * for a host also its reboot state and, after a full report, the time of its last full report.
+ * Writes the owner's OS (and a host's kernel), its counters after the report (the CVE counters moved
+ * by `cve`), and the report's time; for a host also its reboot state and, after a full report, the
+ * time of its last full report.
  */
 export async function updateOwnerRow(
   ctx: IngestContext,
@@ -121,6 +123,7 @@ export async function updateOwnerRow(
     reboot?: HostRebootState;
     fullReport?: boolean;
     history?: OwnerHistory;
+    cve?: CounterMove;
   },
 ): Promise<void> {
   const { tx, database, now } = ctx;
@@ -149,6 +152,10 @@ export async function updateOwnerRow(
       set.push(`${o.lastUpgraded} = ?`);
       values.push(stamp(now));
     }
+  }
+  if (fields.cve && (fields.cve.fixable !== 0 || fields.cve.urgent !== 0)) {
+    set.push(`${o.cveFixable} = ${o.cveFixable} + ?`, `${o.cveUrgent} = ${o.cveUrgent} + ?`);
+    values.push(fields.cve.fixable, fields.cve.urgent);
   }
   if (kind === 'host') {
     const h = sqlNames(database.tables.hosts);

@@ -107,8 +107,15 @@ export async function applyPackageLists(
     replacedVersionIds,
     writtenVersionIds: installedChanged.map((row) => row.versionId),
     packageIds: changedPackageIds,
+    // A full report loaded every row: the rows it left alone are the owner's other rows.
+    ...(full ? { otherVersionIds: unchangedVersionIds(recorded, changedPackageIds) } : {}),
   });
   return { diff, counts, history: historyFacts, changes, cve };
+}
+
+/** The installed version ids of the recorded rows whose package the report did not change. */
+function* unchangedVersionIds(recorded: ReadonlyMap<string, RecordedRow>, changed: ReadonlySet<number>) {
+  for (const row of recorded.values()) if (!changed.has(row.packageId)) yield row.versionId;
 }
 
 function isSecurity(row: { upgradeType: string | null }, pending: boolean): boolean {

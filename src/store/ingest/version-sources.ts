@@ -55,6 +55,11 @@ export interface InstalledRowChange {
   writtenVersionIds: readonly number[];
   /** Package ids of all those rows (added, moved or removed). */
   packageIds: ReadonlySet<number>;
+  /**
+   * The installed version ids of every other row of the owner, when the report knew them all (a full
+   * report): which candidates they keep is then read from the catalog cache, if it has them all.
+   */
+  otherVersionIds?: Iterable<number>;
 }
 
 /**
@@ -93,5 +98,26 @@ export async function changedPairs(
   if (removed.length === 0 && added.length === 0) return null;
   feed ??= await currentFindingFeed(ctx.database, ctx.tx.sql);
   if (!feed) return null;
-  return { feed, change: { removed, added, changedPackageIds: rows.packageIds } };
+  const change: PairChange = { removed, added, changedPackageIds: rows.packageIds };
+  const held = rows.otherVersionIds && heldByOtherRows(ctx, rows.otherVersionIds, [...removed, ...added]);
+  return { feed, change: held ? { ...change, heldByOtherRows: held } : change };
+}
+
+/**
+ * Which of the candidates' source versions the other rows' installed versions were built from, from
+ * the catalog cache; undefined if it lacks one of them (the CVE store then asks the database).
+ */
+function heldByOtherRows(
+  { cache }: IngestContext,
+  versionIds: Iterable<number>,
+  candidates: readonly VersionSource[],
+): Set<number> | undefined {
+  const wanted = new Set(candidates.map((source) => source.srcVersionId));
+  const held = new Set<number>();
+  for (const id of versionIds) {
+    const source = cache.versionSource(id);
+    if (!source) return undefined;
+    if (wanted.has(source.srcVersionId)) held.add(source.srcVersionId);
+  }
+  return held;
 }
