@@ -25,6 +25,7 @@ import {
   sourcesToMatch,
 } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
+import { TransientConflictError } from '../ingest/report-errors.ts';
 import { matchVersions, storeMatches } from './version-findings.ts';
 
 export type FindingOwnerKind = 'host' | 'image';
@@ -322,25 +323,40 @@ export async function refreshOwnerFindings(
   /** `hasPairs`: whether it has stored pairs, when the caller already read it (with the row's lock). */
   owner: { id: number; os: string; kernelBanner?: string | null; hasPairs?: boolean },
   requested: FindingScope,
-  /** The current import, when the caller already read it. */
-  known?: FindingFeed,
+  /**
+   * The current import's id as the owner's lock statement read it, not locked (null: none), when the
+   * caller read it: a pair change then locks it with its first query instead of a query of its own.
+   */
+  unlockedFeedId?: number | null,
 ): Promise<CounterMove> {
   if (requested !== 'all' && !requested.change && !requested.kernel) return NO_MOVE;
-  const feed = known ?? (await currentFindingFeed(database, tx.sql));
-  if (!feed) return NO_MOVE;
-  // An owner without pairs (its first report since the import, or since pairs were introduced) is
-  // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
-  if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
-    return refreshPairs(tx, database, kind, owner, 'all', feed);
+  if (unlockedFeedId === null) return NO_MOVE;
   const release = codenameOfOs(owner.os);
-  if (requested === 'all') return refreshPairs(tx, database, kind, owner, 'all', feed);
-  const change = requested.change;
+  const change = requested === 'all' ? null : requested.change;
   const sources = new Set([...(change?.removed ?? []), ...(change?.added ?? [])].map((pair) => pair.name));
   // The kernel's pairs follow the running kernel's rules (docs/cve.md, "Which sources count"): read
   // again, with the sources changed beside them, from the owner's rows.
-  const kernel = kind === 'host' && (requested.kernel || [...sources].some(isKernelSource));
+  const kernel =
+    requested !== 'all' && kind === 'host' && (requested.kernel || [...sources].some(isKernelSource));
+  // An owner without pairs (its first report since the import, or since pairs were introduced) is
+  // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
+  if (change && !kernel && release !== null && unlockedFeedId !== undefined && owner.hasPairs === true)
+    return applyPairChange(
+      tx,
+      database,
+      kind,
+      owner.id,
+      { id: unlockedFeedId, locked: false },
+      release,
+      change,
+    );
+  const feed = await currentFindingFeed(database, tx.sql);
+  if (!feed) return NO_MOVE;
+  if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
+    return refreshPairs(tx, database, kind, owner, 'all', feed);
+  if (requested === 'all') return refreshPairs(tx, database, kind, owner, 'all', feed);
   if (change && !kernel && release !== null)
-    return applyPairChange(tx, database, kind, owner.id, feed, release, change);
+    return applyPairChange(tx, database, kind, owner.id, { id: feed.id, locked: true }, release, change);
   return refreshPairs(tx, database, kind, owner, { sources, kernel }, feed);
 }
 
@@ -359,7 +375,8 @@ async function applyPairChange(
   database: Database,
   kind: FindingOwnerKind,
   ownerId: number,
-  feed: FindingFeed,
+  /** `locked`: the import's row is share-locked already; else the first query locks it. */
+  feed: { id: number; locked: boolean },
   release: string,
   change: PairChange,
 ): Promise<CounterMove> {
@@ -370,6 +387,9 @@ async function applyPairChange(
     ? { removed: unheld(change.removed, known), added: unheld(change.added, known) }
     : change;
   if (candidates.removed.length === 0 && candidates.added.length === 0) return NO_MOVE;
+  // Reports running side by side (MySQL) share-lock the import so that none can become current while
+  // one computes from the previous (currentFindingFeed); SQLite's writers never overlap.
+  const lockFeed = !feed.locked && !database.capabilities.serialWriters;
   const read = await readPairChange(database, tx.sql, {
     kind,
     ownerId,
@@ -377,7 +397,11 @@ async function applyPairChange(
     release,
     ...candidates,
     changedPackageIds: known ? null : change.changedPackageIds,
+    lockFeed,
   });
+  // The import read with the owner's lock is no longer current: start again from it.
+  if (lockFeed && !read.feedLocked)
+    throw new TransientConflictError('the CVE import changed while a report was computing its findings');
   const held = known ?? read.held;
   const asPair = (pair: SourcePair): InstalledSource => ({ name: pair.name, version: pair.version });
   const removed = unheld(candidates.removed, held).map(asPair);
@@ -417,6 +441,8 @@ interface PairChangeQuery {
   added: readonly SourcePair[];
   /** When set, which candidates the owner's rows other than these packages' have is read too. */
   changedPackageIds: ReadonlySet<number> | null;
+  /** Share-lock the import's row if it is still the current one (`feedLocked` says whether). */
+  lockFeed: boolean;
 }
 
 /**
@@ -431,7 +457,7 @@ async function readPairChange(
   database: Database,
   runner: SqlRunner,
   query: PairChangeQuery,
-): Promise<{ findings: StoredFinding[]; matched: Set<string>; held: Set<number> }> {
+): Promise<{ findings: StoredFinding[]; matched: Set<string>; held: Set<number>; feedLocked: boolean }> {
   const { feedId, release, changedPackageIds } = query;
   const f = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
@@ -442,6 +468,8 @@ async function readPairChange(
   const findings: StoredFinding[] = [];
   const matched = new Set<string>();
   const held = new Set<number>();
+  let feedLocked = false;
+  let first = true;
   // Each list is at most twice its batch once padded; sources × versions seeks the unique indexes
   // for each combination, and the few that are no candidate are dropped by the caller.
   for (const batch of batchRows(capabilities, [...query.removed, ...query.added], 12)) {
@@ -474,6 +502,14 @@ async function readPairChange(
        WHERE v.${v.srcPackageVersionId} IN (${ids.text})`);
       params.push(query.ownerId, ...ids.params);
     }
+    if (query.lockFeed && first) {
+      // A locking read as one part of the union: in parentheses, MariaDB locks only its rows.
+      const c = sqlNames(database.tables.cveFeeds);
+      parts.push(`(SELECT 'i', NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${c.id}, 0 FROM ${c.$table}
+       WHERE ${c.id} = ? AND ${c.state} = ?${database.spelling.shareLockClause})`);
+      params.push(feedId, 'current');
+    }
+    first = false;
     const rows = await runner.select<{
       kind: string;
       cve: string;
@@ -487,7 +523,8 @@ async function readPairChange(
       package_id: number;
     }>(parts.join(' UNION ALL '), params);
     for (const row of rows) {
-      if (row.kind === 'h') {
+      if (row.kind === 'i') feedLocked = true;
+      else if (row.kind === 'h') {
         // urgency_rank carries the source version id here.
         if (!changedPackageIds?.has(Number(row.package_id))) held.add(Number(row.urgency_rank));
       } else if (row.kind === 'm') matched.add(pairKey({ name: row.source, version: row.version }));
@@ -504,7 +541,7 @@ async function readPairChange(
         });
     }
   }
-  return { findings, matched, held };
+  return { findings, matched, held, feedLocked };
 }
 
 /**

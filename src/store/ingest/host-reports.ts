@@ -53,16 +53,14 @@ export function applyHostReport(
     const { diff, counts, history, changes, cve } = await applyPackageLists(ctx, lists);
     // The CVE findings of what changed (docs/cve.md, "Stored findings"): nothing when nothing did.
     const scope =
-      host.created || host.osId !== osId
-        ? 'all'
-        : { change: cve?.change ?? null, kernel: host.kernelId !== kernelId };
+      host.created || host.osId !== osId ? 'all' : { change: cve, kernel: host.kernelId !== kernelId };
     const owner = {
       id: host.id,
       os: report.os,
       kernelBanner: report.running_kernel.version,
       hasPairs: host.hasCvePairs,
     };
-    const cveCounters = await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
+    const cveCounters = await refreshOwnerFindings(tx, store.database, 'host', owner, scope, host.cveFeedId);
     await updateOwnerRow(ctx, 'host', host.id, {
       osId,
       kernelId,

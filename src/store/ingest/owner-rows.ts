@@ -26,6 +26,11 @@ export interface LockedOwner {
    * changes pairs needs no query of its own to know (an owner without pairs is computed whole).
    */
   hasCvePairs: boolean;
+  /**
+   * The current CVE import's id as this statement read it, not locked (docs/cve.md, "What a report
+   * costs"): a report that changes pairs locks it with its first CVE query; null before any import.
+   */
+  cveFeedId: number | null;
 }
 
 /**
@@ -66,11 +71,14 @@ export async function lockOwnerRow(
   const pairs =
     kind === 'host' ? sqlNames(database.tables.hostCvePairs) : sqlNames(database.tables.imageCvePairs);
   const pairOwner = 'hostId' in pairs ? pairs.hostId : pairs.imageId;
-  // The subquery reads one entry of the pairs' unique index (owner first); it locks nothing.
+  const f = sqlNames(database.tables.cveFeeds);
+  // The subqueries lock nothing: one entry of the pairs' unique index (owner first), and the one
+  // current row of the imports.
   const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${kernel}${o.packageCount} AS package_count,
                        ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count,
                        ${o.securitySince} AS security_since,
-                       EXISTS (SELECT 1 FROM ${pairs.$table} cp WHERE cp.${pairOwner} = o.${o.id}) AS has_cve_pairs
+                       EXISTS (SELECT 1 FROM ${pairs.$table} cp WHERE cp.${pairOwner} = o.${o.id}) AS has_cve_pairs,
+                       (SELECT cf.${f.id} FROM ${f.$table} cf WHERE cf.${f.state} = ?) AS cve_feed_id
                 FROM ${o.$table} o WHERE o.${o.name} = ?${database.spelling.forUpdateClause}`;
   const select = async () =>
     (
@@ -83,7 +91,8 @@ export async function lockOwnerRow(
         security_count: number;
         security_since: unknown;
         has_cve_pairs: unknown;
-      }>(text, [name])
+        cve_feed_id: number | null;
+      }>(text, ['current', name])
     )[0];
   let row = await select();
   const created = !row;
@@ -104,6 +113,7 @@ export async function lockOwnerRow(
     },
     securitySince: toMillis(row.security_since),
     hasCvePairs: Number(row.has_cve_pairs) === 1,
+    cveFeedId: row.cve_feed_id === null ? null : Number(row.cve_feed_id),
   };
 }
 
