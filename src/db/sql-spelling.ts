@@ -66,6 +66,25 @@ export interface SqlSpelling {
    * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
    */
   readonly ignoreClause: string;
+  /**
+   * Raw SQL that `(a, b)` is one of `pairs`, for a unique index ending in (a, b): `(a, b) IN ((?, ?),
+   * …)` on MySQL (a range per pair); on SQLite, which has no list of row values, `a IN (…) AND b IN
+   * (…)` (a seek per combination: a superset of the pairs, which the caller filters), the lists
+   * padded to a power of two with their last value so that statements are reused.
+   */
+  pairIn(
+    a: string,
+    b: string,
+    pairs: readonly (readonly [unknown, unknown])[],
+  ): { text: string; params: unknown[] };
+}
+
+/** Placeholders for `values` padded to a power of two with the last value (no change to an IN list). */
+function paddedList(values: readonly unknown[]): { text: string; params: unknown[] } {
+  const params = [...values];
+  while (params.length > 0 && (params.length & (params.length - 1)) !== 0)
+    params.push(params[params.length - 1]);
+  return { text: params.length === 0 ? 'NULL' : params.map(() => '?').join(', '), params };
 }
 
 /** Escapes LIKE wildcards so that user text matches literally (with `ESCAPE '!'`). */
@@ -123,6 +142,14 @@ export const sqliteSpelling: SqlSpelling = {
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
   ignoreClause: ' ON CONFLICT DO NOTHING',
+  pairIn(a, b, pairs) {
+    const first = paddedList([...new Set(pairs.map((pair) => pair[0]))]);
+    const second = paddedList([...new Set(pairs.map((pair) => pair[1]))]);
+    return {
+      text: `${a} IN (${first.text}) AND ${b} IN (${second.text})`,
+      params: [...first.params, ...second.params],
+    };
+  },
 };
 
 export const mysqlSpelling: SqlSpelling = {
@@ -160,4 +187,11 @@ export const mysqlSpelling: SqlSpelling = {
     return ` ON DUPLICATE KEY UPDATE ${set}`;
   },
   ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
+  pairIn(a, b, pairs) {
+    if (pairs.length === 0) return { text: '1 = 0', params: [] };
+    return {
+      text: `(${a}, ${b}) IN (${pairs.map(() => '(?, ?)').join(', ')})`,
+      params: pairs.flatMap((pair) => [pair[0], pair[1]]),
+    };
+  },
 };

@@ -447,8 +447,8 @@ interface PairChangeQuery {
 
 /**
  * In one query per batch of candidate pairs (a `UNION ALL`): their findings under the import (the
- * version findings' unique index, on the pairs' sources and versions: not every stored version of a
- * source), which added ones the import has matched (the marks' unique index) and, when asked, which
+ * version findings' unique index, on the pairs' sources and versions, `spelling.pairIn`: not every
+ * stored version of a source), which added ones the import has matched (the marks' unique index) and, when asked, which
  * candidates' source versions the owner's other rows have (the binary versions built from them on
  * package_versions' source index, then the owner's row of each package). Findings of candidates that
  * turn out held are read for nothing; a round trip more would cost more.
@@ -470,29 +470,25 @@ async function readPairChange(
   const held = new Set<number>();
   let feedLocked = false;
   let first = true;
-  // Each list is at most twice its batch once padded; sources × versions seeks the unique indexes
-  // for each combination, and the few that are no candidate are dropped by the caller.
+  const { spelling } = database;
+  const pairsOf = (pairs: readonly SourcePair[]) => pairs.map((pair) => [pair.name, pair.version] as const);
+  // Each batch's lists are at most twice its length once padded (SQLite); spelling.pairIn may read a
+  // few findings of no candidate, which the caller drops.
   for (const batch of batchRows(capabilities, [...query.removed, ...query.added], 12)) {
-    const lists = (pairs: readonly SourcePair[]) => ({
-      names: inList(capabilities, [...new Set(pairs.map((pair) => pair.name))]),
-      versions: inList(capabilities, [...new Set(pairs.map((pair) => pair.version))]),
-    });
-    const all = lists(batch);
-    const params: unknown[] = [feedId, release, ...all.names.params, ...all.versions.params];
+    const all = spelling.pairIn(f.source, f.version, pairsOf(batch));
+    const params: unknown[] = [feedId, release, ...all.params];
     const parts = [
       `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
          ${f.state} AS state, ${f.reason} AS reason, ${f.fixedVersion} AS fixed_version,
          ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank, 0 AS package_id
-       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${all.names.text})
-         AND ${f.version} IN (${all.versions.text})`,
+       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${all.text}`,
     ];
     const marked = batch.filter((pair) => addedIds.has(pair.srcVersionId));
     if (marked.length > 0) {
-      const marks = lists(marked);
+      const marks = spelling.pairIn(m.source, m.version, pairsOf(marked));
       parts.push(`SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0, 0
-       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${m.source} IN (${marks.names.text})
-         AND ${m.version} IN (${marks.versions.text})`);
-      params.push(feedId, release, ...marks.names.params, ...marks.versions.params);
+       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${marks.text}`);
+      params.push(feedId, release, ...marks.params);
     }
     if (changedPackageIds) {
       const ids = inList(capabilities, [...new Set(batch.map((pair) => pair.srcVersionId))]);
