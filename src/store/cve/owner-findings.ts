@@ -419,8 +419,15 @@ async function applyPairChange(
   if (unmatched.length > 0)
     findings.push(...(await storeMatches(database, tx.sql, feed.id, release, unmatched)));
   const touched = [...new Set(findings.map((finding) => finding.cve))];
-  const before =
-    touched.length > 0 ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, touched) : [];
+  // The owner's findings of the candidates' CVEs came with the first query; only the CVEs of pairs
+  // matched just now need a query of their own.
+  const uncovered = touched.filter((cve) => !read.ownerCves.has(cve));
+  const before = [
+    ...read.ownerFindings,
+    ...(uncovered.length > 0
+      ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, uncovered)
+      : []),
+  ];
   await deletePairs(tx, database, kind, ownerId, removed);
   await writePairs(tx, database, kind, ownerId, release, [], added);
   if (touched.length === 0) return NO_MOVE;
@@ -457,11 +464,20 @@ async function readPairChange(
   database: Database,
   runner: SqlRunner,
   query: PairChangeQuery,
-): Promise<{ findings: StoredFinding[]; matched: Set<string>; held: Set<number>; feedLocked: boolean }> {
+): Promise<{
+  findings: StoredFinding[];
+  matched: Set<string>;
+  held: Set<number>;
+  feedLocked: boolean;
+  /** The owner's findings, over its stored pairs, of every CVE the candidates' findings name… */
+  ownerFindings: StoredFinding[];
+  /** …and those CVEs. */
+  ownerCves: Set<string>;
+}> {
   const { feedId, release, changedPackageIds } = query;
   const f = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
-  const { packages: r, packageOwner } = namesOf(database, query.kind);
+  const { packages: r, packageOwner, pairs: p, ownerColumn } = namesOf(database, query.kind);
   const v = sqlNames(database.tables.packageVersions);
   const { capabilities } = database;
   const addedIds = new Set(query.added.map((pair) => pair.srcVersionId));
@@ -470,6 +486,8 @@ async function readPairChange(
   const held = new Set<number>();
   let feedLocked = false;
   let first = true;
+  const ownerFindings = new Map<string, StoredFinding>();
+  const ownerCves = new Set<string>();
   const { spelling } = database;
   const pairsOf = (pairs: readonly SourcePair[]) => pairs.map((pair) => [pair.name, pair.version] as const);
   // Each batch's lists are at most twice its length once padded (SQLite); spelling.pairIn may read a
@@ -483,6 +501,18 @@ async function readPairChange(
          ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank, 0 AS package_id
        FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${all.text}`,
     ];
+    // The owner's findings of those findings' CVEs, over its stored pairs before the change: the CVEs
+    // first (distinct; on the unique index, which SQLite would trade for the CVE index's order, a
+    // scan of the import), then their findings on the CVE index, then the owner's pair of each.
+    const join = spelling.joinInOrderText;
+    parts.push(`SELECT 'o', f2.${f.source}, f2.${f.version}, f2.${f.cve}, f2.${f.state}, NULL, NULL,
+         f2.${f.urgency}, f2.${f.urgencyRank}, 0
+       FROM (SELECT DISTINCT ${f.cve} AS cve FROM ${f.$table} ${spelling.forceIndexText('cve_version_findings_unique')}
+             WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${all.text}) c
+       ${join} ${f.$table} f2 ON f2.${f.feedId} = ? AND f2.${f.cve} = c.cve
+       ${join} ${p.$table} p ON p.${p.codename} = f2.${f.codename} AND p.${p.source} = f2.${f.source}
+         AND p.${p.version} = f2.${f.version} AND p.${ownerColumn} = ?`);
+    params.push(feedId, release, ...all.params, feedId, query.ownerId);
     const marked = batch.filter((pair) => addedIds.has(pair.srcVersionId));
     if (marked.length > 0) {
       const marks = spelling.pairIn(m.source, m.version, pairsOf(marked));
@@ -520,11 +550,23 @@ async function readPairChange(
     }>(parts.join(' UNION ALL '), params);
     for (const row of rows) {
       if (row.kind === 'i') feedLocked = true;
-      else if (row.kind === 'h') {
+      else if (row.kind === 'o') {
+        ownerFindings.set(`${row.cve}\u0000${pairKey({ name: row.source, version: row.version })}`, {
+          cve: row.cve,
+          source: row.source,
+          installedVersion: row.version,
+          state: row.state as StoredState,
+          reason: null,
+          fixedVersion: null,
+          urgency: row.urgency,
+          urgencyRank: Number(row.urgency_rank),
+        });
+      } else if (row.kind === 'h') {
         // urgency_rank carries the source version id here.
         if (!changedPackageIds?.has(Number(row.package_id))) held.add(Number(row.urgency_rank));
       } else if (row.kind === 'm') matched.add(pairKey({ name: row.source, version: row.version }));
-      else
+      else {
+        ownerCves.add(row.cve);
         findings.push({
           cve: row.cve,
           source: row.source,
@@ -535,9 +577,10 @@ async function readPairChange(
           urgency: row.urgency,
           urgencyRank: Number(row.urgency_rank),
         });
+      }
     }
   }
-  return { findings, matched, held, feedLocked };
+  return { findings, matched, held, feedLocked, ownerFindings: [...ownerFindings.values()], ownerCves };
 }
 
 /**
