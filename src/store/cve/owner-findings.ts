@@ -490,8 +490,7 @@ async function readPairChange(
   const ownerCves = new Set<string>();
   const { spelling } = database;
   const pairsOf = (pairs: readonly SourcePair[]) => pairs.map((pair) => [pair.name, pair.version] as const);
-  // Each batch's lists are at most twice its length once padded (SQLite); spelling.pairIn may read a
-  // few findings of no candidate, which the caller drops.
+  // Each batch's list is at most twice its length once padded (SQLite).
   for (const batch of batchRows(capabilities, [...query.removed, ...query.added], 12)) {
     const all = spelling.pairIn(f.source, f.version, pairsOf(batch));
     const params: unknown[] = [feedId, release, ...all.params];
