@@ -364,10 +364,10 @@ export async function refreshOwnerFindings(
  * A report's pair change without the kernel. Its candidate pairs change only where no other row of
  * the owner has their source version; which do comes from the report itself (a full report and the
  * catalog cache) or from the one query that also reads the candidates' findings and the import's
- * marks of the added ones (`readPairChange`). Then, for the added pairs the import has not matched
- * (usually none: another host had them first), their sources' feed rows and two batched inserts; the
- * owner's findings of the CVEs those findings name (one query); the pairs' delete and insert; the
- * per-CVE counts moved by the difference, the owner's findings after being those before less the
+ * marks of the added ones and the owner's findings of their CVEs (`readPairChange`). Then, for the
+ * added pairs the import has not matched (usually none: another host had them first), their sources'
+ * feed rows, two batched inserts and the owner's findings of the new findings' other CVEs; the pairs
+ * rewritten (`rewritePairs`); the per-CVE counts moved by the difference, the owner's findings after being those before less the
  * removed pairs' and plus the added pairs'. The counters' move is returned.
  */
 async function applyPairChange(
@@ -428,8 +428,7 @@ async function applyPairChange(
       ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, uncovered)
       : []),
   ];
-  await deletePairs(tx, database, kind, ownerId, removed);
-  await writePairs(tx, database, kind, ownerId, release, [], added);
+  await rewritePairs(tx, database, kind, ownerId, release, removed, added);
   if (touched.length === 0) return NO_MOVE;
   const after = [
     ...before.filter((finding) => !removedKeys.has(keyOf(finding))),
@@ -677,6 +676,61 @@ async function moveCounts(
   const now = ownerCounters(after);
   await writeFleetDeltas(tx, database, kind, deltas);
   return { fixable: now.fixable - was.fixable, urgent: now.urgent - was.urgent };
+}
+
+/**
+ * Replaces the owner's pairs `removed` by `added`: a source whose one version goes and another comes
+ * (an upgrade, the usual change) is one row moved to the new version, all of them in one UPDATE; the
+ * rest are deleted and inserted.
+ */
+async function rewritePairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  release: string,
+  removed: readonly InstalledSource[],
+  added: readonly InstalledSource[],
+): Promise<void> {
+  const addedByName = new Map<string, InstalledSource>();
+  for (const pair of added) if (!addedByName.has(pair.name)) addedByName.set(pair.name, pair);
+  const moves: [InstalledSource, InstalledSource][] = [];
+  const deleted: InstalledSource[] = [];
+  for (const pair of removed) {
+    const to = addedByName.get(pair.name);
+    if (to) {
+      moves.push([pair, to]);
+      addedByName.delete(pair.name);
+    } else deleted.push(pair);
+  }
+  const moved = new Set(moves.map(([, to]) => to));
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  // One move per source, so the new version follows from the source alone; the owner in every term
+  // of the WHERE, as in deletePairs.
+  for (const batch of batchRows(database.capabilities, moves, 5)) {
+    const each = batch
+      .map(() => `(${ownerColumn} = ? AND ${p.source} = ? AND ${p.version} = ?)`)
+      .join(' OR ');
+    await tx.sql.run(
+      `UPDATE ${p.$table} SET ${p.codename} = ?, ${p.version} = CASE ${p.source} ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END
+       WHERE ${each}`,
+      [
+        release,
+        ...batch.flatMap(([, to]) => [to.name, to.version]),
+        ...batch.flatMap(([from]) => [ownerId, from.name, from.version]),
+      ],
+    );
+  }
+  await deletePairs(tx, database, kind, ownerId, deleted);
+  await writePairs(
+    tx,
+    database,
+    kind,
+    ownerId,
+    release,
+    [],
+    added.filter((pair) => !moved.has(pair)),
+  );
 }
 
 /** Deletes the owner's pairs `pairs` (on its pairs' unique index: owner, source, version). */
