@@ -67,6 +67,13 @@ async function createBenchDatabase(dialect: string, dir: string): Promise<BenchD
   };
 }
 
+/** The parts of drive.mjs's JSON result that two drives around a feed import merge. */
+interface DriveResult {
+  phases: Record<string, unknown>;
+  db?: { size_mb_after_phase: Record<string, number> } | null;
+  server?: { peak_rss_mb: number } | null;
+}
+
 /** Runs the phases on one dialect, writes drive.mjs's JSON result to `out` and returns it. */
 async function benchDialect(
   dialect: string,
@@ -103,16 +110,20 @@ async function benchDialect(
     );
     const text = await new Response(child.stdout).text();
     if ((await child.exited) !== 0) throw new Error(`drive.mjs failed on ${dialect}`);
-    return JSON.parse(text) as { phases: Record<string, unknown> };
+    return JSON.parse(text) as DriveResult;
   };
   try {
-    let result: { phases: Record<string, unknown> };
+    let result: DriveResult;
     if (options.cveFeed > 0) {
       // Two drives around the import; one result, as report.mjs reads it, with every phase.
       const cold = await drive('cold', out);
       await importFleetFeed(database.url, options, dir);
       result = await drive('steady,dpkg,upgradable', out);
       result.phases = { ...cold.phases, ...result.phases };
+      if (cold.db && result.db)
+        result.db.size_mb_after_phase = { ...cold.db.size_mb_after_phase, ...result.db.size_mb_after_phase };
+      if (cold.server && result.server)
+        result.server.peak_rss_mb = Math.max(cold.server.peak_rss_mb, result.server.peak_rss_mb);
       writeFileSync(out, JSON.stringify(result, null, 2));
     } else result = await drive('cold,steady,dpkg,upgradable', out);
     // The server logs at warn level: background failures (a fold that hit a deadlock) show here.
