@@ -43,6 +43,13 @@ export interface Transaction {
 const REUSED_BATCH_SIZES = [256, 64, 16, 4, 1];
 
 /**
+ * Where statements are reused, up to this many rows go in one statement of their exact count (at
+ * most this many more prepared statements per table): a report's small writes (its events, pairs,
+ * count deltas) were three or four statements of 4 and 1 rows each.
+ */
+const ONE_STATEMENT_ROWS = 16;
+
+/**
  * Inserts `rows` (arrays of values in the order of `columns`) with raw multi-row INSERTs ending in
  * `suffix`: batches of fixed sizes where statements are reused, otherwise as few statements as the
  * parameter limit allows. `oneStatement` asks for the fewest statements everywhere: for small
@@ -64,7 +71,7 @@ export async function insertRows(
   while (start < rows.length) {
     const left = rows.length - start;
     const size =
-      capabilities.reusesStatements && !oneStatement
+      capabilities.reusesStatements && !oneStatement && left > ONE_STATEMENT_ROWS
         ? (REUSED_BATCH_SIZES.find((n) => n <= left) ?? 1)
         : Math.min(left, maxRows);
     const params: unknown[] = [];

@@ -66,6 +66,17 @@ export interface SqlSpelling {
    * INSERT IGNORE, which would also swallow foreign-key and truncation errors.
    */
   readonly ignoreClause: string;
+  /**
+   * Raw SQL that `(a, b)` is one of `pairs`, for an index on (…, a, b): a seek per pair. `(a, b) IN
+   * ((?, ?), …)` on MySQL (a range per pair); `(a, b) IN (VALUES (?, ?), …)` on SQLite, padded to a
+   * power of two with its last pair so that statements are reused (`a IN (…) AND b IN (…)` made a
+   * seek per combination, 4× slower at 16 pairs).
+   */
+  pairIn(
+    a: string,
+    b: string,
+    pairs: readonly (readonly [unknown, unknown])[],
+  ): { text: string; params: unknown[] };
 }
 
 /** Escapes LIKE wildcards so that user text matches literally (with `ESCAPE '!'`). */
@@ -123,6 +134,16 @@ export const sqliteSpelling: SqlSpelling = {
     return ` ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${set}`;
   },
   ignoreClause: ' ON CONFLICT DO NOTHING',
+  pairIn(a, b, pairs) {
+    const last = pairs[pairs.length - 1];
+    if (!last) return { text: '1 = 0', params: [] };
+    const padded = [...pairs];
+    while ((padded.length & (padded.length - 1)) !== 0) padded.push(last);
+    return {
+      text: `(${a}, ${b}) IN (VALUES ${padded.map(() => '(?, ?)').join(', ')})`,
+      params: padded.flatMap((pair) => [pair[0], pair[1]]),
+    };
+  },
 };
 
 export const mysqlSpelling: SqlSpelling = {
@@ -160,4 +181,11 @@ export const mysqlSpelling: SqlSpelling = {
     return ` ON DUPLICATE KEY UPDATE ${set}`;
   },
   ignoreClause: ' ON DUPLICATE KEY UPDATE id = id',
+  pairIn(a, b, pairs) {
+    if (pairs.length === 0) return { text: '1 = 0', params: [] };
+    return {
+      text: `(${a}, ${b}) IN (${pairs.map(() => '(?, ?)').join(', ')})`,
+      params: pairs.flatMap((pair) => [pair[0], pair[1]]),
+    };
+  },
 };

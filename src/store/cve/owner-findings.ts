@@ -25,6 +25,7 @@ import {
   sourcesToMatch,
 } from '../../domain/cve-sources.ts';
 import { codenameOfOs } from '../../domain/debian-releases.ts';
+import { TransientConflictError } from '../ingest/report-errors.ts';
 import { matchVersions, storeMatches } from './version-findings.ts';
 
 export type FindingOwnerKind = 'host' | 'image';
@@ -44,6 +45,11 @@ export interface PairChange {
   added: readonly SourcePair[];
   /** Package ids of the rows whose installed version the report added, replaced or removed. */
   changedPackageIds: ReadonlySet<number>;
+  /**
+   * Which of the candidates' source version ids the owner's other rows have, when the report knew
+   * all its rows and their sources (a full report, the catalog cache): then no query asks.
+   */
+  heldByOtherRows?: ReadonlySet<number>;
 }
 
 /**
@@ -51,6 +57,17 @@ export interface PairChange {
  * without pairs yet), or those a report's rows changed (`change`) and, with `kernel`, the running kernel's.
  */
 export type FindingScope = 'all' | { change: PairChange | null; kernel: boolean };
+
+/**
+ * How much a report moved the owner's `cve_fixable` and `cve_urgent`: the caller adds it in the owner
+ * row's own UPDATE (store/ingest/owner-rows.ts) rather than in an UPDATE of its own.
+ */
+export interface CounterMove {
+  fixable: number;
+  urgent: number;
+}
+
+const NO_MOVE: CounterMove = { fixable: 0, urgent: 0 };
 
 /** The current import, as findings need it. */
 export interface FindingFeed {
@@ -296,7 +313,8 @@ async function ownerFindingsOfCves(
  * Computes one owner's pairs again within `scope`, inside a report's transaction (the owner's row is
  * locked): the pairs that differ are written, the pairs the current import has not matched yet are
  * matched (./version-findings.ts), and the counters and per-CVE counts move by what the changed pairs'
- * CVEs make of the owner's worst states. Without an import: one query, nothing written.
+ * CVEs make of the owner's worst states. Without an import: one query, nothing written. Returns how
+ * the owner's counters move, for the caller to write with the owner's row.
  */
 export async function refreshOwnerFindings(
   tx: Transaction,
@@ -305,135 +323,217 @@ export async function refreshOwnerFindings(
   /** `hasPairs`: whether it has stored pairs, when the caller already read it (with the row's lock). */
   owner: { id: number; os: string; kernelBanner?: string | null; hasPairs?: boolean },
   requested: FindingScope,
-  /** The current import, when the caller already read it. */
-  known?: FindingFeed,
-): Promise<void> {
-  if (requested !== 'all' && !requested.change && !requested.kernel) return;
-  const feed = known ?? (await currentFindingFeed(database, tx.sql));
-  if (!feed) return;
-  // An owner without pairs (its first report since the import, or since pairs were introduced) is
-  // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
-  if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
-    return refreshPairs(tx, database, kind, owner, 'all', feed);
+  /**
+   * The current import's id as the owner's lock statement read it, not locked (null: none), when the
+   * caller read it: a pair change then locks it with its first query instead of a query of its own.
+   */
+  unlockedFeedId?: number | null,
+): Promise<CounterMove> {
+  if (requested !== 'all' && !requested.change && !requested.kernel) return NO_MOVE;
+  if (unlockedFeedId === null) return NO_MOVE;
   const release = codenameOfOs(owner.os);
-  if (requested === 'all') return refreshPairs(tx, database, kind, owner, 'all', feed);
-  const change = requested.change;
+  const change = requested === 'all' ? null : requested.change;
   const sources = new Set([...(change?.removed ?? []), ...(change?.added ?? [])].map((pair) => pair.name));
   // The kernel's pairs follow the running kernel's rules (docs/cve.md, "Which sources count"): read
   // again, with the sources changed beside them, from the owner's rows.
-  const kernel = kind === 'host' && (requested.kernel || [...sources].some(isKernelSource));
+  const kernel =
+    requested !== 'all' && kind === 'host' && (requested.kernel || [...sources].some(isKernelSource));
+  // An owner without pairs (its first report since the import, or since pairs were introduced) is
+  // computed whole: a scoped report would otherwise leave it with only the pairs of its change.
+  if (change && !kernel && release !== null && unlockedFeedId !== undefined && owner.hasPairs === true)
+    return applyPairChange(
+      tx,
+      database,
+      kind,
+      owner.id,
+      { id: unlockedFeedId, locked: false },
+      release,
+      change,
+    );
+  const feed = await currentFindingFeed(database, tx.sql);
+  if (!feed) return NO_MOVE;
+  if (requested !== 'all' && !(owner.hasPairs ?? (await hasPairs(database, tx.sql, kind, owner.id))))
+    return refreshPairs(tx, database, kind, owner, 'all', feed);
+  if (requested === 'all') return refreshPairs(tx, database, kind, owner, 'all', feed);
   if (change && !kernel && release !== null)
-    return applyPairChange(tx, database, kind, owner.id, feed, release, change);
+    return applyPairChange(tx, database, kind, owner.id, { id: feed.id, locked: true }, release, change);
   return refreshPairs(tx, database, kind, owner, { sources, kernel }, feed);
 }
 
 /**
- * A report's pair change without the kernel: its candidate pairs less those another row of the owner
- * has (one query: the candidates' binary versions on the owner's (owner, package) index), then the
- * findings of the changed pairs with the import's marks of the added ones (one query), the owner's
- * findings of their CVEs (one), the pairs' delete and insert, and the counts moved by the difference,
- * the owner's findings after being those before less the removed pairs' and plus the added pairs'.
+ * A report's pair change without the kernel. Its candidate pairs change only where no other row of
+ * the owner has their source version; which do comes from the report itself (a full report and the
+ * catalog cache) or from the one query that also reads the candidates' findings and the import's
+ * marks of the added ones and the owner's findings of their CVEs (`readPairChange`). Then, for the
+ * added pairs the import has not matched (usually none: another host had them first), their sources'
+ * feed rows, two batched inserts and the owner's findings of the new findings' other CVEs; the pairs
+ * rewritten (`rewritePairs`); the per-CVE counts moved by the difference, the owner's findings after being those before less the
+ * removed pairs' and plus the added pairs'. The counters' move is returned.
  */
 async function applyPairChange(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
   ownerId: number,
-  feed: FindingFeed,
+  /** `locked`: the import's row is share-locked already; else the first query locks it. */
+  feed: { id: number; locked: boolean },
   release: string,
   change: PairChange,
-): Promise<void> {
-  const candidates = [...change.removed, ...change.added].map((pair) => pair.srcVersionId);
-  const held = await sourceVersionsOfOtherRows(database, tx.sql, kind, ownerId, candidates, change);
+): Promise<CounterMove> {
+  const known = change.heldByOtherRows;
+  const unheld = (pairs: readonly SourcePair[], held: ReadonlySet<number>) =>
+    pairs.filter((pair) => !held.has(pair.srcVersionId));
+  const candidates = known
+    ? { removed: unheld(change.removed, known), added: unheld(change.added, known) }
+    : change;
+  if (candidates.removed.length === 0 && candidates.added.length === 0) return NO_MOVE;
+  // Reports running side by side (MySQL) share-lock the import so that none can become current while
+  // one computes from the previous (currentFindingFeed); SQLite's writers never overlap.
+  const lockFeed = !feed.locked && !database.capabilities.serialWriters;
+  const read = await readPairChange(database, tx.sql, {
+    kind,
+    ownerId,
+    feedId: feed.id,
+    release,
+    ...candidates,
+    changedPackageIds: known ? null : change.changedPackageIds,
+    lockFeed,
+  });
+  // The import read with the owner's lock is no longer current: start again from it.
+  if (lockFeed && !read.feedLocked)
+    throw new TransientConflictError('the CVE import changed while a report was computing its findings');
+  const held = known ?? read.held;
   const asPair = (pair: SourcePair): InstalledSource => ({ name: pair.name, version: pair.version });
-  const removed = change.removed.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
-  const added = change.added.filter((pair) => !held.has(pair.srcVersionId)).map(asPair);
-  if (removed.length === 0 && added.length === 0) return;
-  const { findings, unmatched } = await findingsAndMarks(database, tx.sql, feed.id, release, removed, added);
-  if (unmatched.length > 0)
-    findings.push(...(await storeMatches(database, tx.sql, feed.id, release, unmatched)));
-  const touched = [...new Set(findings.map((finding) => finding.cve))];
-  const before =
-    touched.length > 0 ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, touched) : [];
-  await deletePairs(tx, database, kind, ownerId, removed);
-  await writePairs(tx, database, kind, ownerId, release, [], added);
-  if (touched.length === 0) return;
+  const removed = unheld(candidates.removed, held).map(asPair);
+  const added = unheld(candidates.added, held).map(asPair);
+  if (removed.length === 0 && added.length === 0) return NO_MOVE;
   const removedKeys = new Set(removed.map(pairKey));
   const addedKeys = new Set(added.map(pairKey));
   const keyOf = (finding: StoredFinding) =>
     pairKey({ name: finding.source, version: finding.installedVersion });
+  const findings = read.findings.filter((finding) => {
+    const key = keyOf(finding);
+    return removedKeys.has(key) || addedKeys.has(key);
+  });
+  const unmatched = added.filter((pair) => !read.matched.has(pairKey(pair)));
+  if (unmatched.length > 0)
+    findings.push(...(await storeMatches(database, tx.sql, feed.id, release, unmatched)));
+  const touched = [...new Set(findings.map((finding) => finding.cve))];
+  // The owner's findings of the candidates' CVEs came with the first query; only the CVEs of pairs
+  // matched just now need a query of their own.
+  const uncovered = touched.filter((cve) => !read.ownerCves.has(cve));
+  const before = [
+    ...read.ownerFindings,
+    ...(uncovered.length > 0
+      ? await ownerFindingsOfCves(database, tx.sql, kind, feed.id, ownerId, uncovered)
+      : []),
+  ];
+  await rewritePairs(tx, database, kind, ownerId, release, removed, added);
+  if (touched.length === 0) return NO_MOVE;
   const after = [
     ...before.filter((finding) => !removedKeys.has(keyOf(finding))),
     ...findings.filter((finding) => addedKeys.has(keyOf(finding))),
   ];
-  await moveCounts(tx, database, kind, ownerId, ownerStates(before), ownerStates(after));
+  return moveCounts(tx, database, kind, ownerStates(before), ownerStates(after));
+}
+
+/** What `readPairChange` reads, and for whom. */
+interface PairChangeQuery {
+  kind: FindingOwnerKind;
+  ownerId: number;
+  feedId: number;
+  release: string;
+  removed: readonly SourcePair[];
+  added: readonly SourcePair[];
+  /** When set, which candidates the owner's rows other than these packages' have is read too. */
+  changedPackageIds: ReadonlySet<number> | null;
+  /** Share-lock the import's row if it is still the current one (`feedLocked` says whether). */
+  lockFeed: boolean;
 }
 
 /**
- * Which of the source versions `ids` the owner's rows other than those the report changed have:
- * the binary versions built from them first (package_versions' source index), then the owner's row
- * of each package.
+ * In one query per batch of candidate pairs (a `UNION ALL`): their findings under the import (the
+ * version findings' unique index, on the pairs' sources and versions, `spelling.pairIn`: not every
+ * stored version of a source), which added ones the import has matched (the marks' unique index) and, when asked, which
+ * candidates' source versions the owner's other rows have (the binary versions built from them on
+ * package_versions' source index, then the owner's row of each package). Findings of candidates that
+ * turn out held are read for nothing; a round trip more would cost more.
  */
-async function sourceVersionsOfOtherRows(
+async function readPairChange(
   database: Database,
   runner: SqlRunner,
-  kind: FindingOwnerKind,
-  ownerId: number,
-  ids: readonly number[],
-  change: PairChange,
-): Promise<Set<number>> {
-  const { packages: r, packageOwner } = namesOf(database, kind);
-  const v = sqlNames(database.tables.packageVersions);
-  const join = database.spelling.joinInOrderText;
-  const held = new Set<number>();
-  for (const batch of batchRows(database.capabilities, [...new Set(ids)], 1)) {
-    const list = inList(database.capabilities, batch);
-    const rows = await runner.selectValues(
-      `SELECT v.${v.srcPackageVersionId}, r.${r.packageId} FROM ${v.$table} v ${join} ${r.$table} r
-         ON r.${packageOwner} = ? AND r.${r.packageId} = v.${v.packageId} AND r.${r.packageVersionId} = v.${v.id}
-       WHERE v.${v.srcPackageVersionId} IN (${list.text})`,
-      [ownerId, ...list.params],
-    );
-    for (const [sourceVersion, packageId] of rows)
-      if (!change.changedPackageIds.has(Number(packageId))) held.add(Number(sourceVersion));
-  }
-  return held;
-}
-
-/**
- * The findings under `feedId` of the removed and added pairs, and which added pairs the import has
- * not matched yet: one query per batch of sources (the version findings' and the marks' unique
- * indexes, one UNION ALL).
- */
-async function findingsAndMarks(
-  database: Database,
-  runner: SqlRunner,
-  feedId: number,
-  release: string,
-  removed: readonly InstalledSource[],
-  added: readonly InstalledSource[],
-): Promise<{ findings: StoredFinding[]; unmatched: InstalledSource[] }> {
+  query: PairChangeQuery,
+): Promise<{
+  findings: StoredFinding[];
+  matched: Set<string>;
+  held: Set<number>;
+  feedLocked: boolean;
+  /** The owner's findings, over its stored pairs, of every CVE the candidates' findings name… */
+  ownerFindings: StoredFinding[];
+  /** …and those CVEs. */
+  ownerCves: Set<string>;
+}> {
+  const { feedId, release, changedPackageIds } = query;
   const f = sqlNames(database.tables.cveVersionFindings);
   const m = sqlNames(database.tables.cveMatchedVersions);
-  const wanted = new Set([...removed, ...added].map(pairKey));
-  const addedNames = new Set(added.map((pair) => pair.name));
-  const names = [...new Set([...removed, ...added].map((pair) => pair.name))];
+  const { packages: r, packageOwner, pairs: p, ownerColumn } = namesOf(database, query.kind);
+  const v = sqlNames(database.tables.packageVersions);
+  const { capabilities } = database;
+  const addedIds = new Set(query.added.map((pair) => pair.srcVersionId));
   const findings: StoredFinding[] = [];
   const matched = new Set<string>();
-  for (const batch of batchRows(database.capabilities, names, 3)) {
-    const list = inList(database.capabilities, batch);
-    const marked = batch.filter((name) => addedNames.has(name));
-    const marks = inList(database.capabilities, marked);
-    const params: unknown[] = [feedId, release, ...list.params];
-    let text = `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
+  const held = new Set<number>();
+  let feedLocked = false;
+  let first = true;
+  const ownerFindings = new Map<string, StoredFinding>();
+  const ownerCves = new Set<string>();
+  const { spelling } = database;
+  const pairsOf = (pairs: readonly SourcePair[]) => pairs.map((pair) => [pair.name, pair.version] as const);
+  // Each batch's list is at most twice its length once padded (SQLite).
+  for (const batch of batchRows(capabilities, [...query.removed, ...query.added], 12)) {
+    const all = spelling.pairIn(f.source, f.version, pairsOf(batch));
+    const params: unknown[] = [feedId, release, ...all.params];
+    const parts = [
+      `SELECT 'f' AS kind, ${f.source} AS source, ${f.version} AS version, ${f.cve} AS cve,
          ${f.state} AS state, ${f.reason} AS reason, ${f.fixedVersion} AS fixed_version,
-         ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank
-       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${f.source} IN (${list.text})`;
+         ${f.urgency} AS urgency, ${f.urgencyRank} AS urgency_rank, 0 AS package_id
+       FROM ${f.$table} WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${all.text}`,
+    ];
+    // The owner's findings of those findings' CVEs, over its stored pairs before the change: the CVEs
+    // first (distinct; on the unique index, which SQLite would trade for the CVE index's order, a
+    // scan of the import), then their findings on the CVE index, then the owner's pair of each.
+    const join = spelling.joinInOrderText;
+    parts.push(`SELECT 'o', f2.${f.source}, f2.${f.version}, f2.${f.cve}, f2.${f.state}, NULL, NULL,
+         f2.${f.urgency}, f2.${f.urgencyRank}, 0
+       FROM (SELECT DISTINCT ${f.cve} AS cve FROM ${f.$table} ${spelling.forceIndexText('cve_version_findings_unique')}
+             WHERE ${f.feedId} = ? AND ${f.codename} = ? AND ${all.text}) c
+       ${join} ${f.$table} f2 ON f2.${f.feedId} = ? AND f2.${f.cve} = c.cve
+       ${join} ${p.$table} p ON p.${p.codename} = f2.${f.codename} AND p.${p.source} = f2.${f.source}
+         AND p.${p.version} = f2.${f.version} AND p.${ownerColumn} = ?`);
+    params.push(feedId, release, ...all.params, feedId, query.ownerId);
+    const marked = batch.filter((pair) => addedIds.has(pair.srcVersionId));
     if (marked.length > 0) {
-      text += ` UNION ALL SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0
-       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${m.source} IN (${marks.text})`;
+      const marks = spelling.pairIn(m.source, m.version, pairsOf(marked));
+      parts.push(`SELECT 'm', ${m.source}, ${m.version}, NULL, NULL, NULL, NULL, NULL, 0, 0
+       FROM ${m.$table} WHERE ${m.feedId} = ? AND ${m.codename} = ? AND ${marks.text}`);
       params.push(feedId, release, ...marks.params);
     }
+    if (changedPackageIds) {
+      const ids = inList(capabilities, [...new Set(batch.map((pair) => pair.srcVersionId))]);
+      parts.push(`SELECT 'h', NULL, NULL, NULL, NULL, NULL, NULL, NULL, v.${v.srcPackageVersionId}, r.${r.packageId}
+       FROM ${v.$table} v ${database.spelling.joinInOrderText} ${r.$table} r
+         ON r.${packageOwner} = ? AND r.${r.packageId} = v.${v.packageId} AND r.${r.packageVersionId} = v.${v.id}
+       WHERE v.${v.srcPackageVersionId} IN (${ids.text})`);
+      params.push(query.ownerId, ...ids.params);
+    }
+    if (query.lockFeed && first) {
+      // A locking read as one part of the union: in parentheses, MariaDB locks only its rows.
+      const c = sqlNames(database.tables.cveFeeds);
+      parts.push(`(SELECT 'i', NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${c.id}, 0 FROM ${c.$table}
+       WHERE ${c.id} = ? AND ${c.state} = ?${database.spelling.shareLockClause})`);
+      params.push(feedId, 'current');
+    }
+    first = false;
     const rows = await runner.select<{
       kind: string;
       cve: string;
@@ -444,11 +544,27 @@ async function findingsAndMarks(
       fixed_version: string | null;
       urgency: string;
       urgency_rank: number;
-    }>(text, params);
+      package_id: number;
+    }>(parts.join(' UNION ALL '), params);
     for (const row of rows) {
-      const key = pairKey({ name: row.source, version: row.version });
-      if (row.kind === 'm') matched.add(key);
-      else if (wanted.has(key))
+      if (row.kind === 'i') feedLocked = true;
+      else if (row.kind === 'o') {
+        ownerFindings.set(`${row.cve}\u0000${pairKey({ name: row.source, version: row.version })}`, {
+          cve: row.cve,
+          source: row.source,
+          installedVersion: row.version,
+          state: row.state as StoredState,
+          reason: null,
+          fixedVersion: null,
+          urgency: row.urgency,
+          urgencyRank: Number(row.urgency_rank),
+        });
+      } else if (row.kind === 'h') {
+        // urgency_rank carries the source version id here.
+        if (!changedPackageIds?.has(Number(row.package_id))) held.add(Number(row.urgency_rank));
+      } else if (row.kind === 'm') matched.add(pairKey({ name: row.source, version: row.version }));
+      else {
+        ownerCves.add(row.cve);
         findings.push({
           cve: row.cve,
           source: row.source,
@@ -459,9 +575,10 @@ async function findingsAndMarks(
           urgency: row.urgency,
           urgencyRank: Number(row.urgency_rank),
         });
+      }
     }
   }
-  return { findings, unmatched: added.filter((pair) => !matched.has(pairKey(pair))) };
+  return { findings, matched, held, feedLocked, ownerFindings: [...ownerFindings.values()], ownerCves };
 }
 
 /**
@@ -475,7 +592,7 @@ async function refreshPairs(
   owner: { id: number; os: string; kernelBanner?: string | null },
   scope: 'all' | { sources: ReadonlySet<string>; kernel: boolean },
   feed: FindingFeed,
-): Promise<void> {
+): Promise<CounterMove> {
   const names = new Set<string>();
   if (scope !== 'all') {
     for (const name of scope.sources) names.add(isKernelSource(name) ? 'linux' : name);
@@ -511,7 +628,7 @@ async function refreshPairs(
   const removed = stored.filter((row) => row.codename !== release || !wantedKeys.has(pairKey(row.pair)));
   const kept = new Set(stored.filter((row) => !removed.includes(row)).map((row) => pairKey(row.pair)));
   const added = wanted.filter((pair) => !kept.has(pairKey(pair)));
-  if (removed.length === 0 && added.length === 0) return;
+  if (removed.length === 0 && added.length === 0) return NO_MOVE;
   if (release !== null && added.length > 0) await matchVersions(database, tx.sql, feed.id, release, added);
   // The CVEs the change can move: those of the removed and of the added pairs.
   const cves = new Set<string>();
@@ -537,32 +654,83 @@ async function refreshPairs(
     removed.map((row) => row.id),
     added,
   );
-  if (touched.length === 0) return;
+  if (touched.length === 0) return NO_MOVE;
   const after = ownerStates(await ownerFindingsOfCves(database, tx.sql, kind, feed.id, owner.id, touched));
-  await moveCounts(tx, database, kind, owner.id, before, after);
+  return moveCounts(tx, database, kind, before, after);
 }
 
-/** Moves the owner's counters and the per-CVE counts from its states `before` to those `after`. */
+/**
+ * Moves the per-CVE counts from the owner's states `before` to those `after`, and returns how its
+ * counters move.
+ */
 async function moveCounts(
   tx: Transaction,
   database: Database,
   kind: FindingOwnerKind,
-  ownerId: number,
   before: ReturnType<typeof ownerStates>,
   after: ReturnType<typeof ownerStates>,
-): Promise<void> {
+): Promise<CounterMove> {
   const deltas = new Map<string, FleetDelta>();
   addFleetDeltas(deltas, before, after);
   const was = ownerCounters(before);
   const now = ownerCounters(after);
-  if (was.fixable !== now.fixable || was.urgent !== now.urgent) {
-    const { owners: o } = namesOf(database, kind);
+  await writeFleetDeltas(tx, database, kind, deltas);
+  return { fixable: now.fixable - was.fixable, urgent: now.urgent - was.urgent };
+}
+
+/**
+ * Replaces the owner's pairs `removed` by `added`: a source whose one version goes and another comes
+ * (an upgrade, the usual change) is one row moved to the new version, all of them in one UPDATE; the
+ * rest are deleted and inserted.
+ */
+async function rewritePairs(
+  tx: Transaction,
+  database: Database,
+  kind: FindingOwnerKind,
+  ownerId: number,
+  release: string,
+  removed: readonly InstalledSource[],
+  added: readonly InstalledSource[],
+): Promise<void> {
+  const addedByName = new Map<string, InstalledSource>();
+  for (const pair of added) if (!addedByName.has(pair.name)) addedByName.set(pair.name, pair);
+  const moves: [InstalledSource, InstalledSource][] = [];
+  const deleted: InstalledSource[] = [];
+  for (const pair of removed) {
+    const to = addedByName.get(pair.name);
+    if (to) {
+      moves.push([pair, to]);
+      addedByName.delete(pair.name);
+    } else deleted.push(pair);
+  }
+  const moved = new Set(moves.map(([, to]) => to));
+  const { pairs: p, ownerColumn } = namesOf(database, kind);
+  // One move per source, so the new version follows from the source alone; the owner in every term
+  // of the WHERE, as in deletePairs.
+  for (const batch of batchRows(database.capabilities, moves, 5)) {
+    const each = batch
+      .map(() => `(${ownerColumn} = ? AND ${p.source} = ? AND ${p.version} = ?)`)
+      .join(' OR ');
     await tx.sql.run(
-      `UPDATE ${o.$table} SET ${o.cveFixable} = ${o.cveFixable} + ?, ${o.cveUrgent} = ${o.cveUrgent} + ? WHERE ${o.id} = ?`,
-      [now.fixable - was.fixable, now.urgent - was.urgent, ownerId],
+      `UPDATE ${p.$table} SET ${p.codename} = ?, ${p.version} = CASE ${p.source} ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END
+       WHERE ${each}`,
+      [
+        release,
+        ...batch.flatMap(([, to]) => [to.name, to.version]),
+        ...batch.flatMap(([from]) => [ownerId, from.name, from.version]),
+      ],
     );
   }
-  await writeFleetDeltas(tx, database, kind, deltas);
+  await deletePairs(tx, database, kind, ownerId, deleted);
+  await writePairs(
+    tx,
+    database,
+    kind,
+    ownerId,
+    release,
+    [],
+    added.filter((pair) => !moved.has(pair)),
+  );
 }
 
 /** Deletes the owner's pairs `pairs` (on its pairs' unique index: owner, source, version). */
@@ -574,12 +742,16 @@ async function deletePairs(
   pairs: readonly InstalledSource[],
 ): Promise<void> {
   const { pairs: p, ownerColumn } = namesOf(database, kind);
+  // The owner in every term: SQLite then seeks each pair on the unique index (a multi-index OR);
+  // `owner = ? AND (… OR …)` had it test each of the owner's thousand pairs against the list.
   for (const batch of batchRows(database.capabilities, pairs, 3)) {
-    const each = batch.map(() => `(${p.source} = ? AND ${p.version} = ?)`).join(' OR ');
-    await tx.sql.run(`DELETE FROM ${p.$table} WHERE ${ownerColumn} = ? AND (${each})`, [
-      ownerId,
-      ...batch.flatMap((pair) => [pair.name, pair.version]),
-    ]);
+    const each = batch
+      .map(() => `(${ownerColumn} = ? AND ${p.source} = ? AND ${p.version} = ?)`)
+      .join(' OR ');
+    await tx.sql.run(
+      `DELETE FROM ${p.$table} WHERE ${each}`,
+      batch.flatMap((pair) => [ownerId, pair.name, pair.version]),
+    );
   }
 }
 

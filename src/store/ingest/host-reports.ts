@@ -53,17 +53,23 @@ export function applyHostReport(
     const { diff, counts, history, changes, cve } = await applyPackageLists(ctx, lists);
     // The CVE findings of what changed (docs/cve.md, "Stored findings"): nothing when nothing did.
     const scope =
-      host.created || host.osId !== osId
-        ? 'all'
-        : { change: cve?.change ?? null, kernel: host.kernelId !== kernelId };
+      host.created || host.osId !== osId ? 'all' : { change: cve, kernel: host.kernelId !== kernelId };
     const owner = {
       id: host.id,
       os: report.os,
       kernelBanner: report.running_kernel.version,
       hasPairs: host.hasCvePairs,
     };
-    await refreshOwnerFindings(tx, store.database, 'host', owner, scope, cve?.feed);
-    await updateOwnerRow(ctx, 'host', host.id, { osId, kernelId, counts, reboot, fullReport, history });
+    const cveCounters = await refreshOwnerFindings(tx, store.database, 'host', owner, scope, host.cveFeedId);
+    await updateOwnerRow(ctx, 'host', host.id, {
+      osId,
+      kernelId,
+      counts,
+      reboot,
+      fullReport,
+      history,
+      cve: cveCounters,
+    });
     // Last: reports of hosts making the same change in the same hour share its row, and on MySQL
     // wait for each other's lock on it until commit (docs/history.md, "What changed by the hour").
     await addChangeHours(tx, store.database, now, changes);

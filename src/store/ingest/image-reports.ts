@@ -32,11 +32,17 @@ export function applyImageReport(
     const image = await lockOwnerRow(ctx, 'image', name, { osId });
     const lists = { kind: 'image', owner: image, osId, report, maxPackages } as const;
     const { diff, counts, history, cve } = await applyPackageLists(ctx, lists);
-    const scope =
-      image.created || image.osId !== osId ? 'all' : { change: cve?.change ?? null, kernel: false };
+    const scope = image.created || image.osId !== osId ? 'all' : { change: cve, kernel: false };
     const owner = { id: image.id, os: report.os, hasPairs: image.hasCvePairs };
-    await refreshOwnerFindings(tx, store.database, 'image', owner, scope, cve?.feed);
-    await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history });
+    const cveCounters = await refreshOwnerFindings(
+      tx,
+      store.database,
+      'image',
+      owner,
+      scope,
+      image.cveFeedId,
+    );
+    await updateOwnerRow(ctx, 'image', image.id, { osId, counts, history, cve: cveCounters });
     return summarize(diff, counts);
   });
 }

@@ -3,6 +3,7 @@ import { sqlNames } from '../../db/sql-names.ts';
 import type { Tables } from '../../db/types.ts';
 import type { ReportDiff } from '../../domain/report-diff.ts';
 import { toMillis } from '../../lib/raw-timestamp.ts';
+import type { CounterMove } from '../cve/owner-findings.ts';
 import type { HostRebootState } from './host-reboot-state.ts';
 import type { IngestContext } from './ingest-context.ts';
 import { TransientConflictError } from './report-errors.ts';
@@ -25,6 +26,11 @@ export interface LockedOwner {
    * changes pairs needs no query of its own to know (an owner without pairs is computed whole).
    */
   hasCvePairs: boolean;
+  /**
+   * The current CVE import's id as this statement read it, not locked (docs/cve.md, "What a report
+   * costs"): a report that changes pairs locks it with its first CVE query; null before any import.
+   */
+  cveFeedId: number | null;
 }
 
 /**
@@ -65,11 +71,14 @@ export async function lockOwnerRow(
   const pairs =
     kind === 'host' ? sqlNames(database.tables.hostCvePairs) : sqlNames(database.tables.imageCvePairs);
   const pairOwner = 'hostId' in pairs ? pairs.hostId : pairs.imageId;
-  // The subquery reads one entry of the pairs' unique index (owner first); it locks nothing.
+  const f = sqlNames(database.tables.cveFeeds);
+  // The subqueries lock nothing: one entry of the pairs' unique index (owner first), and the one
+  // current row of the imports.
   const text = `SELECT ${o.id} AS id, ${o.osId} AS os_id, ${kernel}${o.packageCount} AS package_count,
                        ${o.upgradeCount} AS upgrade_count, ${o.securityCount} AS security_count,
                        ${o.securitySince} AS security_since,
-                       EXISTS (SELECT 1 FROM ${pairs.$table} cp WHERE cp.${pairOwner} = o.${o.id}) AS has_cve_pairs
+                       EXISTS (SELECT 1 FROM ${pairs.$table} cp WHERE cp.${pairOwner} = o.${o.id}) AS has_cve_pairs,
+                       (SELECT cf.${f.id} FROM ${f.$table} cf WHERE cf.${f.state} = ?) AS cve_feed_id
                 FROM ${o.$table} o WHERE o.${o.name} = ?${database.spelling.forUpdateClause}`;
   const select = async () =>
     (
@@ -82,7 +91,8 @@ export async function lockOwnerRow(
         security_count: number;
         security_since: unknown;
         has_cve_pairs: unknown;
-      }>(text, [name])
+        cve_feed_id: number | null;
+      }>(text, ['current', name])
     )[0];
   let row = await select();
   const created = !row;
@@ -103,12 +113,14 @@ export async function lockOwnerRow(
     },
     securitySince: toMillis(row.security_since),
     hasCvePairs: Number(row.has_cve_pairs) === 1,
+    cveFeedId: row.cve_feed_id === null ? null : Number(row.cve_feed_id),
   };
 }
 
 /**
- * Writes the owner's OS (and a host's kernel), its counters after the report, and the report's time;
- * for a host also its reboot state and, after a full report, the time of its last full report.
+ * Writes the owner's OS (and a host's kernel), its counters after the report (the CVE counters moved
+ * by `cve`), and the report's time; for a host also its reboot state and, after a full report, the
+ * time of its last full report.
  */
 export async function updateOwnerRow(
   ctx: IngestContext,
@@ -121,6 +133,7 @@ export async function updateOwnerRow(
     reboot?: HostRebootState;
     fullReport?: boolean;
     history?: OwnerHistory;
+    cve?: CounterMove;
   },
 ): Promise<void> {
   const { tx, database, now } = ctx;
@@ -149,6 +162,10 @@ export async function updateOwnerRow(
       set.push(`${o.lastUpgraded} = ?`);
       values.push(stamp(now));
     }
+  }
+  if (fields.cve && (fields.cve.fixable !== 0 || fields.cve.urgent !== 0)) {
+    set.push(`${o.cveFixable} = ${o.cveFixable} + ?`, `${o.cveUrgent} = ${o.cveUrgent} + ?`);
+    values.push(fields.cve.fixable, fields.cve.urgent);
   }
   if (kind === 'host') {
     const h = sqlNames(database.tables.hosts);

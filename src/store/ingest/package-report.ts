@@ -9,7 +9,7 @@
 import { sqlNames } from '../../db/sql-names.ts';
 import { countTotals, diffReport, type ReportDiff } from '../../domain/report-diff.ts';
 import { type PackageLists, SECURITY_UPGRADE } from '../../protocol/report.ts';
-import type { FindingFeed, PairChange } from '../cve/owner-findings.ts';
+import type { PairChange } from '../cve/owner-findings.ts';
 import type { HourlyChange } from '../history/change-hours.ts';
 import { findPackageIds } from './catalog.ts';
 import type { IngestContext } from './ingest-context.ts';
@@ -37,7 +37,7 @@ export interface PackageReportResult {
    * diff rows (./version-sources.ts; docs/cve.md, "What a report costs"); null when the report changed
    * no installed source version, or there is no import.
    */
-  cve: { feed: FindingFeed; change: PairChange } | null;
+  cve: PairChange | null;
 }
 
 /** What applyPackageLists applies, and to what. */
@@ -103,12 +103,19 @@ export async function applyPackageLists(
   if (locked.created || osChanged || (replacedVersionIds.length === 0 && installedChanged.length === 0))
     return { diff, counts, history: historyFacts, changes, cve: null };
   for (const row of installedChanged) changedPackageIds.add(row.packageId);
-  const cve = await changedPairs(ctx, kind, {
+  const cve = await changedPairs(ctx, kind, locked.cveFeedId, {
     replacedVersionIds,
     writtenVersionIds: installedChanged.map((row) => row.versionId),
     packageIds: changedPackageIds,
+    // A full report loaded every row: the rows it left alone are the owner's other rows.
+    ...(full ? { otherVersionIds: unchangedVersionIds(recorded, changedPackageIds) } : {}),
   });
   return { diff, counts, history: historyFacts, changes, cve };
+}
+
+/** The installed version ids of the recorded rows whose package the report did not change. */
+function* unchangedVersionIds(recorded: ReadonlyMap<string, RecordedRow>, changed: ReadonlySet<number>) {
+  for (const row of recorded.values()) if (!changed.has(row.packageId)) yield row.versionId;
 }
 
 function isSecurity(row: { upgradeType: string | null }, pending: boolean): boolean {

@@ -9,7 +9,7 @@
 import { sqlNames } from '../../db/sql-names.ts';
 import { batchRows, inList } from '../../db/sql-runner.ts';
 import { isKernelSource } from '../../domain/cve-sources.ts';
-import { currentFindingFeed, type FindingFeed, type PairChange } from '../cve/owner-findings.ts';
+import type { PairChange } from '../cve/owner-findings.ts';
 import type { VersionSource } from './catalog-cache.ts';
 import type { IngestContext } from './ingest-context.ts';
 
@@ -55,25 +55,26 @@ export interface InstalledRowChange {
   writtenVersionIds: readonly number[];
   /** Package ids of all those rows (added, moved or removed). */
   packageIds: ReadonlySet<number>;
+  /**
+   * The installed version ids of every other row of the owner, when the report knew them all (a full
+   * report): which candidates they keep is then read from the catalog cache, if it has them all.
+   */
+  otherVersionIds?: Iterable<number>;
 }
 
 /**
- * With a current CVE import, the pairs the report may have removed or added, and the import; null
- * when no source version changed (a rebuild, `+bN`, of the same source version) or there is no
- * import. The import's row is read only then (share-locked, ../cve/owner-findings.ts), or first when
- * the cache lacks a version's source (no query for sources without an import).
+ * With a current CVE import (`feedId`, as the owner's lock read it), the pairs the report may have
+ * removed or added; null when no source version changed (a rebuild, `+bN`, of the same source
+ * version) or there is no import (then no query for sources either).
  */
 export async function changedPairs(
   ctx: IngestContext,
   kind: 'host' | 'image',
+  feedId: number | null,
   rows: InstalledRowChange,
-): Promise<{ feed: FindingFeed; change: PairChange } | null> {
+): Promise<PairChange | null> {
+  if (feedId === null) return null;
   const ids = [...rows.replacedVersionIds, ...rows.writtenVersionIds];
-  let feed: FindingFeed | null | undefined;
-  if (ids.some((id) => ctx.cache.versionSource(id) === undefined)) {
-    feed = await currentFindingFeed(ctx.database, ctx.tx.sql);
-    if (!feed) return null;
-  }
   const sources = await sourcesOfVersions(ctx, ids);
   const sourcesOf = (versionIds: readonly number[]) => {
     const bySourceVersion = new Map<number, VersionSource>();
@@ -91,7 +92,26 @@ export async function changedPairs(
   const removed = [...before].filter(([id]) => !after.has(id)).map(([, source]) => source);
   const added = [...after].filter(([id]) => !before.has(id)).map(([, source]) => source);
   if (removed.length === 0 && added.length === 0) return null;
-  feed ??= await currentFindingFeed(ctx.database, ctx.tx.sql);
-  if (!feed) return null;
-  return { feed, change: { removed, added, changedPackageIds: rows.packageIds } };
+  const change: PairChange = { removed, added, changedPackageIds: rows.packageIds };
+  const held = rows.otherVersionIds && heldByOtherRows(ctx, rows.otherVersionIds, [...removed, ...added]);
+  return held ? { ...change, heldByOtherRows: held } : change;
+}
+
+/**
+ * Which of the candidates' source versions the other rows' installed versions were built from, from
+ * the catalog cache; undefined if it lacks one of them (the CVE store then asks the database).
+ */
+function heldByOtherRows(
+  { cache }: IngestContext,
+  versionIds: Iterable<number>,
+  candidates: readonly VersionSource[],
+): Set<number> | undefined {
+  const wanted = new Set(candidates.map((source) => source.srcVersionId));
+  const held = new Set<number>();
+  for (const id of versionIds) {
+    const source = cache.versionSource(id);
+    if (!source) return undefined;
+    if (wanted.has(source.srcVersionId)) held.add(source.srcVersionId);
+  }
+  return held;
 }
