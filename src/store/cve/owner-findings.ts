@@ -294,17 +294,7 @@ async function ownerFindingsOfCves(
        WHERE f.${f.feedId} = ? AND f.${f.cve} IN (${list.text})`,
       [ownerId, feedId, ...list.params],
     );
-    for (const row of rows)
-      found.push({
-        cve: row.cve,
-        source: row.source,
-        installedVersion: row.version,
-        state: row.state as StoredState,
-        reason: null,
-        fixedVersion: null,
-        urgency: row.urgency,
-        urgencyRank: Number(row.urgency_rank),
-      });
+    for (const row of rows) found.push(ownerFindingOf(row));
   }
   return found;
 }
@@ -549,16 +539,10 @@ async function readPairChange(
     for (const row of rows) {
       if (row.kind === 'i') feedLocked = true;
       else if (row.kind === 'o') {
-        ownerFindings.set(`${row.cve}\u0000${pairKey({ name: row.source, version: row.version })}`, {
-          cve: row.cve,
-          source: row.source,
-          installedVersion: row.version,
-          state: row.state as StoredState,
-          reason: null,
-          fixedVersion: null,
-          urgency: row.urgency,
-          urgencyRank: Number(row.urgency_rank),
-        });
+        ownerFindings.set(
+          `${row.cve}\u0000${pairKey({ name: row.source, version: row.version })}`,
+          ownerFindingOf(row),
+        );
       } else if (row.kind === 'h') {
         // urgency_rank carries the source version id here.
         if (!changedPackageIds?.has(Number(row.package_id))) held.add(Number(row.urgency_rank));
@@ -874,4 +858,25 @@ export async function forgetOwnerFindings(
     for (const findings of byOwner.values()) addFleetDeltas(deltas, ownerStates(findings), new Map());
     await writeFleetDeltas(tx, database, kind, deltas);
   }
+}
+
+/** An owner's stored finding as its pairs joined with the version findings give it (no reason or fix). */
+function ownerFindingOf(row: {
+  cve: string;
+  source: string;
+  version: string;
+  state: string;
+  urgency: string;
+  urgency_rank: number;
+}): StoredFinding {
+  return {
+    cve: row.cve,
+    source: row.source,
+    installedVersion: row.version,
+    state: row.state as StoredState,
+    reason: null,
+    fixedVersion: null,
+    urgency: row.urgency,
+    urgencyRank: Number(row.urgency_rank),
+  };
 }
