@@ -276,14 +276,7 @@ async function ownerFindingsOfCves(
   const found: StoredFinding[] = [];
   for (const batch of batchRows(database.capabilities, cves, 2)) {
     const list = inList(database.capabilities, batch);
-    const rows = await runner.select<{
-      cve: string;
-      source: string;
-      version: string;
-      state: string;
-      urgency: string;
-      urgency_rank: number;
-    }>(
+    const rows = await runner.select<OwnerFindingRow>(
       // The CVEs' findings first (a few rows on the CVE index), then the owner's pair for each (the
       // version index): not the owner's thousand pairs each probed.
       `SELECT f.${f.cve} AS cve, f.${f.source} AS source, f.${f.version} AS version, f.${f.state} AS state,
@@ -524,18 +517,14 @@ async function readPairChange(
       params.push(feedId, 'current');
     }
     first = false;
-    const rows = await runner.select<{
-      kind: string;
-      cve: string;
-      source: string;
-      version: string;
-      state: string;
-      reason: string | null;
-      fixed_version: string | null;
-      urgency: string;
-      urgency_rank: number;
-      package_id: number;
-    }>(parts.join(' UNION ALL '), params);
+    const rows = await runner.select<
+      OwnerFindingRow & {
+        kind: string;
+        reason: string | null;
+        fixed_version: string | null;
+        package_id: number;
+      }
+    >(parts.join(' UNION ALL '), params);
     for (const row of rows) {
       if (row.kind === 'i') feedLocked = true;
       else if (row.kind === 'o') {
@@ -860,15 +849,18 @@ export async function forgetOwnerFindings(
   }
 }
 
-/** An owner's stored finding as its pairs joined with the version findings give it (no reason or fix). */
-function ownerFindingOf(row: {
+/** A row of an owner's pairs joined with the version findings. */
+type OwnerFindingRow = {
   cve: string;
   source: string;
   version: string;
   state: string;
   urgency: string;
   urgency_rank: number;
-}): StoredFinding {
+};
+
+/** An owner's stored finding as its pairs joined with the version findings give it (no reason or fix). */
+function ownerFindingOf(row: OwnerFindingRow): StoredFinding {
   return {
     cve: row.cve,
     source: row.source,
